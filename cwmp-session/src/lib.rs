@@ -1,0 +1,17 @@
+//! Sans-IO CWMP sessions (TR-069): HTTP/1.1 framing and authentication, the
+//! CPE and ACS session state machines, event queue, retry and periodic
+//! inform, transfers and connection requests (HTTP, UDP/STUN, XMPP), all
+//! driven by the caller with bytes and timers.
+//!
+//! **Status:** this crate is the next layer to be built; it has no public API
+//! yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
+//! come first. It exists now so that the workspace layout, the no_std build
+//! matrix and the dependency direction are fixed from the start.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+pub use cwmp_core as core_types;

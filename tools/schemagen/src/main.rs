@@ -1,0 +1,2 @@
+//! Generates cwmp-model's schema tables (work in progress).
+fn main() {}
