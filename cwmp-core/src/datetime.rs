@@ -109,7 +109,7 @@ pub struct DateTime {
 }
 
 const fn is_leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 const fn days_in_month(y: u32, m: u8) -> u8 {
@@ -246,7 +246,7 @@ impl DateTime {
             unit *= 10;
             i += 1;
         }
-        if nanos % unit != 0 {
+        if !nanos.is_multiple_of(unit) {
             return None;
         }
         Some(DateTime { nanos, frac_digits: digits, ..self })

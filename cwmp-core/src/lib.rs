@@ -32,9 +32,19 @@
 extern crate std;
 
 pub mod datetime;
+pub mod device;
+pub mod event;
+pub mod fault;
 pub mod limits;
+pub mod time;
 pub mod types;
+pub mod version;
 
 pub use datetime::{DateTime, DateTimeError, DateTimeMode};
+pub use device::DeviceId;
+pub use event::{EventCode, EventCodeError, EventKind};
+pub use fault::{FaultCode, FaultKind, SoapFaultCode};
 pub use limits::Limits;
+pub use time::{Duration, Instant};
 pub use types::{ParamType, Value, ValueError};
+pub use version::CwmpVersion;

@@ -259,11 +259,11 @@ fn is_base64(s: &str) -> bool {
             _ => return false,
         }
     }
-    n % 4 == 0
+    n.is_multiple_of(4)
 }
 
 fn is_hex_binary(s: &str) -> bool {
-    s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit())
+    s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_decimal(s: &str) -> bool {
