@@ -195,17 +195,8 @@ impl Cursor<'_> {
 
 impl DateTime {
     /// The TR-069 Unknown Time, `0001-01-01T00:00:00Z`.
-    pub const UNKNOWN: DateTime = DateTime {
-        year: 1,
-        month: 1,
-        day: 1,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        frac_digits: 0,
-        nanos: 0,
-        tz: Tz::Utc,
-    };
+    pub const UNKNOWN: DateTime =
+        DateTime { year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, frac_digits: 0, nanos: 0, tz: Tz::Utc };
 
     /// The Unix epoch, `1970-01-01T00:00:00Z`.
     pub const UNIX_EPOCH: DateTime = DateTime { year: 1970, ..DateTime::UNKNOWN };

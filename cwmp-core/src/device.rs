@@ -54,9 +54,11 @@ impl DeviceId<'_> {
     /// Checks the schema caps (64 for Manufacturer, ProductClass,
     /// SerialNumber, as set in `limits`) and the OUI pattern `[0-9A-F]{6}`.
     pub fn validate(&self, limits: &Limits) -> Result<(), DeviceIdError> {
-        for (field, v) in
-            [("Manufacturer", self.manufacturer), ("ProductClass", self.product_class), ("SerialNumber", self.serial_number)]
-        {
+        for (field, v) in [
+            ("Manufacturer", self.manufacturer),
+            ("ProductClass", self.product_class),
+            ("SerialNumber", self.serial_number),
+        ] {
             if v.len() > limits.max_device_id_field_len {
                 return Err(DeviceIdError::TooLong { field, limit: Limit::DeviceIdFieldLen });
             }

@@ -203,7 +203,8 @@ standard_events! {
 }
 
 /// The `M` methods TR-069 defines event codes for.
-pub const STANDARD_METHODS: [&str; 6] = ["Reboot", "ScheduleInform", "Download", "ScheduleDownload", "Upload", "ChangeDUState"];
+pub const STANDARD_METHODS: [&str; 6] =
+    ["Reboot", "ScheduleInform", "Download", "ScheduleDownload", "Upload", "ChangeDUState"];
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')

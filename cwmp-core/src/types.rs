@@ -217,11 +217,7 @@ fn parse_integer(s: &str, allow_minus: bool) -> Option<(bool, u64)> {
 fn parse_signed(s: &str, min: i64, max: i64) -> Option<i64> {
     let (neg, mag) = parse_integer(s, true)?;
     let v: i64 = if neg {
-        if mag == 1u64 << 63 {
-            i64::MIN
-        } else {
-            -i64::try_from(mag).ok()?
-        }
+        if mag == 1u64 << 63 { i64::MIN } else { -i64::try_from(mag).ok()? }
     } else {
         i64::try_from(mag).ok()?
     };
@@ -373,10 +369,7 @@ mod tests {
         assert_eq!(Value::parse(ParamType::UnsignedInt, "-0"), Ok(Value::UnsignedInt(0)));
         assert_eq!(Value::parse(ParamType::Long, "-9223372036854775808"), Ok(Value::Long(i64::MIN)));
         assert!(Value::parse(ParamType::Long, "9223372036854775808").is_err());
-        assert_eq!(
-            Value::parse(ParamType::UnsignedLong, "18446744073709551615"),
-            Ok(Value::UnsignedLong(u64::MAX))
-        );
+        assert_eq!(Value::parse(ParamType::UnsignedLong, "18446744073709551615"), Ok(Value::UnsignedLong(u64::MAX)));
         assert!(Value::parse(ParamType::UnsignedLong, "18446744073709551616").is_err());
         for bad in ["", "+", "-", "1.0", "0x10", "1e3", "١"] {
             assert!(Value::parse(ParamType::Int, bad).is_err(), "{bad:?}");

@@ -83,6 +83,10 @@ pub fn measure<R>(f: impl FnOnce() -> R) -> (R, AllocStats) {
 #[track_caller]
 pub fn assert_no_alloc<R>(f: impl FnOnce() -> R) -> R {
     let (r, stats) = measure(f);
-    assert_eq!(stats.allocations, 0, "expected zero heap allocations, saw {} ({} bytes)", stats.allocations, stats.bytes);
+    assert_eq!(
+        stats.allocations, 0,
+        "expected zero heap allocations, saw {} ({} bytes)",
+        stats.allocations, stats.bytes
+    );
     r
 }
