@@ -1,9 +1,85 @@
 //! SOAP and XML for TR-069 (CWMP): a zero-allocation, resumable, hardened XML
 //! tokenizer with namespace resolution, the SOAP 1.1 envelope with the CWMP
 //! headers, and typed encode/decode of every TR-069 RPC in both directions.
+//!
+//! * [`envelope`]: [`Envelope`] = version + [`Header`] + [`Body`] (an [`Rpc`]
+//!   or a SOAP [`Fault`]); `encode` into a caller buffer, `decode` borrowing
+//!   from the input.
+//! * [`rpc`]: one [`Rpc`] variant per TR-069 Amendment 6 method, request and
+//!   response, generated from a single table; unknown/vendor methods decode
+//!   to [`rpc::UnknownRpc`].
+//! * [`model`]: the schema's struct types (`ParameterValueStruct` …).
+//! * [`Text`] and [`List`]: strings and lists that are lazy views when
+//!   decoded and caller data when encoded, equal by content.
+//! * [`writer`]: the escaping-by-construction XML writer; [`facet`]: the
+//!   schema patterns and enumerations the encoder enforces per namespace.
+//! * [`resumable`]: the resumable encoder for list-heavy messages (GPV/GPN/GPA
+//!   responses, SetParameterValues, Inform): fills whatever buffer it is
+//!   given, pulling entries from a caller iterator.
+//! * [`decode`]: typed decoding. The tokenizer ([`xml`]) validates the whole
+//!   body first; the typed layer then walks the validated bytes, borrowing
+//!   everything. [`decode::DecodeOptions::strict`] turns the tolerated device
+//!   quirks into errors. A known method whose arguments do not decode is
+//!   [`rpc::InvalidRpc`] in tolerant mode (enough to answer fault 9003 under
+//!   the request's ID).
+//!
+//! Nothing here allocates: encode writes into a caller buffer (reporting the
+//! exact size needed when it is too small), decode borrows from the input.
+//!
+//! ```
+//! use cwmp_core::{CwmpVersion, ParamType};
+//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::rpc::{GetParameterValuesResponse, Rpc};
+//! use cwmp_soap::{Body, Envelope, Header, List, ParamValue, Text};
+//!
+//! let params = [ParameterValueStruct {
+//!     name: Text::plain("Device.DeviceInfo.SoftwareVersion"),
+//!     value: ParamValue::new(ParamType::String, Text::plain("1.0 <beta>")),
+//! }];
+//! let msg = Envelope {
+//!     // 1.2–1.4 share the cwmp-1-2 namespace; 1.3/1.4 are recognised by
+//!     // their headers (SessionTimeout, SupportedCWMPVersions, UseCWMPVersion).
+//!     version: CwmpVersion::V1_4,
+//!     header: Header { id: Some(Text::plain("7")), use_cwmp_version: Some(Text::plain("1.4")), ..Header::default() },
+//!     body: Body::Rpc(Rpc::GetParameterValuesResponse(GetParameterValuesResponse {
+//!         parameter_list: List::from(&params),
+//!     })),
+//! };
+//! let mut buf = [0u8; 2048];
+//! let n = msg.encode(&mut buf).unwrap();
+//! let wire = &buf[..n];
+//! assert!(core::str::from_utf8(wire).unwrap().contains("1.0 &lt;beta&gt;"));
+//!
+//! let back = Envelope::decode(wire).unwrap();
+//! assert_eq!(back, msg); // lists and strings compare by content
+//! let Body::Rpc(Rpc::GetParameterValuesResponse(r)) = back.body else { unreachable!() };
+//! let first = r.parameter_list.iter().next().unwrap();
+//! assert_eq!(first.value.text, "1.0 <beta>");
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 #[cfg(any(feature = "std", test))]
 extern crate std;
+
+pub mod codec;
+pub mod decode;
+pub mod envelope;
+pub mod error;
+pub mod facet;
+pub mod list;
+pub mod model;
+pub mod resumable;
+pub mod rpc;
+pub mod text;
+mod validate;
+pub mod writer;
+pub mod xml;
+
+pub use codec::{ParamValue, XsiType};
+pub use envelope::{Body, Envelope, Fault, Header, Role};
+pub use error::{DecodeError, DecodeErrorKind, EncodeError};
+pub use list::List;
+pub use rpc::{Method, Rpc};
+pub use text::Text;

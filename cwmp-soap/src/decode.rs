@@ -1,0 +1,518 @@
+//! Navigation over a body the tokenizer has already validated.
+//!
+//! The envelope is checked once by the tokenizer ([`crate::xml`]):
+//! well-formedness, names, references, namespaces, depth and size limits.
+//! Typed decoding then walks the validated bytes with the small scanner in
+//! this module: find a child element, read its attributes and its text, skip
+//! its subtree. Argument elements are unqualified in every CWMP schema, so
+//! they are matched by local name; the scanner never needs namespace state,
+//! which is what lets a decoded [`List`](crate::List) re-read its entries
+//! lazily from a byte range. The scanner is written to be total on any input
+//! (no indexing that can panic, no recursion), even though it is only fed
+//! validated text.
+
+use core::marker::PhantomData;
+
+use cwmp_core::Limits;
+
+use crate::codec::Item;
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::list::XmlList;
+use crate::text::Text;
+
+/// Decoding options: the limits to report and strict or tolerant reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Bounds checked while decoding.
+    pub limits: Limits,
+    /// Report interop quirks (see DESIGN.md) as errors instead of accepting
+    /// them.
+    pub strict: bool,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { limits: Limits::DEFAULT, strict: false }
+    }
+}
+
+/// One element of the validated body.
+#[derive(Clone, Copy, Debug)]
+pub struct Elem<'a> {
+    doc: &'a str,
+    /// Offset of the `<` of the start tag.
+    start: usize,
+    /// Qualified name as written.
+    name: &'a str,
+    /// Raw attribute text of the start tag.
+    attrs: &'a str,
+    /// Content range (equal ends for an empty element).
+    content_start: usize,
+    content_end: usize,
+    /// Offset just after the end tag (or the `/>`).
+    after: usize,
+    /// Whether the content holds child elements (found while finding the end).
+    nested: bool,
+}
+
+impl<'a> Elem<'a> {
+    /// Byte offset of the element's start tag in the document.
+    pub fn offset(&self) -> usize {
+        self.start
+    }
+
+    /// The name as written, prefix included.
+    pub fn qname(&self) -> &'a str {
+        self.name
+    }
+
+    /// The prefix, if any.
+    pub fn prefix(&self) -> Option<&'a str> {
+        let i = self.name.as_bytes().iter().position(|&b| b == b':')?;
+        self.name.get(..i)
+    }
+
+    /// The local name.
+    pub fn local(&self) -> &'a str {
+        local(self.name)
+    }
+
+    /// The value of the first attribute whose local name is `name` (prefixes
+    /// are not compared: see the module docs), raw (escaped).
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        Attrs { rest: self.attrs }.find(|(n, _)| local(n) == name && !n.starts_with("xmlns")).map(|(_, v)| v)
+    }
+
+    /// All attributes as `(qualified name, raw value)`.
+    pub fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        Attrs { rest: self.attrs }
+    }
+
+    /// Byte range of the content.
+    pub fn content_range(&self) -> (usize, usize) {
+        (self.content_start, self.content_end)
+    }
+
+    /// The raw content.
+    pub fn content(&self) -> &'a str {
+        self.doc.get(self.content_start..self.content_end).unwrap_or("")
+    }
+
+    /// The child elements.
+    pub fn children(&self) -> Children<'a> {
+        Children { doc: self.doc, pos: self.content_start, end: self.content_end }
+    }
+
+    /// The first child element with local name `name`.
+    pub fn child(&self, name: &str) -> Option<Elem<'a>> {
+        self.children().find(|c| c.local() == name)
+    }
+
+    /// The text content of the element `field`; an error when it has child
+    /// elements.
+    pub fn text(&self, field: &'static str) -> Result<Text<'a>, DecodeError> {
+        let c = self.content();
+        if !self.nested {
+            return Ok(Text::Xml(c));
+        }
+        if let Some(i) = find_child_tag(c) {
+            return Err(DecodeError::new(
+                self.content_start.saturating_add(i),
+                DecodeErrorKind::Unexpected { field, what: "an element inside a text field" },
+            ));
+        }
+        Ok(Text::Xml(c))
+    }
+
+    /// The document the element lies in.
+    pub(crate) fn doc(&self) -> &'a str {
+        self.doc
+    }
+
+    /// Offset just after the element.
+    pub fn end_offset(&self) -> usize {
+        self.after
+    }
+}
+
+fn local(qname: &str) -> &str {
+    match qname.as_bytes().iter().rposition(|&b| b == b':') {
+        Some(i) => qname.get(i + 1..).unwrap_or(qname),
+        None => qname,
+    }
+}
+
+/// Position of a `<` that starts an element tag (not a comment, CDATA or PI).
+fn find_child_tag(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', b.get(i..)?) {
+        let at = i + off;
+        match b.get(at + 1) {
+            Some(b'!') | Some(b'?') => {
+                let rest = s.get(at..)?;
+                let skip = if rest.starts_with("<![CDATA[") {
+                    rest.find("]]>").map(|e| e + 3)
+                } else if rest.starts_with("<!--") {
+                    rest.find("-->").map(|e| e + 3)
+                } else {
+                    rest.find('>').map(|e| e + 1)
+                }?;
+                i = at + skip;
+            }
+            _ => return Some(at),
+        }
+    }
+    None
+}
+
+struct Attrs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Attrs<'a> {
+    type Item = (&'a str, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.rest.trim_start_matches(is_ws);
+        let eq = s.find('=')?;
+        let name = s.get(..eq)?.trim_end_matches(is_ws);
+        let v = s.get(eq + 1..)?.trim_start_matches(is_ws);
+        let q = v.chars().next()?;
+        if q != '"' && q != '\'' {
+            return None;
+        }
+        let body = v.get(1..)?;
+        let close = body.find(q)?;
+        self.rest = body.get(close + 1..)?;
+        Some((name, body.get(..close)?))
+    }
+}
+
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Iterator over the child elements of a range of validated XML.
+#[derive(Clone, Debug)]
+pub struct Children<'a> {
+    doc: &'a str,
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = Elem<'a>;
+
+    fn next(&mut self) -> Option<Elem<'a>> {
+        let range = self.doc.get(self.pos..self.end)?;
+        let at = self.pos + find_child_tag(range)?;
+        let e = parse_element(self.doc, at, self.end)?;
+        self.pos = e.after;
+        Some(e)
+    }
+}
+
+/// Where the shallow elements of a document end (Envelope, Header, Body,
+/// header entries, the method element and its arguments), learnt during the
+/// validating pass, so the typed decoder need not scan the whole document
+/// once per nesting level. Elements beyond its capacity are found by
+/// scanning as usual.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ElementIndex {
+    /// (start of the start tag, start of the end tag, offset after the end tag).
+    items: [(usize, usize, usize); 24],
+    n: usize,
+}
+
+/// An index with nothing recorded.
+pub(crate) const EMPTY_INDEX: ElementIndex = ElementIndex { items: [(0, 0, 0); 24], n: 0 };
+
+impl ElementIndex {
+    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize) {
+        if let Some(slot) = self.items.get_mut(self.n) {
+            *slot = (start, content_end, after);
+            self.n += 1;
+        }
+    }
+
+    /// The content end and the offset after the end tag of the element
+    /// whose start tag begins at `start`, if it was recorded.
+    fn lookup(&self, start: usize) -> Option<(usize, usize)> {
+        self.items.get(..self.n)?.iter().find(|e| e.0 == start).map(|e| (e.1, e.2))
+    }
+}
+
+/// Like [`parse_element`], taking the end from `ends` when validation
+/// recorded it.
+pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementIndex) -> Option<Elem<'a>> {
+    let Some((content_end, after)) = ends.lookup(at) else { return parse_element(doc, at, doc.len()) };
+    let (name, attrs, tag_end, _) = start_tag(doc, at)?;
+    if content_end < tag_end || after > doc.len() {
+        return parse_element(doc, at, doc.len());
+    }
+    Some(Elem { doc, start: at, name, attrs, content_start: tag_end, content_end, after, nested: true })
+}
+
+/// Children of `e`, with ends taken from `ends` where recorded.
+pub fn children_indexed<'a, 'e>(e: &Elem<'a>, ends: &'e ElementIndex) -> impl Iterator<Item = Elem<'a>> + use<'a, 'e> {
+    let doc = e.doc;
+    let end = e.content_end;
+    let mut pos = e.content_start;
+    core::iter::from_fn(move || {
+        let at = pos + find_child_tag(doc.get(pos..end)?)?;
+        let el = parse_element_indexed(doc, at, ends)?;
+        pos = el.after;
+        Some(el)
+    })
+}
+
+/// The offset and qualified name of the next element start tag in
+/// `doc[pos..end]`.
+pub(crate) fn next_child_tag(doc: &str, pos: usize, end: usize) -> Option<(usize, &str)> {
+    let at = pos + find_child_tag(doc.get(pos..end)?)?;
+    let rest = doc.as_bytes().get(at + 1..)?;
+    let n = rest.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))?;
+    Some((at, doc.get(at + 1..at + 1 + n)?))
+}
+
+/// The local part of a qualified name.
+pub(crate) fn local_name(qname: &str) -> &str {
+    local(qname)
+}
+
+/// Parses the element at `at` while visiting its direct children with `f`,
+/// in one pass (the children's subtrees are scanned once, by `f`'s
+/// [`Elem`]s, and the element's end is where they stop). `Ok(None)` when the
+/// text is not well formed.
+pub(crate) fn walk_element<'a, E>(
+    doc: &'a str,
+    at: usize,
+    limit: usize,
+    mut f: impl FnMut(Elem<'a>) -> Result<(), E>,
+) -> Result<Option<Elem<'a>>, E> {
+    let Some((name, attrs, tag_end, empty)) = start_tag(doc, at) else { return Ok(None) };
+    let elem = |content_end, after, nested| Elem {
+        doc,
+        start: at,
+        name,
+        attrs,
+        content_start: tag_end,
+        content_end,
+        after,
+        nested,
+    };
+    if empty {
+        return Ok(Some(elem(tag_end, tag_end, false)));
+    }
+    let b = doc.as_bytes();
+    let mut nested = false;
+    let mut i = tag_end;
+    loop {
+        let Some(off) = b.get(i..limit).and_then(|r| memchr::memchr(b'<', r)) else { return Ok(None) };
+        let lt = i + off;
+        match b.get(lt + 1) {
+            Some(b'/') => {
+                let Some(gt) = b.get(lt..limit).and_then(|r| memchr::memchr(b'>', r)) else { return Ok(None) };
+                return Ok(Some(elem(lt, lt + gt + 1, nested)));
+            }
+            Some(b'!' | b'?') => {
+                let Some(rest) = doc.get(lt..limit) else { return Ok(None) };
+                let skip = if rest.starts_with("<![CDATA[") {
+                    rest.find("]]>").map(|e| e + 3)
+                } else if rest.starts_with("<!--") {
+                    rest.find("-->").map(|e| e + 3)
+                } else {
+                    rest.find('>').map(|e| e + 1)
+                };
+                let Some(skip) = skip else { return Ok(None) };
+                i = lt + skip;
+            }
+            Some(_) => {
+                let Some(child) = parse_element(doc, lt, limit) else { return Ok(None) };
+                nested = true;
+                i = child.after;
+                f(child)?;
+            }
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Parses the element whose start tag begins at `at`, finding its end by
+/// counting nesting (iteratively). `None` when the text is not well formed.
+pub(crate) fn parse_element(doc: &str, at: usize, limit: usize) -> Option<Elem<'_>> {
+    let b = doc.as_bytes();
+    let (name, attrs, tag_end, empty) = start_tag(doc, at)?;
+    if empty {
+        return Some(Elem {
+            doc,
+            start: at,
+            name,
+            attrs,
+            content_start: tag_end,
+            content_end: tag_end,
+            after: tag_end,
+            nested: false,
+        });
+    }
+    let mut depth = 1usize;
+    let mut nested = false;
+    let mut i = tag_end;
+    while i < limit {
+        let off = memchr::memchr(b'<', b.get(i..limit)?)?;
+        let lt = i + off;
+        match b.get(lt + 1)? {
+            b'/' => {
+                let gt = lt + memchr::memchr(b'>', b.get(lt..limit)?)?;
+                depth -= 1;
+                if depth == 0 {
+                    return Some(Elem {
+                        doc,
+                        start: at,
+                        name,
+                        attrs,
+                        content_start: tag_end,
+                        content_end: lt,
+                        after: gt + 1,
+                        nested,
+                    });
+                }
+                i = gt + 1;
+            }
+            b'!' | b'?' => {
+                let rest = doc.get(lt..limit)?;
+                let skip = if rest.starts_with("<![CDATA[") {
+                    rest.find("]]>")? + 3
+                } else if rest.starts_with("<!--") {
+                    rest.find("-->")? + 3
+                } else {
+                    rest.find('>')? + 1
+                };
+                i = lt + skip;
+            }
+            _ => {
+                let (_, _, end, empty) = start_tag(doc, lt)?;
+                nested = true;
+                if !empty {
+                    depth = depth.checked_add(1)?;
+                }
+                i = end;
+            }
+        }
+    }
+    None
+}
+
+/// Reads the start tag at `at`: (name, raw attributes, offset after `>`, empty).
+fn start_tag(doc: &str, at: usize) -> Option<(&str, &str, usize, bool)> {
+    let b = doc.as_bytes();
+    let name_start = at + 1;
+    let rest = b.get(name_start..)?;
+    let name_len = rest.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))?;
+    let name = doc.get(name_start..name_start + name_len)?;
+    // Find the closing `>` outside quoted attribute values (tags are short:
+    // a plain loop beats a vectorised search here).
+    let attr_start = name_start + name_len;
+    let tail = b.get(attr_start..)?;
+    let mut quote = 0u8;
+    for (k, &c) in tail.iter().enumerate() {
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'>' {
+            let empty = k > 0 && tail.get(k - 1) == Some(&b'/');
+            let attr_end = attr_start + if empty { k - 1 } else { k };
+            return Some((name, doc.get(attr_start..attr_end)?, attr_start + k + 1, empty));
+        } else if c == b'"' || c == b'\'' {
+            quote = c;
+        }
+    }
+    None
+}
+
+/// Limits that never trigger: used when re-reading a list already checked.
+const UNCHECKED: Limits = Limits {
+    max_depth: usize::MAX,
+    max_attributes: usize::MAX,
+    max_ns_bindings: usize::MAX,
+    max_name_len: usize::MAX,
+    max_token_len: usize::MAX,
+    max_body_len: usize::MAX,
+    max_value_len: usize::MAX,
+    max_list_len: usize::MAX,
+    max_command_key_len: usize::MAX,
+    max_parameter_key_len: usize::MAX,
+    max_parameter_name_len: usize::MAX,
+    max_device_id_field_len: usize::MAX,
+    max_event_code_len: usize::MAX,
+    max_events: usize::MAX,
+    max_transfers: usize::MAX,
+    max_time_windows: usize::MAX,
+    max_fault_string_len: usize::MAX,
+    max_url_len: usize::MAX,
+    max_method_name_len: usize::MAX,
+    max_cookie_bytes: usize::MAX,
+    max_http_headers: usize::MAX,
+    max_http_header_len: usize::MAX,
+};
+
+/// Lazy iterator over the entries of a decoded [`List`](crate::List).
+#[derive(Clone, Debug)]
+pub struct ItemsIter<'a, T> {
+    pos: usize,
+    list: XmlList<'a>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> ItemsIter<'a, T> {
+    pub(crate) fn new(list: XmlList<'a>) -> Self {
+        ItemsIter { pos: list.start, list, _t: PhantomData }
+    }
+}
+
+impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        // Limits and strictness were applied when the list was validated.
+        let opts = DecodeOptions { limits: UNCHECKED, strict: false };
+        let doc = self.list.doc;
+        loop {
+            let (at, name) = next_child_tag(doc, self.pos, self.list.end)?;
+            if local(name) == self.list.item {
+                // The list was fully decoded once when it was validated, so
+                // this cannot fail; should it, the iteration ends.
+                let (v, after) =
+                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, &opts).ok()?;
+                self.pos = after;
+                return Some(v);
+            }
+            self.pos = parse_element(doc, at, self.list.end)?.after;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_children_and_skips_subtrees() {
+        let doc = "<a x='1' y=\"2\"><b><c/><c>t</c></b><!-- <z/> --><d>x&amp;y</d><e/></a>";
+        let a = parse_element(doc, 0, doc.len()).unwrap();
+        assert_eq!(a.attr("x"), Some("1"));
+        assert_eq!(a.attr("y"), Some("2"));
+        let names: std::vec::Vec<_> = a.children().map(|c| c.local()).collect();
+        assert_eq!(names, ["b", "d", "e"]);
+        assert_eq!(a.child("d").unwrap().text("d").unwrap(), Text::plain("x&y"));
+        assert!(a.child("b").unwrap().text("b").is_err());
+        assert_eq!(a.child("e").unwrap().content(), "");
+    }
+
+    #[test]
+    fn total_on_garbage() {
+        for doc in ["<", "<a", "<a>", "<a><b></a>", "<a x='>", "</a>", "<a><!--", "<a/>"] {
+            let _ = parse_element(doc, 0, doc.len()).map(|e| e.children().count());
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! The SOAP 1.1 envelope: CWMP header entries, the body (one RPC or a SOAP
+//! Fault), version detection, encoding and decoding.
+//!
+//! ```
+//! use cwmp_core::CwmpVersion;
+//! use cwmp_soap::envelope::{Body, Envelope, Header};
+//! use cwmp_soap::rpc::{Reboot, Rpc};
+//! use cwmp_soap::Text;
+//!
+//! let msg = Envelope {
+//!     version: CwmpVersion::V1_0,
+//!     header: Header { id: Some(Text::plain("42")), ..Header::default() },
+//!     body: Body::Rpc(Rpc::Reboot(Reboot { command_key: Text::plain("r1") })),
+//! };
+//! let mut buf = [0u8; 1024];
+//! let n = msg.encode(&mut buf).unwrap();
+//! let back = Envelope::decode(&buf[..n]).unwrap();
+//! assert_eq!(back, msg);
+//! ```
+
+use cwmp_core::{CwmpVersion, FaultCode, Limits, SoapFaultCode};
+
+use crate::codec::{Cap, Field, Fields, cwmp_struct};
+use crate::decode::{DecodeOptions, Elem, children_indexed, parse_element_indexed};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::list::List;
+use crate::model::{FAULT_STRING, NONE, SetParameterValuesFault};
+use crate::rpc::{Method, Rpc, SentBy};
+use crate::text::Text;
+use crate::writer::Writer;
+
+/// SOAP 1.1 envelope namespace.
+pub const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// SOAP 1.1 encoding namespace.
+pub const SOAP_ENC: &str = "http://schemas.xmlsoap.org/soap/encoding/";
+/// XML Schema namespace.
+pub const XSD: &str = "http://www.w3.org/2001/XMLSchema";
+/// XML Schema instance namespace.
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// The CWMP SOAP header entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Header<'a> {
+    /// `cwmp:ID` (mustUnderstand=1): correlates a response with its request.
+    pub id: Option<Text<'a>>,
+    /// `cwmp:HoldRequests` (mustUnderstand=1).
+    pub hold_requests: Option<bool>,
+    /// `cwmp:NoMoreRequests` (deprecated and in no schema; read and passed on,
+    /// sent with mustUnderstand=1 as TR-069 Amendment 1 defined it).
+    pub no_more_requests: Option<bool>,
+    /// `cwmp:SessionTimeout` in seconds (CWMP 1.3+, mustUnderstand=0).
+    pub session_timeout: Option<u32>,
+    /// `cwmp:SupportedCWMPVersions`, e.g. `1.0,1.1,1.2,1.3,1.4` (1.4, mustUnderstand=0).
+    pub supported_cwmp_versions: Option<Text<'a>>,
+    /// `cwmp:UseCWMPVersion`, e.g. `1.4` (1.4, mustUnderstand=1).
+    pub use_cwmp_version: Option<Text<'a>>,
+}
+
+cwmp_struct! {
+    /// The `cwmp:Fault` detail of a SOAP Fault.
+    CwmpFault<'a> {
+        /// The CWMP fault code.
+        fault_code: FaultCode = "FaultCode", NONE;
+        /// Its description.
+        fault_string: Option<Text<'a>> = "FaultString", FAULT_STRING;
+        /// Per-parameter faults of a SetParameterValues.
+        set_parameter_values_fault: List<'a, SetParameterValuesFault<'a>> = "SetParameterValuesFault", Cap::Repeated;
+    }
+}
+
+/// A SOAP Fault carrying a CWMP fault.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fault<'a> {
+    /// `faultcode`: `Client` or `Server`.
+    pub faultcode: SoapFaultCode,
+    /// `faultstring` (CWMP uses `CWMP fault`).
+    pub faultstring: Text<'a>,
+    /// `detail/cwmp:Fault`.
+    pub detail: CwmpFault<'a>,
+}
+
+impl<'a> Fault<'a> {
+    /// The conventional fault for `code`: faultcode from the fault table,
+    /// faultstring `CWMP fault`, FaultString the table's text.
+    pub fn new(code: FaultCode) -> Self {
+        Fault {
+            faultcode: code.soap_faultcode(),
+            faultstring: Text::Plain("CWMP fault"),
+            detail: CwmpFault {
+                fault_code: code,
+                fault_string: code.fault_string().map(Text::Plain),
+                set_parameter_values_fault: List::Slice(&[]),
+            },
+        }
+    }
+}
+
+/// The content of the SOAP Body.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Body<'a> {
+    /// A method request or response.
+    Rpc(Rpc<'a>),
+    /// A SOAP Fault.
+    Fault(Fault<'a>),
+}
+
+/// A whole CWMP SOAP envelope.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Envelope<'a> {
+    /// The protocol version: decides the namespace written (1.2–1.4 share
+    /// `cwmp-1-2`); detected from the namespace and header when decoding.
+    pub version: CwmpVersion,
+    /// Header entries.
+    pub header: Header<'a>,
+    /// The body.
+    pub body: Body<'a>,
+}
+
+/// Which end of the session decodes: it accepts only what the peer sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Role {
+    /// We are the CPE: accept ACS messages.
+    Cpe,
+    /// We are the ACS: accept CPE messages.
+    Acs,
+}
+
+const ENVELOPE_OPEN: &str = "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" \
+xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cwmp=\"";
+
+impl<'a> Envelope<'a> {
+    /// Encodes into `buf` with the default [`Limits`]; returns the length.
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        self.encode_with(buf, Limits::DEFAULT)
+    }
+
+    /// Encodes into `buf`, enforcing `limits`; returns the length. On
+    /// [`EncodeError::BufferTooSmall`] the error holds the size needed.
+    pub fn encode_with(&self, buf: &mut [u8], limits: Limits) -> Result<usize, EncodeError> {
+        let mut w = Writer::with_limits(buf, limits).for_version(self.version);
+        self.write_head(&mut w)?;
+        self.write_body_content(&mut w)?;
+        write_tail(&mut w);
+        w.finish()
+    }
+
+    /// Checks that the body can be sent in this version.
+    pub(crate) fn check_sendable(&self) -> Result<(), EncodeError> {
+        if let Body::Rpc(rpc) = &self.body {
+            let (Some(m), false) = (rpc.method(), matches!(rpc, Rpc::Invalid(_))) else {
+                return Err(EncodeError::UnknownMethod);
+            };
+            if m.decode_only() {
+                return Err(EncodeError::DecodeOnly { method: m.name() });
+            }
+            if m.since() > self.version && m.since().namespace() != self.version.namespace() {
+                return Err(EncodeError::NotInNamespace { method: m.name(), namespace: self.version.namespace() });
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything up to and including the method start tag.
+    pub(crate) fn write_head(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        self.check_sendable()?;
+        w.raw(ENVELOPE_OPEN);
+        w.raw(self.version.namespace());
+        w.raw("\">");
+        write_header(w, &self.header)?;
+        w.raw("<SOAP-ENV:Body>");
+        Ok(())
+    }
+
+    pub(crate) fn write_body_content(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        match &self.body {
+            Body::Rpc(rpc) => {
+                let name = rpc.name();
+                w.raw("<cwmp:");
+                w.raw(name);
+                w.raw(">");
+                rpc.encode_args(w)?;
+                w.raw("</cwmp:");
+                w.raw(name);
+                w.raw(">");
+            }
+            Body::Fault(f) => {
+                w.raw("<SOAP-ENV:Fault><faultcode>SOAP-ENV:");
+                w.raw(f.faultcode.as_str());
+                w.raw("</faultcode>");
+                w.simple("faultstring", f.faultstring)?;
+                w.raw("<detail><cwmp:Fault>");
+                f.detail.encode_fields(w)?;
+                w.raw("</cwmp:Fault></detail></SOAP-ENV:Fault>");
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes an envelope tolerantly, in either role.
+    pub fn decode(input: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(input, None, &DecodeOptions::default())
+    }
+
+    /// Decodes an envelope with `opts`; with a `role`, a method the peer
+    /// never sends is an error.
+    pub fn decode_with(input: &'a [u8], role: Option<Role>, opts: &DecodeOptions) -> Result<Self, DecodeError> {
+        if input.len() > opts.limits.max_body_len {
+            return Err(DecodeError::new(
+                opts.limits.max_body_len,
+                DecodeErrorKind::TooMany {
+                    field: "Envelope",
+                    max: opts.limits.max_body_len,
+                    limit: cwmp_core::limits::Limit::BodyLen,
+                },
+            ));
+        }
+        let ends = crate::validate::validate(input, opts)?;
+        let doc = core::str::from_utf8(input).map_err(|e| {
+            DecodeError::new(e.valid_up_to(), DecodeErrorKind::Xml(crate::xml::XmlErrorKind::InvalidUtf8))
+        })?;
+        decode_document(doc, role, opts, &ends)
+    }
+}
+
+fn write_tail(w: &mut Writer<'_>) {
+    w.raw("</SOAP-ENV:Body></SOAP-ENV:Envelope>");
+}
+
+fn header_entry(w: &mut Writer<'_>, name: &str, must_understand: &str) {
+    w.raw("<cwmp:");
+    w.raw(name);
+    w.raw(" SOAP-ENV:mustUnderstand=\"");
+    w.raw(must_understand);
+    w.raw("\">");
+}
+
+fn header_close(w: &mut Writer<'_>, name: &str) {
+    w.raw("</cwmp:");
+    w.raw(name);
+    w.raw(">");
+}
+
+fn write_header(w: &mut Writer<'_>, h: &Header<'_>) -> Result<(), EncodeError> {
+    if *h == Header::default() {
+        return Ok(());
+    }
+    w.raw("<SOAP-ENV:Header>");
+    if let Some(id) = h.id {
+        header_entry(w, "ID", "1");
+        w.text("ID", id)?;
+        header_close(w, "ID");
+    }
+    if let Some(v) = h.hold_requests {
+        header_entry(w, "HoldRequests", "1");
+        w.bool(v);
+        header_close(w, "HoldRequests");
+    }
+    if let Some(v) = h.no_more_requests {
+        header_entry(w, "NoMoreRequests", "1");
+        w.bool(v);
+        header_close(w, "NoMoreRequests");
+    }
+    if let Some(v) = h.session_timeout {
+        header_entry(w, "SessionTimeout", "0");
+        w.u64(u64::from(v));
+        header_close(w, "SessionTimeout");
+    }
+    if let Some(v) = h.supported_cwmp_versions {
+        header_entry(w, "SupportedCWMPVersions", "0");
+        w.text("SupportedCWMPVersions", v)?;
+        header_close(w, "SupportedCWMPVersions");
+    }
+    if let Some(v) = h.use_cwmp_version {
+        header_entry(w, "UseCWMPVersion", "1");
+        w.text("UseCWMPVersion", v)?;
+        header_close(w, "UseCWMPVersion");
+    }
+    w.raw("</SOAP-ENV:Header>");
+    Ok(())
+}
+
+/// The namespace URI bound to `prefix` (or the default namespace) in the
+/// scope formed by `chain` (outermost first).
+fn resolve<'a>(prefix: Option<&str>, chain: &[&Elem<'a>]) -> Option<&'a str> {
+    for e in chain.iter().rev() {
+        for (n, v) in e.attrs() {
+            let hit = match prefix {
+                Some(p) => n.strip_prefix("xmlns:") == Some(p),
+                None => n == "xmlns",
+            };
+            if hit {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+fn ns_of<'a>(e: &Elem<'a>, chain: &[&Elem<'a>]) -> Option<&'a str> {
+    resolve(e.prefix(), chain)
+}
+
+fn not_env(offset: usize, what: &'static str) -> DecodeError {
+    DecodeError::new(offset, DecodeErrorKind::NotEnvelope(what))
+}
+
+/// Offset of the root element's `<`, after the prolog.
+fn root_offset(doc: &str) -> Option<usize> {
+    let b = doc.as_bytes();
+    let mut i = 0usize;
+    loop {
+        let off = memchr::memchr(b'<', b.get(i..)?)?;
+        let at = i + off;
+        match b.get(at + 1)? {
+            b'?' => i = at + doc.get(at..)?.find("?>")? + 2,
+            b'!' => i = at + doc.get(at..)?.find('>')? + 1,
+            _ => return Some(at),
+        }
+    }
+}
+
+fn decode_document<'a>(
+    doc: &'a str,
+    role: Option<Role>,
+    opts: &DecodeOptions,
+    ends: &crate::decode::ElementIndex,
+) -> Result<Envelope<'a>, DecodeError> {
+    let at = root_offset(doc).ok_or_else(|| not_env(0, "no root element"))?;
+    let env = parse_element_indexed(doc, at, ends).ok_or_else(|| not_env(at, "unterminated root element"))?;
+    if env.local() != "Envelope" || ns_of(&env, &[&env]) != Some(SOAP_ENV) {
+        return Err(not_env(at, "the root is not a SOAP 1.1 Envelope"));
+    }
+    let mut header_el = None;
+    let mut body_el = None;
+    for c in children_indexed(&env, ends) {
+        if ns_of(&c, &[&env, &c]) != Some(SOAP_ENV) {
+            if opts.strict {
+                return Err(DecodeError::new(
+                    c.offset(),
+                    DecodeErrorKind::Unexpected { field: "Envelope", what: "a child outside the SOAP namespace" },
+                ));
+            }
+            continue;
+        }
+        match c.local() {
+            "Header" if header_el.is_none() => header_el = Some(c),
+            "Body" if body_el.is_none() => body_el = Some(c),
+            _ => {}
+        }
+    }
+    let body_el = body_el.ok_or_else(|| DecodeError::new(env.offset(), DecodeErrorKind::Missing { field: "Body" }))?;
+    if opts.strict && env.attr("encodingStyle").is_some() {
+        return Err(DecodeError::new(
+            env.offset(),
+            DecodeErrorKind::Quirk { field: "Envelope", quirk: "encodingStyle on the Envelope" },
+        ));
+    }
+    let mut ns_version: Option<CwmpVersion> = None;
+    let mut header = Header::default();
+    if let Some(h) = header_el {
+        for entry in children_indexed(&h, ends) {
+            let ns = ns_of(&entry, &[&env, &h, &entry]);
+            let Some(v) = ns.and_then(CwmpVersion::from_namespace) else {
+                if entry.attr("mustUnderstand").map(str::trim) == Some("1") && opts.strict {
+                    return Err(DecodeError::new(
+                        entry.offset(),
+                        DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
+                    ));
+                }
+                continue;
+            };
+            ns_version.get_or_insert(v);
+            decode_header_entry(&entry, &mut header, opts)?;
+        }
+    } else if opts.strict {
+        return Err(DecodeError::new(
+            env.offset(),
+            DecodeErrorKind::Quirk { field: "Header", quirk: "no SOAP Header" },
+        ));
+    }
+    if opts.strict && header.id.is_none() {
+        return Err(DecodeError::new(env.offset(), DecodeErrorKind::Quirk { field: "ID", quirk: "no cwmp:ID header" }));
+    }
+    let first = children_indexed(&body_el, ends)
+        .next()
+        .ok_or_else(|| DecodeError::new(body_el.offset(), DecodeErrorKind::Missing { field: "Body content" }))?;
+    let first_ns = ns_of(&first, &[&env, &body_el, &first]);
+    let body = if first.local() == "Fault" && first_ns == Some(SOAP_ENV) {
+        let (fault, v) = decode_fault(&first, &[&env, &body_el, &first], opts)?;
+        if let Some(v) = v {
+            ns_version = Some(v);
+        }
+        Body::Fault(fault)
+    } else {
+        let v = first_ns.and_then(CwmpVersion::from_namespace).ok_or_else(|| {
+            DecodeError::new(
+                first.offset(),
+                DecodeErrorKind::Unexpected { field: "Body", what: "a method outside every cwmp namespace" },
+            )
+        })?;
+        ns_version = Some(v);
+        match Method::from_name(first.local()) {
+            Some(m) => {
+                if let Some(role) = role {
+                    let ok = matches!(
+                        (m.sent_by(), role),
+                        (SentBy::Both, _) | (SentBy::Acs, Role::Cpe) | (SentBy::Cpe, Role::Acs)
+                    );
+                    if !ok {
+                        return Err(DecodeError::new(
+                            first.offset(),
+                            DecodeErrorKind::Unexpected { field: "Body", what: "a method the peer never sends" },
+                        ));
+                    }
+                }
+                match Rpc::decode_args(m, &first, opts, ends) {
+                    Ok(rpc) => Body::Rpc(rpc),
+                    Err(error) if !opts.strict => {
+                        Body::Rpc(Rpc::Invalid(crate::rpc::InvalidRpc { method: m, error, body: first.content() }))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            None => {
+                let (start, _) = first.content_range();
+                Body::Rpc(Rpc::Unknown(crate::rpc::UnknownRpc {
+                    name: first.local(),
+                    namespace: first_ns.unwrap_or(""),
+                    body: first.content(),
+                    offset: start,
+                }))
+            }
+        }
+    };
+    let base = ns_version
+        .or_else(|| {
+            env.attrs().filter(|(n, _)| n.starts_with("xmlns")).find_map(|(_, v)| CwmpVersion::from_namespace(v))
+        })
+        .ok_or_else(|| not_env(env.offset(), "no cwmp namespace anywhere"))?;
+    Ok(Envelope { version: detect_version(base, &header), header, body })
+}
+
+/// Refines a version read from a namespace with the header entries that
+/// only later versions define.
+pub fn detect_version(ns_version: CwmpVersion, h: &Header<'_>) -> CwmpVersion {
+    if ns_version != CwmpVersion::V1_2 {
+        return ns_version;
+    }
+    if let Some(v) = h.use_cwmp_version.and_then(|t| t.as_borrowed()).and_then(CwmpVersion::parse) {
+        return v.max(CwmpVersion::V1_2);
+    }
+    if h.supported_cwmp_versions.is_some() {
+        return CwmpVersion::V1_4;
+    }
+    if h.session_timeout.is_some() {
+        return CwmpVersion::V1_3;
+    }
+    CwmpVersion::V1_2
+}
+
+fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOptions) -> Result<(), DecodeError> {
+    let name = e.local();
+    let mu = e.attr("mustUnderstand").map(str::trim);
+    match name {
+        "ID" => h.id = Some(e.text("ID")?),
+        "HoldRequests" => h.hold_requests = Some(bool::decode_field(e, Some(*e), "HoldRequests", &NONE, opts)?),
+        "NoMoreRequests" => {
+            if opts.strict && mu != Some("1") {
+                return Err(DecodeError::new(
+                    e.offset(),
+                    DecodeErrorKind::Quirk {
+                        field: "NoMoreRequests",
+                        quirk: "deprecated header sent with mustUnderstand other than 1",
+                    },
+                ));
+            }
+            h.no_more_requests = Some(bool::decode_field(e, Some(*e), "NoMoreRequests", &NONE, opts)?)
+        }
+        "SessionTimeout" => h.session_timeout = Some(u32::decode_field(e, Some(*e), "SessionTimeout", &NONE, opts)?),
+        "SupportedCWMPVersions" => h.supported_cwmp_versions = Some(e.text("SupportedCWMPVersions")?),
+        "UseCWMPVersion" => h.use_cwmp_version = Some(e.text("UseCWMPVersion")?),
+        _ => {
+            if opts.strict && mu == Some("1") {
+                return Err(DecodeError::new(
+                    e.offset(),
+                    DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn decode_fault<'a>(
+    f: &Elem<'a>,
+    chain: &[&Elem<'a>],
+    opts: &DecodeOptions,
+) -> Result<(Fault<'a>, Option<CwmpVersion>), DecodeError> {
+    let code_el = f
+        .child("faultcode")
+        .ok_or_else(|| DecodeError::new(f.offset(), DecodeErrorKind::Missing { field: "faultcode" }))?;
+    let code = code_el.text("faultcode")?;
+    let code_s = code.trimmed_borrowed().unwrap_or("");
+    let local = code_s.rsplit_once(':').map_or(code_s, |(_, l)| l);
+    let faultcode = match local {
+        "Client" => SoapFaultCode::Client,
+        "Server" => SoapFaultCode::Server,
+        _ => {
+            return Err(DecodeError::new(
+                code_el.offset(),
+                DecodeErrorKind::Invalid { field: "faultcode", reason: "neither Client nor Server" },
+            ));
+        }
+    };
+    if opts.strict && !code_s.contains(':') {
+        return Err(DecodeError::new(
+            code_el.offset(),
+            DecodeErrorKind::Quirk { field: "faultcode", quirk: "faultcode without the SOAP-ENV prefix" },
+        ));
+    }
+    let faultstring = match f.child("faultstring") {
+        Some(e) => e.text("faultstring")?,
+        None => Text::Xml(""),
+    };
+    let detail =
+        f.child("detail").ok_or_else(|| DecodeError::new(f.offset(), DecodeErrorKind::Missing { field: "detail" }))?;
+    let cf = detail
+        .child("Fault")
+        .ok_or_else(|| DecodeError::new(detail.offset(), DecodeErrorKind::Missing { field: "cwmp:Fault" }))?;
+    let mut full: [Option<&Elem<'a>>; 6] = [None; 6];
+    for (slot, e) in full.iter_mut().zip(chain.iter().copied().chain([&detail, &cf])) {
+        *slot = Some(e);
+    }
+    let mut scope: [&Elem<'a>; 6] = [&cf; 6];
+    let mut n = 0;
+    for (dst, src) in scope.iter_mut().zip(full.iter().flatten()) {
+        *dst = src;
+        n += 1;
+    }
+    let v = ns_of(&cf, scope.get(..n).unwrap_or(&[])).and_then(CwmpVersion::from_namespace);
+    let detail = CwmpFault::decode_fields(&cf, opts)?;
+    Ok((Fault { faultcode, faultstring, detail }, v))
+}

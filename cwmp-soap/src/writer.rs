@@ -1,0 +1,260 @@
+//! An XML writer into a caller buffer that escapes by construction.
+//!
+//! Every character datum goes through [`Writer::text`] or
+//! [`Writer::attr_value`], which escape `<`, `>`, `&` (and `"` in attribute
+//! values), write `\r` as `&#13;` so it survives line-end normalisation, and
+//! refuse the characters XML 1.0 cannot carry at all (C0 controls other than
+//! tab, LF and CR; U+FFFE; U+FFFF). Element names and namespace prefixes are
+//! fixed by us and written raw.
+//!
+//! The writer never allocates. When the buffer runs out it keeps counting, so
+//! the error reports the exact size the whole output needs.
+//!
+//! ```
+//! use cwmp_soap::{Text, writer::Writer};
+//!
+//! let mut buf = [0u8; 64];
+//! let mut w = Writer::new(&mut buf);
+//! w.simple("Name", Text::plain("a<b & \"c\"")).unwrap();
+//! let n = w.finish().unwrap();
+//! assert_eq!(&buf[..n], b"<Name>a&lt;b &amp; \"c\"</Name>");
+//!
+//! let mut small = [0u8; 4];
+//! let mut w = Writer::new(&mut small);
+//! w.simple("Name", Text::plain("x")).unwrap();
+//! assert_eq!(w.finish(), Err(cwmp_soap::EncodeError::BufferTooSmall { needed: 14 }));
+//! ```
+
+use cwmp_core::datetime::DateTime;
+use cwmp_core::{CwmpVersion, Limits};
+
+use crate::error::EncodeError;
+use crate::text::Text;
+
+/// Writes XML into a caller-provided byte buffer.
+#[derive(Debug)]
+pub struct Writer<'b> {
+    buf: &'b mut [u8],
+    /// Bytes produced so far (may exceed `buf.len()` once it overflowed).
+    pos: usize,
+    limits: Limits,
+    version: CwmpVersion,
+}
+
+/// True for characters XML 1.0 cannot represent, even escaped.
+pub const fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+impl<'b> Writer<'b> {
+    /// A writer at the start of `buf`, with the default [`Limits`].
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        Writer { buf, pos: 0, limits: Limits::DEFAULT, version: CwmpVersion::LATEST }
+    }
+
+    /// A writer enforcing `limits` on the fields it writes.
+    pub fn with_limits(buf: &'b mut [u8], limits: Limits) -> Self {
+        Writer { buf, pos: 0, limits, version: CwmpVersion::LATEST }
+    }
+
+    /// Checks schema facets as the namespace of `version` defines them.
+    pub fn for_version(mut self, version: CwmpVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The version whose schema facets are checked.
+    pub fn version(&self) -> CwmpVersion {
+        self.version
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Bytes produced so far (including any that did not fit).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// True when everything produced so far fitted in the buffer.
+    pub fn fits(&self) -> bool {
+        self.pos <= self.buf.len()
+    }
+
+    /// Rewinds to `pos` (a value of [`Writer::position`] taken earlier), so a
+    /// piece that did not fit can be dropped.
+    pub fn rewind(&mut self, pos: usize) {
+        self.pos = self.pos.min(pos);
+    }
+
+    /// The number of bytes written, or [`EncodeError::BufferTooSmall`] with
+    /// the size the output needs.
+    pub fn finish(self) -> Result<usize, EncodeError> {
+        if self.fits() { Ok(self.pos) } else { Err(EncodeError::BufferTooSmall { needed: self.pos }) }
+    }
+
+    /// Writes bytes verbatim (markup we generate ourselves).
+    pub fn raw(&mut self, s: &str) {
+        let end = self.pos.saturating_add(s.len());
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+        self.pos = end;
+    }
+
+    /// `<name>`.
+    pub fn open(&mut self, name: &str) {
+        self.raw("<");
+        self.raw(name);
+        self.raw(">");
+    }
+
+    /// `</name>`.
+    pub fn close(&mut self, name: &str) {
+        self.raw("</");
+        self.raw(name);
+        self.raw(">");
+    }
+
+    /// Escaped character data for the element content.
+    pub fn text(&mut self, field: &'static str, t: Text<'_>) -> Result<(), EncodeError> {
+        self.escaped(field, t, false)
+    }
+
+    /// Escaped character data for a `"`-quoted attribute value.
+    pub fn attr_value(&mut self, field: &'static str, t: Text<'_>) -> Result<(), EncodeError> {
+        self.escaped(field, t, true)
+    }
+
+    fn escaped(&mut self, field: &'static str, t: Text<'_>, attr: bool) -> Result<(), EncodeError> {
+        let mut offset = 0usize;
+        for chunk in t.chunks() {
+            let s = chunk.as_str();
+            let mut start = 0;
+            for (i, c) in s.char_indices() {
+                let rep = match c {
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '&' => "&amp;",
+                    '\r' => "&#13;",
+                    '"' if attr => "&quot;",
+                    '\t' if attr => "&#9;",
+                    '\n' if attr => "&#10;",
+                    c if is_forbidden_char(c) => {
+                        return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch: c });
+                    }
+                    _ => continue,
+                };
+                self.raw(s.get(start..i).unwrap_or(""));
+                self.raw(rep);
+                start = i + c.len_utf8();
+            }
+            self.raw(s.get(start..).unwrap_or(""));
+            offset += s.len();
+        }
+        Ok(())
+    }
+
+    /// `<name>text</name>`, the text checked against `max_chars` when given.
+    pub fn simple(&mut self, name: &'static str, t: Text<'_>) -> Result<(), EncodeError> {
+        self.open(name);
+        self.text(name, t)?;
+        self.close(name);
+        Ok(())
+    }
+
+    /// An unsigned number.
+    pub fn u64(&mut self, v: u64) {
+        let mut b = [0u8; 20];
+        let mut i = b.len();
+        let mut v = v;
+        loop {
+            i -= 1;
+            if let Some(d) = b.get_mut(i) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        self.raw(core::str::from_utf8(b.get(i..).unwrap_or(b"")).unwrap_or(""));
+    }
+
+    /// A signed number.
+    pub fn i64(&mut self, v: i64) {
+        if v < 0 {
+            self.raw("-");
+        }
+        self.u64(v.unsigned_abs());
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, v: bool) {
+        self.raw(if v { "true" } else { "false" });
+    }
+
+    /// An `xsd:dateTime`.
+    pub fn datetime(&mut self, v: &DateTime) {
+        let mut b = [0u8; 35];
+        let s = v.write_to(&mut b);
+        self.raw(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(f: impl FnOnce(&mut Writer<'_>) -> Result<(), EncodeError>) -> Result<std::string::String, EncodeError> {
+        let mut buf = [0u8; 256];
+        let mut w = Writer::new(&mut buf);
+        f(&mut w)?;
+        let n = w.finish()?;
+        Ok(std::string::String::from_utf8(buf[..n].to_vec()).unwrap())
+    }
+
+    #[test]
+    fn escapes_markup_and_cr() {
+        assert_eq!(out(|w| w.text("f", Text::plain("<a>&\r\n\"'"))).unwrap(), "&lt;a&gt;&amp;&#13;\n\"'");
+        assert_eq!(out(|w| w.attr_value("f", Text::plain("\"\t\n"))).unwrap(), "&quot;&#9;&#10;");
+        assert_eq!(out(|w| w.text("f", Text::plain("]]>"))).unwrap(), "]]&gt;");
+    }
+
+    #[test]
+    fn refuses_characters_xml_cannot_carry() {
+        for c in ['\u{0}', '\u{1}', '\u{1f}', '\u{fffe}', '\u{ffff}'] {
+            let mut s = [0u8; 8];
+            let st = c.encode_utf8(&mut s);
+            assert_eq!(
+                out(|w| w.text("Value", Text::plain(st))),
+                Err(EncodeError::ForbiddenChar { field: "Value", offset: 0, ch: c })
+            );
+        }
+        assert_eq!(
+            out(|w| w.text("Value", Text::plain("ab\u{7}"))),
+            Err(EncodeError::ForbiddenChar { field: "Value", offset: 2, ch: '\u{7}' })
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        let num = |v: i128| {
+            out(|w| {
+                if let Ok(u) = u64::try_from(v) {
+                    w.u64(u);
+                } else {
+                    w.i64(i64::try_from(v).unwrap());
+                }
+                Ok(())
+            })
+            .unwrap()
+        };
+        assert_eq!(num(0), "0");
+        assert_eq!(num(u64::MAX.into()), "18446744073709551615");
+        assert_eq!(num(i64::MIN.into()), "-9223372036854775808");
+        assert_eq!(num(-1), "-1");
+    }
+}
