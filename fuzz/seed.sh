@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the seed corpora of the XML fuzz targets from the shared corpus
+# Builds the seed corpora of the XML and SOAP/RPC decode fuzz targets from the shared corpus
 # (read in place: ../../shared/corpus, or $CWMP_CORPUS). SOAP bodies of .http
 # dumps are cut after the HTTP head (chunked bodies are seeded as they are).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 src="${CWMP_CORPUS:-$here/../../shared/corpus}"
-for target in xml_tokenize xml_chunked; do
+for target in xml_tokenize xml_chunked rpc_decode_cpe rpc_decode_acs; do
     dir="$here/corpus/$target"
     mkdir -p "$dir"
     find "$src/messages" -type f \( -name '*.xml' -o -name '*.http' \) | while read -r f; do
@@ -27,4 +27,4 @@ PY
         fi
     done
 done
-echo "seeded: $(ls "$here/corpus/xml_tokenize" | wc -l) files per XML target"
+echo "seeded: $(ls "$here/corpus/xml_tokenize" | wc -l) files per message target"

@@ -55,7 +55,9 @@ fn scan(xml: &str) -> Scanned {
             && let (Some(obj), Some(name)) = (&current, attr(tag, "name"))
             && live
         {
-            out.params.insert(format!("{obj}{name}"));
+            // TR-098 has `name="Queueing "`-style typos; the generator trims
+            // them, since a name never carries whitespace on the wire.
+            out.params.insert(format!("{obj}{}", name.trim()));
             out.deprecated_or_obsoleted += usize::from(matches!(status, Some("deprecated" | "obsoleted")));
         }
     }

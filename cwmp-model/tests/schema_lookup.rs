@@ -321,3 +321,22 @@ proptest::proptest! {
         let _ = S.walk(&path).count();
     }
 }
+
+/// Regression: TR-098 1.8 spells some names with a trailing space
+/// (`name="Queueing "`, `name="UPnPQoSDevice "`); the tables hold the
+/// trimmed names devices actually send.
+#[test]
+fn tr098_names_with_stray_spaces_are_trimmed() {
+    use cwmp_model::schema::tr098;
+    assert!(
+        tr098::SCHEMA
+            .parameter("InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.Queueing")
+            .is_some()
+    );
+    assert!(tr098::SCHEMA.parameter("InternetGatewayDevice.UPnP.Device.Capabilities.UPnPQoSDevice").is_some());
+    for o in tr098::SCHEMA.objects() {
+        for p in o.params {
+            assert_eq!(p.name.trim(), p.name, "{}{}", o.name, p.name);
+        }
+    }
+}

@@ -324,7 +324,9 @@ pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
         let mut params = Vec::new();
         let mut facets: Vec<Facets> = Vec::new();
         for p in o.children().filter(|c| c.has_tag_name("parameter") && !is_deleted(*c)) {
-            let pname = p.attribute("name").ok_or_else(|| format!("line {}: parameter without name", line(p)))?;
+            // TR-098 1.8 has `name="Queueing "` and `name="UPnPQoSDevice "`
+            // typos; a name never carries whitespace on the wire.
+            let pname = p.attribute("name").ok_or_else(|| format!("line {}: parameter without name", line(p)))?.trim();
             let syntax =
                 p.children().find(|c| c.has_tag_name("syntax")).ok_or_else(|| format!("{name}{pname}: no syntax"))?;
             let mut f = Facets::default();

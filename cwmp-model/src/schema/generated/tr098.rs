@@ -722,7 +722,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing ", T::String, W, N, 0, &S247),
+    p("Queueing", T::String, W, N, 0, &S247),
     p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
     p("FemtozoneID", T::String, W, N, 0, &S5),
     p("NotificationsUserIdentifierMSISDN", T::Boolean, W, N, 0, &S14),
@@ -732,7 +732,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing ", T::String, W, N, 0, &S247),
+    p("Queueing", T::String, W, N, 0, &S247),
     p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
     p("MinSendMMSTimeInterval", T::UnsignedInt, W, N, 0, &S248),
     p("EnableQueryMMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
@@ -741,7 +741,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing ", T::String, W, N, 0, &S247),
+    p("Queueing", T::String, W, N, 0, &S247),
     p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
     p("MinSendSMSTimeInterval", T::UnsignedInt, W, N, 0, &S248),
     p("EnableQuerySMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
@@ -750,7 +750,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing ", T::String, W, N, 0, &S247),
+    p("Queueing", T::String, W, N, 0, &S247),
     p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
     p("QueryMobileLocationResponseAddress", T::String, W, N, 0, &S249),
     p("QueryMobileLocationResponseLongitudeLatitude", T::Boolean, W, N, 0, &S14),
@@ -2020,7 +2020,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPnPMediaServer", T::Boolean, W, N, 0, &S14),
     p("UPnPMediaRenderer", T::Boolean, W, N, 0, &S14),
     p("UPnPWLANAccessPoint", T::Boolean, W, N, 0, &S14),
-    p("UPnPQoSDevice ", T::Boolean, W, N, 0, &S14),
+    p("UPnPQoSDevice", T::Boolean, W, N, 0, &S14),
     p("UPnPQoSPolicyHolder", T::Boolean, W, N, 0, &S14),
     p("UPnPIGD", T::Boolean, W, N, 0, &S14),
     p("UPnPDMBasicMgmt", T::Boolean, W, N, 0, &S14),
