@@ -8,7 +8,7 @@ use cwmp_soap::{Body, Envelope, Role, Rpc};
 /// again and re-encodes to the same bytes (a fixed point: the first
 /// re-encoding may normalise, e.g. an unknown `xsi:type` becomes
 /// `xsd:string`).
-pub fn decode_in_role(data: &[u8], role: Role) {
+pub(crate) fn decode_in_role(data: &[u8], role: Role) {
     for strict in [false, true] {
         let opts = DecodeOptions { strict, ..DecodeOptions::default() };
         match Envelope::decode_with(data, Some(role), &opts) {
