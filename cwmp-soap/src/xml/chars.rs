@@ -162,27 +162,38 @@ pub(crate) struct Scanned {
 }
 
 /// Validates a run of character data: UTF-8 (ASCII only with `ascii_only`),
-/// the XML `Char` production, references, and the context rules. `base` is
-/// the run's offset in the message. In [`Ctx::Text`] the run ends at the
-/// first `<`; returns what was learned and where the run ended.
+/// the XML `Char` production, references, and the context rules, starting
+/// at `bytes[from]` (the bytes before it are only looked back at for `]]>`).
+/// `base` is the run's offset in the message. In [`Ctx::Text`] the run ends
+/// at the first `<`; returns what was learned and where the run ended.
 pub(crate) fn scan_chars(
     bytes: &[u8],
+    from: usize,
     base: usize,
     ctx: Ctx,
     controls: bool,
     ascii_only: bool,
 ) -> Result<(Scanned, usize), XmlError> {
     let mut out = Scanned::default();
-    let mut i = 0usize;
+    let mut i = from;
     let err = |kind, i: usize| XmlError::new(kind, base.saturating_add(i));
     loop {
-        // Eight plain bytes at a time (most of any value).
-        while let Some(w) = bytes.get(i..i + 8).and_then(|c| c.try_into().ok()).map(u64::from_le_bytes) {
-            if !plain_word(w) {
-                break;
+        // Eight bytes at a time: skip straight to the first byte that is not
+        // plain (most of any value is plain); the tail is padded with plain bytes.
+        let skip = loop {
+            let Some(w) = word_at(bytes, i) else { break None };
+            let special = special_bytes(w);
+            if special == 0 {
+                out.non_ws = true;
+                i += 8;
+                continue;
             }
+            break Some((special.trailing_zeros() / 8) as usize);
+        };
+        let Some(k) = skip else { break };
+        if k != 0 {
             out.non_ws = true;
-            i += 8;
+            i += k;
         }
         let Some(&b) = bytes.get(i) else { break };
         match TEXT[b as usize] {
@@ -245,23 +256,48 @@ pub(crate) fn scan_chars(
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// Some byte of `v` is zero.
+/// The high bit of each zero byte of `v` (the lowest set bit is exact;
+/// bits above it may be spurious).
 #[inline]
 fn has_zero(v: u64) -> u64 {
     v.wrapping_sub(LO) & !v & HI
 }
 
-/// All eight bytes are printable ASCII other than `& < >` (no white space,
-/// no control character, nothing ≥ 0x80): nothing to check or decode.
+/// The high bit of each byte of `w` that is not plain, i.e. not printable
+/// ASCII other than `& < >` (white space, control characters, bytes ≥ 0x80,
+/// `& < >`: something to check or decode). Bits above the lowest one may be
+/// spurious (borrows), the lowest is exact: `trailing_zeros() / 8` is the
+/// index of the first such byte; 0 when all eight are plain.
 #[inline]
-fn plain_word(w: u64) -> bool {
+fn special_bytes(w: u64) -> u64 {
     let below_0x21 = w.wrapping_sub(LO * 0x21) & !w & HI;
-    let special = below_0x21
+    below_0x21
         | (w & HI)
         | has_zero(w ^ (LO * u64::from(b'&')))
         | has_zero(w ^ (LO * u64::from(b'<')))
-        | has_zero(w ^ (LO * u64::from(b'>')));
-    special == 0
+        | has_zero(w ^ (LO * u64::from(b'>')))
+}
+
+/// The eight bytes at `bytes[i..]` as a little-endian word, padded with a
+/// plain byte (`a`) past the end; `None` when `i` is at or past the end.
+#[inline]
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    const PAD: u64 = LO * b'a' as u64;
+    if let Some(c) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        return Some(u64::from_le_bytes(c));
+    }
+    let rest = bytes.get(i..).filter(|r| !r.is_empty())?;
+    let r = rest.len(); // 1..=7
+    if let Some(c) = bytes.len().checked_sub(8).and_then(|s| bytes.get(s..)).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        // The last eight bytes, shifted so `rest` comes first.
+        let w = u64::from_le_bytes(c) >> (8 * (8 - r));
+        return Some(w | (PAD << (8 * r)));
+    }
+    let mut w = PAD << (8 * r);
+    for (k, &b) in rest.iter().enumerate() {
+        w |= u64::from(b) << (8 * k);
+    }
+    Some(w)
 }
 
 /// Decodes the UTF-8 sequence at `bytes[i]` (a byte ≥ 0x80): the scalar
@@ -332,4 +368,67 @@ pub(crate) fn parse_ref(bytes: &[u8], at: usize) -> Result<(Reference, usize), X
         }
     }
     Err(XmlErrorKind::UnknownEntity)
+}
+
+/// Index of the first `needle` in `hay`. Attribute values and names are
+/// short: the first words are searched inline, the rest with `memchr`.
+#[inline]
+pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+    let pat = LO * u64::from(needle);
+    let mut i = 0usize;
+    while i < 32 {
+        let Some(c) = hay.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else { break };
+        let m = has_zero(u64::from_le_bytes(c) ^ pat);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(needle, hay.get(i..)?).map(|k| i + k)
+}
+
+/// `a == b`, compared a word at a time inline (names are short; no `memcmp` call).
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| s.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()).map(u64::from_ne_bytes);
+    let n = a.len();
+    if n < 8 {
+        // Two (overlapping) halves of four or of two bytes.
+        let four = |s: &[u8], i: usize| s.get(i..i + 4).and_then(|c| <[u8; 4]>::try_from(c).ok());
+        let two = |s: &[u8], i: usize| s.get(i..i + 2).and_then(|c| <[u8; 2]>::try_from(c).ok());
+        return match n {
+            4.. => four(a, 0) == four(b, 0) && four(a, n - 4) == four(b, n - 4),
+            2.. => two(a, 0) == two(b, 0) && two(a, n - 2) == two(b, n - 2),
+            _ => a.first() == b.first(),
+        };
+    }
+    let mut i = 0usize;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last eight bytes (overlapping the previous word).
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// Index of the first byte from `bytes[from]` on that is not plain (see
+/// [`special_bytes`]); `bytes.len()` when there is none. Inlined where most
+/// runs are plain up to their end, so that [`scan_chars`] is only called for
+/// the rest.
+#[inline]
+pub(crate) fn plain_len(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(w) = word_at(bytes, i) {
+        let special = special_bytes(w);
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes.len()
 }

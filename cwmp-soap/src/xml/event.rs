@@ -86,37 +86,44 @@ impl<'a> Name<'a> {
         Name { ns, local: local.as_bytes(), prefix: prefix.map(str::as_bytes) }
     }
 
+    #[inline]
     pub(crate) fn from_bytes(ns: Option<&'a str>, local: &'a [u8], prefix: Option<&'a [u8]>) -> Self {
         Name { ns, local, prefix }
     }
 
     /// The namespace name, `None` for no namespace.
+    #[inline]
     pub fn ns(&self) -> Option<&'a str> {
         self.ns
     }
 
     /// The local part.
+    #[inline]
     pub fn local(&self) -> &'a str {
         as_str(self.local)
     }
 
     /// The local part as bytes (no conversion).
+    #[inline]
     pub fn local_bytes(&self) -> &'a [u8] {
         self.local
     }
 
     /// The prefix as written, if any.
+    #[inline]
     pub fn prefix(&self) -> Option<&'a str> {
         self.prefix.map(as_str)
     }
 
     /// This name is `{ns}local`.
+    #[inline]
     pub fn is(&self, ns: &str, local: &str) -> bool {
         self.local == local.as_bytes() && self.ns == Some(ns)
     }
 
     /// This name has no namespace and local part `local` (CWMP argument
     /// elements are unqualified).
+    #[inline]
     pub fn is_unqualified(&self, local: &str) -> bool {
         self.local == local.as_bytes() && self.ns.is_none()
     }
@@ -134,6 +141,7 @@ pub(crate) struct TagName<'a> {
 }
 
 impl<'a> TagName<'a> {
+    #[inline]
     fn name(&self, input: &'a [u8]) -> Name<'a> {
         let s = self.at as usize;
         let q = input.get(s..s + self.len as usize).unwrap_or_default();
@@ -161,6 +169,7 @@ pub struct StartTag<'a> {
 
 impl<'a> StartTag<'a> {
     /// The resolved element name.
+    #[inline]
     pub fn name(&self) -> Name<'a> {
         self.name.name(self.input)
     }
@@ -240,6 +249,7 @@ pub struct EndTag<'a> {
 
 impl<'a> EndTag<'a> {
     /// The resolved element name.
+    #[inline]
     pub fn name(&self) -> Name<'a> {
         self.name.name(self.input)
     }

@@ -5,6 +5,8 @@
 //! namespace names are recognised once, at declaration, and then resolve to
 //! `&'static str` at no cost.
 
+use super::chars::same_bytes;
+
 /// Namespace names the tokenizer knows by heart.
 pub mod ns {
     /// The `xml` prefix's namespace (predefined, never declared).
@@ -120,7 +122,7 @@ pub(crate) fn lookup(bindings: &[Binding], input: &[u8], prefix: &[u8], well_kno
             let s = b.prefix_start as usize;
             // Prefixes are short: compare inline rather than call memcmp.
             let bound = input.get(s..s + prefix.len()).unwrap_or_default();
-            if bound.len() == prefix.len() && bound.iter().zip(prefix).all(|(x, y)| x == y) {
+            if same_bytes(bound, prefix) {
                 return Some(b.uri);
             }
         }

@@ -4,16 +4,21 @@
 //! whole buffer received so far (it only grows) on every call. A token cut
 //! off by the end of the buffer is resumed where scanning stopped: a start
 //! tag is lexed optimistically once, then only its end (`>` outside quotes)
-//! is searched in the new bytes, and it is lexed again once complete; text,
-//! comments, CDATA and end tags only search for their terminator. Every byte
-//! is therefore looked at a bounded number of times for any chunking.
+//! is searched in the new bytes, and it is lexed again once complete. Text
+//! is validated as far as it has arrived, in the same pass that looks for its
+//! `<`, and resumed after the validated bytes (when a chunk ends inside a
+//! character or reference, the rest is only searched for `<` and the complete
+//! text validated once). Comments, CDATA and end tags only search for their
+//! terminator. Every byte is therefore looked at a bounded number of times
+//! for any chunking.
 
 use cwmp_core::Limits;
 use cwmp_core::limits::Limit;
 use memchr::{memchr, memchr3, memmem};
 
 use super::chars::{
-    COLON, Ctx, HIGH, QNAME, Scanned, check_name_chars, is_name_start_byte, is_ws, name_class, scan_chars,
+    COLON, Ctx, HIGH, QNAME, Scanned, check_name_chars, find_byte, is_name_start_byte, is_ws, name_class, plain_len,
+    same_bytes, scan_chars,
 };
 use super::error::{XmlError, XmlErrorKind};
 use super::event::{EndTag, Event, Scope, StartTag, Step, TagName};
@@ -144,6 +149,9 @@ pub struct Reader<const DEPTH: usize = 32, const NS: usize = 32, const ATTRS: us
     scan: usize,
     /// Quote that the resumed start-tag scan is inside of (0: none).
     quote: u8,
+    /// Partial text: `pos..scan` is validated, with `text_scanned` learned.
+    text_valid: bool,
+    text_scanned: Scanned,
     /// A start tag was lexed partially; `scan` and `quote` are set.
     resuming: bool,
     phase: Phase,
@@ -157,8 +165,8 @@ pub struct Reader<const DEPTH: usize = 32, const NS: usize = 32, const ATTRS: us
     pending_pop: bool,
     /// Changes whenever the namespace scope may change.
     serial: u32,
-    /// `skip_element` in progress: depth to return to (usize::MAX: none).
-    skip_to: usize,
+    /// `skip_element` in progress: depth to return to (u32::MAX: none).
+    skip_to: u32,
     failed: Option<XmlError>,
     depth: usize,
     stack: [Open; DEPTH],
@@ -171,7 +179,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
     /// A reader enforcing `limits` (capped by the fixed capacities).
     pub fn new(limits: &Limits, options: Options) -> Self {
         let caps = Caps {
-            depth: limits.max_depth.min(DEPTH),
+            depth: limits.max_depth.min(DEPTH).min(u16::MAX as usize),
             attrs: limits.max_attributes.min(ATTRS),
             ns: limits.max_ns_bindings.min(NS).min(u16::MAX as usize),
             name_len: limits.max_name_len.min(u16::MAX as usize),
@@ -190,8 +198,10 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             decl_allowed: true,
             ascii_only: false,
             pending_pop: false,
+            text_valid: false,
+            text_scanned: Scanned { non_ws: false, needs_decode: false },
             serial: 0,
-            skip_to: usize::MAX,
+            skip_to: u32::MAX,
             failed: None,
             depth: 0,
             stack: [Open::EMPTY; DEPTH],
@@ -244,17 +254,18 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
     }
 
     fn skip<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
-        if self.skip_to == usize::MAX {
+        if self.skip_to == u32::MAX {
             let d = self.depth();
             if d == 0 {
                 return Err(XmlError::new(XmlErrorKind::NotInElement, self.pos));
             }
-            self.skip_to = d - 1;
+            // `depth` ≤ `caps.depth` ≤ u16::MAX.
+            self.skip_to = (d - 1) as u32;
         }
         loop {
             match self.guarded(input, eof)? {
-                Step::Event(Event::End(e)) if self.depth == self.skip_to => {
-                    self.skip_to = usize::MAX;
+                Step::Event(Event::End(e)) if self.depth == self.skip_to as usize => {
+                    self.skip_to = u32::MAX;
                     return Ok(Step::Event(Event::End(e)));
                 }
                 Step::Event(_) => {}
@@ -306,6 +317,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         self.scan = 0;
         self.quote = 0;
         self.resuming = false;
+        self.text_valid = false;
         self.decl_allowed = false;
         Ok(())
     }
@@ -338,7 +350,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
 
     /// Validates character data (see [`scan_chars`]) with this reader's options.
     fn scan_chars(&self, bytes: &[u8], base: usize, ctx: Ctx) -> Result<(Scanned, usize), XmlError> {
-        scan_chars(bytes, base, ctx, self.options.quirks.control_chars, self.ascii_only)
+        scan_chars(bytes, 0, base, ctx, self.options.quirks.control_chars, self.ascii_only)
     }
 
     fn pop(&mut self) {
@@ -420,6 +432,45 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                 }
                 self.pos = start + n;
                 return Ok(None);
+            }
+            self.text_valid = true;
+            self.text_scanned = Scanned::default();
+        }
+        if self.text_valid {
+            // Validate the text and find its end in one pass, resuming after
+            // the bytes validated by earlier calls (`start..scan`, which hold
+            // no `<`). When the pass fails (possibly only because the input
+            // ends inside a character or reference), fall back to searching
+            // `<` and validating the complete text: errors then come in the
+            // same order as for any other chunking.
+            let from = self.scan.saturating_sub(start);
+            // Plain bytes up to the `<` (the rule) need no call.
+            let plain = plain_len(rest, from);
+            let controls = self.options.quirks.control_chars;
+            let result = match rest.get(plain) {
+                Some(b'<') => Ok((Scanned::default(), plain)),
+                _ => scan_chars(rest, plain, start, Ctx::Text, controls, self.ascii_only),
+            };
+            match result {
+                Ok((s, len)) => {
+                    let scanned = Scanned {
+                        non_ws: s.non_ws | (plain > from) | self.text_scanned.non_ws,
+                        needs_decode: s.needs_decode | self.text_scanned.needs_decode,
+                    };
+                    if len >= rest.len() {
+                        self.scan = input.len();
+                        self.text_scanned = scanned;
+                        return self.more(input, start, eof).map(Some);
+                    }
+                    let end = start + len;
+                    self.consume(start, end)?;
+                    if !scanned.non_ws && !self.options.whitespace_text {
+                        return Ok(None);
+                    }
+                    let raw = rest.get(..len).unwrap_or_default();
+                    return Ok(Some(Step::Event(Event::Text(Text::new(raw, start, Ctx::Text, scanned)))));
+                }
+                Err(_) => self.text_valid = false,
             }
         }
         let from = self.scan.max(start);
@@ -700,7 +751,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                 Some(_) => return syntax(i, "expected a quoted attribute value"),
             };
             let value_at = i + 1;
-            let Some(len) = bytes.get(value_at..).and_then(|h| memchr(q, h)) else {
+            let Some(len) = bytes.get(value_at..).and_then(|h| find_byte(q, h)) else {
                 return Ok(Lexed::Incomplete { at: input.len(), quote: q });
             };
             if n >= self.caps.attrs {
@@ -801,7 +852,11 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             let (apfx, alocal) = split(aname, a.colon as usize);
             let vat = a.value_start as usize;
             let value = input.get(vat..vat + a.value_len as usize).unwrap_or_default();
-            let (scanned, _) = self.scan_chars(value, vat, Ctx::Attr)?;
+            let scanned = if plain_len(value, 0) == value.len() {
+                Scanned { non_ws: !value.is_empty(), needs_decode: false }
+            } else {
+                self.scan_chars(value, vat, Ctx::Attr)?.0
+            };
             let p = match (apfx, alocal) {
                 (None, b"xmlns") => &b""[..],
                 (Some(b"xmlns"), p) => p,
@@ -898,7 +953,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         let expected = input.get(s..s + name_len);
         let gt = if self.scan <= start
             && input.get(name_at + name_len) == Some(&b'>')
-            && input.get(name_at..name_at + name_len) == expected
+            && matches!((input.get(name_at..name_at + name_len), expected), (Some(a), Some(b)) if same_bytes(a, b))
         {
             // Fast path: `</name>` exactly.
             name_at + name_len

@@ -44,11 +44,13 @@ impl<'a> Text<'a> {
     }
 
     /// The raw text, references not decoded (for CDATA: the section's content).
+    #[inline]
     pub fn raw(&self) -> &'a str {
         as_str(self.raw)
     }
 
     /// [`Text::raw`] as bytes (no conversion cost).
+    #[inline]
     pub fn raw_bytes(&self) -> &'a [u8] {
         self.raw
     }
