@@ -574,8 +574,8 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         let doc = container.doc();
         let (start, end) = container.content_range();
         let mut pos = start;
-        while let Some((at, name)) = crate::decode::next_child_tag(doc, pos, end) {
-            if crate::decode::local_name(name) != item {
+        while let Some((at, is_item)) = crate::decode::next_child_is(doc, pos, end, item) {
+            if !is_item {
                 pos = crate::decode::parse_element(doc, at, end).ok_or_else(|| malformed(at, tag))?.end_offset();
                 continue;
             }

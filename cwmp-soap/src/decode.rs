@@ -172,24 +172,25 @@ struct Attrs<'a> {
 
 impl<'a> Iterator for Attrs<'a> {
     type Item = (&'a str, &'a str);
+    // Attribute lists are short: plain loops beat vectorised searches here.
     fn next(&mut self) -> Option<Self::Item> {
-        let s = self.rest.trim_start_matches(is_ws);
-        let eq = s.find('=')?;
-        let name = s.get(..eq)?.trim_end_matches(is_ws);
-        let v = s.get(eq + 1..)?.trim_start_matches(is_ws);
-        let q = v.chars().next()?;
-        if q != '"' && q != '\'' {
+        let s = self.rest;
+        let b = s.as_bytes();
+        let start = b.iter().position(|&c| c > b' ')?;
+        let eq = start + b.get(start..)?.iter().position(|&c| c == b'=')?;
+        let mut name_end = eq;
+        while name_end > start && b.get(name_end - 1).is_some_and(|&c| c <= b' ') {
+            name_end -= 1;
+        }
+        let q_at = eq + 1 + b.get(eq + 1..)?.iter().position(|&c| c > b' ')?;
+        let q = *b.get(q_at)?;
+        if q != b'"' && q != b'\'' {
             return None;
         }
-        let body = v.get(1..)?;
-        let close = body.find(q)?;
-        self.rest = body.get(close + 1..)?;
-        Some((name, body.get(..close)?))
+        let close = q_at + 1 + b.get(q_at + 1..)?.iter().position(|&c| c == q)?;
+        self.rest = s.get(close + 1..)?;
+        Some((s.get(start..name_end)?, s.get(q_at + 1..close)?))
     }
-}
-
-fn is_ws(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 /// Iterator over the child elements of a range of validated XML.
@@ -266,18 +267,22 @@ pub fn children_indexed<'a, 'e>(e: &Elem<'a>, ends: &'e ElementIndex) -> impl It
     })
 }
 
-/// The offset and qualified name of the next element start tag in
-/// `doc[pos..end]`.
-pub(crate) fn next_child_tag(doc: &str, pos: usize, end: usize) -> Option<(usize, &str)> {
-    let at = pos + find_child_tag(doc.get(pos..end)?)?;
-    let rest = doc.as_bytes().get(at + 1..)?;
-    let n = rest.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))?;
-    Some((at, doc.get(at + 1..at + 1 + n)?))
-}
-
-/// The local part of a qualified name.
-pub(crate) fn local_name(qname: &str) -> &str {
-    local(qname)
+/// The next element start tag in `doc[pos..end]`: its offset and whether
+/// its local name is `item`. Entries of a list are mostly unprefixed, which
+/// is recognised without scanning the name.
+#[inline]
+pub(crate) fn next_child_is(doc: &str, pos: usize, end: usize, item: &str) -> Option<(usize, bool)> {
+    let b = doc.as_bytes();
+    let at = match find_lt(b, pos, end) {
+        Some(lt) if !matches!(b.get(lt + 1), Some(b'!' | b'?' | b'/')) => lt,
+        _ => pos + find_child_tag(doc.get(pos..end)?)?,
+    };
+    let p = at + 1 + item.len();
+    if b.get(at + 1..p) == Some(item.as_bytes()) && b.get(p).is_some_and(|&c| is_name_end(c)) {
+        return Some((at, true));
+    }
+    let n = name_len(b.get(at + 1..)?);
+    Some((at, local(doc.get(at + 1..at + 1 + n)?) == item))
 }
 
 /// Parses the element at `at` while visiting its direct children with `f`,
@@ -308,12 +313,11 @@ pub(crate) fn walk_element<'a, E>(
     let mut nested = false;
     let mut i = tag_end;
     loop {
-        let Some(off) = b.get(i..limit).and_then(|r| memchr::memchr(b'<', r)) else { return Ok(None) };
-        let lt = i + off;
+        let Some(lt) = find_lt(b, i, limit) else { return Ok(None) };
         match b.get(lt + 1) {
             Some(b'/') => {
-                let Some(gt) = b.get(lt..limit).and_then(|r| memchr::memchr(b'>', r)) else { return Ok(None) };
-                return Ok(Some(elem(lt, lt + gt + 1, nested)));
+                let Some(after) = end_tag_after(b, lt, name, limit) else { return Ok(None) };
+                return Ok(Some(elem(lt, after, nested)));
             }
             Some(b'!' | b'?') => {
                 let Some(rest) = doc.get(lt..limit) else { return Ok(None) };
@@ -359,13 +363,12 @@ pub(crate) fn parse_element(doc: &str, at: usize, limit: usize) -> Option<Elem<'
     let mut nested = false;
     let mut i = tag_end;
     while i < limit {
-        let off = memchr::memchr(b'<', b.get(i..limit)?)?;
-        let lt = i + off;
+        let lt = find_lt(b, i, limit)?;
         match b.get(lt + 1)? {
             b'/' => {
-                let gt = lt + memchr::memchr(b'>', b.get(lt..limit)?)?;
                 depth -= 1;
                 if depth == 0 {
+                    let after = end_tag_after(b, lt, name, limit)?;
                     return Some(Elem {
                         doc,
                         start: at,
@@ -373,11 +376,11 @@ pub(crate) fn parse_element(doc: &str, at: usize, limit: usize) -> Option<Elem<'
                         attrs,
                         content_start: tag_end,
                         content_end: lt,
-                        after: gt + 1,
+                        after,
                         nested,
                     });
                 }
-                i = gt + 1;
+                i = lt + memchr::memchr(b'>', b.get(lt..limit)?)? + 1;
             }
             b'!' | b'?' => {
                 let rest = doc.get(lt..limit)?;
@@ -403,32 +406,76 @@ pub(crate) fn parse_element(doc: &str, at: usize, limit: usize) -> Option<Elem<'
     None
 }
 
+/// Offset of the next `<` in `b[i..limit]`. The gap between two tags is
+/// mostly a few bytes of indentation, so the first bytes are looked at
+/// inline before a longer run is handed to `memchr`.
+#[inline(always)]
+fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
+    let hay = b.get(i..limit)?;
+    for (k, &c) in hay.iter().take(4).enumerate() {
+        if c == b'<' {
+            return Some(i + k);
+        }
+    }
+    Some(i + 4 + memchr::memchr(b'<', hay.get(4..)?)?)
+}
+
+/// Offset just after the end tag starting at `lt` of the element `name`.
+/// In validated text the end tag repeats the start tag's name, so the usual
+/// `</name>` is recognised without a search.
+#[inline(always)]
+fn end_tag_after(b: &[u8], lt: usize, name: &str, limit: usize) -> Option<usize> {
+    let p = lt + 2 + name.len();
+    if p < limit && b.get(lt + 2..p) == Some(name.as_bytes()) && b.get(p) == Some(&b'>') {
+        return Some(p + 1);
+    }
+    Some(lt + memchr::memchr(b'>', b.get(lt..limit)?)? + 1)
+}
+
+/// True for the bytes that end a name in a tag: whitespace, `/` and `>`
+/// (validated text has no other byte at or below the space).
+#[inline(always)]
+fn is_name_end(c: u8) -> bool {
+    c <= b' ' || c == b'/' || c == b'>'
+}
+
+/// Length of the name at the start of `b`.
+#[inline(always)]
+fn name_len(b: &[u8]) -> usize {
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        if is_name_end(c) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
 /// Reads the start tag at `at`: (name, raw attributes, offset after `>`, empty).
+#[inline]
 fn start_tag(doc: &str, at: usize) -> Option<(&str, &str, usize, bool)> {
     let b = doc.as_bytes();
     let name_start = at + 1;
-    let rest = b.get(name_start..)?;
-    let name_len = rest.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))?;
-    let name = doc.get(name_start..name_start + name_len)?;
-    // Find the closing `>` outside quoted attribute values (tags are short:
-    // a plain loop beats a vectorised search here).
-    let attr_start = name_start + name_len;
-    let tail = b.get(attr_start..)?;
-    let mut quote = 0u8;
-    for (k, &c) in tail.iter().enumerate() {
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'>' {
-            let empty = k > 0 && tail.get(k - 1) == Some(&b'/');
-            let attr_end = attr_start + if empty { k - 1 } else { k };
-            return Some((name, doc.get(attr_start..attr_end)?, attr_start + k + 1, empty));
-        } else if c == b'"' || c == b'\'' {
-            quote = c;
-        }
+    let name_end = name_start + name_len(b.get(name_start..)?);
+    let name = doc.get(name_start..name_end)?;
+    match *b.get(name_end)? {
+        b'>' => return Some((name, "", name_end + 1, false)),
+        b'/' => return (b.get(name_end + 1) == Some(&b'>')).then_some((name, "", name_end + 2, true)),
+        _ => {}
     }
-    None
+    // Attributes: the closing `>` is the first one outside a quoted value.
+    let mut i = name_end;
+    loop {
+        let p = i + memchr::memchr3(b'>', b'"', b'\'', b.get(i..)?)?;
+        let c = *b.get(p)?;
+        if c == b'>' {
+            let empty = b.get(p - 1) == Some(&b'/');
+            let attr_end = if empty { p - 1 } else { p };
+            return Some((name, doc.get(name_end..attr_end)?, p + 1, empty));
+        }
+        i = p + 2 + memchr::memchr(c, b.get(p + 1..)?)?;
+    }
 }
 
 /// Limits that never trigger: used when re-reading a list already checked.
@@ -478,8 +525,8 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
         let opts = DecodeOptions { limits: UNCHECKED, strict: false };
         let doc = self.list.doc;
         loop {
-            let (at, name) = next_child_tag(doc, self.pos, self.list.end)?;
-            if local(name) == self.list.item {
+            let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
+            if is_item {
                 // The list was fully decoded once when it was validated, so
                 // this cannot fail; should it, the iteration ends.
                 let (v, after) =

@@ -51,7 +51,7 @@ impl<'a> Text<'a> {
     pub fn as_borrowed(&self) -> Option<&'a str> {
         match *self {
             Text::Plain(s) => Some(s),
-            Text::Xml(s) if !s.bytes().any(|b| matches!(b, b'&' | b'\r' | b'<')) => Some(s),
+            Text::Xml(s) if memchr::memchr3(b'&', b'\r', b'<', s.as_bytes()).is_none() => Some(s),
             Text::Xml(_) => None,
         }
     }
@@ -71,11 +71,17 @@ impl<'a> Text<'a> {
 
     /// Length in characters after unescaping (what `xs:maxLength` counts).
     pub fn char_len(&self) -> usize {
+        if let Some(s) = self.as_borrowed() {
+            return s.chars().count();
+        }
         self.chunks().map(|c| c.as_str().chars().count()).sum()
     }
 
     /// Length in bytes after unescaping.
     pub fn byte_len(&self) -> usize {
+        if let Some(s) = self.as_borrowed() {
+            return s.len();
+        }
         self.chunks().map(|c| c.as_str().len()).sum()
     }
 
