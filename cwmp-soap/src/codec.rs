@@ -54,6 +54,11 @@ impl Cap {
 
 /// A field type of a CWMP message: how it is written and read.
 pub trait Field<'a>: Sized {
+    /// True when reading the field in tolerant mode fails only on child
+    /// elements inside it or on text longer than `max_value_len` (strings
+    /// and parameter values): what lets a list of such structs skip its
+    /// per-entry check (see [`Item::PLAIN_DEPTH`]).
+    const SIMPLE: bool = false;
     /// Writes the field as element `tag`.
     fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError>;
     /// Reads the field from `found` (the first child of `parent` named
@@ -65,6 +70,20 @@ pub trait Field<'a>: Sized {
         cap: &Cap,
         opts: &DecodeOptions,
     ) -> Result<Self, DecodeError>;
+    /// Like [`Field::decode_field`] for an argument of the method element,
+    /// whose [`Shape`](crate::decode::ElementIndex) the validating pass
+    /// recorded in `ends`.
+    fn decode_field_indexed(
+        parent: &Elem<'a>,
+        found: Option<Elem<'a>>,
+        tag: &'static str,
+        cap: &Cap,
+        opts: &DecodeOptions,
+        ends: &ElementIndex,
+    ) -> Result<Self, DecodeError> {
+        let _ = ends;
+        Self::decode_field(parent, found, tag, cap, opts)
+    }
 }
 
 /// An entry type of a [`List`].
@@ -73,6 +92,11 @@ pub trait Item<'a>: Copy + PartialEq + core::fmt::Debug {
     const ITEM: &'static str;
     /// The `SOAP-ENC:arrayType` item type we emit (`cwmp:ParameterValueStruct`).
     const ARRAY_TYPE: &'static str;
+    /// `Some(depth)` when an entry decodes in tolerant mode whenever no
+    /// element lies deeper than `depth` below the list (1: text entries;
+    /// 2: structs of [`Field::SIMPLE`] fields) and no text exceeds
+    /// `max_value_len`; `None` when an entry must be read to know.
+    const PLAIN_DEPTH: Option<usize> = None;
     /// Writes one entry as element `tag`.
     fn encode_item(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError>;
     /// Reads one entry.
@@ -161,6 +185,7 @@ fn is_oui(t: &Text<'_>) -> bool {
 }
 
 impl<'a> Field<'a> for Text<'a> {
+    const SIMPLE: bool = true;
     fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
         check_len(w, self, tag, cap)?;
         w.simple(tag, *self)
@@ -210,6 +235,7 @@ impl<'a> Field<'a> for Text<'a> {
 impl<'a> Item<'a> for Text<'a> {
     const ITEM: &'static str = "string";
     const ARRAY_TYPE: &'static str = "xsd:string";
+    const PLAIN_DEPTH: Option<usize> = Some(1);
     fn encode_item(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
         self.encode_field(w, tag, cap)
     }
@@ -225,6 +251,7 @@ pub struct Base64<'a>(pub Text<'a>);
 impl<'a> Item<'a> for Base64<'a> {
     const ITEM: &'static str = "base64";
     const ARRAY_TYPE: &'static str = "SOAP-ENC:base64";
+    const PLAIN_DEPTH: Option<usize> = Some(1);
     fn encode_item(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
         self.0.encode_field(w, tag, cap)
     }
@@ -339,6 +366,7 @@ impl<'a> Field<'a> for DateTime {
 }
 
 impl<'a, T: Field<'a>> Field<'a> for Option<T> {
+    const SIMPLE: bool = T::SIMPLE;
     fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
         match self {
             Some(v) => v.encode_field(w, tag, cap),
@@ -425,6 +453,7 @@ impl<'a> ParamValue<'a> {
 }
 
 impl<'a> Field<'a> for ParamValue<'a> {
+    const SIMPLE: bool = true;
     fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, _cap: &Cap) -> Result<(), EncodeError> {
         let max = w.limits().max_value_len;
         let len = self.text.byte_len();
@@ -600,6 +629,27 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         }
         Ok(List::Xml(XmlList { doc, start, end, len, item, repeated: !matches!(cap, Cap::Array(..)) }))
     }
+
+    fn decode_field_indexed(
+        parent: &Elem<'a>,
+        found: Option<Elem<'a>>,
+        tag: &'static str,
+        cap: &Cap,
+        opts: &DecodeOptions,
+        ends: &ElementIndex,
+    ) -> Result<Self, DecodeError> {
+        // A SOAP array whose shape the validating pass vouches for: every
+        // entry decodes in tolerant mode, so the entries are counted, not
+        // read (they are read once, when the caller iterates).
+        if let (false, Some(depth), Cap::Array(limit, _), Some(e)) = (opts.strict, T::PLAIN_DEPTH, *cap, found)
+            && let Some(len) = ends.shape(e.offset()).plain_entries(e.doc(), T::ITEM, depth, opts.limits.max_value_len)
+            && len <= limit.of(&opts.limits)
+        {
+            let (start, end) = e.content_range();
+            return Ok(List::Xml(XmlList { doc: e.doc(), start, end, len, item: T::ITEM, repeated: false }));
+        }
+        Self::decode_field(parent, found, tag, cap, opts)
+    }
 }
 
 fn write_array_open(w: &mut Writer<'_>, tag: &str, array_type: &str, len: usize) {
@@ -673,7 +723,7 @@ macro_rules! cwmp_struct {
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots: [Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
                 let e = &$crate::codec::collect_children(e, Self::TAGS, &mut slots, opts, ends)?;
-                Self::from_slots(e, slots, opts)
+                Self::from_slots(e, slots, opts, ends)
             }
         }
 
@@ -684,10 +734,11 @@ macro_rules! cwmp_struct {
                 e: &$crate::decode::Elem<$lt>,
                 slots: [Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }],
                 opts: &$crate::decode::DecodeOptions,
+                ends: &$crate::decode::ElementIndex,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots = slots.into_iter();
                 Ok($name {
-                    $( $field: $crate::codec::Field::decode_field(e, slots.next().flatten(), $tag, &$cap, opts)?, )*
+                    $( $field: $crate::codec::Field::decode_field_indexed(e, slots.next().flatten(), $tag, &$cap, opts, ends)?, )*
                 })
             }
         }
@@ -715,6 +766,8 @@ macro_rules! cwmp_struct {
         impl<$lt> $crate::codec::Item<$lt> for $($ty)* {
             const ITEM: &'static str = stringify!($name);
             const ARRAY_TYPE: &'static str = concat!("cwmp:", stringify!($name));
+            const PLAIN_DEPTH: Option<usize> =
+                if true $(&& <$fty as $crate::codec::Field<$lt>>::SIMPLE)* { Some(2) } else { None };
             fn encode_item(
                 &self,
                 w: &mut $crate::writer::Writer<'_>,
@@ -750,7 +803,7 @@ macro_rules! cwmp_struct {
                     // Maybe a wrapped struct: the general path handles that.
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
-                Ok((Self::from_slots(&e, slots, opts)?, e.end_offset()))
+                Ok((Self::from_slots(&e, slots, opts, &$crate::decode::EMPTY_INDEX)?, e.end_offset()))
             }
         }
     };

@@ -217,21 +217,25 @@ impl<'a> Iterator for Children<'a> {
 /// header entries, the method element and its arguments), learnt during the
 /// validating pass, so the typed decoder need not scan the whole document
 /// once per nesting level. Elements beyond its capacity are found by
-/// scanning as usual.
+/// scanning as usual. For the method's arguments it also keeps their
+/// [`Shape`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ElementIndex {
     /// (start of the start tag, start of the end tag, offset after the end tag).
     items: [(usize, usize, usize); 24],
+    pub(crate) shapes: [Shape; 24],
     n: usize,
 }
 
 /// An index with nothing recorded.
-pub(crate) const EMPTY_INDEX: ElementIndex = ElementIndex { items: [(0, 0, 0); 24], n: 0 };
+pub(crate) const EMPTY_INDEX: ElementIndex =
+    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0 };
 
 impl ElementIndex {
-    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize) {
-        if let Some(slot) = self.items.get_mut(self.n) {
+    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
+        if let (Some(slot), Some(sh)) = (self.items.get_mut(self.n), self.shapes.get_mut(self.n)) {
             *slot = (start, content_end, after);
+            *sh = shape;
             self.n += 1;
         }
     }
@@ -240,6 +244,62 @@ impl ElementIndex {
     /// whose start tag begins at `start`, if it was recorded.
     fn lookup(&self, start: usize) -> Option<(usize, usize)> {
         self.items.get(..self.n)?.iter().find(|e| e.0 == start).map(|e| (e.1, e.2))
+    }
+
+    /// The same ends with every shape forgotten (what decoding did before
+    /// shapes were recorded): the reference the fast path is tested against.
+    #[cfg(test)]
+    pub(crate) fn without_shapes(&self) -> Self {
+        ElementIndex { shapes: [Shape::UNKNOWN; 24], ..*self }
+    }
+
+    /// The shape recorded for the element whose start tag begins at `start`.
+    pub(crate) fn shape(&self, start: usize) -> Shape {
+        let i = self.items.get(..self.n).and_then(|items| items.iter().position(|e| e.0 == start));
+        i.and_then(|i| self.shapes.get(i)).copied().unwrap_or(Shape::UNKNOWN)
+    }
+}
+
+/// What the validating pass saw below one element: enough to know, without
+/// reading them again, that the entries of a list argument decode in
+/// tolerant mode (see [`Shape::plain_entries`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Whether the pass recorded anything.
+    pub(crate) known: bool,
+    /// Child elements.
+    pub(crate) children: usize,
+    /// Deepest descendant element, counted from the children (1).
+    pub(crate) deepest: usize,
+    /// Longest raw content of an element without child elements among the
+    /// children and grandchildren.
+    pub(crate) longest_leaf: usize,
+    /// Offset and length of the first child's local name.
+    pub(crate) first_local: (usize, usize),
+    /// All children have that local name.
+    pub(crate) uniform: bool,
+}
+
+impl Shape {
+    /// Nothing known.
+    pub(crate) const UNKNOWN: Shape =
+        Shape { known: false, children: 0, deepest: 0, longest_leaf: 0, first_local: (0, 0), uniform: false };
+
+    /// The number of entries when every child is an entry named `item`, no
+    /// element lies deeper than `depth` (1: the entries are text; 2: they are
+    /// structs of text fields), and no text is longer than `max_len` bytes:
+    /// then each entry decodes in tolerant mode, and needs no check.
+    pub(crate) fn plain_entries(&self, doc: &str, item: &str, depth: usize, max_len: usize) -> Option<usize> {
+        let (at, len) = self.first_local;
+        let named = self.children == 0 || doc.get(at..at + len) == Some(item);
+        (self.known && self.uniform && named && self.deepest <= depth && self.longest_leaf <= max_len)
+            .then_some(self.children)
+    }
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape::UNKNOWN
     }
 }
 

@@ -322,7 +322,7 @@ fn root_offset(doc: &str) -> Option<usize> {
     }
 }
 
-fn decode_document<'a>(
+pub(crate) fn decode_document<'a>(
     doc: &'a str,
     role: Option<Role>,
     opts: &DecodeOptions,

@@ -3,20 +3,22 @@
 //! everything the typed decoder later walks is well-formed, namespace-valid
 //! XML within every [`Limits`](cwmp_core::Limits) bound.
 
-use crate::decode::{DecodeOptions, ElementIndex};
+use crate::decode::{DecodeOptions, ElementIndex, Shape};
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::xml::{Event, Options, Reader, Step};
+use crate::xml::{Event, Options, Reader, StartTag, Step};
 
 /// Depth (root = 1) down to which element ends are remembered: Envelope,
 /// Header/Body, header entries, the method element and its arguments.
 const INDEX_DEPTH: usize = 4;
 
-/// Runs the tokenizer over the whole document.
+/// Runs the tokenizer over the whole document, recording where the shallow
+/// elements end and the [`Shape`] below each method argument.
 pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementIndex, DecodeError> {
     let options = if opts.strict { Options::STRICT } else { Options::TOLERANT };
     let mut r: Reader = Reader::new(&opts.limits, options);
     let mut ends = ElementIndex::default();
     let mut starts = [0usize; INDEX_DEPTH];
+    let mut shape = ShapeBuilder::default();
     let mut depth = 0usize;
     loop {
         match r.next_complete(input) {
@@ -24,12 +26,16 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
                 if let Some(s) = starts.get_mut(depth) {
                     *s = t.offset();
                 }
+                shape.start(input, depth, &t, false);
                 depth = depth.saturating_add(1);
             }
+            Ok(Step::Event(Event::Empty(t))) => shape.start(input, depth, &t, true),
             Ok(Step::Event(Event::End(t))) => {
                 depth = depth.saturating_sub(1);
+                shape.end(depth, t.offset());
                 if let Some(&s) = starts.get(depth) {
-                    ends.record(s, t.offset(), t.end_offset());
+                    let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
+                    ends.record(s, t.offset(), t.end_offset(), sh);
                 }
             }
             Ok(Step::Event(_)) => {}
@@ -42,5 +48,194 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
             }
             Err(e) => return Err(DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind))),
         }
+    }
+}
+
+/// Builds the [`Shape`] of each element at depth [`INDEX_DEPTH`] (a method
+/// argument) from the events below it. Depths are 0-based here: the
+/// argument is at `ARG`, its children at `ARG + 1`, grandchildren at `ARG + 2`.
+#[derive(Default)]
+struct ShapeBuilder {
+    shape: Shape,
+    /// Where the content of the open child and grandchild begins.
+    content: [usize; 2],
+    /// Whether the open child and grandchild have child elements.
+    parent: [bool; 2],
+}
+
+const ARG: usize = INDEX_DEPTH - 1;
+
+impl ShapeBuilder {
+    #[inline]
+    fn start(&mut self, input: &[u8], depth: usize, t: &StartTag<'_>, empty: bool) {
+        if depth < ARG {
+            return;
+        }
+        if depth == ARG {
+            if !empty {
+                self.shape = Shape { known: true, uniform: true, ..Shape::UNKNOWN };
+            }
+            return;
+        }
+        let rel = depth - ARG;
+        let sh = &mut self.shape;
+        sh.deepest = sh.deepest.max(rel);
+        if rel == 1 {
+            let name = t.name();
+            let local = name.local_bytes();
+            let at = t.offset() + 1 + name.prefix().map_or(0, |p| p.len() + 1);
+            if sh.children == 0 {
+                sh.first_local = (at, local.len());
+            } else if sh.uniform {
+                let (f, n) = sh.first_local;
+                sh.uniform = input.get(f..f + n) == Some(local);
+            }
+            sh.children += 1;
+        }
+        if let Some(p) = rel.checked_sub(2).and_then(|i| self.parent.get_mut(i)) {
+            *p = true;
+        }
+        if let (Some(c), Some(p)) = (self.content.get_mut(rel - 1), self.parent.get_mut(rel - 1)) {
+            *c = t.end_offset();
+            *p = false;
+        }
+    }
+
+    #[inline]
+    fn end(&mut self, depth: usize, at: usize) {
+        let Some(rel) = depth.checked_sub(ARG) else { return };
+        if let (Some(&c), Some(false)) = (self.content.get(rel.wrapping_sub(1)), self.parent.get(rel.wrapping_sub(1))) {
+            self.shape.longest_leaf = self.shape.longest_leaf.max(at.saturating_sub(c));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The shape recorded here lets a list skip its per-entry check: decoding
+    //! with and without the shapes must give the same result, entry for
+    //! entry and error for error.
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::envelope::{Envelope, decode_document};
+
+    /// Entry variants, some of which must defeat the shortcut.
+    fn entry(kind: u8, i: usize) -> String {
+        let v = format!("v{i}");
+        match kind % 12 {
+            0 => format!(
+                "<ParameterValueStruct><Name>N.{i}</Name><Value xsi:type=\"xsd:string\">{v}</Value></ParameterValueStruct>"
+            ),
+            1 => format!("<ParameterValueStruct><Name>N.<b/>{i}</Name><Value>{v}</Value></ParameterValueStruct>"),
+            2 => format!("<ParameterValueStruct><Name>N.{i}</Name><Value>{v}<i>x</i></Value></ParameterValueStruct>"),
+            3 => format!(
+                "<ParameterValueStruct><Name>N.{i}</Name><Value>{}</Value></ParameterValueStruct>",
+                "x".repeat(40)
+            ),
+            4 => format!("<cwmp:ParameterValueStruct><Name>N.{i}</Name><Value>{v}</Value></cwmp:ParameterValueStruct>"),
+            5 => format!("<Other><Name>N.{i}</Name></Other>"),
+            6 => "<ParameterValueStruct/>".into(),
+            7 => format!(
+                "<ParameterValueStruct><Name>N.{i}</Name><Value>{}<![CDATA[{}]]>{}</Value></ParameterValueStruct>",
+                "a".repeat(12),
+                "b".repeat(12),
+                "c".repeat(12)
+            ),
+            8 => format!(
+                "<ParameterValueStruct><Name>N&amp;{i}</Name><Value><!-- c -->{v}</Value></ParameterValueStruct>"
+            ),
+            9 => format!(
+                "<ParameterValueStruct><Wrap><Name>N.{i}</Name><Value>{v}</Value></Wrap></ParameterValueStruct>"
+            ),
+            10 => {
+                format!("<ParameterValueStruct>text<Name>N.{i}</Name><Name>dup</Name><Value/></ParameterValueStruct>")
+            }
+            _ => format!(
+                "<ParameterValueStruct><Name>{}</Name><Value>{v}</Value></ParameterValueStruct>",
+                "n".repeat(40)
+            ),
+        }
+    }
+
+    fn envelope(method: &str, list: &str, entries: &str) -> String {
+        format!(
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\">\
+             <soap:Header><cwmp:ID soap:mustUnderstand=\"1\">1</cwmp:ID></soap:Header>\
+             <soap:Body><cwmp:{method}>{list}{entries}</ParameterList></cwmp:{method}></soap:Body></soap:Envelope>"
+        )
+    }
+
+    /// Decodes `doc` tolerantly with and without shapes; both must agree.
+    fn agree(doc: &str, max_value_len: usize) -> Result<Option<Envelope<'_>>, TestCaseError> {
+        let mut opts = DecodeOptions::default();
+        opts.limits.max_value_len = max_value_len;
+        let ends = match validate(doc.as_bytes(), &opts) {
+            Ok(e) => e,
+            Err(_) => return Ok(None),
+        };
+        let fast = decode_document(doc, None, &opts, &ends);
+        let slow = decode_document(doc, None, &opts, &ends.without_shapes());
+        prop_assert_eq!(&fast, &slow, "{}", doc);
+        Ok(fast.ok())
+    }
+
+    proptest! {
+        #[test]
+        fn shortcut_agrees_with_reading_every_entry(
+            kinds in proptest::collection::vec(0u8..12, 0..12),
+            max in prop_oneof![Just(30usize), Just(1000)],
+        ) {
+            let body: String = kinds.iter().enumerate().map(|(i, &k)| entry(k, i)).collect();
+            for method in ["GetParameterValuesResponse", "SetParameterValues"] {
+                agree(&envelope(method, "<ParameterList>", &body), max)?;
+            }
+            // Text entries: a GetParameterValues name list.
+            let names: String = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| match k % 4 {
+                    0 => format!("<string>N.{i}.</string>"),
+                    1 => format!("<string>N<x/>{i}</string>"),
+                    2 => format!("<xsd:string xmlns:xsd=\"urn:x\">{}</xsd:string>", "s".repeat(40)),
+                    _ => "<string/>".into(),
+                })
+                .collect();
+            let doc = envelope("GetParameterValues", "<ParameterNames>", &names).replace("</ParameterList>", "</ParameterNames>");
+            agree(&doc, max)?;
+        }
+    }
+
+    #[test]
+    fn plain_lists_take_the_shortcut_and_others_do_not() {
+        let plain: String = (0..5).map(|i| entry(0, i)).collect();
+        let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &plain);
+        let opts = DecodeOptions::default();
+        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let shapes: Vec<Shape> = ends.shapes.iter().copied().filter(|s| s.known).collect();
+        assert_eq!(shapes.len(), 1);
+        let sh = shapes[0];
+        assert_eq!((sh.children, sh.deepest, sh.uniform), (5, 2, true));
+        assert_eq!(sh.plain_entries(&doc, "ParameterValueStruct", 2, 1000), Some(5));
+        assert_eq!(sh.plain_entries(&doc, "ParameterValueStruct", 2, 2), None, "values longer than the limit");
+        assert_eq!(sh.plain_entries(&doc, "string", 2, 1000), None, "other entry name");
+        let back = agree(&doc, 1000).unwrap().unwrap();
+        let crate::Body::Rpc(crate::Rpc::GetParameterValuesResponse(r)) = back.body else { panic!() };
+        assert_eq!(r.parameter_list.len(), 5);
+        assert_eq!(r.parameter_list.iter().nth(4).unwrap().value.text, "v4");
+
+        // A nested element inside a Name: the entry fails, with or without the shortcut.
+        let bad: String = [entry(0, 0), entry(1, 1)].concat();
+        let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &bad);
+        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let deep = ends.shapes.iter().find(|s| s.known).unwrap();
+        assert_eq!(deep.deepest, 3);
+        let env = agree(&doc, 1000).unwrap().unwrap();
+        assert!(matches!(env.body, crate::Body::Rpc(crate::Rpc::Invalid(_))), "{:?}", env.body);
     }
 }
