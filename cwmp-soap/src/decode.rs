@@ -481,12 +481,14 @@ fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
 }
 
 /// Offset just after the end tag starting at `lt` of the element `name`.
-/// In validated text the end tag repeats the start tag's name, so the usual
-/// `</name>` is recognised without a search.
+/// In well-formed text the end tag repeats the start tag's name, so the
+/// usual `</name>` is recognised by where its `>` must be, without a search
+/// or a comparison (on text that is not well formed the result is wrong but
+/// in bounds, like everything this scanner returns).
 #[inline(always)]
 fn end_tag_after(b: &[u8], lt: usize, name: &str, limit: usize) -> Option<usize> {
     let p = lt + 2 + name.len();
-    if p < limit && b.get(lt + 2..p) == Some(name.as_bytes()) && b.get(p) == Some(&b'>') {
+    if p < limit && b.get(p) == Some(&b'>') {
         return Some(p + 1);
     }
     Some(lt + memchr::memchr(b'>', b.get(lt..limit)?)? + 1)

@@ -109,6 +109,13 @@ pub enum Body<'a> {
 pub struct Envelope<'a> {
     /// The protocol version: decides the namespace written (1.2–1.4 share
     /// `cwmp-1-2`); detected from the namespace and header when decoding.
+    ///
+    /// A decoded message reports the version it *proves* on its own: 1.3
+    /// and 1.4 are told from 1.2 only by header entries (SessionTimeout,
+    /// SupportedCWMPVersions, UseCWMPVersion) that appear on the Inform and
+    /// its response, so the later messages of a 1.4 session decode as 1.2.
+    /// Inside a session use [`Envelope::version_in_session`] with the
+    /// version negotiated on the Inform.
     pub version: CwmpVersion,
     /// Header entries.
     pub header: Header<'a>,
@@ -132,6 +139,27 @@ xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
 xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cwmp=\"";
 
 impl<'a> Envelope<'a> {
+    /// The version of this message inside a session that negotiated
+    /// `negotiated` (the InformResponse's UseCWMPVersion, or the highest
+    /// common version): a message in the negotiated version's namespace is
+    /// of that version even without the header entries that prove it; a
+    /// message in another namespace keeps the version it proves.
+    ///
+    /// ```
+    /// use cwmp_core::CwmpVersion;
+    /// use cwmp_soap::Envelope;
+    ///
+    /// // An empty-ish 1.4 GetParameterValues: no version header, so it proves only 1.2.
+    /// let wire = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2"><s:Header><cwmp:ID s:mustUnderstand="1">9</cwmp:ID></s:Header><s:Body><cwmp:GetParameterValues><ParameterNames/></cwmp:GetParameterValues></s:Body></s:Envelope>"#;
+    /// let env = Envelope::decode(wire).unwrap();
+    /// assert_eq!(env.version, CwmpVersion::V1_2);
+    /// assert_eq!(env.version_in_session(CwmpVersion::V1_4), CwmpVersion::V1_4);
+    /// assert_eq!(env.version_in_session(CwmpVersion::V1_0), CwmpVersion::V1_2);
+    /// ```
+    pub fn version_in_session(&self, negotiated: CwmpVersion) -> CwmpVersion {
+        if negotiated.namespace() == self.version.namespace() { self.version.max(negotiated) } else { self.version }
+    }
+
     /// Encodes into `buf` with the default [`Limits`]; returns the length.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         self.encode_with(buf, Limits::DEFAULT)

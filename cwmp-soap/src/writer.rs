@@ -46,6 +46,31 @@ pub const fn is_forbidden_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
+/// Which bytes [`Writer`] copies unescaped into `"`-quoted attribute
+/// values (`ATTR_PLAIN`) and into character data (`TEXT_PLAIN`).
+const fn plain_bytes(attr: bool) -> [bool; 256] {
+    let mut t = [true; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = false;
+        c += 1;
+    }
+    t[b'<' as usize] = false;
+    t[b'>' as usize] = false;
+    t[b'&' as usize] = false;
+    t[0xEF] = false;
+    if attr {
+        t[b'"' as usize] = false;
+    } else {
+        t[b'\t' as usize] = true;
+        t[b'\n' as usize] = true;
+    }
+    t
+}
+
+const ATTR_PLAIN: [bool; 256] = plain_bytes(true);
+const TEXT_PLAIN: [bool; 256] = plain_bytes(false);
+
 impl<'b> Writer<'b> {
     /// A writer at the start of `buf`, with the default [`Limits`].
     pub fn new(buf: &'b mut [u8]) -> Self {
@@ -106,16 +131,28 @@ impl<'b> Writer<'b> {
 
     /// `<name>`.
     pub fn open(&mut self, name: &str) {
-        self.raw("<");
-        self.raw(name);
-        self.raw(">");
+        self.tag(b"<", name);
     }
 
     /// `</name>`.
     pub fn close(&mut self, name: &str) {
-        self.raw("</");
-        self.raw(name);
-        self.raw(">");
+        self.tag(b"</", name);
+    }
+
+    /// `lead` + `name` + `>` with one bounds check (tags are most of what
+    /// is written).
+    #[inline]
+    fn tag(&mut self, lead: &[u8], name: &str) {
+        let mid = self.pos.saturating_add(lead.len());
+        let end = mid.saturating_add(name.len()).saturating_add(1);
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            let (l, rest) = dst.split_at_mut(lead.len());
+            let (n, gt) = rest.split_at_mut(name.len());
+            l.copy_from_slice(lead);
+            n.copy_from_slice(name.as_bytes());
+            gt.copy_from_slice(b">");
+        }
+        self.pos = end;
     }
 
     /// Escaped character data for the element content.
@@ -129,27 +166,46 @@ impl<'b> Writer<'b> {
     }
 
     fn escaped(&mut self, field: &'static str, t: Text<'_>, attr: bool) -> Result<(), EncodeError> {
+        // Bytes that are copied as they are: everything but the markup
+        // characters, the C0 controls and the lead byte 0xEF of U+FFFE and
+        // U+FFFF (checked one by one); tab and newline also pass in text.
+        let plain = if attr { &ATTR_PLAIN } else { &TEXT_PLAIN };
         let mut offset = 0usize;
         for chunk in t.chunks() {
             let s = chunk.as_str();
+            let b = s.as_bytes();
             let mut start = 0;
-            for (i, c) in s.char_indices() {
+            let mut i = 0;
+            loop {
+                while b.get(i).is_some_and(|&c| plain[usize::from(c)]) {
+                    i += 1;
+                }
+                let Some(&c) = b.get(i) else { break };
                 let rep = match c {
-                    '<' => "&lt;",
-                    '>' => "&gt;",
-                    '&' => "&amp;",
-                    '\r' => "&#13;",
-                    '"' if attr => "&quot;",
-                    '\t' if attr => "&#9;",
-                    '\n' if attr => "&#10;",
-                    c if is_forbidden_char(c) => {
-                        return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch: c });
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'&' => "&amp;",
+                    b'\r' => "&#13;",
+                    b'"' => "&quot;",
+                    b'\t' => "&#9;",
+                    b'\n' => "&#10;",
+                    0xEF => {
+                        let ch = match (b.get(i + 1), b.get(i + 2)) {
+                            (Some(0xBF), Some(0xBE)) => '\u{fffe}',
+                            (Some(0xBF), Some(0xBF)) => '\u{ffff}',
+                            _ => {
+                                i += 1;
+                                continue;
+                            }
+                        };
+                        return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch });
                     }
-                    _ => continue,
+                    _ => return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch: char::from(c) }),
                 };
                 self.raw(s.get(start..i).unwrap_or(""));
                 self.raw(rep);
-                start = i + c.len_utf8();
+                i += 1;
+                start = i;
             }
             self.raw(s.get(start..).unwrap_or(""));
             offset += s.len();
@@ -256,5 +312,44 @@ mod tests {
         assert_eq!(num(u64::MAX.into()), "18446744073709551615");
         assert_eq!(num(i64::MIN.into()), "-9223372036854775808");
         assert_eq!(num(-1), "-1");
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    fn esc(s: &str, attr: bool) -> Result<std::string::String, EncodeError> {
+        let mut buf = [0u8; 128];
+        let mut w = Writer::new(&mut buf);
+        if attr { w.attr_value("f", Text::plain(s)) } else { w.text("f", Text::plain(s)) }?;
+        let n = w.position();
+        Ok(core::str::from_utf8(&buf[..n]).unwrap().into())
+    }
+
+    /// The byte-table escaper against the character rules it replaced.
+    #[test]
+    fn escapes_markup_and_refuses_forbidden_characters() {
+        assert_eq!(esc("a<b>&c\r\"\t\n", false).unwrap(), "a&lt;b&gt;&amp;c&#13;\"\t\n");
+        assert_eq!(esc("a<b>&c\r\"\t\n", true).unwrap(), "a&lt;b&gt;&amp;c&#13;&quot;&#9;&#10;");
+        // Non-ASCII passes, including other characters whose UTF-8 starts with 0xEF.
+        let s = "é€\u{FFFD}\u{F8FF}\u{FEFF}\u{1F600}";
+        assert_eq!(esc(s, false).unwrap(), s);
+        for (s, at, ch) in [
+            ("ab\u{1}", 2, '\u{1}'),
+            ("\u{b}", 0, '\u{b}'),
+            ("é\u{fffe}", 2, '\u{fffe}'),
+            ("x\u{ffff}y", 1, '\u{ffff}'),
+        ] {
+            for attr in [false, true] {
+                assert_eq!(esc(s, attr), Err(EncodeError::ForbiddenChar { field: "f", offset: at, ch }), "{s:?}");
+            }
+        }
+        // Escaped input (a decoded text) is unescaped, then escaped again.
+        let mut buf = [0u8; 64];
+        let mut w = Writer::new(&mut buf);
+        w.text("f", Text::xml("&lt;&#x9;&#xe9;")).unwrap();
+        let n = w.position();
+        assert_eq!(&buf[..n], "&lt;\té".as_bytes());
     }
 }
