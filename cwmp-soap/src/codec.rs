@@ -218,7 +218,7 @@ impl<'a> Field<'a> for Text<'a> {
         }
         if let Some(f) = cap.facet()
             && opts.strict
-            && !text_facet(f, &t, cwmp_core::CwmpVersion::V1_2)
+            && !text_facet(f, &t, crate::facet::document_version(e.doc()))
         {
             return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
         }
@@ -294,7 +294,7 @@ macro_rules! number_field {
                     Ok(Value::$pt(v)) => {
                         if let Some(f) = cap.facet()
                             && opts.strict
-                            && !int_facet(f, i64::from(v), cwmp_core::CwmpVersion::V1_2)
+                            && !int_facet(f, i64::from(v), crate::facet::document_version(e.doc()))
                         {
                             return Err(DecodeError::new(
                                 e.offset(),
@@ -878,8 +878,15 @@ fn is_repeatable(tags: &[&str], i: usize) -> bool {
     matches!(tags.get(i), Some(&"Operations" | &"Results" | &"SetParameterValuesFault"))
 }
 
+/// The schema restricts every `FaultCode` element: a field's `Cap::Facet`
+/// names its rule (checked in the message's namespace); a field without one
+/// is the `cwmp:Fault` detail's, [`Facet::FaultCode`].
 impl<'a> Field<'a> for cwmp_core::FaultCode {
-    fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, _cap: &Cap) -> Result<(), EncodeError> {
+    fn encode_field(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
+        let f = cap.facet().unwrap_or(Facet::FaultCode);
+        if !f.allows_fault_code(*self, w.version()) {
+            return Err(EncodeError::InvalidValue { field: tag, reason: f.describe() });
+        }
         w.open(tag);
         w.u64(u64::from(self.code()));
         w.close(tag);
@@ -889,12 +896,21 @@ impl<'a> Field<'a> for cwmp_core::FaultCode {
         parent: &Elem<'a>,
         found: Option<Elem<'a>>,
         tag: &'static str,
-        _cap: &Cap,
-        _opts: &DecodeOptions,
+        cap: &Cap,
+        opts: &DecodeOptions,
     ) -> Result<Self, DecodeError> {
         let e = required(parent, found, tag)?;
-        scalar(&e, tag)?.parse::<u16>().map(cwmp_core::FaultCode::new).map_err(|_| {
+        let s = scalar(&e, tag)?;
+        let code = s.parse::<u16>().map(cwmp_core::FaultCode::new).map_err(|_| {
             DecodeError::new(e.offset(), DecodeErrorKind::Invalid { field: tag, reason: "not a fault code" })
-        })
+        })?;
+        if opts.strict {
+            // The literal too: the schema's unsignedInt takes no `+` sign.
+            let f = cap.facet().unwrap_or(Facet::FaultCode);
+            if !f.check(s, crate::facet::document_version(e.doc())) {
+                return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
+            }
+        }
+        Ok(code)
     }
 }

@@ -23,6 +23,7 @@ use cwmp_core::{CwmpVersion, FaultCode, Limits, SoapFaultCode};
 use crate::codec::{Cap, Field, Fields, cwmp_struct};
 use crate::decode::{DecodeOptions, Elem, children_indexed, parse_element_indexed};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::facet::Facet;
 use crate::list::List;
 use crate::model::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::rpc::{Method, Rpc, SentBy};
@@ -60,7 +61,7 @@ cwmp_struct! {
     /// The `cwmp:Fault` detail of a SOAP Fault.
     CwmpFault<'a> {
         /// The CWMP fault code.
-        fault_code: FaultCode = "FaultCode", NONE;
+        fault_code: FaultCode = "FaultCode", Cap::Facet(Facet::FaultCode, &NONE);
         /// Its description.
         fault_string: Option<Text<'a>> = "FaultString", FAULT_STRING;
         /// Per-parameter faults of a SetParameterValues.

@@ -41,6 +41,10 @@ pub(crate) const DOWNLOAD_FILE_TYPE: Cap = Cap::Facet(Facet::DownloadFileType, &
 pub(crate) const UPLOAD_FILE_TYPE: Cap = Cap::Facet(Facet::UploadFileType, &S64);
 pub(crate) const TRANSFER_FILE_TYPE: Cap = Cap::Facet(Facet::TransferFileType, &S64);
 pub(crate) const OBJECT_NAME: Cap = Cap::Facet(Facet::ObjectName, &NAME);
+pub(crate) const WINDOW_MODE: Cap = Cap::Facet(Facet::WindowMode, &S64);
+pub(crate) const TRANSFER_FAULT_CODE: Cap = Cap::Facet(Facet::TransferFaultCode, &NONE);
+pub(crate) const DU_FAULT_CODE: Cap = Cap::Facet(Facet::DuFaultCode, &NONE);
+pub(crate) const SPV_FAULT_CODE: Cap = Cap::Facet(Facet::SpvFaultCode, &NONE);
 
 cwmp_struct! {
     /// `DeviceIdStruct`: who the CPE is.
@@ -123,7 +127,7 @@ cwmp_struct! {
         /// Seconds from the request to the window's end.
         window_end: u32 = "WindowEnd", NONE;
         /// `1 At Any Time`, `2 Immediately`, `3 When Idle`, `4 Confirmation Needed`, `X …` (≤ 64).
-        window_mode: Text<'a> = "WindowMode", S64;
+        window_mode: Text<'a> = "WindowMode", WINDOW_MODE;
         /// Message shown to the user (≤ 256).
         user_message: Text<'a> = "UserMessage", S256;
         /// Retries allowed (−1: CPE decides).
@@ -206,8 +210,9 @@ cwmp_struct! {
 cwmp_struct! {
     /// `FaultStruct` of (Autonomous)TransferComplete; FaultCode 0 is success.
     TransferFault<'a> {
-        /// Fault code (0 = no fault).
-        fault_code: FaultCode = "FaultCode", NONE;
+        /// Fault code (0 = no fault); the schema allows a subset per
+        /// namespace ([`Facet::TransferFaultCode`]).
+        fault_code: FaultCode = "FaultCode", TRANSFER_FAULT_CODE;
         /// Fault string (≤ 256, empty on success).
         fault_string: Text<'a> = "FaultString", FAULT_STRING;
     }
@@ -216,8 +221,9 @@ cwmp_struct! {
 cwmp_struct! {
     /// `Fault` of a deployment-unit operation result; FaultCode 0 is success.
     DuFault<'a> {
-        /// Fault code (0 = no fault).
-        fault_code: FaultCode = "FaultCode", NONE;
+        /// Fault code (0 = no fault); the schema allows a subset
+        /// ([`Facet::DuFaultCode`]).
+        fault_code: FaultCode = "FaultCode", DU_FAULT_CODE;
         /// Fault string.
         fault_string: Option<Text<'a>> = "FaultString", FAULT_STRING;
     }
@@ -308,8 +314,8 @@ cwmp_struct! {
     SetParameterValuesFault<'a> {
         /// The parameter that failed.
         parameter_name: Text<'a> = "ParameterName", NAME;
-        /// Its fault code.
-        fault_code: FaultCode = "FaultCode", NONE;
+        /// Its fault code (CPE codes only in cwmp-1-2: [`Facet::SpvFaultCode`]).
+        fault_code: FaultCode = "FaultCode", SPV_FAULT_CODE;
         /// Its fault string.
         fault_string: Option<Text<'a>> = "FaultString", FAULT_STRING;
     }
