@@ -217,8 +217,8 @@ impl<'a> Iterator for Children<'a> {
 /// header entries, the method element and its arguments), learnt during the
 /// validating pass, so the typed decoder need not scan the whole document
 /// once per nesting level. Elements beyond its capacity are found by
-/// scanning as usual. For the method's arguments it also keeps their
-/// [`Shape`].
+/// scanning as usual. For the method's arguments it also keeps the
+/// shape of what lies below them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ElementIndex {
     /// (start of the start tag, start of the end tag, offset after the end tag).
