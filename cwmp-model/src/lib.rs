@@ -66,6 +66,8 @@
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
+// No panics a peer can reach: unwrap/expect only in tests and doc examples.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(missing_docs)]
 
 #[cfg(any(feature = "std", test))]

@@ -218,7 +218,7 @@ impl<'a> Field<'a> for Text<'a> {
         }
         if let Some(f) = cap.facet()
             && opts.strict
-            && !text_facet(f, &t, crate::facet::document_version(e.doc()))
+            && !text_facet(f, &t, opts.facet_version(&e))
         {
             return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
         }
@@ -294,7 +294,7 @@ macro_rules! number_field {
                     Ok(Value::$pt(v)) => {
                         if let Some(f) = cap.facet()
                             && opts.strict
-                            && !int_facet(f, i64::from(v), crate::facet::document_version(e.doc()))
+                            && !int_facet(f, i64::from(v), opts.facet_version(&e))
                         {
                             return Err(DecodeError::new(
                                 e.offset(),
@@ -907,7 +907,7 @@ impl<'a> Field<'a> for cwmp_core::FaultCode {
         if opts.strict {
             // The literal too: the schema's unsignedInt takes no `+` sign.
             let f = cap.facet().unwrap_or(Facet::FaultCode);
-            if !f.check(s, crate::facet::document_version(e.doc())) {
+            if !f.check(s, opts.facet_version(&e)) {
                 return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
             }
         }

@@ -28,11 +28,24 @@ pub struct DecodeOptions {
     /// Report interop quirks (see DESIGN.md) as errors instead of accepting
     /// them.
     pub strict: bool,
+    /// The namespace whose schema patterns and enumerations strict mode
+    /// checks (they differ between `cwmp-1-0`, `-1-1` and `-1-2`). `None`:
+    /// the namespace of the method or fault being decoded, which
+    /// [`Envelope::decode_with`](crate::Envelope::decode_with) fills in.
+    pub namespace: Option<cwmp_core::CwmpVersion>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { limits: Limits::DEFAULT, strict: false }
+        DecodeOptions { limits: Limits::DEFAULT, strict: false, namespace: None }
+    }
+}
+
+impl DecodeOptions {
+    /// The namespace strict checks apply to `e` in: [`DecodeOptions::namespace`],
+    /// else the first CWMP namespace of the document.
+    pub(crate) fn facet_version(&self, e: &Elem<'_>) -> cwmp_core::CwmpVersion {
+        self.namespace.unwrap_or_else(|| crate::facet::document_version(e.doc()))
     }
 }
 
@@ -584,7 +597,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         // Limits and strictness were applied when the list was validated.
-        let opts = DecodeOptions { limits: UNCHECKED, strict: false };
+        let opts = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
         let doc = self.list.doc;
         loop {
             let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;

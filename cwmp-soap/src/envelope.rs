@@ -445,7 +445,12 @@ pub(crate) fn decode_document<'a>(
                         ));
                     }
                 }
-                match Rpc::decode_args(m, &first, opts, ends) {
+                match Rpc::decode_args(
+                    m,
+                    &first,
+                    &DecodeOptions { namespace: opts.namespace.or(Some(v)), ..*opts },
+                    ends,
+                ) {
                     Ok(rpc) => Body::Rpc(rpc),
                     Err(error) if !opts.strict => {
                         Body::Rpc(Rpc::Invalid(crate::rpc::InvalidRpc { method: m, error, body: first.content() }))
@@ -570,6 +575,6 @@ fn decode_fault<'a>(
         n += 1;
     }
     let v = ns_of(&cf, scope.get(..n).unwrap_or(&[])).and_then(CwmpVersion::from_namespace);
-    let detail = CwmpFault::decode_fields(&cf, opts)?;
+    let detail = CwmpFault::decode_fields(&cf, &DecodeOptions { namespace: opts.namespace.or(v), ..*opts })?;
     Ok((Fault { faultcode, faultstring, detail }, v))
 }

@@ -83,7 +83,8 @@ fn hostile_input_fails_with_an_offset() {
     assert!(matches!(e.kind, DecodeErrorKind::Xml(_)));
     assert!(e.offset < 30);
     let d = doc("urn:dslforum-org:cwmp-1-0", "", REBOOT);
-    let small = DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, strict: false };
+    let small =
+        DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, strict: false, namespace: None };
     let e = Envelope::decode_with(d.as_bytes(), None, &small).unwrap_err();
     assert!(matches!(e.kind, DecodeErrorKind::TooMany { field: "Envelope", max: 100, .. }));
     let not_soap = "<Envelope><Body/></Envelope>";
