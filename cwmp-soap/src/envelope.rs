@@ -161,6 +161,37 @@ impl<'a> Envelope<'a> {
         if negotiated.namespace() == self.version.namespace() { self.version.max(negotiated) } else { self.version }
     }
 
+    /// The first value of this message that breaks a schema cap or facet
+    /// (string and list lengths, OUI, enumerations, patterns, fault-code sets
+    /// and lexical forms of typed values, in this message's namespace), as
+    /// the error our encoder gives for it; `None` when the message keeps to
+    /// the schema. This is how tolerant decoding *reports* the caps it
+    /// accepts: decode tolerantly to go on with the session, then log this.
+    /// Unknown and undecodable methods have nothing typed to check (`None`).
+    /// Nothing is written or allocated; the checks are the encoder's own.
+    ///
+    /// ```
+    /// use cwmp_soap::{EncodeError, Envelope};
+    ///
+    /// let serial = "S".repeat(70); // DeviceIdStruct.SerialNumber is capped at 64
+    /// let wire = format!(r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Body><cwmp:Inform><DeviceId><Manufacturer>ACME</Manufacturer><OUI>00D09E</OUI><ProductClass>GW</ProductClass><SerialNumber>{serial}</SerialNumber></DeviceId><Event/><MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2024-05-17T08:30:00Z</CurrentTime><RetryCount>0</RetryCount><ParameterList/></cwmp:Inform></s:Body></s:Envelope>"#);
+    /// let env = Envelope::decode(wire.as_bytes()).unwrap(); // tolerant: accepted
+    /// assert_eq!(env.schema_violation(), Some(EncodeError::TooLong { field: "SerialNumber", len: 70, max: 64 }));
+    /// ```
+    pub fn schema_violation(&self) -> Option<EncodeError> {
+        self.schema_violation_with(Limits::DEFAULT)
+    }
+
+    /// [`Envelope::schema_violation`] with the caps of `limits`.
+    pub fn schema_violation_with(&self, limits: Limits) -> Option<EncodeError> {
+        if let Body::Rpc(Rpc::Unknown(_) | Rpc::Invalid(_)) = self.body {
+            return None;
+        }
+        // An empty buffer: the writer only counts, every check still runs.
+        let mut w = Writer::with_limits(&mut [], limits).for_version(self.version);
+        write_header(&mut w, &self.header).and_then(|()| self.write_body_content(&mut w)).err()
+    }
+
     /// Encodes into `buf` with the default [`Limits`]; returns the length.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         self.encode_with(buf, Limits::DEFAULT)
