@@ -44,6 +44,8 @@ pub enum Facet {
     Notification,
     /// Transfer state 1–3.
     TransferState,
+    /// `AddObjectResponse.InstanceNumber`: an unsignedInt of at least 1.
+    InstanceNumber,
     /// `TimeWindowModeValueType` (cwmp-1-2 `TimeWindowStruct.WindowMode`):
     /// `[1-9]\d*( \S+)+`, `X [0-9A-F]{6} .+` or `X \S+ .+`.
     WindowMode,
@@ -225,6 +227,7 @@ impl Facet {
             Facet::Notification if old => matches!(s, "0" | "1" | "2"),
             Facet::Notification => matches!(s, "0" | "1" | "2" | "3" | "4" | "5" | "6"),
             Facet::TransferState => matches!(s, "1" | "2" | "3"),
+            Facet::InstanceNumber => digits(s) && s.bytes().any(|b| b != b'0'),
             // The same three patterns as the cwmp-1-2 file types.
             Facet::WindowMode => modern_file_type(s),
             Facet::FaultCode | Facet::SpvFaultCode | Facet::TransferFaultCode | Facet::DuFaultCode => {
@@ -274,6 +277,7 @@ impl Facet {
             Facet::Status => "Status is 0 or 1",
             Facet::Notification => "notification out of range for this namespace",
             Facet::TransferState => "transfer state is 1, 2 or 3",
+            Facet::InstanceNumber => "an instance number is at least 1",
             Facet::WindowMode => "not a time window mode",
             Facet::FaultCode => "fault code not allowed in a cwmp:Fault of this namespace",
             Facet::SpvFaultCode => "fault code not allowed in a SetParameterValuesFault of this namespace",

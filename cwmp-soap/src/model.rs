@@ -37,6 +37,7 @@ pub(crate) const ACCESS_LIST: Cap = Cap::Array(Limit::ListLen, &Cap::Facet(Facet
 pub(crate) const NOTIFICATION: Cap = Cap::Facet(Facet::Notification, &NONE);
 pub(crate) const TRANSFER_STATE: Cap = Cap::Facet(Facet::TransferState, &NONE);
 pub(crate) const STATUS: Cap = Cap::Facet(Facet::Status, &NONE);
+pub(crate) const INSTANCE_NUMBER: Cap = Cap::Facet(Facet::InstanceNumber, &NONE);
 pub(crate) const DOWNLOAD_FILE_TYPE: Cap = Cap::Facet(Facet::DownloadFileType, &S64);
 pub(crate) const UPLOAD_FILE_TYPE: Cap = Cap::Facet(Facet::UploadFileType, &S64);
 pub(crate) const TRANSFER_FILE_TYPE: Cap = Cap::Facet(Facet::TransferFileType, &S64);

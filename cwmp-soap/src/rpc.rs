@@ -194,7 +194,7 @@ cwmp_struct! {
     /// `AddObjectResponse`.
     AddObjectResponse {
         /// The new instance number (≥ 1).
-        instance_number: u32 = "InstanceNumber", NONE;
+        instance_number: u32 = "InstanceNumber", INSTANCE_NUMBER;
         /// 0: created; 1: committed, applied later.
         status: i32 = "Status", STATUS;
     }

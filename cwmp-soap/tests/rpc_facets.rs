@@ -634,3 +634,33 @@ fn fault_code_facets_match_the_schemas_exhaustively() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ---------------------------------------------------------------- InstanceNumber
+
+/// `AddObjectResponse.InstanceNumber` is an unsignedInt with minInclusive 1
+/// in every namespace: 0 is refused on encode and reported in strict
+/// decoding, and xmllint agrees on both sides of the boundary.
+#[test]
+fn instance_number_is_at_least_one() {
+    let dir = scratch("instance");
+    let mut cases = Vec::new();
+    for v in NAMESPACES {
+        let rpc = |n| Rpc::AddObjectResponse(AddObjectResponse { instance_number: n, status: 0 });
+        let one = encode(&envelope(v, Body::Rpc(rpc(1)))).unwrap();
+        assert!(decode(&one, true).is_ok());
+        assert!(matches!(
+            encode(&envelope(v, Body::Rpc(rpc(0)))),
+            Err(EncodeError::InvalidValue { field: "InstanceNumber", .. })
+        ));
+        let zero = replace_once(&one, "<InstanceNumber>1</InstanceNumber>", "<InstanceNumber>0</InstanceNumber>");
+        let err = decode(&zero, true).unwrap_err();
+        assert!(matches!(err.kind, DecodeErrorKind::Quirk { field: "InstanceNumber", .. }), "{err}");
+        assert!(decode(&zero, false).is_ok());
+        for (wire, valid) in [(one, true), (zero, false)] {
+            let p = dir.join(format!("{}-{valid}.xml", v.as_str()));
+            std::fs::write(&p, wire).unwrap();
+            cases.push((p, valid, "InstanceNumber"));
+        }
+    }
+    assert_schema_verdicts(&cases);
+}
