@@ -723,7 +723,7 @@ macro_rules! cwmp_struct {
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots: [Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
                 let e = &$crate::codec::collect_children(e, Self::TAGS, &mut slots, opts, ends)?;
-                Self::from_slots(e, slots, opts, ends)
+                Self::from_slots(e, &slots, opts, ends)
             }
         }
 
@@ -732,11 +732,11 @@ macro_rules! cwmp_struct {
 
             fn from_slots(
                 e: &$crate::decode::Elem<$lt>,
-                slots: [Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }],
+                slots: &[Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }],
                 opts: &$crate::decode::DecodeOptions,
                 ends: &$crate::decode::ElementIndex,
             ) -> Result<Self, $crate::error::DecodeError> {
-                let mut slots = slots.into_iter();
+                let mut slots = slots.iter().copied();
                 Ok($name {
                     $( $field: $crate::codec::Field::decode_field_indexed(e, slots.next().flatten(), $tag, &$cap, opts, ends)?, )*
                 })
@@ -795,15 +795,15 @@ macro_rules! cwmp_struct {
                 // One pass: the children are sorted into slots while the
                 // element's end is found.
                 let mut slots: [Option<$crate::decode::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
-                let e = $crate::decode::walk_element(doc, at, limit, |c| {
-                    $crate::codec::place_child(c, Self::TAGS, &mut slots, opts)
+                let e = $crate::decode::walk_element(doc, at, limit, tag, Self::TAGS, |c, hit| {
+                    $crate::codec::place_child_at(c, hit, Self::TAGS, &mut slots, opts)
                 })?
                 .ok_or_else(|| $crate::codec::malformed(at, tag))?;
                 if !opts.strict && !Self::TAGS.is_empty() && slots.iter().all(Option::is_none) {
                     // Maybe a wrapped struct: the general path handles that.
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
-                Ok((Self::from_slots(&e, slots, opts, &$crate::decode::EMPTY_INDEX)?, e.end_offset()))
+                Ok((Self::from_slots(&e, &slots, opts, &$crate::decode::EMPTY_INDEX)?, e.end_offset()))
             }
         }
     };
@@ -856,8 +856,23 @@ pub fn place_child<'a>(
     slots: &mut [Option<Elem<'a>>],
     opts: &DecodeOptions,
 ) -> Result<(), DecodeError> {
-    let local = c.local();
-    if let Some(i) = tags.iter().position(|t| *t == local)
+    place_child_at(c, None, tags, slots, opts)
+}
+
+/// [`place_child`] when the scanner already found `c`'s name at index `hit`
+/// of `tags`.
+pub(crate) fn place_child_at<'a>(
+    c: Elem<'a>,
+    hit: Option<usize>,
+    tags: &[&str],
+    slots: &mut [Option<Elem<'a>>],
+    opts: &DecodeOptions,
+) -> Result<(), DecodeError> {
+    let found = hit.or_else(|| {
+        let local = c.local();
+        tags.iter().position(|t| *t == local)
+    });
+    if let Some(i) = found
         && let Some(slot) = slots.get_mut(i)
     {
         if slot.is_none() {

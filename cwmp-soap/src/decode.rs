@@ -93,7 +93,7 @@ impl<'a> Elem<'a> {
     /// The value of the first attribute whose local name is `name` (prefixes
     /// are not compared: see the module docs), raw (escaped).
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        Attrs { rest: self.attrs }.find(|(n, _)| local(n) == name && !n.starts_with("xmlns")).map(|(_, v)| v)
+        Attrs { rest: self.attrs }.find(|(n, _)| local_is(n, name)).map(|(_, v)| v)
     }
 
     /// All attributes as `(qualified name, raw value)`.
@@ -153,6 +153,15 @@ fn local(qname: &str) -> &str {
         Some(i) => qname.get(i + 1..).unwrap_or(qname),
         None => qname,
     }
+}
+
+/// True when the qualified attribute name `qname` has local name `name` and
+/// is not a namespace declaration.
+#[inline]
+fn local_is(qname: &str, name: &str) -> bool {
+    let (q, n) = (qname.as_bytes(), name.as_bytes());
+    let Some(at) = q.len().checked_sub(n.len()) else { return false };
+    eq_at(q, at, n) && (at == 0 || q.get(at - 1) == Some(&b':')) && !eq_at(q, 0, b"xmlns")
 }
 
 /// Position of a `<` that starts an element tag (not a comment, CDATA or PI).
@@ -350,8 +359,7 @@ pub(crate) fn next_child_is(doc: &str, pos: usize, end: usize, item: &str) -> Op
         Some(lt) if !matches!(b.get(lt + 1), Some(b'!' | b'?' | b'/')) => lt,
         _ => pos + find_child_tag(doc.get(pos..end)?)?,
     };
-    let p = at + 1 + item.len();
-    if b.get(at + 1..p) == Some(item.as_bytes()) && b.get(p).is_some_and(|&c| is_name_end(c)) {
+    if name_at(b, at + 1, item) {
         return Some((at, true));
     }
     let n = name_len(b.get(at + 1..)?);
@@ -362,13 +370,20 @@ pub(crate) fn next_child_is(doc: &str, pos: usize, end: usize, item: &str) -> Op
 /// in one pass (the children's subtrees are scanned once, by `f`'s
 /// [`Elem`]s, and the element's end is where they stop). `Ok(None)` when the
 /// text is not well formed.
+///
+/// `own` is the name the element is expected to have and `tags` the names
+/// its children are expected to have: an unprefixed child named in `tags` is
+/// recognised without scanning its name, and `f` gets its index in `tags`
+/// (`None` for any other child).
 pub(crate) fn walk_element<'a, E>(
     doc: &'a str,
     at: usize,
     limit: usize,
-    mut f: impl FnMut(Elem<'a>) -> Result<(), E>,
+    own: &str,
+    tags: &[&str],
+    mut f: impl FnMut(Elem<'a>, Option<usize>) -> Result<(), E>,
 ) -> Result<Option<Elem<'a>>, E> {
-    let Some((name, attrs, tag_end, empty)) = start_tag(doc, at) else { return Ok(None) };
+    let Some((name, attrs, tag_end, empty)) = start_tag_named(doc, at, own) else { return Ok(None) };
     let elem = |content_end, after, nested| Elem {
         doc,
         start: at,
@@ -405,10 +420,12 @@ pub(crate) fn walk_element<'a, E>(
                 i = lt + skip;
             }
             Some(_) => {
-                let Some(child) = parse_element(doc, lt, limit) else { return Ok(None) };
+                let hit = tags.iter().position(|t| name_at(b, lt + 1, t));
+                let known = hit.and_then(|k| tags.get(k)).copied().unwrap_or("");
+                let Some(child) = parse_element_named(doc, lt, limit, known) else { return Ok(None) };
                 nested = true;
                 i = child.after;
-                f(child)?;
+                f(child, hit)?;
             }
             None => return Ok(None),
         }
@@ -418,8 +435,14 @@ pub(crate) fn walk_element<'a, E>(
 /// Parses the element whose start tag begins at `at`, finding its end by
 /// counting nesting (iteratively). `None` when the text is not well formed.
 pub(crate) fn parse_element(doc: &str, at: usize, limit: usize) -> Option<Elem<'_>> {
+    parse_element_named(doc, at, limit, "")
+}
+
+/// [`parse_element`] for an element expected to be named `name` (`""`: no
+/// expectation), which is then recognised without scanning its name.
+fn parse_element_named<'a>(doc: &'a str, at: usize, limit: usize, name: &str) -> Option<Elem<'a>> {
     let b = doc.as_bytes();
-    let (name, attrs, tag_end, empty) = start_tag(doc, at)?;
+    let (name, attrs, tag_end, empty) = start_tag_named(doc, at, name)?;
     if empty {
         return Some(Elem {
             doc,
@@ -527,12 +550,49 @@ fn name_len(b: &[u8]) -> usize {
     k
 }
 
+/// True when `b[at..]` starts with `s` (compared a word at a time: names
+/// are short, and a call to `memcmp` costs more than the comparison).
+#[inline(always)]
+fn eq_at(b: &[u8], at: usize, s: &[u8]) -> bool {
+    let Some(h) = b.get(at..at.saturating_add(s.len())) else { return false };
+    let word = |x: &[u8], i: usize| x.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_ne_bytes);
+    if s.len() < 8 {
+        return h.iter().zip(s).fold(true, |eq, (x, y)| eq & (x == y));
+    }
+    let mut i = 0;
+    while i + 8 < s.len() {
+        if word(h, i) != word(s, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last 8 bytes, overlapping the previous word.
+    word(h, s.len() - 8) == word(s, s.len() - 8)
+}
+
+/// True when the name of the tag whose name starts at `at` is exactly `name`.
+#[inline(always)]
+fn name_at(b: &[u8], at: usize, name: &str) -> bool {
+    !name.is_empty() && eq_at(b, at, name.as_bytes()) && b.get(at + name.len()).is_some_and(|&c| is_name_end(c))
+}
+
 /// Reads the start tag at `at`: (name, raw attributes, offset after `>`, empty).
 #[inline]
 fn start_tag(doc: &str, at: usize) -> Option<(&str, &str, usize, bool)> {
+    start_tag_named(doc, at, "")
+}
+
+/// [`start_tag`] for a tag expected to be named `expected` (`""`: no
+/// expectation): a tag with that name is read without scanning the name.
+#[inline]
+fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a str, &'a str, usize, bool)> {
     let b = doc.as_bytes();
     let name_start = at + 1;
-    let name_end = name_start + name_len(b.get(name_start..)?);
+    let name_end = if name_at(b, name_start, expected) {
+        name_start + expected.len()
+    } else {
+        name_start + name_len(b.get(name_start..)?)
+    };
     let name = doc.get(name_start..name_end)?;
     match *b.get(name_end)? {
         b'>' => return Some((name, "", name_end + 1, false)),
@@ -540,16 +600,23 @@ fn start_tag(doc: &str, at: usize) -> Option<(&str, &str, usize, bool)> {
         _ => {}
     }
     // Attributes: the closing `>` is the first one outside a quoted value.
-    let mut i = name_end;
+    // Tags are short: plain loops beat vectorised searches, whose set-up
+    // costs more than these few bytes.
+    let mut p = name_end;
     loop {
-        let p = i + memchr::memchr3(b'>', b'"', b'\'', b.get(i..)?)?;
         let c = *b.get(p)?;
         if c == b'>' {
             let empty = b.get(p - 1) == Some(&b'/');
             let attr_end = if empty { p - 1 } else { p };
             return Some((name, doc.get(name_end..attr_end)?, p + 1, empty));
         }
-        i = p + 2 + memchr::memchr(c, b.get(p + 1..)?)?;
+        if c == b'"' || c == b'\'' {
+            p += 1;
+            while *b.get(p)? != c {
+                p += 1;
+            }
+        }
+        p += 1;
     }
 }
 
@@ -597,7 +664,8 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         // Limits and strictness were applied when the list was validated.
-        let opts = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
+        const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
+        let opts = &OPTS;
         let doc = self.list.doc;
         loop {
             let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
@@ -605,7 +673,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
                 // The list was fully decoded once when it was validated, so
                 // this cannot fail; should it, the iteration ends.
                 let (v, after) =
-                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, &opts).ok()?;
+                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()?;
                 self.pos = after;
                 return Some(v);
             }
@@ -629,6 +697,19 @@ mod tests {
         assert_eq!(a.child("d").unwrap().text("d").unwrap(), Text::plain("x&y"));
         assert!(a.child("b").unwrap().text("b").is_err());
         assert_eq!(a.child("e").unwrap().content(), "");
+    }
+
+    #[test]
+    fn word_compare_matches_slice_compare() {
+        let hay = b"xParameterValueStruct>ParameterValueStrucX";
+        for name in ["", "P", "Param", "Paramete", "Parameter", "ParameterValueStruct", "ParameterValueStrucX"] {
+            for at in 0..hay.len() + 2 {
+                let want = hay.get(at..at + name.len()) == Some(name.as_bytes());
+                assert_eq!(eq_at(hay, at, name.as_bytes()), want, "{name:?} at {at}");
+            }
+        }
+        assert!(local_is("xsi:type", "type") && local_is("type", "type"));
+        assert!(!local_is("xsi:xtype", "type") && !local_is("ype", "type") && !local_is("xmlns:type", "type"));
     }
 
     #[test]
