@@ -144,7 +144,11 @@ fn required<'a>(parent: &Elem<'a>, found: Option<Elem<'a>>, tag: &'static str) -
 }
 
 fn check_len(w: &Writer<'_>, t: &Text<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError> {
-    if let Some(max) = cap.max_len(w.limits()) {
+    // Characters are never more than bytes: count them only when the bytes
+    // exceed the cap.
+    if let Some(max) = cap.max_len(w.limits())
+        && t.byte_len() > max
+    {
         let len = t.char_len();
         if len > max {
             return Err(EncodeError::TooLong { field: tag, len, max });

@@ -69,6 +69,21 @@ const fn plain_bytes(attr: bool) -> [bool; 256] {
 }
 
 const ATTR_PLAIN: [bool; 256] = plain_bytes(true);
+
+/// Whether any of the eight bytes in `w` is one [`plain_bytes`] sends to a
+/// closer look: below 0x20, `<`, `>`, `&`, 0xEF, or (`attr`) `"`. Exact:
+/// the borrow tricks flag a byte only where such a byte exists.
+#[inline(always)]
+fn needs_look(w: u64, attr: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let is = |c: u8| zero(w ^ (ONES * u64::from(c)));
+    // Any byte below 0x20 (for bytes without the high bit set).
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let quote = if attr { is(b'"') } else { 0 };
+    (control | is(b'<') | is(b'>') | is(b'&') | is(0xEF) | quote) != 0
+}
 const TEXT_PLAIN: [bool; 256] = plain_bytes(false);
 
 impl<'b> Writer<'b> {
@@ -166,50 +181,67 @@ impl<'b> Writer<'b> {
     }
 
     fn escaped(&mut self, field: &'static str, t: Text<'_>, attr: bool) -> Result<(), EncodeError> {
+        if let Text::Plain(s) = t {
+            return self.escape_str(field, s, 0, attr);
+        }
+        let mut offset = 0usize;
+        for chunk in t.chunks() {
+            let s = chunk.as_str();
+            self.escape_str(field, s, offset, attr)?;
+            offset += s.len();
+        }
+        Ok(())
+    }
+
+    /// Writes `s` escaped; `offset` is where `s` starts in the field's text
+    /// (for errors).
+    fn escape_str(&mut self, field: &'static str, s: &str, offset: usize, attr: bool) -> Result<(), EncodeError> {
         // Bytes that are copied as they are: everything but the markup
         // characters, the C0 controls and the lead byte 0xEF of U+FFFE and
         // U+FFFF (checked one by one); tab and newline also pass in text.
         let plain = if attr { &ATTR_PLAIN } else { &TEXT_PLAIN };
-        let mut offset = 0usize;
-        for chunk in t.chunks() {
-            let s = chunk.as_str();
-            let b = s.as_bytes();
-            let mut start = 0;
-            let mut i = 0;
-            loop {
-                while b.get(i).is_some_and(|&c| plain[usize::from(c)]) {
-                    i += 1;
+        let b = s.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        loop {
+            // Eight bytes at a time while none of them needs a look.
+            while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+                if needs_look(u64::from_le_bytes(w), attr) {
+                    break;
                 }
-                let Some(&c) = b.get(i) else { break };
-                let rep = match c {
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'&' => "&amp;",
-                    b'\r' => "&#13;",
-                    b'"' => "&quot;",
-                    b'\t' => "&#9;",
-                    b'\n' => "&#10;",
-                    0xEF => {
-                        let ch = match (b.get(i + 1), b.get(i + 2)) {
-                            (Some(0xBF), Some(0xBE)) => '\u{fffe}',
-                            (Some(0xBF), Some(0xBF)) => '\u{ffff}',
-                            _ => {
-                                i += 1;
-                                continue;
-                            }
-                        };
-                        return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch });
-                    }
-                    _ => return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch: char::from(c) }),
-                };
-                self.raw(s.get(start..i).unwrap_or(""));
-                self.raw(rep);
-                i += 1;
-                start = i;
+                i += 8;
             }
-            self.raw(s.get(start..).unwrap_or(""));
-            offset += s.len();
+            while b.get(i).is_some_and(|&c| plain[usize::from(c)]) {
+                i += 1;
+            }
+            let Some(&c) = b.get(i) else { break };
+            let rep = match c {
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'&' => "&amp;",
+                b'\r' => "&#13;",
+                b'"' => "&quot;",
+                b'\t' => "&#9;",
+                b'\n' => "&#10;",
+                0xEF => {
+                    let ch = match (b.get(i + 1), b.get(i + 2)) {
+                        (Some(0xBF), Some(0xBE)) => '\u{fffe}',
+                        (Some(0xBF), Some(0xBF)) => '\u{ffff}',
+                        _ => {
+                            i += 1;
+                            continue;
+                        }
+                    };
+                    return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch });
+                }
+                _ => return Err(EncodeError::ForbiddenChar { field, offset: offset + i, ch: char::from(c) }),
+            };
+            self.raw(s.get(start..i).unwrap_or(""));
+            self.raw(rep);
+            i += 1;
+            start = i;
         }
+        self.raw(s.get(start..).unwrap_or(""));
         Ok(())
     }
 
@@ -318,6 +350,7 @@ mod tests {
 #[cfg(test)]
 mod escape_tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn esc(s: &str, attr: bool) -> Result<std::string::String, EncodeError> {
         let mut buf = [0u8; 128];
@@ -325,6 +358,55 @@ mod escape_tests {
         if attr { w.attr_value("f", Text::plain(s)) } else { w.text("f", Text::plain(s)) }?;
         let n = w.position();
         Ok(core::str::from_utf8(&buf[..n]).unwrap().into())
+    }
+
+    /// The character rules the byte-table and word-at-a-time escaper
+    /// implements, written the obvious way.
+    fn reference(s: &str, attr: bool) -> Result<std::string::String, EncodeError> {
+        let mut out = std::string::String::new();
+        for (i, c) in s.char_indices() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '\r' => out.push_str("&#13;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\t' if attr => out.push_str("&#9;"),
+                '\n' if attr => out.push_str("&#10;"),
+                c if is_forbidden_char(c) => return Err(EncodeError::ForbiddenChar { field: "f", offset: i, ch: c }),
+                c => out.push(c),
+            }
+        }
+        Ok(out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaper_agrees_with_the_character_rules(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-zA-Z0-9 .:/_-]{0,20}",
+                    proptest::sample::select(std::vec!["<", ">", "&", "\"", "\r", "\n", "\t", "\u{1}", "\u{1f}",
+                        "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{f8ff}", "é", "€", "\u{1F600}", "\u{7f}", "\u{80}"])
+                        .prop_map(std::string::String::from),
+                ],
+                0..12,
+            ),
+            attr in proptest::bool::ANY,
+        ) {
+            let s: std::string::String = parts.concat();
+            let mut buf = std::vec![0u8; s.len() * 6 + 8];
+            let mut w = Writer::new(&mut buf);
+            let got = if attr { w.attr_value("f", Text::plain(&s)) } else { w.text("f", Text::plain(&s)) };
+            let n = w.position();
+            match reference(&s, attr) {
+                Ok(want) => {
+                    proptest::prop_assert_eq!(got, Ok(()));
+                    proptest::prop_assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), want.as_str());
+                }
+                Err(e) => proptest::prop_assert_eq!(got, Err(e)),
+            }
+        }
     }
 
     /// The byte-table escaper against the character rules it replaced.
