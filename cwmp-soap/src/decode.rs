@@ -19,6 +19,7 @@ use crate::codec::Item;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::list::XmlList;
 use crate::text::Text;
+use crate::xml::chars::{find_byte, same_bytes};
 
 /// Decoding options: the limits to report and strict or tolerant reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -502,18 +503,11 @@ fn parse_element_named<'a>(doc: &'a str, at: usize, limit: usize, name: &str) ->
     None
 }
 
-/// Offset of the next `<` in `b[i..limit]`. The gap between two tags is
-/// mostly a few bytes of indentation, so the first bytes are looked at
-/// inline before a longer run is handed to `memchr`.
+/// Offset of the next `<` in `b[i..limit]` (the gap between two tags is
+/// mostly a few bytes: searched a word at a time before `memchr`).
 #[inline(always)]
 fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
-    let hay = b.get(i..limit)?;
-    for (k, &c) in hay.iter().take(4).enumerate() {
-        if c == b'<' {
-            return Some(i + k);
-        }
-    }
-    Some(i + 4 + memchr::memchr(b'<', hay.get(4..)?)?)
+    Some(i + find_byte(b'<', b.get(i..limit)?)?)
 }
 
 /// Offset just after the end tag starting at `lt` of the element `name`.
@@ -550,24 +544,11 @@ fn name_len(b: &[u8]) -> usize {
     k
 }
 
-/// True when `b[at..]` starts with `s` (compared a word at a time: names
-/// are short, and a call to `memcmp` costs more than the comparison).
+/// True when `b[at..]` starts with `s` (compared a word at a time, without
+/// a `memcmp` call: names are short).
 #[inline(always)]
 fn eq_at(b: &[u8], at: usize, s: &[u8]) -> bool {
-    let Some(h) = b.get(at..at.saturating_add(s.len())) else { return false };
-    let word = |x: &[u8], i: usize| x.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_ne_bytes);
-    if s.len() < 8 {
-        return h.iter().zip(s).fold(true, |eq, (x, y)| eq & (x == y));
-    }
-    let mut i = 0;
-    while i + 8 < s.len() {
-        if word(h, i) != word(s, i) {
-            return false;
-        }
-        i += 8;
-    }
-    // The last 8 bytes, overlapping the previous word.
-    word(h, s.len() - 8) == word(s, s.len() - 8)
+    b.get(at..at.saturating_add(s.len())).is_some_and(|h| same_bytes(h, s))
 }
 
 /// True when the name of the tag whose name starts at `at` is exactly `name`.

@@ -75,12 +75,10 @@ const ATTR_PLAIN: [bool; 256] = plain_bytes(true);
 /// the borrow tricks flag a byte only where such a byte exists.
 #[inline(always)]
 fn needs_look(w: u64, attr: bool) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let is = |c: u8| zero(w ^ (ONES * u64::from(c)));
+    use crate::xml::chars::{HI, LO, has_zero};
+    let is = |c: u8| has_zero(w ^ (LO * u64::from(c)));
     // Any byte below 0x20 (for bytes without the high bit set).
-    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let control = w.wrapping_sub(LO * 0x20) & !w & HI;
     let quote = if attr { is(b'"') } else { 0 };
     (control | is(b'<') | is(b'>') | is(b'&') | is(0xEF) | quote) != 0
 }

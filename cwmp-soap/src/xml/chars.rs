@@ -253,13 +253,15 @@ pub(crate) fn scan_chars(
     Ok((out, bytes.len()))
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+/// One in every byte of a word.
+pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each zero byte of `v` (the lowest set bit is exact;
 /// bits above it may be spurious).
 #[inline]
-fn has_zero(v: u64) -> u64 {
+pub(crate) fn has_zero(v: u64) -> u64 {
     v.wrapping_sub(LO) & !v & HI
 }
 

@@ -39,7 +39,7 @@
 //! assert_eq!(id.raw(), "42");
 //! ```
 
-mod chars;
+pub(crate) mod chars;
 mod error;
 mod event;
 mod namespace;
