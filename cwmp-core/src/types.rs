@@ -115,8 +115,9 @@ impl ParamType {
     /// The prefix is not checked (the namespace it binds is the caller's
     /// concern); a value without a prefix is read as a local name.
     pub fn from_xsd(qname: &str) -> Option<ParamType> {
-        let local = match qname.rsplit_once(':') {
-            Some((_, local)) => local,
+        let b = qname.as_bytes();
+        let local = match b.iter().rposition(|&c| c == b':') {
+            Some(i) => qname.get(i + 1..).unwrap_or(""),
             None => qname,
         };
         ParamType::from_xsd_local_name(local)

@@ -7,7 +7,7 @@ use cwmp_core::limits::Limit;
 use cwmp_core::types::parse_boolean;
 use cwmp_core::{ParamType, Value};
 
-use crate::decode::{DecodeOptions, Elem, ElementIndex};
+use crate::decode::{DecodeOptions, Elem, ElementIndex, Leaf};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::{List, XmlList};
@@ -84,6 +84,16 @@ pub trait Field<'a>: Sized {
         let _ = ends;
         Self::decode_field(parent, found, tag, cap, opts)
     }
+    /// True when [`Field::from_leaf`] reads the field.
+    const LEAF: bool = false;
+    /// The field as tolerant decoding reads it from `leaf` (the first child
+    /// with its name, holding text only; `None`: absent), without limits.
+    /// `None` when that reading fails or needs the general path (which
+    /// then reports why).
+    fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+        let _ = leaf;
+        None
+    }
 }
 
 /// An entry type of a [`List`].
@@ -113,6 +123,14 @@ pub trait Item<'a>: Copy + PartialEq + core::fmt::Debug {
     ) -> Result<(Self, usize), DecodeError> {
         let e = crate::decode::parse_element(doc, at, limit).ok_or_else(|| malformed(at, tag))?;
         Ok((Self::decode_item(e, tag, cap, opts)?, e.end_offset()))
+    }
+    /// A fast path for reading an entry of a list already checked: what
+    /// [`Item::decode_item_at`] returns in tolerant mode without limits,
+    /// when the entry is text or a struct of [`Field::LEAF`] fields held in
+    /// leaves; `None` to take the general path.
+    fn decode_leaves_at(doc: &'a str, at: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+        let _ = (doc, at, limit, tag);
+        None
     }
 }
 
@@ -234,6 +252,10 @@ impl<'a> Field<'a> for Text<'a> {
         }
         Ok(t)
     }
+    const LEAF: bool = true;
+    fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+        Some(leaf.map_or(Text::Xml(""), |l| l.text()))
+    }
 }
 
 impl<'a> Item<'a> for Text<'a> {
@@ -245,6 +267,10 @@ impl<'a> Item<'a> for Text<'a> {
     }
     fn decode_item(e: Elem<'a>, tag: &'static str, cap: &Cap, opts: &DecodeOptions) -> Result<Self, DecodeError> {
         Text::decode_field(&e, Some(e), tag, cap, opts)
+    }
+    fn decode_leaves_at(doc: &'a str, at: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+        let (_, leaf, after) = crate::decode::read_leaf(doc, at, limit, tag)?;
+        Some((leaf.text(), after))
     }
 }
 
@@ -261,6 +287,9 @@ impl<'a> Item<'a> for Base64<'a> {
     }
     fn decode_item(e: Elem<'a>, tag: &'static str, cap: &Cap, opts: &DecodeOptions) -> Result<Self, DecodeError> {
         Text::decode_field(&e, Some(e), tag, cap, opts).map(Base64)
+    }
+    fn decode_leaves_at(doc: &'a str, at: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+        Text::decode_leaves_at(doc, at, limit, tag).map(|(t, after)| (Base64(t), after))
     }
 }
 
@@ -313,6 +342,13 @@ macro_rules! number_field {
                     )),
                 }
             }
+            const LEAF: bool = true;
+            fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+                match Value::parse(ParamType::$pt, leaf?.text().trimmed_borrowed()?) {
+                    Ok(Value::$pt(v)) => Some(v),
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -339,6 +375,10 @@ impl<'a> Field<'a> for bool {
             e.offset(),
             DecodeErrorKind::Invalid { field: tag, reason: "not an xsd:boolean (true, false, 1, 0)" },
         ))
+    }
+    const LEAF: bool = true;
+    fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+        parse_boolean(leaf?.text().trimmed_borrowed()?)
     }
 }
 
@@ -387,6 +427,13 @@ impl<'a, T: Field<'a>> Field<'a> for Option<T> {
         match found {
             Some(e) => T::decode_field(parent, Some(e), tag, cap, opts).map(Some),
             None => Ok(None),
+        }
+    }
+    const LEAF: bool = T::LEAF;
+    fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+        match leaf {
+            Some(l) => T::from_leaf(Some(l)).map(Some),
+            None => Some(None),
         }
     }
 }
@@ -513,10 +560,7 @@ impl<'a> Field<'a> for ParamValue<'a> {
                 ));
             }
         }
-        let xsi_type = match e.attr("type") {
-            None | Some("") => XsiType::Absent,
-            Some(q) => ParamType::from_xsd(q).map_or(XsiType::Other(q), XsiType::Known),
-        };
+        let xsi_type = xsi_type(e.attr("type"));
         let v = ParamValue { xsi_type, text };
         if opts.strict {
             let quirk = match xsi_type {
@@ -530,6 +574,19 @@ impl<'a> Field<'a> for ParamValue<'a> {
             }
         }
         Ok(v)
+    }
+    const LEAF: bool = true;
+    fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
+        let Some(l) = leaf else { return Some(ParamValue { xsi_type: XsiType::Absent, text: Text::Xml("") }) };
+        Some(ParamValue { xsi_type: xsi_type(l.attr("type")), text: l.text() })
+    }
+}
+
+/// The [`XsiType`] of an `xsi:type` attribute value.
+fn xsi_type(attr: Option<&str>) -> XsiType<'_> {
+    match attr {
+        None | Some("") => XsiType::Absent,
+        Some(q) => ParamType::from_xsd(q).map_or(XsiType::Other(q), XsiType::Known),
     }
 }
 
@@ -808,6 +865,16 @@ macro_rules! cwmp_struct {
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
                 Ok((Self::from_slots(&e, &slots, opts, &$crate::decode::EMPTY_INDEX)?, e.end_offset()))
+            }
+            fn decode_leaves_at(doc: &$lt str, at: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+                // Decided at compile time: every member must read from a leaf.
+                if !(true $(&& <$fty as $crate::codec::Field<$lt>>::LEAF)*) {
+                    return None;
+                }
+                let mut slots: [Option<$crate::decode::Leaf<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
+                let after = $crate::decode::read_leaf_struct(doc, at, limit, tag, Self::TAGS, &mut slots)?;
+                let mut slots = slots.iter().copied();
+                Some(($name { $( $field: $crate::codec::Field::from_leaf(slots.next().flatten())?, )* }, after))
             }
         }
     };

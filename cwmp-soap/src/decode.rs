@@ -19,7 +19,7 @@ use crate::codec::Item;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::list::XmlList;
 use crate::text::Text;
-use crate::xml::chars::{find_byte, same_bytes};
+use crate::xml::chars::{find_any, find_byte, same_bytes};
 
 /// Decoding options: the limits to report and strict or tolerant reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +94,7 @@ impl<'a> Elem<'a> {
     /// The value of the first attribute whose local name is `name` (prefixes
     /// are not compared: see the module docs), raw (escaped).
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        Attrs { rest: self.attrs }.find(|(n, _)| local_is(n, name)).map(|(_, v)| v)
+        attr_in(self.attrs, name)
     }
 
     /// All attributes as `(qualified name, raw value)`.
@@ -154,6 +154,19 @@ fn local(qname: &str) -> &str {
         Some(i) => qname.get(i + 1..).unwrap_or(qname),
         None => qname,
     }
+}
+
+/// The value of the first attribute of the raw attribute text `attrs` whose
+/// local name is `name` (not a namespace declaration). The usual first
+/// attribute, `xsi:<name>="…"`, is recognised without the general scan.
+#[inline]
+pub(crate) fn attr_in<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let b = attrs.as_bytes();
+    if eq_at(b, 0, b" xsi:") && eq_at(b, 5, name.as_bytes()) && eq_at(b, 5 + name.len(), b"=\"") {
+        let v = 7 + name.len();
+        return attrs.get(v..v + find_byte(b'"', b.get(v..)?)?);
+    }
+    Attrs { rest: attrs }.find(|(n, _)| local_is(n, name)).map(|(_, v)| v)
 }
 
 /// True when the qualified attribute name `qname` has local name `name` and
@@ -580,24 +593,139 @@ fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a s
         b'/' => return (b.get(name_end + 1) == Some(&b'>')).then_some((name, "", name_end + 2, true)),
         _ => {}
     }
-    // Attributes: the closing `>` is the first one outside a quoted value.
-    // Tags are short: plain loops beat vectorised searches, whose set-up
-    // costs more than these few bytes.
+    // Attributes: the closing `>` is the first one outside a quoted value,
+    // found by hopping from quote to quote a word at a time.
     let mut p = name_end;
     loop {
+        p += find_any([b'>', b'"', b'\''], b.get(p..)?)?;
         let c = *b.get(p)?;
         if c == b'>' {
             let empty = b.get(p - 1) == Some(&b'/');
             let attr_end = if empty { p - 1 } else { p };
             return Some((name, doc.get(name_end..attr_end)?, p + 1, empty));
         }
-        if c == b'"' || c == b'\'' {
-            p += 1;
-            while *b.get(p)? != c {
-                p += 1;
-            }
-        }
         p += 1;
+        p += find_byte(c, b.get(p..)?)? + 1;
+    }
+}
+
+/// A child element that holds text only (no element, comment, CDATA section
+/// or processing instruction), read by offsets: what most list entries are
+/// made of.
+///
+/// [`Field::from_leaf`](crate::codec::Field::from_leaf) reads fields from it:
+///
+/// ```
+/// use cwmp_soap::{Body, Envelope, Rpc};
+///
+/// let doc = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
+///   xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body><cwmp:GetParameterNamesResponse>
+///   <ParameterList><ParameterInfoStruct><Name>Device.</Name><Writable>0</Writable></ParameterInfoStruct>
+///   </ParameterList></cwmp:GetParameterNamesResponse></soap:Body></soap:Envelope>"#;
+/// let env = Envelope::decode(doc.as_bytes()).unwrap();
+/// let Body::Rpc(Rpc::GetParameterNamesResponse(r)) = env.body else { panic!() };
+/// // Each entry is read from its two leaves as the iterator reaches it.
+/// let first = r.parameter_list.iter().next().unwrap();
+/// assert_eq!((first.name, first.writable), ("Device.".into(), false));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Leaf<'a> {
+    attrs: &'a str,
+    content: &'a str,
+    /// The content holds no reference and no `\r`.
+    plain: bool,
+}
+
+impl<'a> Leaf<'a> {
+    /// Its raw content (may hold references, `\r` line ends).
+    pub fn content(&self) -> &'a str {
+        self.content
+    }
+
+    /// Its text: [`Text::Plain`] when the content holds no reference and
+    /// no `\r` (nothing to unescape), else [`Text::Xml`].
+    pub fn text(&self) -> Text<'a> {
+        if self.plain { Text::Plain(self.content) } else { Text::Xml(self.content) }
+    }
+
+    /// The raw value of its first attribute with local name `name`.
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        attr_in(self.attrs, name)
+    }
+}
+
+/// Reads the element whose start tag is at `at` (not beyond `limit`) as a
+/// [`Leaf`]: its qualified name, the leaf, and the offset after it. `expected`
+/// is the name it probably has (`""`: none). `None` when the element holds
+/// any markup: the caller then reads it the general way.
+#[inline]
+pub(crate) fn read_leaf<'a>(
+    doc: &'a str,
+    at: usize,
+    limit: usize,
+    expected: &str,
+) -> Option<(&'a str, Leaf<'a>, usize)> {
+    let (name, attrs, tag_end, empty) = start_tag_named(doc, at, expected)?;
+    if empty {
+        return Some((name, Leaf { attrs, content: "", plain: true }, tag_end));
+    }
+    let b = doc.as_bytes();
+    // The content ends at the first `<`; whether it needs unescaping is
+    // learnt in the same search.
+    let mut lt = tag_end + find_any([b'<', b'&', b'\r'], b.get(tag_end..limit)?)?;
+    let plain = b.get(lt) == Some(&b'<');
+    if !plain {
+        lt = find_lt(b, lt, limit)?;
+    }
+    if b.get(lt + 1) != Some(&b'/') {
+        return None;
+    }
+    let after = end_tag_after(b, lt, name, limit)?;
+    Some((name, Leaf { attrs, content: doc.get(tag_end..lt)?, plain }, after))
+}
+
+/// Reads the element at `at`, expected to be named `tag`, whose children are
+/// all leaves: the first child named by each of `tags` (compared by local
+/// name) goes to the same index of `slots`, other children are passed over.
+/// Returns the offset after the element; `None` when a child is not a leaf,
+/// when there is a comment, CDATA section or processing instruction between
+/// the children, or when no child is named in `tags` (maybe a wrapped
+/// struct): the general reader decides those.
+pub(crate) fn read_leaf_struct<'a>(
+    doc: &'a str,
+    at: usize,
+    limit: usize,
+    tag: &str,
+    tags: &[&str],
+    slots: &mut [Option<Leaf<'a>>],
+) -> Option<usize> {
+    let (name, _, tag_end, empty) = start_tag_named(doc, at, tag)?;
+    if empty {
+        return None;
+    }
+    let b = doc.as_bytes();
+    let mut pos = tag_end;
+    let mut any = false;
+    loop {
+        let lt = find_lt(b, pos, limit)?;
+        match *b.get(lt + 1)? {
+            b'/' => return any.then_some(end_tag_after(b, lt, name, limit)?),
+            b'!' | b'?' => return None,
+            _ => {}
+        }
+        let hit = tags.iter().position(|t| name_at(b, lt + 1, t));
+        let (child, leaf, after) = read_leaf(doc, lt, limit, hit.and_then(|k| tags.get(k)).copied().unwrap_or(""))?;
+        let hit = hit.or_else(|| {
+            let l = local(child);
+            tags.iter().position(|t| *t == l)
+        });
+        if let Some(slot) = hit.and_then(|k| slots.get_mut(k))
+            && slot.is_none()
+        {
+            *slot = Some(leaf);
+            any = true;
+        }
+        pos = after;
     }
 }
 
@@ -651,6 +779,10 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
         loop {
             let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
             if is_item {
+                if let Some((v, after)) = T::decode_leaves_at(doc, at, self.list.end, self.list.item) {
+                    self.pos = after;
+                    return Some(v);
+                }
                 // The list was fully decoded once when it was validated, so
                 // this cannot fail; should it, the iteration ends.
                 let (v, after) =
@@ -691,6 +823,116 @@ mod tests {
         }
         assert!(local_is("xsi:type", "type") && local_is("type", "type"));
         assert!(!local_is("xsi:xtype", "type") && !local_is("ype", "type") && !local_is("xmlns:type", "type"));
+    }
+
+    /// Children of a list entry, some of which the leaf reader must refuse.
+    fn child(kind: u8, i: usize) -> std::string::String {
+        use std::format;
+        match kind % 16 {
+            0 => format!("<Name>Device.X.{i}</Name>"),
+            1 => format!("<Value xsi:type=\"xsd:string\">v{i}</Value>"),
+            2 => format!("<Value xsi:type='xsd:unsignedInt' a=\"&gt;\">{i}</Value>"),
+            3 => format!("<Value a=\"1\" xsi:type=\"xsd:boolean\">{}</Value>", [" true ", "0"][i % 2]),
+            4 => "<Value/>".into(),
+            5 => format!("<Name>A &amp; B&#13;{i}</Name>"),
+            6 => format!("<Value>line\r\nbreak {i}</Value>"),
+            7 => format!("<Name>x<![CDATA[<y>]]>{i}</Name>"),
+            8 => format!("<Value><!-- c -->{i}</Value>"),
+            9 => format!("<Name>n<b/>{i}</Name>"),
+            10 => format!("<cwmp:Name>P.{i}</cwmp:Name>"),
+            11 => format!("<Other><Name>deep{i}</Name></Other>"),
+            12 => format!("<Writable>{}</Writable>", ["1", "false", " true\n", "yes", "&#49;"][i % 5]),
+            13 => "<!-- between -->".into(),
+            14 => format!("text{i}"),
+            _ => format!("<Value xsi:type=\"xsd:dateTime\">2024-01-0{}T00:00:00Z</Value >", i % 9 + 1),
+        }
+    }
+
+    /// Checks, for every entry of `list` in `doc`, that the leaf reader
+    /// gives what the general reader gives, or defers to it.
+    fn leaves_agree<'a, T: Item<'a>>(
+        doc: &'a str,
+        item: &'static str,
+    ) -> Result<usize, proptest::test_runner::TestCaseError> {
+        use proptest::prop_assert_eq;
+        const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
+        let opts = DecodeOptions::default();
+        if crate::validate::validate(doc.as_bytes(), &opts).is_err() {
+            return Ok(0);
+        }
+        let list = doc.find("<List>").unwrap() + 6;
+        let end = doc.rfind("</List>").unwrap();
+        let (mut pos, mut fast) = (list, 0);
+        while let Some((at, is_item)) = next_child_is(doc, pos, end, item) {
+            let general = T::decode_item_at(doc, at, end, item, &crate::codec::Cap::None, &OPTS);
+            if is_item && let Some((v, after)) = T::decode_leaves_at(doc, at, end, item) {
+                prop_assert_eq!(Ok((v, after)), general, "{}", doc);
+                fast += 1;
+            }
+            pos = parse_element(doc, at, end).unwrap().end_offset();
+        }
+        Ok(fast)
+    }
+
+    fn list_doc(entries: &str) -> std::string::String {
+        std::format!(
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\">\
+             <soap:Body><cwmp:M><List>{entries}</List></cwmp:M></soap:Body></soap:Envelope>"
+        )
+    }
+
+    proptest::proptest! {
+        /// The leaf reader is a shortcut only: where it answers, it answers
+        /// exactly what the general reader does (texts compare by their
+        /// unescaped characters, `Text::Plain` or `Text::Xml`).
+        #[test]
+        fn leaf_reader_agrees_with_general_reader(
+            entries in proptest::collection::vec(proptest::collection::vec(0u8..16, 0..5), 1..8),
+            wrap in 0u8..4,
+        ) {
+            use std::string::String;
+            use crate::model::{ParameterInfoStruct, ParameterValueStruct};
+            let mut body = String::new();
+            for (i, kids) in entries.iter().enumerate() {
+                let inner: String = kids.iter().map(|&k| child(k, i)).collect();
+                body += &match wrap {
+                    0 => std::format!("<E>{inner}</E>\n  "),
+                    1 => std::format!("<cwmp:E a='>'>{inner}</cwmp:E>"),
+                    2 => std::format!("<E>{inner}</E >"),
+                    _ => std::format!("<E/><F>{inner}</F>"),
+                };
+            }
+            let doc = list_doc(&body);
+            leaves_agree::<ParameterValueStruct<'_>>(&doc, "E")?;
+            leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E")?;
+            // Text entries: each child is an entry.
+            let texts: String = entries.iter().flatten().enumerate().map(|(i, &k)| child(k, i)).collect();
+            let doc = list_doc(&texts);
+            leaves_agree::<Text<'_>>(&doc, "Name")?;
+            leaves_agree::<Text<'_>>(&doc, "Value")?;
+        }
+    }
+
+    #[test]
+    fn leaf_reader_takes_the_common_entries() {
+        use crate::model::{ParameterInfoStruct, ParameterValueStruct};
+        let pv = "<E>\n <Name>A.B</Name>\n <Value xsi:type=\"xsd:int\">-1</Value>\n</E>";
+        let doc = list_doc(&[pv, pv].concat());
+        assert_eq!(leaves_agree::<ParameterValueStruct<'_>>(&doc, "E").unwrap(), 2);
+        let e = ParameterValueStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E").unwrap().0;
+        assert_eq!(e.value.xsi_type, crate::XsiType::Known(cwmp_core::ParamType::Int));
+        assert!(matches!(e.name, Text::Plain("A.B")), "no reference: plain");
+        let pi = "<E><Name>A &amp; B</Name><Writable>1</Writable></E>";
+        let doc = list_doc(pi);
+        assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap(), 1);
+        let e = ParameterInfoStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E").unwrap().0;
+        assert!(matches!(e.name, Text::Xml("A &amp; B")) && e.writable);
+        // Markup inside a leaf, or a value the general reader refuses: deferred.
+        for entry in ["<E><Name>a<!--c-->b</Name></E>", "<E><Name>a</Name><Writable>maybe</Writable></E>"] {
+            let doc = list_doc(entry);
+            assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap(), 0, "{entry}");
+        }
     }
 
     #[test]

@@ -376,17 +376,40 @@ pub(crate) fn parse_ref(bytes: &[u8], at: usize) -> Result<(Reference, usize), X
 /// short: the first words are searched inline, the rest with `memchr`.
 #[inline]
 pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    let pat = LO * u64::from(needle);
+    find_any([needle], hay)
+}
+
+/// Index of the first byte of `hay` that is one of `set` (one to three
+/// bytes). Most searches in a tag or a short text end within a few words:
+/// the first 32 bytes are searched a word at a time inline, a shorter tail
+/// byte by byte, and only longer text with `memchr`.
+#[inline]
+pub(crate) fn find_any<const K: usize>(set: [u8; K], hay: &[u8]) -> Option<usize> {
     let mut i = 0usize;
     while i < 32 {
         let Some(c) = hay.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else { break };
-        let m = has_zero(u64::from_le_bytes(c) ^ pat);
+        let w = u64::from_le_bytes(c);
+        // The lowest set bit of each term is exact, so is that of their union.
+        let mut m = 0;
+        for n in set {
+            m |= has_zero(w ^ (LO * u64::from(n)));
+        }
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    memchr::memchr(needle, hay.get(i..)?).map(|k| i + k)
+    let rest = hay.get(i..)?;
+    if rest.len() < 8 {
+        return rest.iter().position(|b| set.contains(b)).map(|k| i + k);
+    }
+    match *set.as_slice() {
+        [a] => memchr::memchr(a, rest),
+        [a, b] => memchr::memchr2(a, b, rest),
+        [a, b, c] => memchr::memchr3(a, b, c, rest),
+        _ => rest.iter().position(|b| set.contains(b)),
+    }
+    .map(|k| i + k)
 }
 
 /// `a == b`, compared a word at a time inline (names are short; no `memcmp` call).
