@@ -96,17 +96,19 @@ impl ParamType {
     /// Type from an XML Schema local name. Also accepts the TR-106 data-model
     /// spelling `base64` for `base64Binary`. Case-sensitive, like XML.
     pub fn from_xsd_local_name(name: &str) -> Option<ParamType> {
-        Some(match name {
-            "string" => ParamType::String,
-            "int" => ParamType::Int,
-            "unsignedInt" => ParamType::UnsignedInt,
-            "long" => ParamType::Long,
-            "unsignedLong" => ParamType::UnsignedLong,
-            "boolean" => ParamType::Boolean,
-            "dateTime" => ParamType::DateTime,
-            "base64Binary" | "base64" => ParamType::Base64,
-            "hexBinary" => ParamType::HexBinary,
-            "decimal" => ParamType::Decimal,
+        // Byte-string patterns compile to inline compares (no `memcmp` call):
+        // this runs once per received parameter value.
+        Some(match name.as_bytes() {
+            b"string" => ParamType::String,
+            b"int" => ParamType::Int,
+            b"unsignedInt" => ParamType::UnsignedInt,
+            b"long" => ParamType::Long,
+            b"unsignedLong" => ParamType::UnsignedLong,
+            b"boolean" => ParamType::Boolean,
+            b"dateTime" => ParamType::DateTime,
+            b"base64Binary" | b"base64" => ParamType::Base64,
+            b"hexBinary" => ParamType::HexBinary,
+            b"decimal" => ParamType::Decimal,
             _ => return None,
         })
     }
@@ -116,9 +118,12 @@ impl ParamType {
     /// concern); a value without a prefix is read as a local name.
     pub fn from_xsd(qname: &str) -> Option<ParamType> {
         let b = qname.as_bytes();
-        let local = match b.iter().rposition(|&c| c == b':') {
-            Some(i) => qname.get(i + 1..).unwrap_or(""),
-            None => qname,
+        let local = match b.get(..4) {
+            Some(b"xsd:") => qname.get(4..).unwrap_or(""),
+            _ => match b.iter().rposition(|&c| c == b':') {
+                Some(i) => qname.get(i + 1..).unwrap_or(""),
+                None => qname,
+            },
         };
         ParamType::from_xsd_local_name(local)
     }

@@ -578,7 +578,7 @@ fn start_tag(doc: &str, at: usize) -> Option<(&str, &str, usize, bool)> {
 
 /// [`start_tag`] for a tag expected to be named `expected` (`""`: no
 /// expectation): a tag with that name is read without scanning the name.
-#[inline]
+#[inline(always)]
 fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a str, &'a str, usize, bool)> {
     let b = doc.as_bytes();
     let name_start = at + 1;
@@ -587,10 +587,18 @@ fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a s
     } else {
         name_start + name_len(b.get(name_start..)?)
     };
-    let name = doc.get(name_start..name_end)?;
+    let (attrs, tag_end, empty) = after_name(doc, name_end)?;
+    Some((doc.get(name_start..name_end)?, attrs, tag_end, empty))
+}
+
+/// The rest of a start tag whose name ends at `name_end`: (raw attributes,
+/// offset after `>`, empty).
+#[inline(always)]
+fn after_name(doc: &str, name_end: usize) -> Option<(&str, usize, bool)> {
+    let b = doc.as_bytes();
     match *b.get(name_end)? {
-        b'>' => return Some((name, "", name_end + 1, false)),
-        b'/' => return (b.get(name_end + 1) == Some(&b'>')).then_some((name, "", name_end + 2, true)),
+        b'>' => return Some(("", name_end + 1, false)),
+        b'/' => return (b.get(name_end + 1) == Some(&b'>')).then_some(("", name_end + 2, true)),
         _ => {}
     }
     // Attributes: the closing `>` is the first one outside a quoted value,
@@ -602,7 +610,7 @@ fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a s
         if c == b'>' {
             let empty = b.get(p - 1) == Some(&b'/');
             let attr_end = if empty { p - 1 } else { p };
-            return Some((name, doc.get(name_end..attr_end)?, p + 1, empty));
+            return Some((doc.get(name_end..attr_end)?, p + 1, empty));
         }
         p += 1;
         p += find_byte(c, b.get(p..)?)? + 1;
@@ -684,25 +692,37 @@ pub(crate) fn read_leaf<'a>(
     Some((name, Leaf { attrs, content: doc.get(tag_end..lt)?, plain }, after))
 }
 
-/// Reads the element at `at`, expected to be named `tag`, whose children are
-/// all leaves: the first child named by each of `tags` (compared by local
-/// name) goes to the same index of `slots`, other children are passed over.
-/// Returns the offset after the element; `None` when a child is not a leaf,
-/// when there is a comment, CDATA section or processing instruction between
-/// the children, or when no child is named in `tags` (maybe a wrapped
-/// struct): the general reader decides those.
+/// The offset of the start tag named `tag` (unprefixed) when it is the
+/// first markup at or after `from`.
+#[inline(always)]
+pub(crate) fn entry_at(doc: &str, from: usize, limit: usize, tag: &str) -> Option<usize> {
+    let b = doc.as_bytes();
+    let lt = find_lt(b, from, limit)?;
+    name_at(b, lt + 1, tag).then_some(lt)
+}
+
+/// Reads the element whose start tag, named `tag` (unprefixed), is the first
+/// markup at or after `from`, when its children are all leaves: the first
+/// child named by each of `tags` (compared by local name) goes to the same
+/// index of `slots`, other children are passed over. Returns the offset
+/// after the element; `None` when the element is not there, when a child is
+/// not a leaf, when there is a comment, CDATA section or processing
+/// instruction between the children, or when no child is named in `tags`
+/// (maybe a wrapped struct): the general reader decides those.
 pub(crate) fn read_leaf_struct<'a>(
     doc: &'a str,
-    at: usize,
+    from: usize,
     limit: usize,
-    tag: &str,
+    tag: &'a str,
     tags: &[&str],
     slots: &mut [Option<Leaf<'a>>],
 ) -> Option<usize> {
-    let (name, _, tag_end, empty) = start_tag_named(doc, at, tag)?;
+    let at = entry_at(doc, from, limit, tag)?;
+    let (_, tag_end, empty) = after_name(doc, at + 1 + tag.len())?;
     if empty {
         return None;
     }
+    let name = tag;
     let b = doc.as_bytes();
     let mut pos = tag_end;
     let mut any = false;
@@ -776,13 +796,13 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
         const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
         let opts = &OPTS;
         let doc = self.list.doc;
+        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item) {
+            self.pos = after;
+            return Some(v);
+        }
         loop {
             let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
             if is_item {
-                if let Some((v, after)) = T::decode_leaves_at(doc, at, self.list.end, self.list.item) {
-                    self.pos = after;
-                    return Some(v);
-                }
                 // The list was fully decoded once when it was validated, so
                 // this cannot fail; should it, the iteration ends.
                 let (v, after) =

@@ -383,26 +383,37 @@ pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
 /// bytes). Most searches in a tag or a short text end within a few words:
 /// the first 32 bytes are searched a word at a time inline, a shorter tail
 /// byte by byte, and only longer text with `memchr`.
-#[inline]
+#[inline(always)]
 pub(crate) fn find_any<const K: usize>(set: [u8; K], hay: &[u8]) -> Option<usize> {
-    let mut i = 0usize;
-    while i < 32 {
-        let Some(c) = hay.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) else { break };
+    // The lowest set bit of each term is exact, so is that of their union.
+    let hits = |c: [u8; 8]| {
         let w = u64::from_le_bytes(c);
-        // The lowest set bit of each term is exact, so is that of their union.
-        let mut m = 0;
-        for n in set {
-            m |= has_zero(w ^ (LO * u64::from(n)));
-        }
+        set.iter().fold(0, |m, &n| m | has_zero(w ^ (LO * u64::from(n))))
+    };
+    let word = |i: usize| hay.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok());
+    let n = hay.len();
+    let mut i = 0usize;
+    while i < 64 {
+        let Some(c) = word(i) else {
+            if i >= n {
+                return None;
+            }
+            // Fewer than eight bytes left: the last eight, with the bytes
+            // already searched shifted out (they hold no match, so no
+            // borrow crosses into the rest).
+            let Some(c) = n.checked_sub(8).and_then(word) else {
+                return hay.get(i..)?.iter().position(|b| set.contains(b)).map(|k| i + k);
+            };
+            let m = hits(c) >> (8 * (i + 8 - n));
+            return (m != 0).then(|| i + (m.trailing_zeros() / 8) as usize);
+        };
+        let m = hits(c);
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
     let rest = hay.get(i..)?;
-    if rest.len() < 8 {
-        return rest.iter().position(|b| set.contains(b)).map(|k| i + k);
-    }
     match *set.as_slice() {
         [a] => memchr::memchr(a, rest),
         [a, b] => memchr::memchr2(a, b, rest),
@@ -456,4 +467,42 @@ pub(crate) fn plain_len(bytes: &[u8], from: usize) -> usize {
         i += 8;
     }
     bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time searches find what a byte loop finds, at every
+        /// length and alignment (short tails, the overlapping last word, the
+        /// hand-over to `memchr` past 64 bytes).
+        #[test]
+        fn searches_agree_with_a_byte_loop(
+            hay in proptest::collection::vec(proptest::sample::select(b"<&\r>\"'a \x80\xff\x3b\x1d".to_vec()), 0..160),
+            from in 0usize..160,
+        ) {
+            let hay = hay.get(from.min(hay.len())..).unwrap_or_default();
+            let naive = |set: &[u8]| hay.iter().position(|b| set.contains(b));
+            proptest::prop_assert_eq!(find_any([b'<'], hay), naive(b"<"));
+            proptest::prop_assert_eq!(find_byte(b'\'', hay), naive(b"'"));
+            proptest::prop_assert_eq!(find_any([b'>', b'"'], hay), naive(b">\""));
+            proptest::prop_assert_eq!(find_any([b'<', b'&', b'\r'], hay), naive(b"<&\r"));
+        }
+    }
+
+    #[test]
+    fn searches_at_every_length_and_position() {
+        for len in 0..80 {
+            for at in 0..=len {
+                let mut hay = std::vec![b'x'; len];
+                if let Some(b) = hay.get_mut(at) {
+                    *b = b'&';
+                }
+                let want = (at < len).then_some(at);
+                assert_eq!(find_any([b'<', b'&', b'\r'], &hay), want, "len {len} at {at}");
+                assert_eq!(find_byte(b'&', &hay), want, "len {len} at {at}");
+            }
+        }
+    }
 }
