@@ -5,7 +5,7 @@
 
 use crate::decode::{DecodeOptions, ElementIndex, Shape};
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::xml::{Event, Options, Reader, StartTag, Step};
+use crate::xml::{Event, Options, Reader, StartTag};
 
 /// Depth (root = 1) down to which element ends are remembered: Envelope,
 /// Header/Body, header entries, the method element and its arguments.
@@ -20,35 +20,27 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
     let mut starts = [0usize; INDEX_DEPTH];
     let mut shape = ShapeBuilder::default();
     let mut depth = 0usize;
-    loop {
-        match r.next_complete(input) {
-            Ok(Step::Event(Event::Start(t))) => {
-                if let Some(s) = starts.get_mut(depth) {
-                    *s = t.offset();
-                }
-                shape.start(input, depth, &t, false);
-                depth = depth.saturating_add(1);
+    r.for_each_complete(input, |event| match event {
+        Event::Start(t) => {
+            if let Some(s) = starts.get_mut(depth) {
+                *s = t.offset();
             }
-            Ok(Step::Event(Event::Empty(t))) => shape.start(input, depth, &t, true),
-            Ok(Step::Event(Event::End(t))) => {
-                depth = depth.saturating_sub(1);
-                shape.end(depth, t.offset());
-                if let Some(&s) = starts.get(depth) {
-                    let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
-                    ends.record(s, t.offset(), t.end_offset(), sh);
-                }
-            }
-            Ok(Step::Event(_)) => {}
-            Ok(Step::Eof) => return Ok(ends),
-            Ok(Step::NeedMore) => {
-                return Err(DecodeError::new(
-                    input.len(),
-                    DecodeErrorKind::Xml(crate::xml::XmlErrorKind::UnexpectedEof),
-                ));
-            }
-            Err(e) => return Err(DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind))),
+            shape.start(input, depth, &t, false);
+            depth = depth.saturating_add(1);
         }
-    }
+        Event::Empty(t) => shape.start(input, depth, &t, true),
+        Event::End(t) => {
+            depth = depth.saturating_sub(1);
+            shape.end(depth, t.offset());
+            if let Some(&s) = starts.get(depth) {
+                let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
+                ends.record(s, t.offset(), t.end_offset(), sh);
+            }
+        }
+        Event::Text(_) | Event::CData(_) => {}
+    })
+    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)))?;
+    Ok(ends)
 }
 
 /// Builds the [`Shape`] of each element at depth [`INDEX_DEPTH`] (a method

@@ -282,6 +282,32 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         })
     }
 
+    /// Reads all of `input`, a complete message, passing every event to
+    /// `f`: what [`Reader::next_complete`] in a loop does, without a call
+    /// and a returned [`Step`] per event (the validating pass over a whole
+    /// envelope runs this).
+    pub(crate) fn for_each_complete<'a>(
+        &mut self,
+        input: &'a [u8],
+        mut f: impl FnMut(Event<'a>),
+    ) -> Result<(), XmlError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        loop {
+            match self.step_inline(input, true) {
+                Ok(Step::Event(e)) => f(e),
+                Ok(Step::Eof) => return Ok(()),
+                // `eof` is set: never asked for more.
+                Ok(Step::NeedMore) => return Err(Self::err(XmlErrorKind::UnexpectedEof, input.len())),
+                Err(e) => {
+                    self.failed = Some(e);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
     fn guarded<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
         if let Some(e) = self.failed {
             return Err(e);
@@ -362,6 +388,11 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
     }
 
     fn step<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
+        self.step_inline(input, eof)
+    }
+
+    #[inline(always)]
+    fn step_inline<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
         if input.len() > self.caps.body_len {
             return Err(Self::err(XmlErrorKind::Limit(Limit::BodyLen), self.caps.body_len));
         }
