@@ -92,6 +92,7 @@ enum Lexed {
 }
 
 /// A name found by the lexer.
+#[derive(Clone, Copy)]
 struct LexedName {
     /// Index just past the name.
     end: usize,
@@ -99,6 +100,28 @@ struct LexedName {
     colon: usize,
     /// The name has bytes ≥ 0x80 (to be checked exactly).
     non_ascii: bool,
+}
+
+/// Longest name [`KnownName`] keeps.
+const KNOWN_LEN: usize = 24;
+
+/// A name lexed recently, kept by value (never as an offset: the reader
+/// does not rely on earlier input staying as it was). A list repeats a few
+/// names thousands of times (`ParameterValueStruct`, `Name`, `Value`,
+/// `xsi:type`); a name equal to a known one and followed by a byte that
+/// cannot continue a name lexes the same, so its characters need no second
+/// look.
+#[derive(Debug, Clone, Copy)]
+struct KnownName {
+    bytes: [u8; KNOWN_LEN],
+    /// 0: empty slot.
+    len: u8,
+    colon: u8,
+    non_ascii: bool,
+}
+
+impl KnownName {
+    const EMPTY: KnownName = KnownName { bytes: [0; KNOWN_LEN], len: 0, colon: 0, non_ascii: false };
 }
 
 /// A zero-allocation, resumable, namespace-resolving XML pull reader.
@@ -173,6 +196,9 @@ pub struct Reader<const DEPTH: usize = 32, const NS: usize = 32, const ATTRS: us
     nbind: usize,
     bindings: [Binding; NS],
     attrs: [AttrSpan; ATTRS],
+    known: [KnownName; 4],
+    /// The slot the next new name replaces.
+    known_next: usize,
 }
 
 impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, ATTRS> {
@@ -208,6 +234,8 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             nbind: 0,
             bindings: [Binding::EMPTY; NS],
             attrs: [AttrSpan::EMPTY; ATTRS],
+            known: [KnownName::EMPTY; 4],
+            known_next: 0,
         }
     }
 
@@ -689,6 +717,38 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         Ok(())
     }
 
+    /// [`Reader::lex_name`], answered from the [`KnownName`]s when the name
+    /// is one of them.
+    #[inline]
+    fn lex_known_name(&mut self, bytes: &[u8], i: usize, base: usize) -> Result<Option<LexedName>, XmlError> {
+        let rest = bytes.get(i..).unwrap_or_default();
+        let first = rest.first().copied();
+        for k in &self.known {
+            let n = usize::from(k.len);
+            if n != 0
+                && k.bytes.first().copied() == first
+                && matches!((rest.get(..n), k.bytes.get(..n)), (Some(a), Some(b)) if same_bytes(a, b))
+                && rest.get(n).is_some_and(|&b| name_class(b) & QNAME == 0)
+            {
+                return Ok(Some(LexedName { end: i + n, colon: usize::from(k.colon), non_ascii: k.non_ascii }));
+            }
+        }
+        let lexed = self.lex_name(bytes, i, base)?;
+        if let Some(l) = lexed
+            && let Some(name) = rest.get(..l.end - i).filter(|n| n.len() <= KNOWN_LEN)
+            && let Some(slot) = self.known.get_mut(self.known_next)
+        {
+            let mut bytes = [0; KNOWN_LEN];
+            if let Some(to) = bytes.get_mut(..name.len()) {
+                to.copy_from_slice(name);
+            }
+            // Both fit in a byte: the name is at most KNOWN_LEN long.
+            *slot = KnownName { bytes, len: name.len() as u8, colon: l.colon as u8, non_ascii: l.non_ascii };
+            self.known_next = (self.known_next + 1) % self.known.len();
+        }
+        Ok(lexed)
+    }
+
     /// Lexes an element or attribute name at `bytes[i]`; returns its end and
     /// the colon index (0: none). `None`: the input ends inside it.
     fn lex_name(&self, bytes: &[u8], i: usize, base: usize) -> Result<Option<LexedName>, XmlError> {
@@ -741,7 +801,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         let bytes = input.get(start..).unwrap_or_default();
         let incomplete = |i: usize| Ok(Lexed::Incomplete { at: start + i, quote: 0 });
         let syntax = |i: usize, what| Err(Self::err(XmlErrorKind::Syntax(what), start + i));
-        let Some(LexedName { end: name_end, colon, mut non_ascii }) = self.lex_name(bytes, 1, start)? else {
+        let Some(LexedName { end: name_end, colon, mut non_ascii }) = self.lex_known_name(bytes, 1, start)? else {
             return incomplete(1);
         };
         let mut i = name_end;
@@ -763,7 +823,8 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                 _ => {}
             }
             let name_at = i;
-            let Some(LexedName { end: name_end, colon: acolon, non_ascii: na }) = self.lex_name(bytes, i, start)?
+            let Some(LexedName { end: name_end, colon: acolon, non_ascii: na }) =
+                self.lex_known_name(bytes, i, start)?
             else {
                 return incomplete(i);
             };
