@@ -273,11 +273,12 @@ pub(crate) fn has_zero(v: u64) -> u64 {
 #[inline]
 fn special_bytes(w: u64) -> u64 {
     let below_0x21 = w.wrapping_sub(LO * 0x21) & !w & HI;
+    // `<` (0x3C) and `>` (0x3E) differ only in bit 1: one test finds both
+    // (no other byte becomes 0x3E when bit 1 is set).
     below_0x21
         | (w & HI)
         | has_zero(w ^ (LO * u64::from(b'&')))
-        | has_zero(w ^ (LO * u64::from(b'<')))
-        | has_zero(w ^ (LO * u64::from(b'>')))
+        | has_zero((w | (LO * 0x02)) ^ (LO * u64::from(b'>')))
 }
 
 /// The eight bytes at `bytes[i..]` as a little-endian word, padded with a
@@ -488,6 +489,22 @@ mod tests {
             proptest::prop_assert_eq!(find_byte(b'\'', hay), naive(b"'"));
             proptest::prop_assert_eq!(find_any([b'>', b'"'], hay), naive(b">\""));
             proptest::prop_assert_eq!(find_any([b'<', b'&', b'\r'], hay), naive(b"<&\r"));
+        }
+    }
+
+    #[test]
+    fn plain_runs_stop_at_every_byte_that_is_not_plain() {
+        // Plain: printable ASCII other than `& < >`, space excluded.
+        let plain = |b: u8| (0x21..0x80).contains(&b) && !b"&<>".contains(&b);
+        for special in 0..=255u8 {
+            for at in 0..20 {
+                let mut hay = std::vec![b'x'; 20];
+                if let Some(b) = hay.get_mut(at) {
+                    *b = special;
+                }
+                let want = if plain(special) { 20 } else { at };
+                assert_eq!(plain_len(&hay, 0), want, "byte {special:#x} at {at}");
+            }
         }
     }
 
