@@ -322,6 +322,11 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         if let Some(e) = self.failed {
             return Err(e);
         }
+        // `eof` is set, so the prelude never asks for more.
+        if let Err(e) = self.prelude(input, true) {
+            self.failed = Some(e);
+            return Err(e);
+        }
         loop {
             match self.step_inline(input, true) {
                 Ok(Step::Event(e)) => f(e),
@@ -416,25 +421,37 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
     }
 
     fn step<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
+        if let Some(step) = self.prelude(input, eof)? {
+            return Ok(step);
+        }
         self.step_inline(input, eof)
     }
 
-    #[inline(always)]
-    fn step_inline<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
+    /// What every call checks before reading on: the body size cap and the
+    /// byte-order mark. `Some(NeedMore)` when the input might still be a
+    /// partial BOM.
+    #[inline]
+    fn prelude<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Option<Step<'a>>, XmlError> {
         if input.len() > self.caps.body_len {
             return Err(Self::err(XmlErrorKind::Limit(Limit::BodyLen), self.caps.body_len));
-        }
-        if self.pending_pop {
-            self.pending_pop = false;
-            self.pop();
         }
         if !self.started {
             if input.starts_with(BOM) {
                 self.pos = BOM.len();
             } else if BOM.starts_with(input) && !eof {
-                return Ok(Step::NeedMore);
+                return Ok(Some(Step::NeedMore));
             }
             self.started = true;
+        }
+        Ok(None)
+    }
+
+    /// The next event once [`Reader::prelude`] has passed for this input.
+    #[inline(always)]
+    fn step_inline<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
+        if self.pending_pop {
+            self.pending_pop = false;
+            self.pop();
         }
         loop {
             let start = self.pos;
