@@ -454,7 +454,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             self.pop();
         }
         loop {
-            let start = self.pos;
+            let mut start = self.pos;
             let Some(&b) = input.get(start) else {
                 return match (self.phase, eof) {
                     (Phase::Epilog, _) => Ok(Step::Eof),
@@ -478,6 +478,8 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                 }
                 match self.text(input, start, eof)? {
                     Some(step) => return Ok(step),
+                    // Skipped white space, mostly up to a tag: read it now.
+                    None if input.get(self.pos) == Some(&b'<') => start = self.pos,
                     None => continue,
                 }
             }
