@@ -271,7 +271,7 @@ impl<'a> Item<'a> for Text<'a> {
     }
     fn decode_leaves_at(doc: &'a str, from: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
         let at = crate::decode::entry_at(doc, from, limit, tag)?;
-        let (_, leaf, after) = crate::decode::read_leaf(doc, at, limit, tag)?;
+        let (leaf, after) = crate::decode::read_leaf(doc, at, at + 1 + tag.len(), limit)?;
         Some((leaf.text(), after))
     }
 }

@@ -418,7 +418,7 @@ pub(crate) fn walk_element<'a, E>(
         let Some(lt) = find_lt(b, i, limit) else { return Ok(None) };
         match b.get(lt + 1) {
             Some(b'/') => {
-                let Some(after) = end_tag_after(b, lt, name, limit) else { return Ok(None) };
+                let Some(after) = end_tag_after(b, lt, name.len(), limit) else { return Ok(None) };
                 return Ok(Some(elem(lt, after, nested)));
             }
             Some(b'!' | b'?') => {
@@ -478,7 +478,7 @@ fn parse_element_named<'a>(doc: &'a str, at: usize, limit: usize, name: &str) ->
             b'/' => {
                 depth -= 1;
                 if depth == 0 {
-                    let after = end_tag_after(b, lt, name, limit)?;
+                    let after = end_tag_after(b, lt, name.len(), limit)?;
                     return Some(Elem {
                         doc,
                         start: at,
@@ -523,14 +523,15 @@ fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
     Some(i + find_byte(b'<', b.get(i..limit)?)?)
 }
 
-/// Offset just after the end tag starting at `lt` of the element `name`.
+/// Offset just after the end tag starting at `lt` of an element whose name is
+/// `name_len` bytes long.
 /// In well-formed text the end tag repeats the start tag's name, so the
 /// usual `</name>` is recognised by where its `>` must be, without a search
 /// or a comparison (on text that is not well formed the result is wrong but
 /// in bounds, like everything this scanner returns).
 #[inline(always)]
-fn end_tag_after(b: &[u8], lt: usize, name: &str, limit: usize) -> Option<usize> {
-    let p = lt + 2 + name.len();
+fn end_tag_after(b: &[u8], lt: usize, name_len: usize, limit: usize) -> Option<usize> {
+    let p = lt + 2 + name_len;
     if p < limit && b.get(p) == Some(&b'>') {
         return Some(p + 1);
     }
@@ -662,20 +663,15 @@ impl<'a> Leaf<'a> {
     }
 }
 
-/// Reads the element whose start tag is at `at` (not beyond `limit`) as a
-/// [`Leaf`]: its qualified name, the leaf, and the offset after it. `expected`
-/// is the name it probably has (`""`: none). `None` when the element holds
-/// any markup: the caller then reads it the general way.
-#[inline]
-pub(crate) fn read_leaf<'a>(
-    doc: &'a str,
-    at: usize,
-    limit: usize,
-    expected: &str,
-) -> Option<(&'a str, Leaf<'a>, usize)> {
-    let (name, attrs, tag_end, empty) = start_tag_named(doc, at, expected)?;
+/// Reads the element whose start tag is at `at` and whose name ends at
+/// `name_end` (not beyond `limit`) as a [`Leaf`]: the leaf and the offset
+/// after it. `None` when the element holds any markup: the caller then
+/// reads it the general way.
+#[inline(always)]
+pub(crate) fn read_leaf(doc: &str, at: usize, name_end: usize, limit: usize) -> Option<(Leaf<'_>, usize)> {
+    let (attrs, tag_end, empty) = after_name(doc, name_end)?;
     if empty {
-        return Some((name, Leaf { attrs, content: "", plain: true }, tag_end));
+        return Some((Leaf { attrs, content: "", plain: true }, tag_end));
     }
     let b = doc.as_bytes();
     // The content ends at the first `<`; whether it needs unescaping is
@@ -688,8 +684,8 @@ pub(crate) fn read_leaf<'a>(
     if b.get(lt + 1) != Some(&b'/') {
         return None;
     }
-    let after = end_tag_after(b, lt, name, limit)?;
-    Some((name, Leaf { attrs, content: doc.get(tag_end..lt)?, plain }, after))
+    let after = end_tag_after(b, lt, name_end - at - 1, limit)?;
+    Some((Leaf { attrs, content: doc.get(tag_end..lt)?, plain }, after))
 }
 
 /// The offset of the start tag named `tag` (unprefixed) when it is the
@@ -729,16 +725,21 @@ pub(crate) fn read_leaf_struct<'a>(
     loop {
         let lt = find_lt(b, pos, limit)?;
         match *b.get(lt + 1)? {
-            b'/' => return any.then_some(end_tag_after(b, lt, name, limit)?),
+            b'/' => return any.then_some(end_tag_after(b, lt, name.len(), limit)?),
             b'!' | b'?' => return None,
             _ => {}
         }
-        let hit = tags.iter().position(|t| name_at(b, lt + 1, t));
-        let (child, leaf, after) = read_leaf(doc, lt, limit, hit.and_then(|k| tags.get(k)).copied().unwrap_or(""))?;
-        let hit = hit.or_else(|| {
-            let l = local(child);
-            tags.iter().position(|t| *t == l)
-        });
+        let mut hit = tags.iter().position(|t| name_at(b, lt + 1, t));
+        let name_end = match hit.and_then(|k| tags.get(k)) {
+            Some(t) => lt + 1 + t.len(),
+            None => {
+                let end = lt + 1 + name_len(b.get(lt + 1..)?);
+                let l = local(doc.get(lt + 1..end)?);
+                hit = tags.iter().position(|t| *t == l);
+                end
+            }
+        };
+        let (leaf, after) = read_leaf(doc, lt, name_end, limit)?;
         if let Some(slot) = hit.and_then(|k| slots.get_mut(k))
             && slot.is_none()
         {
