@@ -129,8 +129,16 @@ pub trait Item<'a>: Copy + PartialEq + core::fmt::Debug {
     /// what [`Item::decode_item_at`] returns in tolerant mode without
     /// limits, when the entry is text or a struct of [`Field::LEAF`] fields
     /// held in leaves; `None` to take the general path.
-    fn decode_leaves_at(doc: &'a str, from: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
-        let _ = (doc, from, limit, tag);
+    ///
+    /// `layout` is the list's learnt entry layout (the iterator keeps it).
+    fn decode_leaves_at(
+        doc: &'a str,
+        from: usize,
+        limit: usize,
+        tag: &'static str,
+        layout: &mut crate::layout::Layout,
+    ) -> Option<(Self, usize)> {
+        let _ = (doc, from, limit, tag, layout);
         None
     }
 }
@@ -269,7 +277,13 @@ impl<'a> Item<'a> for Text<'a> {
     fn decode_item(e: Elem<'a>, tag: &'static str, cap: &Cap, opts: &DecodeOptions) -> Result<Self, DecodeError> {
         Text::decode_field(&e, Some(e), tag, cap, opts)
     }
-    fn decode_leaves_at(doc: &'a str, from: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+    fn decode_leaves_at(
+        doc: &'a str,
+        from: usize,
+        limit: usize,
+        tag: &'static str,
+        _: &mut crate::layout::Layout,
+    ) -> Option<(Self, usize)> {
         let at = crate::decode::entry_at(doc, from, limit, tag)?;
         let (leaf, after) = crate::decode::read_leaf(doc, at, at + 1 + tag.len(), limit)?;
         Some((leaf.text(), after))
@@ -290,8 +304,14 @@ impl<'a> Item<'a> for Base64<'a> {
     fn decode_item(e: Elem<'a>, tag: &'static str, cap: &Cap, opts: &DecodeOptions) -> Result<Self, DecodeError> {
         Text::decode_field(&e, Some(e), tag, cap, opts).map(Base64)
     }
-    fn decode_leaves_at(doc: &'a str, from: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
-        Text::decode_leaves_at(doc, from, limit, tag).map(|(t, after)| (Base64(t), after))
+    fn decode_leaves_at(
+        doc: &'a str,
+        from: usize,
+        limit: usize,
+        tag: &'static str,
+        layout: &mut crate::layout::Layout,
+    ) -> Option<(Self, usize)> {
+        Text::decode_leaves_at(doc, from, limit, tag, layout).map(|(t, after)| (Base64(t), after))
     }
 }
 
@@ -868,13 +888,19 @@ macro_rules! cwmp_struct {
                 }
                 Ok((Self::from_slots(&e, &slots, opts, &$crate::decode::EMPTY_INDEX)?, e.end_offset()))
             }
-            fn decode_leaves_at(doc: &$lt str, from: usize, limit: usize, tag: &'static str) -> Option<(Self, usize)> {
+            fn decode_leaves_at(
+                doc: &$lt str,
+                from: usize,
+                limit: usize,
+                tag: &'static str,
+                layout: &mut $crate::layout::Layout,
+            ) -> Option<(Self, usize)> {
                 // Decided at compile time: every member must read from a leaf.
                 if !(true $(&& <$fty as $crate::codec::Field<$lt>>::LEAF)*) {
                     return None;
                 }
                 let mut slots: [Option<$crate::decode::Leaf<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
-                let after = $crate::decode::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots)?;
+                let after = $crate::decode::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots, layout)?;
                 let mut slots = slots.iter().copied();
                 Some(($name { $( $field: $crate::codec::Field::from_leaf(slots.next().flatten())?, )* }, after))
             }

@@ -17,6 +17,7 @@ use cwmp_core::Limits;
 
 use crate::codec::Item;
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::layout::Layout;
 use crate::list::XmlList;
 use crate::text::Text;
 use crate::xml::chars::{find_any, find_byte, same_bytes};
@@ -519,7 +520,7 @@ fn parse_element_named<'a>(doc: &'a str, at: usize, limit: usize, name: &str) ->
 /// Offset of the next `<` in `b[i..limit]` (the gap between two tags is
 /// mostly a few bytes: searched a word at a time before `memchr`).
 #[inline(always)]
-fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
+pub(crate) fn find_lt(b: &[u8], i: usize, limit: usize) -> Option<usize> {
     Some(i + find_byte(b'<', b.get(i..limit)?)?)
 }
 
@@ -598,8 +599,11 @@ fn start_tag_named<'a>(doc: &'a str, at: usize, expected: &str) -> Option<(&'a s
 fn after_name(doc: &str, name_end: usize) -> Option<(&str, usize, bool)> {
     let b = doc.as_bytes();
     match *b.get(name_end)? {
-        b'>' => return Some(("", name_end + 1, false)),
-        b'/' => return (b.get(name_end + 1) == Some(&b'>')).then_some(("", name_end + 2, true)),
+        // No attributes: the empty slice where they would be.
+        b'>' => return Some((doc.get(name_end..name_end)?, name_end + 1, false)),
+        b'/' => {
+            return (b.get(name_end + 1) == Some(&b'>')).then_some((doc.get(name_end..name_end)?, name_end + 2, true));
+        }
         _ => {}
     }
     // Attributes: the closing `>` is the first one outside a quoted value,
@@ -639,10 +643,10 @@ fn after_name(doc: &str, name_end: usize) -> Option<(&str, usize, bool)> {
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Leaf<'a> {
-    attrs: &'a str,
-    content: &'a str,
+    pub(crate) attrs: &'a str,
+    pub(crate) content: &'a str,
     /// The content holds no reference and no `\r`.
-    plain: bool,
+    pub(crate) plain: bool,
 }
 
 impl<'a> Leaf<'a> {
@@ -671,7 +675,8 @@ impl<'a> Leaf<'a> {
 pub(crate) fn read_leaf(doc: &str, at: usize, name_end: usize, limit: usize) -> Option<(Leaf<'_>, usize)> {
     let (attrs, tag_end, empty) = after_name(doc, name_end)?;
     if empty {
-        return Some((Leaf { attrs, content: "", plain: true }, tag_end));
+        // The empty text, as a slice of the document (see `layout`).
+        return Some((Leaf { attrs, content: doc.get(tag_end..tag_end)?, plain: true }, tag_end));
     }
     let b = doc.as_bytes();
     // The content ends at the first `<`; whether it needs unescaping is
@@ -712,8 +717,26 @@ pub(crate) fn read_leaf_struct<'a>(
     tag: &'a str,
     tags: &[&str],
     slots: &mut [Option<Leaf<'a>>],
+    layout: &mut Layout,
 ) -> Option<usize> {
     let at = entry_at(doc, from, limit, tag)?;
+    if let Some(after) = layout.read(doc, at, limit, slots) {
+        return Some(after);
+    }
+    let after = read_leaves(doc, at, limit, tag, tags, slots)?;
+    layout.learn(doc, at, after, slots);
+    Some(after)
+}
+
+/// [`read_leaf_struct`] for the entry at `at`, read tag by tag.
+fn read_leaves<'a>(
+    doc: &'a str,
+    at: usize,
+    limit: usize,
+    tag: &'a str,
+    tags: &[&str],
+    slots: &mut [Option<Leaf<'a>>],
+) -> Option<usize> {
     let (_, tag_end, empty) = after_name(doc, at + 1 + tag.len())?;
     if empty {
         return None;
@@ -781,12 +804,14 @@ const UNCHECKED: Limits = Limits {
 pub struct ItemsIter<'a, T> {
     pos: usize,
     list: XmlList<'a>,
+    /// The entries' layout, learnt from the first one.
+    layout: Layout,
     _t: PhantomData<fn() -> T>,
 }
 
 impl<'a, T> ItemsIter<'a, T> {
     pub(crate) fn new(list: XmlList<'a>) -> Self {
-        ItemsIter { pos: list.start, list, _t: PhantomData }
+        ItemsIter { pos: list.start, list, layout: Layout::UNKNOWN, _t: PhantomData }
     }
 }
 
@@ -797,7 +822,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
         const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
         let opts = &OPTS;
         let doc = self.list.doc;
-        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item) {
+        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item, &mut self.layout) {
             self.pos = after;
             return Some(v);
         }
@@ -850,13 +875,16 @@ mod tests {
     fn child(kind: u8, i: usize) -> std::string::String {
         use std::format;
         match kind % 16 {
+            // Same markup, text with and without references.
+            0 if i % 3 == 2 => format!("<Name>A &amp; {i}</Name>"),
             0 => format!("<Name>Device.X.{i}</Name>"),
-            1 => format!("<Value xsi:type=\"xsd:string\">v{i}</Value>"),
+            // Same markup, attribute values of other lengths.
+            1 => format!("<Value xsi:type=\"xsd:{}\">v{i}</Value>", ["string", "int", ""][i % 3]),
             2 => format!("<Value xsi:type='xsd:unsignedInt' a=\"&gt;\">{i}</Value>"),
             3 => format!("<Value a=\"1\" xsi:type=\"xsd:boolean\">{}</Value>", [" true ", "0"][i % 2]),
             4 => "<Value/>".into(),
             5 => format!("<Name>A &amp; B&#13;{i}</Name>"),
-            6 => format!("<Value>line\r\nbreak {i}</Value>"),
+            6 => format!("<Value>line{}break {i}</Value>", ["\r\n", " "][i % 2]),
             7 => format!("<Name>x<![CDATA[<y>]]>{i}</Name>"),
             8 => format!("<Value><!-- c -->{i}</Value>"),
             9 => format!("<Name>n<b/>{i}</Name>"),
@@ -870,29 +898,32 @@ mod tests {
     }
 
     /// Checks, for every entry of `list` in `doc`, that the leaf reader
-    /// gives what the general reader gives, or defers to it.
+    /// (with the layout it learns on the way, as the list iterator does)
+    /// gives what the general reader gives, or defers to it. Returns the
+    /// entries it read and whether a layout was learnt at the end.
     fn leaves_agree<'a, T: Item<'a>>(
         doc: &'a str,
         item: &'static str,
-    ) -> Result<usize, proptest::test_runner::TestCaseError> {
+    ) -> Result<(usize, bool), proptest::test_runner::TestCaseError> {
         use proptest::prop_assert_eq;
         const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
         let opts = DecodeOptions::default();
         if crate::validate::validate(doc.as_bytes(), &opts).is_err() {
-            return Ok(0);
+            return Ok((0, false));
         }
+        let mut layout = crate::layout::Layout::UNKNOWN;
         let list = doc.find("<List>").unwrap() + 6;
         let end = doc.rfind("</List>").unwrap();
         let (mut pos, mut fast) = (list, 0);
         while let Some((at, is_item)) = next_child_is(doc, pos, end, item) {
             let general = T::decode_item_at(doc, at, end, item, &crate::codec::Cap::None, &OPTS);
-            if is_item && let Some((v, after)) = T::decode_leaves_at(doc, at, end, item) {
+            if is_item && let Some((v, after)) = T::decode_leaves_at(doc, at, end, item, &mut layout) {
                 prop_assert_eq!(Ok((v, after)), general, "{}", doc);
                 fast += 1;
             }
             pos = parse_element(doc, at, end).unwrap().end_offset();
         }
-        Ok(fast)
+        Ok((fast, layout.is_learnt()))
     }
 
     fn list_doc(entries: &str) -> std::string::String {
@@ -911,11 +942,16 @@ mod tests {
         fn leaf_reader_agrees_with_general_reader(
             entries in proptest::collection::vec(proptest::collection::vec(0u8..16, 0..5), 1..8),
             wrap in 0u8..4,
+            // One layout for all entries (what real lists are), with some
+            // entries laid out otherwise.
+            same in proptest::option::of(proptest::collection::vec(proptest::bool::weighted(0.8), 8)),
         ) {
             use std::string::String;
             use crate::model::{ParameterInfoStruct, ParameterValueStruct};
             let mut body = String::new();
             for (i, kids) in entries.iter().enumerate() {
+                let like_first = same.as_ref().is_some_and(|s| s.get(i).copied().unwrap_or(true));
+                let kids = if like_first { &entries[0] } else { kids };
                 let inner: String = kids.iter().map(|&k| child(k, i)).collect();
                 body += &match wrap {
                     0 => std::format!("<E>{inner}</E>\n  "),
@@ -940,20 +976,64 @@ mod tests {
         use crate::model::{ParameterInfoStruct, ParameterValueStruct};
         let pv = "<E>\n <Name>A.B</Name>\n <Value xsi:type=\"xsd:int\">-1</Value>\n</E>";
         let doc = list_doc(&[pv, pv].concat());
-        assert_eq!(leaves_agree::<ParameterValueStruct<'_>>(&doc, "E").unwrap(), 2);
-        let e = ParameterValueStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E").unwrap().0;
+        assert_eq!(leaves_agree::<ParameterValueStruct<'_>>(&doc, "E").unwrap(), (2, true));
+        let mut layout = crate::layout::Layout::UNKNOWN;
+        let e = ParameterValueStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E", &mut layout)
+            .unwrap()
+            .0;
         assert_eq!(e.value.xsi_type, crate::XsiType::Known(cwmp_core::ParamType::Int));
         assert!(matches!(e.name, Text::Plain("A.B")), "no reference: plain");
         let pi = "<E><Name>A &amp; B</Name><Writable>1</Writable></E>";
         let doc = list_doc(pi);
-        assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap(), 1);
-        let e = ParameterInfoStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E").unwrap().0;
+        assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap(), (1, true));
+        let e = ParameterInfoStruct::decode_leaves_at(&doc, doc.find("<E>").unwrap(), doc.len(), "E", &mut layout)
+            .unwrap()
+            .0;
         assert!(matches!(e.name, Text::Xml("A &amp; B")) && e.writable);
         // Markup inside a leaf, or a value the general reader refuses: deferred.
         for entry in ["<E><Name>a<!--c-->b</Name></E>", "<E><Name>a</Name><Writable>maybe</Writable></E>"] {
             let doc = list_doc(entry);
-            assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap(), 0, "{entry}");
+            assert_eq!(leaves_agree::<ParameterInfoStruct<'_>>(&doc, "E").unwrap().0, 0, "{entry}");
         }
+    }
+
+    #[test]
+    fn entries_laid_out_alike_are_read_with_the_learnt_layout() {
+        use crate::model::ParameterValueStruct;
+        let entry = |i: usize, ty: &str, v: &str| {
+            std::format!("<E>\n <Name>Device.{i}</Name>\n <Value xsi:type=\"{ty}\">{v}</Value>\n</E>\n")
+        };
+        let body: std::string::String = [
+            entry(0, "xsd:string", "a"),
+            entry(1, "xsd:unsignedInt", "42"),
+            entry(2, "xsd:string", "x &amp; y"),
+            // Another layout: read tag by tag, then learnt after two misses.
+            "<E><Name>B</Name><Value>b</Value></E>".into(),
+            "<E><Name>C</Name><Value>c</Value></E>".into(),
+            "<E><Name>D</Name><Value>d</Value></E>".into(),
+            entry(3, "xsd:string", ""),
+        ]
+        .concat();
+        let doc = list_doc(&body);
+        assert_eq!(leaves_agree::<ParameterValueStruct<'_>>(&doc, "E").unwrap(), (7, true));
+        // Step by step: which entries the layout read.
+        let mut layout = crate::layout::Layout::UNKNOWN;
+        let (mut pos, mut by_layout) = (doc.find("<List>").unwrap() + 6, std::vec::Vec::new());
+        let end = doc.rfind("</List>").unwrap();
+        while let Some(at) = doc.get(pos..end).and_then(|r| r.find("<E>")).map(|k| pos + k) {
+            let before = layout.is_learnt();
+            let mut probe = layout;
+            let mut slots = [None; 2];
+            by_layout.push(before && probe.read(&doc, at, end, &mut slots).is_some());
+            let (e, after) = ParameterValueStruct::decode_leaves_at(&doc, at, end, "E", &mut layout).unwrap();
+            if by_layout.len() == 3 {
+                assert_eq!(e.name, "Device.2");
+                assert_eq!(e.value.text, "x & y");
+                assert!(matches!(e.value.text, Text::Xml(_)), "a reference: not plain");
+            }
+            pos = after;
+        }
+        assert_eq!(by_layout, [false, true, true, false, false, true, false]);
     }
 
     #[test]

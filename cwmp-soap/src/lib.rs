@@ -70,6 +70,7 @@ pub mod decode;
 pub mod envelope;
 pub mod error;
 pub mod facet;
+pub mod layout;
 pub mod list;
 pub mod model;
 pub mod resumable;
