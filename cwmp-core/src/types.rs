@@ -95,6 +95,7 @@ impl ParamType {
 
     /// Type from an XML Schema local name. Also accepts the TR-106 data-model
     /// spelling `base64` for `base64Binary`. Case-sensitive, like XML.
+    #[inline]
     pub fn from_xsd_local_name(name: &str) -> Option<ParamType> {
         // Byte-string patterns compile to inline compares (no `memcmp` call):
         // this runs once per received parameter value.
@@ -116,6 +117,7 @@ impl ParamType {
     /// Type from a prefixed `xsi:type` value such as `xsd:int` or `xs:int`.
     /// The prefix is not checked (the namespace it binds is the caller's
     /// concern); a value without a prefix is read as a local name.
+    #[inline]
     pub fn from_xsd(qname: &str) -> Option<ParamType> {
         let b = qname.as_bytes();
         let local = match b.get(..4) {

@@ -719,9 +719,14 @@ pub(crate) fn read_leaf_struct<'a>(
     slots: &mut [Option<Leaf<'a>>],
     layout: &mut Layout,
 ) -> Option<usize> {
-    let at = entry_at(doc, from, limit, tag)?;
+    let b = doc.as_bytes();
+    let at = find_lt(b, from, limit)?;
+    // A learnt layout starts with the entry's start tag: it checks the name.
     if let Some(after) = layout.read(doc, at, limit, slots) {
         return Some(after);
+    }
+    if !name_at(b, at + 1, tag) {
+        return None;
     }
     let after = read_leaves(doc, at, limit, tag, tags, slots)?;
     layout.learn(doc, at, after, slots);
