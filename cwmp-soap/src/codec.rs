@@ -600,7 +600,7 @@ impl<'a> Field<'a> for ParamValue<'a> {
     const LEAF: bool = true;
     fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
         let Some(l) = leaf else { return Some(ParamValue { xsi_type: XsiType::Absent, text: Text::Xml("") }) };
-        Some(ParamValue { xsi_type: xsi_type(l.attr("type")), text: l.text() })
+        Some(ParamValue { xsi_type: value_type(&l), text: l.text() })
     }
 }
 
@@ -610,6 +610,26 @@ fn xsi_type(attr: Option<&str>) -> XsiType<'_> {
         None | Some("") => XsiType::Absent,
         Some(q) => ParamType::from_xsd(q).map_or(XsiType::Other(q), XsiType::Known),
     }
+}
+
+/// The [`XsiType`] of a `Value` leaf: `xsi_type(leaf.attr("type"))`, with
+/// the usual first attribute, ` xsi:type="xsd:<type>"`, matched in place.
+fn value_type<'a>(leaf: &Leaf<'a>) -> XsiType<'a> {
+    const HEAD: &[u8] = b" xsi:type=\"";
+    let b = leaf.attrs.as_bytes();
+    if b.get(..HEAD.len()).is_some_and(|h| crate::xml::chars::same_bytes(h, HEAD)) {
+        let value = b.get(HEAD.len()..).unwrap_or_default();
+        for t in ParamType::ALL {
+            let name = t.xsi_type().as_bytes();
+            // The value ends at the first quote: exactly `xsd:<type>`.
+            if value.get(name.len()) == Some(&b'"')
+                && value.get(..name.len()).is_some_and(|v| crate::xml::chars::same_bytes(v, name))
+            {
+                return XsiType::Known(t);
+            }
+        }
+    }
+    xsi_type(leaf.attr("type"))
 }
 
 /// Whether `text` is in the lexical space of `ty`. Non-string values are
@@ -1026,5 +1046,41 @@ impl<'a> Field<'a> for cwmp_core::FaultCode {
             }
         }
         Ok(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_types_matched_in_place_read_as_the_attribute_does() {
+        let mut attrs = std::vec::Vec::new();
+        for t in ParamType::ALL {
+            attrs.push(std::format!(" xsi:type=\"{}\"", t.xsi_type()));
+            attrs.push(std::format!(" xsi:type=\"{}x\"", t.xsi_type()));
+            attrs.push(std::format!(" xsi:type=\"{}\" a=\"1\"", t.xsi_type()));
+            attrs.push(std::format!(" xsi:type='{}'", t.xsi_type()));
+            attrs.push(std::format!(" a=\"1\" xsi:type=\"{}\"", t.xsi_type()));
+        }
+        attrs.extend(
+            [
+                "",
+                " xsi:type=\"xsd:\"",
+                " xsi:type=\"\"",
+                " xsi:type=\"xsd:base64\"",
+                " xsi:type=\"xs:int\"",
+                " xsi:type=\"xsd:strin\"",
+                " xsi:typex=\"xsd:string\"",
+                " xsi:type =\"xsd:string\"",
+            ]
+            .map(std::string::String::from),
+        );
+        for a in &attrs {
+            let leaf = Leaf { attrs: a, content: "", plain: true };
+            assert_eq!(value_type(&leaf), xsi_type(leaf.attr("type")), "{a:?}");
+        }
+        let leaf = Leaf { attrs: " xsi:type=\"xsd:unsignedInt\"", content: "", plain: true };
+        assert_eq!(value_type(&leaf), XsiType::Known(ParamType::UnsignedInt));
     }
 }
