@@ -37,6 +37,7 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
                 ends.record(s, t.offset(), t.end_offset(), sh);
             }
         }
+        // Text is validated but not passed.
         Event::Text(_) | Event::CData(_) => {}
     })
     .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)))?;

@@ -310,10 +310,11 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         })
     }
 
-    /// Reads all of `input`, a complete message, passing every event to
-    /// `f`: what [`Reader::next_complete`] in a loop does, without a call
-    /// and a returned [`Step`] per event (the validating pass over a whole
-    /// envelope runs this).
+    /// Reads all of `input`, a complete message, passing every event but
+    /// text to `f` (text is validated all the same; CDATA sections are
+    /// passed): what [`Reader::next_complete`] in a loop does, without a
+    /// call and a returned [`Step`] per event (the validating pass over a
+    /// whole envelope runs this).
     pub(crate) fn for_each_complete<'a>(
         &mut self,
         input: &'a [u8],
@@ -328,7 +329,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             return Err(e);
         }
         loop {
-            match self.step_inline(input, true) {
+            match self.step_inline(input, true, false) {
                 Ok(Step::Event(e)) => f(e),
                 Ok(Step::Eof) => return Ok(()),
                 // `eof` is set: never asked for more.
@@ -424,7 +425,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         if let Some(step) = self.prelude(input, eof)? {
             return Ok(step);
         }
-        self.step_inline(input, eof)
+        self.step_inline(input, eof, true)
     }
 
     /// What every call checks before reading on: the body size cap and the
@@ -448,7 +449,8 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
 
     /// The next event once [`Reader::prelude`] has passed for this input.
     #[inline(always)]
-    fn step_inline<'a>(&mut self, input: &'a [u8], eof: bool) -> Result<Step<'a>, XmlError> {
+    /// `texts`: return text events (else text is validated and skipped).
+    fn step_inline<'a>(&mut self, input: &'a [u8], eof: bool, texts: bool) -> Result<Step<'a>, XmlError> {
         if self.pending_pop {
             self.pending_pop = false;
             self.pop();
@@ -476,7 +478,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                     }
                     continue;
                 }
-                match self.text(input, start, eof)? {
+                match self.text(input, start, eof, texts)? {
                     Some(step) => return Ok(step),
                     // Skipped white space, mostly up to a tag: read it now.
                     None if input.get(self.pos) == Some(&b'<') => start = self.pos,
@@ -498,8 +500,9 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         }
     }
 
-    /// Text in content, from `start` to the next `<`. `None`: skipped white space.
-    fn text<'a>(&mut self, input: &'a [u8], start: usize, eof: bool) -> Result<Option<Step<'a>>, XmlError> {
+    /// Text in content, from `start` to the next `<`. `None`: skipped white
+    /// space, or any text when `emit` is false.
+    fn text<'a>(&mut self, input: &'a [u8], start: usize, eof: bool, emit: bool) -> Result<Option<Step<'a>>, XmlError> {
         let rest = input.get(start..).unwrap_or_default();
         if self.scan <= start {
             // Indentation up to the next tag needs no UTF-8 or character checks.
@@ -542,7 +545,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                     }
                     let end = start + len;
                     self.consume(start, end)?;
-                    if !scanned.non_ws && !self.options.whitespace_text {
+                    if !emit || (!scanned.non_ws && !self.options.whitespace_text) {
                         return Ok(None);
                     }
                     let raw = rest.get(..len).unwrap_or_default();
@@ -558,7 +561,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
         };
         self.consume(start, end)?;
         let (scanned, _) = self.scan_chars(rest.get(..end - start).unwrap_or_default(), start, Ctx::Text)?;
-        if !scanned.non_ws && !self.options.whitespace_text {
+        if !emit || (!scanned.non_ws && !self.options.whitespace_text) {
             return Ok(None);
         }
         let raw = input.get(start..end).unwrap_or_default();
