@@ -5,6 +5,7 @@
 
 use crate::decode::{DecodeOptions, ElementIndex, Shape};
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 
 /// Depth (root = 1) down to which element ends are remembered: Envelope,
@@ -81,7 +82,7 @@ impl ShapeBuilder {
                 sh.first_local = (at, local.len());
             } else if sh.uniform {
                 let (f, n) = sh.first_local;
-                sh.uniform = input.get(f..f + n) == Some(local);
+                sh.uniform = input.get(f..f + n).is_some_and(|first| same_bytes(first, local));
             }
             sh.children += 1;
         }

@@ -272,10 +272,12 @@ pub(crate) fn has_zero(v: u64) -> u64 {
 /// index of the first such byte; 0 when all eight are plain.
 #[inline]
 fn special_bytes(w: u64) -> u64 {
-    let below_0x21 = w.wrapping_sub(LO * 0x21) & !w & HI;
+    // Below 0x21 (`(w - 0x21…) & !w`) or at/above 0x80 (`w`), in the high
+    // bits: `((w - 0x21…) & !w | w) & HI`, which is `((w - 0x21…) | w) & HI`.
+    let outside = (w.wrapping_sub(LO * 0x21) | w) & HI;
     // `<` (0x3C) and `>` (0x3E) differ only in bit 1: one test finds both
     // (no other byte becomes 0x3E when bit 1 is set).
-    below_0x21 | (w & HI) | has_zero(w ^ (LO * u64::from(b'&'))) | has_zero((w | (LO * 0x02)) ^ (LO * u64::from(b'>')))
+    outside | has_zero(w ^ (LO * u64::from(b'&'))) | has_zero((w | (LO * 0x02)) ^ (LO * u64::from(b'>')))
 }
 
 /// The eight bytes at `bytes[i..]` as a little-endian word, padded with a

@@ -741,7 +741,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
 
     /// [`Reader::lex_name`], answered from the [`KnownName`]s when the name
     /// is one of them.
-    #[inline]
+    #[inline(always)]
     fn lex_known_name(&mut self, bytes: &[u8], i: usize, base: usize) -> Result<Option<LexedName>, XmlError> {
         let rest = bytes.get(i..).unwrap_or_default();
         let first = rest.first().copied();
