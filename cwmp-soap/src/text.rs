@@ -51,7 +51,7 @@ impl<'a> Text<'a> {
     pub fn as_borrowed(&self) -> Option<&'a str> {
         match *self {
             Text::Plain(s) => Some(s),
-            Text::Xml(s) if crate::xml::chars::find_any([b'&', b'\r', b'<'], s.as_bytes()).is_none() => Some(s),
+            Text::Xml(s) if memchr::memchr3(b'&', b'\r', b'<', s.as_bytes()).is_none() => Some(s),
             Text::Xml(_) => None,
         }
     }
