@@ -217,7 +217,7 @@ impl Layout {
         let b = doc.as_bytes().get(..after)?;
         let mut l =
             Layout { state: State::Learnt, origin: at, len: u16::try_from(after - at).ok()?, ..Layout::UNKNOWN };
-        let rel = |x: usize| u16::try_from(x - at).ok();
+        let rel = |x: usize| x.checked_sub(at).and_then(|d| u16::try_from(d).ok());
         let push = |l: &mut Layout, s: usize, e: usize, stop: u8| -> Option<()> {
             let slot = l.parts.get_mut(usize::from(l.n))?;
             *slot = (rel(s)?, rel(e)?, stop);
