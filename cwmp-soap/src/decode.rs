@@ -606,19 +606,31 @@ fn after_name(doc: &str, name_end: usize) -> Option<(&str, usize, bool)> {
         }
         _ => {}
     }
-    // Attributes: the closing `>` is the first one outside a quoted value,
-    // found by hopping from quote to quote a word at a time.
-    let mut p = name_end;
+    let p = tag_close(b, name_end, |_, _, _| Some(()))?;
+    let empty = b.get(p - 1) == Some(&b'/');
+    let attr_end = if empty { p - 1 } else { p };
+    Some((doc.get(name_end..attr_end)?, p + 1, empty))
+}
+
+/// Offset of the `>` closing a tag whose attributes start at `p`: the first
+/// `>` outside a quoted value, found by hopping from quote to quote a word
+/// at a time. `value` sees each quoted value (start, end, quote); `None`
+/// from it stops the search.
+#[inline(always)]
+pub(crate) fn tag_close(
+    b: &[u8],
+    mut p: usize,
+    mut value: impl FnMut(usize, usize, u8) -> Option<()>,
+) -> Option<usize> {
     loop {
         p += find_any([b'>', b'"', b'\''], b.get(p..)?)?;
         let c = *b.get(p)?;
         if c == b'>' {
-            let empty = b.get(p - 1) == Some(&b'/');
-            let attr_end = if empty { p - 1 } else { p };
-            return Some((doc.get(name_end..attr_end)?, p + 1, empty));
+            return Some(p);
         }
-        p += 1;
-        p += find_byte(c, b.get(p..)?)? + 1;
+        let close = p + 1 + find_byte(c, b.get(p + 1..)?)?;
+        value(p + 1, close, c)?;
+        p = close + 1;
     }
 }
 

@@ -32,7 +32,7 @@
 //! assert_eq!(names, ["A.0", "A.1", "A.2", "B"]);
 //! ```
 
-use crate::decode::{Leaf, find_lt};
+use crate::decode::{Leaf, find_lt, tag_close};
 use crate::xml::chars::{find_any, find_byte, same_bytes};
 
 /// Most variable parts a layout holds (a `ParameterValueStruct` has three:
@@ -233,17 +233,7 @@ impl Layout {
                 depth = depth.checked_sub(1)?;
             } else {
                 // A start tag: its attribute values are parts.
-                let mut q = p + 1;
-                let tag_end = loop {
-                    q += find_any([b'>', b'"', b'\''], b.get(q..)?)?;
-                    let c = *b.get(q)?;
-                    if c == b'>' {
-                        break q + 1;
-                    }
-                    let close = q + 1 + find_byte(c, b.get(q + 1..)?)?;
-                    push(&mut l, q + 1, close, c)?;
-                    q = close + 1;
-                };
+                let tag_end = tag_close(b, p + 1, |s, e, quote| push(&mut l, s, e, quote))? + 1;
                 p = tag_end;
                 if b.get(tag_end - 2) != Some(&b'/') {
                     depth += 1;
