@@ -7,6 +7,11 @@
 //! yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
 //! come first. It exists now so that the workspace layout, the no_std build
 //! matrix and the dependency direction are fixed from the start.
+//!
+//! The CPE session's building blocks exist: [`cpe`] (pending events and
+//! their retention, session retry, periodic and scheduled Informs, the
+//! transfer queue, the persisted image) and [`dhcp`] (the CWMP information
+//! of DHCPv4 options 43 / 125 and DHCPv6 option 17).
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -17,3 +22,6 @@
 extern crate std;
 
 pub use cwmp_core as core_types;
+
+pub mod cpe;
+pub mod dhcp;
