@@ -22,7 +22,7 @@
 //!
 //! | case | fault |
 //! |---|---|
-//! | queue full (`N` entries, default 4; TransferList allows 16) | 9004 Resources exceeded |
+//! | queue full (`N` entries, default 4, at most 16: the TransferList of GetAllQueuedTransfers holds 16) | 9004 Resources exceeded |
 //! | a string over its schema length, 0 or more than 2 time windows, a window ending before it starts, overlapping windows, an unknown WindowMode, MaxRetries < −1 | 9003 Invalid arguments |
 //! | CancelTransfer of a transfer in progress or completed | 9021 Cancelation of file transfer not permitted in current transfer state |
 //! | CancelTransfer of an unknown CommandKey | 9003 Invalid arguments (the spec text was not reachable; catawampus and icwmp answer so) |
@@ -376,8 +376,12 @@ impl<const N: usize> Default for TransferQueue<N> {
 }
 
 impl<const N: usize> TransferQueue<N> {
+    const CAPACITY_FITS_ONE_LIST: () = assert!(N <= 16, "GetAllQueuedTransfers lists at most 16 transfers");
+
     /// Empty.
     pub const fn new() -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CAPACITY_FITS_ONE_LIST;
         TransferQueue { entries: heapless::Vec::new(), next_id: 0 }
     }
 
