@@ -281,13 +281,18 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
     /// Called once at every start, on the restored (or fresh) state, with
     /// the configured ACS URL: drops the events that do not survive a
     /// reboot, bootstraps if needed (see the module docs) and queues
-    /// `1 BOOT`. Returns whether `0 BOOTSTRAP` was queued. An ACS-requested
+    /// `1 BOOT`. Returns whether `0 BOOTSTRAP` is pending (newly queued, or
+    /// still undelivered from before the reboot for the same URL). An ACS-requested
     /// reboot's `M Reboot` was queued before the reboot and is restored
     /// with the other events.
     pub fn start(&mut self, acs_url: &str) -> Result<bool, EventError> {
         self.events.rebooted();
-        let bootstrap = !self.bootstrapped || self.acs_url.as_str() != acs_url;
-        if bootstrap {
+        let same_url = self.acs_url.as_str() == acs_url;
+        let pending = same_url && self.events.contains(EventCode::Bootstrap, "");
+        let bootstrap = !self.bootstrapped || !same_url;
+        // A bootstrap still undelivered for this URL stays as it is, with the
+        // events that occurred after it.
+        if bootstrap && !pending {
             self.acs_url_changed(acs_url)?;
         }
         self.events.add(EventCode::Boot, "")?;
