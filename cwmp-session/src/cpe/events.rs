@@ -201,7 +201,10 @@ impl<const N: usize> EventQueue<N> {
     }
 
     /// The Inform listing [`inform_events`](Self::inform_events) went out.
+    /// (A new Inform without an acknowledgement or failure of the previous
+    /// one first merges the copies of single codes, as a failure would.)
     pub fn inform_sent(&mut self) {
+        self.settle();
         for e in &mut self.entries {
             e.in_flight = true;
         }
