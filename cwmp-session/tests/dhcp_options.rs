@@ -107,7 +107,10 @@ fn dhcp_bad_values_say_where() {
     let bbf = block125(3561, &tlv(1, b"00256d"));
     assert_eq!(parse_option_125(&bbf), Err(DhcpError { kind: K::BadOui, offset: 5 }));
     let url = vec![b'u'; 257];
-    assert_eq!(parse_dhcpv6_option_17(&[&3561u32.to_be_bytes()[..], &tlv6(1, &url)].concat()).unwrap_err().kind, K::TooLong);
+    assert_eq!(
+        parse_dhcpv6_option_17(&[&3561u32.to_be_bytes()[..], &tlv6(1, &url)].concat()).unwrap_err().kind,
+        K::TooLong
+    );
 }
 
 #[test]

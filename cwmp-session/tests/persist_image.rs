@@ -20,7 +20,12 @@ fn sample() -> State {
     s.retry = Retry::with_retry_count(RetryPolicy::DEFAULT, 3);
     s.events.add(EventCode::Method("Reboot"), "rb").unwrap();
     s.events.add(EventCode::Vendor { oui: "00256D", event: "HELLO" }, "").unwrap();
-    let a = TransferArgs { command_key: "fw", file_type: "1 Firmware Upgrade Image", url: "http://f/é", ..Default::default() };
+    let a = TransferArgs {
+        command_key: "fw",
+        file_type: "1 Firmware Upgrade Image",
+        url: "http://f/é",
+        ..Default::default()
+    };
     let id = s.transfers.download(now, &a, 60).unwrap();
     let w = [WindowArgs { start: 10, end: 20, mode: "4 Confirmation Needed", user_message: "OK?", max_retries: 3 }];
     s.transfers.schedule_download(now, &TransferArgs { command_key: "sd", ..a }, &w).unwrap();

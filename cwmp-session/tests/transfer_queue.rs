@@ -54,7 +54,10 @@ fn transfer_download_reboot_transfer_complete_until_acknowledged() {
     let mut s: CpeState = CpeState::decode(&flash[..n], t1).unwrap();
     s.start("http://acs/").unwrap();
     let tc = s.transfers.pending_complete().next().unwrap();
-    assert_eq!((tc.command_key(), tc.result().unwrap().start_time(), tc.result().unwrap().complete_time()), ("fw-1", start, done));
+    assert_eq!(
+        (tc.command_key(), tc.result().unwrap().start_time(), tc.result().unwrap().complete_time()),
+        ("fw-1", start, done)
+    );
     assert!(s.events.contains(EventCode::TransferComplete, ""));
     assert!(s.events.contains(EventCode::Method("Download"), "fw-1"));
     s.events.inform_sent();

@@ -214,8 +214,7 @@ impl<const N: usize> EventQueue<N> {
     /// is the InformResponse are delivered; the others stay, no longer in
     /// flight, until their own response.
     pub fn inform_acknowledged(&mut self) {
-        self.entries
-            .retain(|e| !(e.in_flight && e.code().required_response() == RequiredResponse::InformResponse));
+        self.entries.retain(|e| !(e.in_flight && e.code().required_response() == RequiredResponse::InformResponse));
         self.settle();
     }
 

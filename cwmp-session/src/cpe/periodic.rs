@@ -206,13 +206,8 @@ impl<const S: usize> Periodic<S> {
             };
             return Some(Due::Periodic);
         }
-        let i = self
-            .scheduled
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.at <= now)
-            .min_by_key(|(_, s)| s.at)
-            .map(|(i, _)| i)?;
+        let i =
+            self.scheduled.iter().enumerate().filter(|(_, s)| s.at <= now).min_by_key(|(_, s)| s.at).map(|(i, _)| i)?;
         Some(Due::Scheduled(self.scheduled.remove(i).command_key))
     }
 }

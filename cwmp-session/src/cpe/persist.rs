@@ -155,7 +155,10 @@ struct Writer<'b> {
 impl Writer<'_> {
     fn bytes(&mut self, b: &[u8]) -> Result<(), PersistError> {
         let end = self.pos + b.len();
-        let dst = self.buf.get_mut(self.pos..end).ok_or(PersistError { kind: PersistErrorKind::NoSpace, offset: self.pos })?;
+        let dst = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(PersistError { kind: PersistErrorKind::NoSpace, offset: self.pos })?;
         dst.copy_from_slice(b);
         self.pos = end;
         Ok(())

@@ -27,7 +27,7 @@
 //! The bounds are computed exactly, in integer milliseconds, as
 //! `⌊m · k^j / 1000^(j−1)⌋` ms for `j = n−1, n`. With m, k ≤ 65535 and
 //! j ≤ 10 the numerator needs up to 176 bits, more than `u128`, so it is
-//! formed in a three-limb (192-bit) integer ([`Wide`], twenty lines: no
+//! formed in a three-limb (192-bit) integer (`Wide`, twenty lines: no
 //! allowed dependency offers a fixed-width big integer in `no_std`); a
 //! quotient that does not fit `u64` milliseconds saturates to
 //! [`Duration::MAX`] (only m, k near their maxima reach that: the far end
@@ -274,7 +274,18 @@ mod tests {
     #[test]
     fn retry_default_table_matches_the_spec() {
         let p = RetryPolicy::DEFAULT;
-        let table = [(5, 10), (10, 20), (20, 40), (40, 80), (80, 160), (160, 320), (320, 640), (640, 1280), (1280, 2560), (2560, 5120)];
+        let table = [
+            (5, 10),
+            (10, 20),
+            (20, 40),
+            (40, 80),
+            (80, 160),
+            (160, 320),
+            (320, 640),
+            (640, 1280),
+            (1280, 2560),
+            (2560, 5120),
+        ];
         for (i, (lo, hi)) in table.iter().enumerate() {
             assert_eq!(p.bounds(i as u32 + 1), (Duration::from_secs(*lo), Duration::from_secs(*hi)));
         }

@@ -414,13 +414,23 @@ impl<const N: usize> TransferQueue<N> {
     }
 
     /// A Download: may start `delay_seconds` after `now`.
-    pub fn download(&mut self, now: Instant, args: &TransferArgs<'_>, delay_seconds: u32) -> Result<TransferId, FaultCode> {
+    pub fn download(
+        &mut self,
+        now: Instant,
+        args: &TransferArgs<'_>,
+        delay_seconds: u32,
+    ) -> Result<TransferId, FaultCode> {
         let at = now + Duration::from_secs(u64::from(delay_seconds));
         self.enqueue(TransferKind::Download, args, at, heapless::Vec::new())
     }
 
     /// An Upload: may start `delay_seconds` after `now`.
-    pub fn upload(&mut self, now: Instant, args: &TransferArgs<'_>, delay_seconds: u32) -> Result<TransferId, FaultCode> {
+    pub fn upload(
+        &mut self,
+        now: Instant,
+        args: &TransferArgs<'_>,
+        delay_seconds: u32,
+    ) -> Result<TransferId, FaultCode> {
         let at = now + Duration::from_secs(u64::from(delay_seconds));
         self.enqueue(TransferKind::Upload, args, at, heapless::Vec::new())
     }
@@ -487,11 +497,7 @@ impl<const N: usize> TransferQueue<N> {
     /// The earliest instant at which a not-yet-started transfer may start or
     /// its last window closes.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.entries
-            .iter()
-            .filter(|t| t.state == TransferState::NotYetStarted)
-            .map(|t| t.earliest_start())
-            .min()
+        self.entries.iter().filter(|t| t.state == TransferState::NotYetStarted).map(|t| t.earliest_start()).min()
     }
 
     /// Hands the application the first transfer that may start at `now`
@@ -507,11 +513,8 @@ impl<const N: usize> TransferQueue<N> {
     /// not started before its last window closed; returns how many.
     pub fn expire<const E: usize>(&mut self, now: Instant, events: &mut EventQueue<E>) -> Result<usize, EventError> {
         let mut n = 0;
-        while let Some(id) = self
-            .entries
-            .iter()
-            .find(|t| t.state == TransferState::NotYetStarted && t.expired(now))
-            .map(|t| t.id)
+        while let Some(id) =
+            self.entries.iter().find(|t| t.state == TransferState::NotYetStarted && t.expired(now)).map(|t| t.id)
         {
             let f = FaultCode::new(9020);
             self.complete(id, f, f.fault_string().unwrap_or(""), DateTime::UNKNOWN, DateTime::UNKNOWN, events)?;
@@ -563,11 +566,7 @@ impl<const N: usize> TransferQueue<N> {
         };
         let t = self.entries.remove(i);
         let others = self.pending_complete().next().is_some();
-        events.response_received(
-            cwmp_core::event::RequiredResponse::TransferCompleteResponse,
-            &t.command_key,
-            others,
-        );
+        events.response_received(cwmp_core::event::RequiredResponse::TransferCompleteResponse, &t.command_key, others);
     }
 
     /// CancelTransfer: removes every not-yet-started transfer with this
