@@ -413,26 +413,26 @@ impl<const N: usize> TransferQueue<N> {
         Ok(id)
     }
 
-    /// A Download: may start `delay_seconds` after `now`.
-    pub fn download(
+    /// A Download or Upload that may start `delay_seconds` after `now`.
+    fn delayed(
         &mut self,
+        kind: TransferKind,
         now: Instant,
         args: &TransferArgs<'_>,
         delay_seconds: u32,
     ) -> Result<TransferId, FaultCode> {
         let at = now + Duration::from_secs(u64::from(delay_seconds));
-        self.enqueue(TransferKind::Download, args, at, heapless::Vec::new())
+        self.enqueue(kind, args, at, heapless::Vec::new())
     }
 
-    /// An Upload: may start `delay_seconds` after `now`.
-    pub fn upload(
-        &mut self,
-        now: Instant,
-        args: &TransferArgs<'_>,
-        delay_seconds: u32,
-    ) -> Result<TransferId, FaultCode> {
-        let at = now + Duration::from_secs(u64::from(delay_seconds));
-        self.enqueue(TransferKind::Upload, args, at, heapless::Vec::new())
+    /// A Download: may start `delay` seconds (DelaySeconds) after `now`.
+    pub fn download(&mut self, now: Instant, args: &TransferArgs<'_>, delay: u32) -> Result<TransferId, FaultCode> {
+        self.delayed(TransferKind::Download, now, args, delay)
+    }
+
+    /// An Upload: may start `delay` seconds (DelaySeconds) after `now`.
+    pub fn upload(&mut self, now: Instant, args: &TransferArgs<'_>, delay: u32) -> Result<TransferId, FaultCode> {
+        self.delayed(TransferKind::Upload, now, args, delay)
     }
 
     /// A ScheduleDownload with one or two time windows, validated (see the
