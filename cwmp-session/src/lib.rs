@@ -3,8 +3,8 @@
 //! inform, transfers and connection requests (HTTP, UDP/STUN, XMPP), all
 //! driven by the caller with bytes and timers.
 //!
-//! **Status:** this crate is the next layer to be built; it has no public API
-//! yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
+//! **Status:** this crate is the next layer to be built; its session API
+//! does not exist yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
 //! come first. It exists now so that the workspace layout, the no_std build
 //! matrix and the dependency direction are fixed from the start.
 //!

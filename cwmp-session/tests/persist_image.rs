@@ -2,7 +2,7 @@
 //! single-bit flip, and falls back to a bootstrapping state.
 
 use cwmp_core::{DateTime, EventCode, FaultCode, Instant};
-use cwmp_session::cpe::persist::{CpeState, PersistError, PersistErrorKind as K, crc32};
+use cwmp_session::cpe::persist::{CpeState, PersistError, PersistErrorKind as K, StartError, crc32};
 use cwmp_session::cpe::retry::{Retry, RetryPolicy};
 use cwmp_session::cpe::transfer::{TransferArgs, WindowArgs};
 use cwmp_testkit::alloc::assert_no_alloc;
@@ -193,4 +193,14 @@ proptest! {
         let cut = n / 2;
         prop_assert!(State::decode(&buf[..cut], now).is_err());
     }
+}
+
+#[test]
+fn persist_over_long_acs_url_is_refused_and_changes_nothing() {
+    let mut s = sample();
+    let before = s.clone();
+    let url = format!("https://{}/", "a".repeat(250));
+    assert_eq!(s.acs_url_changed(&url), Err(StartError::UrlTooLong));
+    assert_eq!(s.start(&url), Err(StartError::UrlTooLong));
+    assert_eq!(s, before);
 }

@@ -193,3 +193,21 @@ fn transfer_fault_string_is_cut_to_256_bytes_on_a_char_boundary() {
     assert_eq!(fs.len(), 256);
     assert!(long.starts_with(fs));
 }
+
+#[test]
+fn transfer_unknown_or_repeated_completion_changes_nothing() {
+    let mut q: TransferQueue = TransferQueue::new();
+    let mut events: EventQueue = EventQueue::new();
+    let id = q.download(Instant::ZERO, &args("a"), 0).unwrap();
+    let u = DateTime::UNKNOWN;
+    assert_eq!(q.complete(id, FaultCode::NO_FAULT, "", u, u, &mut events), Ok(true));
+    let (before_q, before_e) = (q.clone(), events.clone());
+    assert_eq!(q.complete(id, FaultCode::new(9010), "again", u, u, &mut events), Ok(false));
+    q.cancel("a").unwrap_err();
+    assert!(q.acknowledged(id, &mut events));
+    assert!(!q.acknowledged(id, &mut events));
+    assert_eq!(q.complete(id, FaultCode::NO_FAULT, "", u, u, &mut events), Ok(false));
+    assert_ne!(before_q, q);
+    assert_ne!(before_e, events);
+    assert!(q.is_empty() && events.is_empty());
+}

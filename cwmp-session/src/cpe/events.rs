@@ -1,4 +1,5 @@
-//! The pending Inform events (TR-069 §3.7.1.5 and Table 7) and the rules
+//! The pending Inform events (TR-069 §3.7.1.5 and Table 7; the table's
+//! text was not reachable, the rules are those of [`cwmp_core::event`]) and the rules
 //! that keep or discard them.
 //!
 //! An [`EventQueue`] holds every event the ACS has not yet been told about,

@@ -5,18 +5,30 @@
 //!
 //! | module | what it keeps | spec |
 //! |---|---|---|
-//! | [`events`] | the pending Inform events and their retention | TR-069 §3.7.1.5, Table 7 |
+//! | [`events`] | the pending Inform events and their retention | TR-069 §3.7.1.5, Table 7 (rules as data in `cwmp_core::event`) |
 //! | [`retry`] | RetryCount and the next retry time | TR-069 §3.2.1.1 |
-//! | [`periodic`] | periodic and scheduled Informs, one deadline | TR-069 §3.2.1, A.3.2.3 (ScheduleInform) |
-//! | [`transfer`] | the transfer queue and pending TransferCompletes | TR-069 A.3.2.8, A.4.1.x |
+//! | [`periodic`] | periodic and scheduled Informs, one deadline | TR-069 §3.2.1; Annex A ScheduleInform |
+//! | [`transfer`] | the transfer queue and pending TransferCompletes | TR-069 Annex A Download, Upload, ScheduleDownload, CancelTransfer, GetAllQueuedTransfers |
 //! | [`persist`] | the versioned byte image that survives reboots | — |
 //!
-//! The CPE session built on these runs, per attempt: take the Inform's
-//! events from [`events::EventQueue::inform_events`] and the count from
-//! [`retry::Retry::retry_count`], call `inform_sent`; on InformResponse call
-//! `inform_acknowledged` on both; send the queued TransferCompletes
-//! ([`transfer::TransferQueue::pending_complete`]); on a failed attempt call
-//! `session_failed` on both; wait on the earliest of the `poll_timeout`s.
+//! The CPE session built on these keeps one [`persist::CpeState`] (events,
+//! transfers, RetryCount, ParameterKey, the bootstrapped ACS URL) plus a
+//! [`periodic::Periodic`], and runs:
+//!
+//! 1. at every start: restore the image ([`persist::CpeState::restore_or_bootstrap`])
+//!    and call [`persist::CpeState::start`] with the configured ACS URL;
+//! 2. per attempt: list [`events::EventQueue::inform_events`] and
+//!    [`retry::Retry::retry_count`] in the Inform, call
+//!    [`events::EventQueue::inform_sent`];
+//! 3. on the InformResponse: [`persist::CpeState::inform_acknowledged`];
+//!    then send each [`transfer::TransferQueue::pending_complete`] and, on
+//!    its response, [`transfer::TransferQueue::acknowledged`];
+//! 4. on a failed attempt: [`events::EventQueue::session_failed`] and
+//!    [`retry::Retry::session_failed`] (with caller randomness);
+//! 5. between sessions: wait on the earliest of the `poll_timeout`s
+//!    (retry, periodic, transfer), turn [`periodic::Periodic::poll_due`]
+//!    into events, start transfers with [`transfer::TransferQueue::poll_start`];
+//! 6. after every change worth keeping: [`persist::CpeState::encode`] to flash.
 //!
 //! [`Instant`]: cwmp_core::Instant
 

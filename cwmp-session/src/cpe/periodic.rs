@@ -1,6 +1,6 @@
 //! Periodic Informs (`ManagementServer.PeriodicInformEnable`,
 //! `PeriodicInformInterval`, `PeriodicInformTime`) and one-time Informs
-//! requested by ScheduleInform (TR-069 §3.2.1, A.4.1.x ScheduleInform),
+//! requested by ScheduleInform (TR-069 §3.2.1; Annex A ScheduleInform),
 //! folded into one deadline.
 //!
 //! # Phase

@@ -125,6 +125,19 @@ fn fail<T>(kind: PersistErrorKind, offset: usize) -> Result<T, PersistError> {
     Err(PersistError { kind, offset })
 }
 
+/// Why [`CpeState::start`] or [`CpeState::acs_url_changed`] could not
+/// queue its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum StartError {
+    /// The ACS URL is longer than 256 bytes.
+    #[error("ACS URL longer than 256 bytes")]
+    UrlTooLong,
+    /// The event queue refused the event (full).
+    #[error(transparent)]
+    Events(#[from] EventError),
+}
+
 /// The CRC-32 lookup table (polynomial 0xEDB88320), built at compile time.
 const CRC_TABLE: [u32; 256] = {
     let mut t = [0u32; 256];
@@ -288,7 +301,10 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
     /// still undelivered from before the reboot for the same URL). An ACS-requested
     /// reboot's `M Reboot` was queued before the reboot and is restored
     /// with the other events.
-    pub fn start(&mut self, acs_url: &str) -> Result<bool, EventError> {
+    pub fn start(&mut self, acs_url: &str) -> Result<bool, StartError> {
+        if acs_url.len() > 256 {
+            return Err(StartError::UrlTooLong);
+        }
         self.events.rebooted();
         let same_url = self.acs_url.as_str() == acs_url;
         let pending = same_url && self.events.contains(EventCode::Bootstrap, "");
@@ -305,12 +321,14 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
     /// The ACS URL was changed (or is first set): queue `0 BOOTSTRAP`,
     /// which discards every other undelivered event, and drop the transfers
     /// and TransferCompletes owed to the previous ACS. A URL over 256 bytes
-    /// is refused (`ManagementServer.URL` is `string(256)`).
-    pub fn acs_url_changed(&mut self, acs_url: &str) -> Result<(), EventError> {
-        self.acs_url = heapless::String::try_from(acs_url).map_err(|_| EventError::BadCode)?;
+    /// is refused and changes nothing (`ManagementServer.URL` is
+    /// `string(256)`).
+    pub fn acs_url_changed(&mut self, acs_url: &str) -> Result<(), StartError> {
+        self.acs_url = heapless::String::try_from(acs_url).map_err(|_| StartError::UrlTooLong)?;
         self.bootstrapped = false;
         self.transfers.clear();
-        self.events.add(EventCode::Bootstrap, "").map(|_| ())
+        self.events.add(EventCode::Bootstrap, "")?;
+        Ok(())
     }
 
     /// The InformResponse arrived: delivers the events (see

@@ -1,6 +1,7 @@
 //! The transfer queue the library keeps for Download, Upload and
-//! ScheduleDownload (TR-069 A.3.2.8, A.4.1.5 ScheduleDownload,
-//! A.4.1.4 GetAllQueuedTransfers, A.4.1.6 CancelTransfer) and the
+//! ScheduleDownload (TR-069 Annex A: Download, Upload, ScheduleDownload,
+//! GetAllQueuedTransfers, CancelTransfer; states and argument sizes from
+//! cwmp-1-2.xsd) and the
 //! TransferCompletes still owed to the ACS.
 //!
 //! Each accepted request becomes a [`Transfer`] in state *Not yet started*
@@ -527,8 +528,9 @@ impl<const N: usize> TransferQueue<N> {
     /// records the TransferComplete arguments and queues `7 TRANSFER
     /// COMPLETE` + `M <method>` with its CommandKey. A fault string longer
     /// than 256 bytes is cut at a character boundary (FaultString ≤ 256).
-    /// `Err` only if the event queue is full; the pending TransferComplete
-    /// is recorded regardless.
+    /// `Ok(false)` if no transfer `id` awaits completion (unknown, or
+    /// already completed): nothing changes. `Err` only if the event queue
+    /// is full; the pending TransferComplete is recorded regardless.
     pub fn complete<const E: usize>(
         &mut self,
         id: TransferId,
@@ -537,9 +539,9 @@ impl<const N: usize> TransferQueue<N> {
         start: DateTime,
         complete: DateTime,
         events: &mut EventQueue<E>,
-    ) -> Result<(), EventError> {
+    ) -> Result<bool, EventError> {
         let Some(t) = self.entries.iter_mut().find(|t| t.id == id && t.state != TransferState::Completed) else {
-            return Ok(());
+            return Ok(false);
         };
         let mut fs = heapless::String::new();
         for c in fault_string.chars() {
@@ -550,7 +552,8 @@ impl<const N: usize> TransferQueue<N> {
         t.state = TransferState::Completed;
         t.result = Some(TransferResult { fault, fault_string: fs, start, complete });
         events.add(EventCode::TransferComplete, "")?;
-        events.add(EventCode::Method(t.kind.method()), &t.command_key).map(|_| ())
+        events.add(EventCode::Method(t.kind.method()), &t.command_key)?;
+        Ok(true)
     }
 
     /// The TransferCompletes to send, oldest first.
@@ -559,14 +562,16 @@ impl<const N: usize> TransferQueue<N> {
     }
 
     /// The TransferCompleteResponse for transfer `id` arrived: the entry
-    /// leaves the queue and its events are delivered.
-    pub fn acknowledged<const E: usize>(&mut self, id: TransferId, events: &mut EventQueue<E>) {
+    /// leaves the queue and its events are delivered. `false` (nothing
+    /// changes) if `id` is not a completed transfer.
+    pub fn acknowledged<const E: usize>(&mut self, id: TransferId, events: &mut EventQueue<E>) -> bool {
         let Some(i) = self.entries.iter().position(|t| t.id == id && t.state == TransferState::Completed) else {
-            return;
+            return false;
         };
         let t = self.entries.remove(i);
         let others = self.pending_complete().next().is_some();
         events.response_received(cwmp_core::event::RequiredResponse::TransferCompleteResponse, &t.command_key, others);
+        true
     }
 
     /// CancelTransfer: removes every not-yet-started transfer with this
