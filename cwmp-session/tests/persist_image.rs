@@ -4,7 +4,7 @@
 use cwmp_core::{DateTime, EventCode, FaultCode, Instant};
 use cwmp_session::cpe::persist::{CpeState, PersistError, PersistErrorKind as K, StartError, crc32};
 use cwmp_session::cpe::retry::{Retry, RetryPolicy};
-use cwmp_session::cpe::transfer::{TransferArgs, WindowArgs};
+use cwmp_session::cpe::transfer::{AutonomousArgs, TransferArgs, WindowArgs};
 use cwmp_testkit::alloc::assert_no_alloc;
 use proptest::prelude::*;
 
@@ -32,6 +32,15 @@ fn sample() -> State {
     s.transfers.poll_start(Instant::from_secs(160));
     let start = DateTime::parse("2024-05-01T10:00:00.25+02:00").unwrap();
     s.transfers.complete(id, FaultCode::new(9010), "bad", start, DateTime::UNKNOWN, &mut s.events).unwrap();
+    let atc = AutonomousArgs {
+        announce_url: "http://ann/",
+        transfer_url: "http://t/f",
+        is_download: true,
+        file_type: "2 Web Content",
+        file_size: 9,
+        target_file_name: "w",
+    };
+    s.autonomous.complete(&atc, FaultCode::NO_FAULT, "", start, start, &mut s.events).unwrap();
     s
 }
 
@@ -49,6 +58,7 @@ fn persist_round_trip_keeps_everything_and_deadlines_relative() {
     assert_eq!(sd.windows()[0].start(), Instant::from_secs(15));
     assert_eq!(back.retry.retry_count(), 3);
     assert_eq!(back.acs_url, s.acs_url);
+    assert_eq!(back.autonomous.pending().next().unwrap().transfer_url(), "http://t/f");
 }
 
 #[test]

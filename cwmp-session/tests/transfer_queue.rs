@@ -5,7 +5,10 @@
 use cwmp_core::{DateTime, Duration, EventCode, FaultCode, Instant};
 use cwmp_session::cpe::events::EventQueue;
 use cwmp_session::cpe::persist::CpeState;
-use cwmp_session::cpe::transfer::{TransferArgs, TransferQueue, TransferState, WindowArgs, WindowMode};
+use cwmp_session::cpe::transfer::{
+    AutonomousArgs, AutonomousError, AutonomousQueue, TransferArgs, TransferQueue, TransferState, WindowArgs,
+    WindowMode,
+};
 
 fn args(key: &str) -> TransferArgs<'_> {
     TransferArgs {
@@ -210,4 +213,40 @@ fn transfer_unknown_or_repeated_completion_changes_nothing() {
     assert_ne!(before_q, q);
     assert_ne!(before_e, events);
     assert!(q.is_empty() && events.is_empty());
+}
+
+#[test]
+fn transfer_autonomous_complete_queues_event_10_until_acknowledged() {
+    let mut q: AutonomousQueue<2> = AutonomousQueue::new();
+    let mut events: EventQueue = EventQueue::new();
+    let u = DateTime::UNKNOWN;
+    let a = AutonomousArgs {
+        announce_url: "",
+        transfer_url: "http://t/1",
+        is_download: true,
+        file_type: "1 Firmware Upgrade Image",
+        file_size: 1,
+        target_file_name: "",
+    };
+    q.complete(&a, FaultCode::NO_FAULT, "", u, u, &mut events).unwrap();
+    q.complete(&AutonomousArgs { transfer_url: "http://t/2", ..a }, FaultCode::NO_FAULT, "", u, u, &mut events)
+        .unwrap();
+    assert_eq!(q.complete(&a, FaultCode::NO_FAULT, "", u, u, &mut events), Err(AutonomousError::Full));
+    let long = "u".repeat(1025);
+    let mut one: AutonomousQueue = AutonomousQueue::new();
+    assert_eq!(
+        one.complete(&AutonomousArgs { transfer_url: &long, ..a }, FaultCode::NO_FAULT, "", u, u, &mut events),
+        Err(AutonomousError::TooLong)
+    );
+    assert!(one.is_empty());
+    let list: Vec<String> = events.inform_events().map(|(c, _)| c.to_string()).collect();
+    assert_eq!(list, ["10 AUTONOMOUS TRANSFER COMPLETE"]);
+    events.inform_sent();
+    events.inform_acknowledged();
+    assert!(q.acknowledged(&mut events));
+    assert_eq!(q.pending().next().unwrap().transfer_url(), "http://t/2");
+    assert!(events.contains(EventCode::AutonomousTransferComplete, ""));
+    assert!(q.acknowledged(&mut events));
+    assert!(!q.acknowledged(&mut events));
+    assert!(events.is_empty());
 }

@@ -22,7 +22,8 @@
 //!    [`events::EventQueue::inform_sent`];
 //! 3. on the InformResponse: [`persist::CpeState::inform_acknowledged`];
 //!    then send each [`transfer::TransferQueue::pending_complete`] and, on
-//!    its response, [`transfer::TransferQueue::acknowledged`];
+//!    its response, [`transfer::TransferQueue::acknowledged`] (likewise
+//!    [`transfer::AutonomousQueue::pending`] / `acknowledged`);
 //! 4. on a failed attempt: [`events::EventQueue::session_failed`] and
 //!    [`retry::Retry::session_failed`] (with caller randomness);
 //! 5. between sessions: wait on the earliest of the `poll_timeout`s

@@ -2,7 +2,8 @@
 //! image the firmware keeps in flash.
 //!
 //! [`CpeState`] gathers it: the undelivered events ([`EventQueue`]), the
-//! transfer queue with its pending TransferCompletes ([`TransferQueue`]),
+//! transfer queue with its pending TransferCompletes ([`TransferQueue`])
+//! and AutonomousTransferCompletes ([`AutonomousQueue`]),
 //! `ParameterKey`, `RetryCount`, the ACS URL last bootstrapped with, and
 //! whether that bootstrap was acknowledged. Notification attributes are
 //! persisted by `cwmp-model`'s own attribute image (`AttributeStore`),
@@ -34,9 +35,10 @@
 //! the time *remaining* at `now` when encoded and restores it from `now`
 //! when decoded: a delay never ends early because of a reboot.
 //!
-//! `size_of::<CpeState<64, 4>>()` is 15 224 bytes on 64-bit hosts
-//! (pinned by a test); its image is at most ~6.9 KiB for 64 full events
-//! and 4 full transfers, typically under 200 bytes.
+//! `size_of::<CpeState<64, 4, 1>>()` is 17 904 bytes on 64-bit hosts
+//! (pinned by a test); its image is at most about 18 KiB (64 full
+//! events, 4 full transfers with two windows, one full autonomous
+//! transfer), typically under 200 bytes.
 //!
 //! # Failure
 //!
@@ -69,7 +71,10 @@ use cwmp_core::{DateTime, Duration, EventCode, FaultCode, Instant};
 use super::CommandKey;
 use super::events::{EventError, EventQueue, PendingEvent};
 use super::retry::{Retry, RetryPolicy};
-use super::transfer::{TimeWindow, Transfer, TransferId, TransferKind, TransferQueue, TransferResult, TransferState};
+use super::transfer::{
+    AutonomousQueue, AutonomousTransfer, TimeWindow, Transfer, TransferId, TransferKind, TransferQueue, TransferResult,
+    TransferState,
+};
 
 /// The image's magic bytes.
 pub const MAGIC: [u8; 4] = *b"CWPS";
@@ -193,6 +198,12 @@ impl Writer<'_> {
     fn remaining(&mut self, at: Instant, now: Instant) -> Result<(), PersistError> {
         self.u64(at.duration_since(now).as_millis())
     }
+    fn result(&mut self, r: &TransferResult) -> Result<(), PersistError> {
+        self.u32(u32::from(r.fault.code()))?;
+        self.str(&r.fault_string)?;
+        self.date(r.start)?;
+        self.date(r.complete)
+    }
     fn date(&mut self, d: DateTime) -> Result<(), PersistError> {
         let mut b = [0u8; 35];
         let s = d.write_to(&mut b);
@@ -242,6 +253,11 @@ impl<'a> Reader<'a> {
     fn instant(&mut self, now: Instant) -> Result<Instant, PersistError> {
         Ok(now + Duration::from_millis(self.u64()?))
     }
+    fn result(&mut self) -> Result<TransferResult, PersistError> {
+        let at = self.pos;
+        let fault = FaultCode::new(need(u16::try_from(self.u32()?).ok(), at)?);
+        Ok(TransferResult { fault, fault_string: self.string()?, start: self.date()?, complete: self.date()? })
+    }
     fn date(&mut self) -> Result<DateTime, PersistError> {
         let at = self.pos;
         let n = self.u8()?;
@@ -255,9 +271,10 @@ fn need<T>(v: Option<T>, at: usize) -> Result<T, PersistError> {
 }
 
 /// Everything that survives a reboot. `E` is the event capacity (≤ 64),
-/// `T` the transfer-queue capacity.
+/// `T` the transfer-queue capacity, `A` that of pending
+/// AutonomousTransferCompletes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CpeState<const E: usize = 64, const T: usize = 4> {
+pub struct CpeState<const E: usize = 64, const T: usize = 4, const A: usize = 1> {
     /// Whether an Inform carrying `0 BOOTSTRAP` for [`CpeState::acs_url`]
     /// was acknowledged.
     pub bootstrapped: bool,
@@ -272,15 +289,17 @@ pub struct CpeState<const E: usize = 64, const T: usize = 4> {
     pub events: EventQueue<E>,
     /// Transfers and pending TransferCompletes.
     pub transfers: TransferQueue<T>,
+    /// Pending AutonomousTransferCompletes.
+    pub autonomous: AutonomousQueue<A>,
 }
 
-impl<const E: usize, const T: usize> Default for CpeState<E, T> {
+impl<const E: usize, const T: usize, const A: usize> Default for CpeState<E, T, A> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const E: usize, const T: usize> CpeState<E, T> {
+impl<const E: usize, const T: usize, const A: usize> CpeState<E, T, A> {
     /// The state of a CPE that never contacted an ACS (or was factory
     /// reset): the next [`start`](Self::start) bootstraps.
     pub const fn new() -> Self {
@@ -291,6 +310,7 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
             retry: Retry::new(RetryPolicy::DEFAULT),
             events: EventQueue::new(),
             transfers: TransferQueue::new(),
+            autonomous: AutonomousQueue::new(),
         }
     }
 
@@ -327,6 +347,7 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
         self.acs_url = heapless::String::try_from(acs_url).map_err(|_| StartError::UrlTooLong)?;
         self.bootstrapped = false;
         self.transfers.clear();
+        self.autonomous.clear();
         self.events.add(EventCode::Bootstrap, "")?;
         Ok(())
     }
@@ -352,8 +373,10 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
     /// FileSize, TargetFileName, remaining delay, window count and per
     /// window (remaining start, remaining end, mode, UserMessage,
     /// MaxRetries), result flag and result (FaultCode, FaultString,
-    /// StartTime, CompleteTime)). Strings carry a u16 length, dates are
-    /// their xsd:dateTime text.
+    /// StartTime, CompleteTime)), autonomous count and per entry
+    /// (AnnounceURL, TransferURL, IsDownload, FileType, FileSize,
+    /// TargetFileName, result). Strings carry a u16 length, dates are their
+    /// xsd:dateTime text.
     pub fn encode(&self, now: Instant, buf: &mut [u8]) -> Result<usize, PersistError> {
         let mut w = Writer { buf, pos: HEADER };
         w.u8(u8::from(self.bootstrapped))?;
@@ -389,12 +412,19 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
                 None => w.u8(0)?,
                 Some(r) => {
                     w.u8(1)?;
-                    w.u32(u32::from(r.fault.code()))?;
-                    w.str(&r.fault_string)?;
-                    w.date(r.start)?;
-                    w.date(r.complete)?;
+                    w.result(r)?;
                 }
             }
+        }
+        w.u8(self.autonomous.len() as u8)?;
+        for a in self.autonomous.pending() {
+            w.str(a.announce_url())?;
+            w.str(a.transfer_url())?;
+            w.u8(u8::from(a.is_download()))?;
+            w.str(a.file_type())?;
+            w.u32(a.file_size())?;
+            w.str(a.target_file_name())?;
+            w.result(a.result())?;
         }
         let end = w.pos;
         let buf = w.buf;
@@ -493,17 +523,31 @@ impl<const E: usize, const T: usize> CpeState<E, T> {
             let at = r.pos;
             t.result = match r.u8()? {
                 0 => None,
-                1 => {
-                    let code = r.u32()?;
-                    let fault = FaultCode::new(need(u16::try_from(code).ok(), at + 1)?);
-                    Some(TransferResult { fault, fault_string: r.string()?, start: r.date()?, complete: r.date()? })
-                }
+                1 => Some(r.result()?),
                 _ => return fail(K::Value, at),
             };
             if t.result.is_some() != (t.state == TransferState::Completed) {
                 return fail(K::Value, at);
             }
             s.transfers.entries.push(t).or(fail(K::Value, at))?;
+        }
+        let count = r.u8()?;
+        for _ in 0..count {
+            let at = r.pos;
+            let a = AutonomousTransfer {
+                announce_url: r.string()?,
+                transfer_url: r.string()?,
+                is_download: match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return fail(K::Value, r.pos - 1),
+                },
+                file_type: r.string()?,
+                file_size: r.u32()?,
+                target_file_name: r.string()?,
+                result: r.result()?,
+            };
+            s.autonomous.entries.push(a).or(fail(K::Value, at))?;
         }
         if r.pos != body.len() {
             return fail(K::Trailing, r.pos);
@@ -534,6 +578,6 @@ mod tests {
 
     #[test]
     fn persist_state_size_is_pinned() {
-        assert_eq!(core::mem::size_of::<CpeState<64, 4>>(), 15224);
+        assert_eq!(core::mem::size_of::<CpeState<64, 4, 1>>(), 17904);
     }
 }

@@ -19,6 +19,10 @@
 //! [`EventQueue`]; the acknowledgement removes them again through
 //! [`EventQueue::response_received`].
 //!
+//! Transfers the CPE made on its own are reported with
+//! AutonomousTransferComplete and `10 AUTONOMOUS TRANSFER COMPLETE`: see
+//! [`AutonomousQueue`].
+//!
 //! # Faults
 //!
 //! | case | fault |
@@ -250,6 +254,16 @@ pub struct TransferResult {
 }
 
 impl TransferResult {
+    /// The fault string is cut at a character boundary to its 256 bytes.
+    fn new(fault: FaultCode, fault_string: &str, start: DateTime, complete: DateTime) -> TransferResult {
+        let mut fs = heapless::String::new();
+        for c in fault_string.chars() {
+            if fs.push(c).is_err() {
+                break;
+            }
+        }
+        TransferResult { fault, fault_string: fs, start, complete }
+    }
     /// FaultStruct.FaultCode (0: success).
     pub fn fault_code(&self) -> FaultCode {
         self.fault
@@ -543,14 +557,8 @@ impl<const N: usize> TransferQueue<N> {
         let Some(t) = self.entries.iter_mut().find(|t| t.id == id && t.state != TransferState::Completed) else {
             return Ok(false);
         };
-        let mut fs = heapless::String::new();
-        for c in fault_string.chars() {
-            if fs.push(c).is_err() {
-                break;
-            }
-        }
         t.state = TransferState::Completed;
-        t.result = Some(TransferResult { fault, fault_string: fs, start, complete });
+        t.result = Some(TransferResult::new(fault, fault_string, start, complete));
         events.add(EventCode::TransferComplete, "")?;
         events.add(EventCode::Method(t.kind.method()), &t.command_key)?;
         Ok(true)
@@ -600,6 +608,164 @@ impl<const N: usize> TransferQueue<N> {
     }
 }
 
+/// The arguments of an AutonomousTransferComplete (cwmp-1-1+): a transfer
+/// the CPE made on its own (not asked by the ACS).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AutonomousArgs<'a> {
+    /// AnnounceURL (≤ 1024).
+    pub announce_url: &'a str,
+    /// TransferURL (≤ 1024).
+    pub transfer_url: &'a str,
+    /// IsDownload.
+    pub is_download: bool,
+    /// FileType (≤ 64).
+    pub file_type: &'a str,
+    /// FileSize.
+    pub file_size: u32,
+    /// TargetFileName (≤ 256).
+    pub target_file_name: &'a str,
+}
+
+/// Why an autonomous transfer could not be recorded (nothing changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum AutonomousError {
+    /// `A` AutonomousTransferCompletes already await their response.
+    #[error("autonomous transfer queue full")]
+    Full,
+    /// A string is longer than the schema allows.
+    #[error("argument too long")]
+    TooLong,
+    /// The event queue is full.
+    #[error(transparent)]
+    Events(#[from] EventError),
+}
+
+/// A pending AutonomousTransferComplete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutonomousTransfer {
+    pub(crate) announce_url: heapless::String<1024, u16>,
+    pub(crate) transfer_url: heapless::String<1024, u16>,
+    pub(crate) is_download: bool,
+    pub(crate) file_type: heapless::String<64, u8>,
+    pub(crate) file_size: u32,
+    pub(crate) target_file_name: heapless::String<256, u16>,
+    pub(crate) result: TransferResult,
+}
+
+impl AutonomousTransfer {
+    str_getters! {
+        /// AnnounceURL.
+        announce_url;
+        /// TransferURL.
+        transfer_url;
+        /// FileType.
+        file_type;
+        /// TargetFileName.
+        target_file_name;
+    }
+    /// IsDownload.
+    pub fn is_download(&self) -> bool {
+        self.is_download
+    }
+    /// FileSize.
+    pub fn file_size(&self) -> u32 {
+        self.file_size
+    }
+    /// FaultStruct, StartTime and CompleteTime.
+    pub fn result(&self) -> &TransferResult {
+        &self.result
+    }
+}
+
+/// Completed autonomous transfers whose AutonomousTransferComplete the ACS
+/// has not acknowledged, at most `A` (default 1: each keeps two 1024-byte
+/// URLs). Recording one queues `10 AUTONOMOUS TRANSFER COMPLETE`; the
+/// application decides beforehand whether the transfer is reported at all
+/// (`ManagementServer.AutonomousTransferCompletePolicy`).
+///
+/// `size_of::<AutonomousQueue<1>>()` is 2 680 bytes on 64-bit hosts
+/// (pinned by a test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutonomousQueue<const A: usize = 1> {
+    pub(crate) entries: heapless::Vec<AutonomousTransfer, A>,
+}
+
+impl<const A: usize> Default for AutonomousQueue<A> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const A: usize> AutonomousQueue<A> {
+    /// Empty.
+    pub const fn new() -> Self {
+        AutonomousQueue { entries: heapless::Vec::new() }
+    }
+
+    /// Records a finished autonomous transfer and queues `10 AUTONOMOUS
+    /// TRANSFER COMPLETE`. The fault string is cut to 256 bytes as in
+    /// [`TransferQueue::complete`].
+    pub fn complete<const E: usize>(
+        &mut self,
+        args: &AutonomousArgs<'_>,
+        fault: FaultCode,
+        fault_string: &str,
+        start: DateTime,
+        complete: DateTime,
+        events: &mut EventQueue<E>,
+    ) -> Result<(), AutonomousError> {
+        let long = |_| AutonomousError::TooLong;
+        let entry = AutonomousTransfer {
+            announce_url: heapless::String::try_from(args.announce_url).map_err(long)?,
+            transfer_url: heapless::String::try_from(args.transfer_url).map_err(long)?,
+            is_download: args.is_download,
+            file_type: heapless::String::try_from(args.file_type).map_err(long)?,
+            file_size: args.file_size,
+            target_file_name: heapless::String::try_from(args.target_file_name).map_err(long)?,
+            result: TransferResult::new(fault, fault_string, start, complete),
+        };
+        if self.entries.is_full() {
+            return Err(AutonomousError::Full);
+        }
+        events.add(EventCode::AutonomousTransferComplete, "")?;
+        self.entries.push(entry).map_err(|_| AutonomousError::Full)
+    }
+
+    /// The AutonomousTransferCompletes to send, oldest first.
+    pub fn pending(&self) -> impl Iterator<Item = &AutonomousTransfer> + '_ {
+        self.entries.iter()
+    }
+
+    /// The AutonomousTransferCompleteResponse for the oldest one arrived:
+    /// it leaves the queue; `10 AUTONOMOUS TRANSFER COMPLETE` is delivered
+    /// once none remains. `false` if none was pending.
+    pub fn acknowledged<const E: usize>(&mut self, events: &mut EventQueue<E>) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        self.entries.remove(0);
+        let others = !self.entries.is_empty();
+        events.response_received(cwmp_core::event::RequiredResponse::AutonomousTransferCompleteResponse, "", others);
+        true
+    }
+
+    /// Number pending.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether none is pending.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// After `0 BOOTSTRAP`: dropped with their event.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,5 +773,6 @@ mod tests {
     #[test]
     fn transfer_queue_size_is_pinned() {
         assert_eq!(core::mem::size_of::<TransferQueue<4>>(), 8560);
+        assert_eq!(core::mem::size_of::<AutonomousQueue<1>>(), 2680);
     }
 }
