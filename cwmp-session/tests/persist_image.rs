@@ -214,3 +214,38 @@ fn persist_over_long_acs_url_is_refused_and_changes_nothing() {
     assert_eq!(s.start(&url), Err(StartError::UrlTooLong));
     assert_eq!(s, before);
 }
+
+#[test]
+fn persist_format_v1_is_pinned_byte_for_byte() {
+    // Built by hand from the format in the `cpe::persist` docs: a change of
+    // layout must bump VERSION, not silently reinterpret old images.
+    let mut s = State::new();
+    s.bootstrapped = true;
+    s.acs_url = "http://a/".try_into().unwrap();
+    s.parameter_key = "pk".try_into().unwrap();
+    s.retry = Retry::with_retry_count(RetryPolicy::DEFAULT, 2);
+    s.events.add(EventCode::Method("Reboot"), "rb").unwrap();
+    let mut payload: Vec<u8> = vec![1];
+    for text in ["http://a/", "pk"] {
+        payload.extend((text.len() as u16).to_le_bytes());
+        payload.extend(text.as_bytes());
+    }
+    payload.extend(2u32.to_le_bytes());
+    payload.push(1);
+    for text in ["M Reboot", "rb"] {
+        payload.extend((text.len() as u16).to_le_bytes());
+        payload.extend(text.as_bytes());
+    }
+    payload.extend(0u32.to_le_bytes()); // next transfer id
+    payload.push(0); // transfers
+    payload.push(0); // autonomous
+    let mut want = b"CWPS\x01\x00".to_vec();
+    want.extend((payload.len() as u32).to_le_bytes());
+    want.extend(&payload);
+    let crc = crc32(&want);
+    want.extend(crc.to_le_bytes());
+    let mut buf = [0u8; 256];
+    let n = s.encode(Instant::ZERO, &mut buf).unwrap();
+    assert_eq!(&buf[..n], &want[..]);
+    assert_eq!(State::decode(&want, Instant::ZERO), Ok(s));
+}

@@ -30,9 +30,9 @@
 //! formed in a three-limb (192-bit) integer (`Wide`, twenty lines: no
 //! allowed dependency offers a fixed-width big integer in `no_std`); a
 //! quotient that does not fit `u64` milliseconds saturates to
-//! [`Duration::MAX`] (only m, k near their maxima reach that: the far end
-//! of the range is then ~3·10^18 years). Nothing overflows for any
-//! allowed m and k.
+//! [`Duration::MAX`] (≈ 584 million years; only m and k near their
+//! maxima get there, where the spec's upper bound is ~3·10^15 years).
+//! Nothing overflows for any allowed m and k.
 //!
 //! # Randomness
 //!
