@@ -278,3 +278,20 @@ fn events_queue_operations_do_not_allocate() {
     });
     assert!(q.is_empty());
 }
+
+#[test]
+fn events_second_inform_without_outcome_merges_single_copies() {
+    // Regression: two Informs sent with no acknowledgement or failure in
+    // between left three copies of `4 VALUE CHANGE` (found by the property
+    // test above).
+    let mut q: EventQueue = EventQueue::new();
+    q.add(EventCode::ValueChange, "").unwrap();
+    q.inform_sent();
+    q.add(EventCode::ValueChange, "").unwrap();
+    q.inform_sent();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.add(EventCode::ValueChange, ""), Ok(Added::New));
+    assert_eq!(q.len(), 2);
+    q.inform_acknowledged();
+    assert_eq!(q.len(), 1);
+}

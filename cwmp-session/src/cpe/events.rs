@@ -1,6 +1,6 @@
-//! The pending Inform events (TR-069 §3.7.1.5 and Table 7; the table's
-//! text was not reachable, the rules are those of [`cwmp_core::event`]) and the rules
-//! that keep or discard them.
+//! The pending Inform events and the rules that keep or discard them
+//! (TR-069 §3.7.1.5 and Table 7; that table's text was not reachable, the
+//! rules applied are the ones kept as data in [`cwmp_core::event`]).
 //!
 //! An [`EventQueue`] holds every event the ACS has not yet been told about,
 //! in the order they occurred, each with its CommandKey. The Inform of the
