@@ -25,8 +25,10 @@
 //! names and numbers" table (the Annex F codes there were 1–6 before
 //! Amendment 5, when they moved to 11–16); option 43 codes 1 and 2 are
 //! widely documented, 3 and 4 follow the same table; option 125 keeps the
-//! Annex F codes 1–6 and so carries the ACS information at 11–14
-//! (catawampus matches ACS URL as `vi-encap:3561,11`). The normative TR-069
+//! Annex F codes 1–6 (deployed gateways send their own identity as
+//! `vi-encap:3561,4/5/6` and read a device's from sub-options 1/2/3) and so
+//! carries the ACS information at 11–14 (catawampus matches the ACS URL as
+//! `vi-encap:3561,11`). The normative TR-069
 //! Table (§3.1) was not reachable in our reference copies; the codes are
 //! data in [`OPTION_43`], [`OPTION_125`] and [`DHCPV6_17`], so a correction
 //! is a one-line change.
