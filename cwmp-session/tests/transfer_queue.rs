@@ -250,3 +250,20 @@ fn transfer_autonomous_complete_queues_event_10_until_acknowledged() {
     assert!(!q.acknowledged(&mut events));
     assert!(events.is_empty());
 }
+
+#[test]
+fn transfer_queue_operations_do_not_allocate() {
+    let mut q: TransferQueue = TransferQueue::new();
+    let mut events: EventQueue = EventQueue::new();
+    cwmp_testkit::alloc::assert_no_alloc(|| {
+        let id = q.download(Instant::ZERO, &args("a"), 0).unwrap();
+        q.schedule_download(Instant::ZERO, &args("b"), &[window(0, 1)]).unwrap();
+        assert_eq!(q.poll_start(Instant::ZERO), Some(id));
+        q.expire(Instant::from_secs(5), &mut events).unwrap();
+        q.complete(id, FaultCode::NO_FAULT, "", DateTime::UNKNOWN, DateTime::UNKNOWN, &mut events).unwrap();
+        let n = q.pending_complete().count();
+        q.acknowledged(id, &mut events);
+        n
+    });
+    assert_eq!(q.len(), 1);
+}
