@@ -3,10 +3,16 @@
 //! inform, transfers and connection requests (HTTP, UDP/STUN, XMPP), all
 //! driven by the caller with bytes and timers.
 //!
-//! **Status:** this crate is the next layer to be built; it has no public API
-//! yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
-//! come first. It exists now so that the workspace layout, the no_std build
-//! matrix and the dependency direction are fixed from the start.
+//! **Status:** the HTTP layer is built; the session state machines come next
+//! and build on it.
+//!
+//! - [`http`]: HTTP/1.1 framing for both roles (request and response heads
+//!   with `httparse`, `Content-Length` and chunked bodies read incrementally,
+//!   a chunked encoder for streamed SOAP), session cookies, redirects, URLs.
+//! - [`auth`]: HTTP authentication for both roles: the client answers Basic
+//!   and Digest (RFC 7616: MD5, MD5-sess, SHA-256 and SHA-256-sess with the
+//!   `sha256` feature) challenges; the verifier issues Digest challenges and
+//!   checks `Authorization` headers (connection-request server, ACS).
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -15,5 +21,8 @@
 
 #[cfg(any(feature = "std", test))]
 extern crate std;
+
+pub mod auth;
+pub mod http;
 
 pub use cwmp_core as core_types;
