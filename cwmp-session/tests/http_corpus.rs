@@ -116,8 +116,7 @@ fn http_corpus_parse_allocates_nothing() {
 fn http_corpus_requests_expose_cwmp_headers() {
     let raw = corpus::read("messages/real/thomson-bant-r-Inform-1.http");
     let mut headers = [EMPTY_HEADER; 32];
-    let Parsed::Complete(req) =
-        head::parse_request(&raw, &mut headers, &HttpLimits::DEFAULT, Quirks::STRICT).unwrap()
+    let Parsed::Complete(req) = head::parse_request(&raw, &mut headers, &HttpLimits::DEFAULT, Quirks::STRICT).unwrap()
     else {
         panic!("partial")
     };
@@ -126,8 +125,7 @@ fn http_corpus_requests_expose_cwmp_headers() {
     assert_eq!(req.headers.media_type().map(|m| m.to_ascii_lowercase()), Some(b"text/xml".to_vec()));
     let raw = corpus::read("messages/real/mikrotik-hapLite-Inform-1.http");
     let mut headers = [EMPTY_HEADER; 32];
-    let Parsed::Complete(req) =
-        head::parse_request(&raw, &mut headers, &HttpLimits::DEFAULT, Quirks::STRICT).unwrap()
+    let Parsed::Complete(req) = head::parse_request(&raw, &mut headers, &HttpLimits::DEFAULT, Quirks::STRICT).unwrap()
     else {
         panic!("partial")
     };

@@ -75,7 +75,13 @@ fn http_empty_acs_answers_204_empty_200_and_200_without_length() {
 
 #[test]
 fn http_content_type_xml_with_or_without_charset_and_html_accepted() {
-    for ct in ["text/xml", "text/xml; charset=\"utf-8\"", "Text/XML;charset=ISO-8859-1", "text/html", "text/html; charset=utf-8"] {
+    for ct in [
+        "text/xml",
+        "text/xml; charset=\"utf-8\"",
+        "Text/XML;charset=ISO-8859-1",
+        "text/html",
+        "text/html; charset=utf-8",
+    ] {
         let raw = format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: 0\r\n\r\n");
         response(raw.as_bytes(), |r| assert!(r.content_type_acceptable(), "{ct}"));
     }
@@ -86,9 +92,10 @@ fn http_content_type_xml_with_or_without_charset_and_html_accepted() {
 
 #[test]
 fn http_redirect_location_is_exposed() {
-    response(b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://acs2.example/x\r\nContent-Length: 0\r\n\r\n", |r| {
-        assert_eq!(r.location(), Some("https://acs2.example/x"))
-    });
+    response(
+        b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://acs2.example/x\r\nContent-Length: 0\r\n\r\n",
+        |r| assert_eq!(r.location(), Some("https://acs2.example/x")),
+    );
 }
 
 #[test]
@@ -188,9 +195,7 @@ fn http_extra_headers_do_not_change_the_connection_request_view() {
     let noisy = b"GET /cr HTTP/1.1\r\nCookie: C107374182=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\nHost: h\r\nX-Junk: 1\r\nAuthorization: Digest a=1\r\n\r\n";
     let view = |raw: &[u8]| {
         let mut headers = [EMPTY_HEADER; 32];
-        let Parsed::Complete(r) = head::parse_request(raw, &mut headers, &L, Quirks::STRICT).unwrap() else {
-            panic!()
-        };
+        let Parsed::Complete(r) = head::parse_request(raw, &mut headers, &L, Quirks::STRICT).unwrap() else { panic!() };
         (r.method, r.target.to_owned(), r.host().map(str::to_owned), r.authorization().map(<[u8]>::to_vec), r.framing)
     };
     assert_eq!(view(base), view(noisy));
@@ -240,9 +245,13 @@ fn http_written_requests_parse_back_with_their_fields() {
 
 #[test]
 fn http_written_responses_parse_back() {
-    for (status, body, close) in
-        [(200, BodyLength::Length(10), false), (204, BodyLength::Empty, false), (401, BodyLength::Empty, true), (405, BodyLength::Empty, true), (503, BodyLength::Empty, false)]
-    {
+    for (status, body, close) in [
+        (200, BodyLength::Length(10), false),
+        (204, BodyLength::Empty, false),
+        (401, BodyLength::Empty, true),
+        (405, BodyLength::Empty, true),
+        (503, BodyLength::Empty, false),
+    ] {
         let mut buf = [0u8; 256];
         let mut w = HeadWriter::new(&mut buf);
         Response { status, body, close }.write(&mut w).unwrap();

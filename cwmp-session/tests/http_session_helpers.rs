@@ -10,7 +10,9 @@ use proptest::prelude::*;
 fn cookie_jar_keeps_several_ignores_attributes_and_sends_one_header() {
     let mut jar = CookieJar::<512>::new();
     assert_eq!(
-        jar.store(b"session=abc123; Path=/; Domain=acs.example; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure; HttpOnly"),
+        jar.store(
+            b"session=abc123; Path=/; Domain=acs.example; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure; HttpOnly"
+        ),
         Ok(CookieUpdate::Added)
     );
     assert_eq!(jar.store(b"node=\"7\"; Max-Age=3600"), Ok(CookieUpdate::Added));

@@ -28,8 +28,8 @@ fn val(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
 }
 
-/// Decodes padded base64 into `out`; `None` on bad text or when it does
-/// not fit.
+/// Decodes padded, canonical base64 into `out`; `None` on bad text or when
+/// it does not fit.
 pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
     if !text.len().is_multiple_of(4) {
         return None;
@@ -44,6 +44,10 @@ pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
         let mut acc = 0u32;
         for &c in g.get(..4 - pad)? {
             acc = (acc << 6) | val(c)?;
+        }
+        // Canonical only (RFC 4648 §3.5): the bits padding leaves over are zero.
+        if acc & ((1 << (2 * pad as u32)) - 1) != 0 {
+            return None;
         }
         acc <<= 6 * pad as u32;
         let bytes = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
