@@ -86,7 +86,7 @@ fn digest_rfc2617_example_with_and_without_qop() {
 }
 
 fn client_answer(client: &mut ClientAuth, method: Method, target: &str, creds: &Credentials<'_>) -> Vec<u8> {
-    let mut buf = [0u8; 1024];
+    let mut buf = [0u8; 4096];
     let mut w = HeadWriter::new(&mut buf);
     client.write_authorization(&mut w, method, target, creds).unwrap();
     value_of(&w)
@@ -336,6 +336,27 @@ proptest! {
     }
 }
 
+/// Regression (fuzz digest_authorization): the client wrote a `uri` longer
+/// than the verifier's parameter cap, so its own answer was refused.
+#[test]
+fn digest_client_refuses_to_write_what_the_verifier_would_refuse() {
+    let mut ex = issue(&CFG, 0, [1; 16]);
+    let long = format!("/{}", "w".repeat(1023));
+    let (_, auth) = authorized_answer(&ex, &long);
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", &long, &auth, lookup), Verdict::Authorized);
+    let mut client = ClientAuth::new(ClientPolicy::default());
+    client.on_challenge([ex.challenge.as_slice()], false, &[5; 16]).unwrap();
+    let mut buf = [0u8; 4096];
+    let mut w = HeadWriter::new(&mut buf);
+    let too_long = format!("/{}", "w".repeat(1024));
+    let creds = Credentials { username: "acs", password: "s3cret" };
+    assert_eq!(
+        client.write_authorization(&mut w, Method::Get, &too_long, &creds),
+        Err(AuthError::TooLong { what: "username or uri" })
+    );
+    assert!(w.is_empty());
+}
+
 #[test]
 fn digest_verifier_refuses_a_replayed_nc() {
     let mut ex = issue(&CFG, 0, [1; 16]);
@@ -471,7 +492,7 @@ fn digest_challenges_several_per_header_with_escapes() {
     for bad in [&b"Digest realm=\"open"[..], b"Digest realm=a b", b"Digest realm=\"a\" nonce=\"b\"", b"=x"] {
         assert!(params::items(bad).any(|r| r.is_err()), "{}", String::from_utf8_lossy(bad));
     }
-    let long = format!("Digest realm=\"{}\"", "a".repeat(300));
+    let long = format!("Digest realm=\"{}\"", "a".repeat(1025));
     assert!(params::items(long.as_bytes()).any(|r| r == Err(AuthError::TooLong { what: "parameter value" })));
 }
 

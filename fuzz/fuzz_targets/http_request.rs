@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
     let mut headers = [EMPTY_HEADER; 16];
     let Ok(Parsed::Complete(req)) = head::parse_request(raw, &mut headers, &limits, Quirks::STRICT) else { return };
     let rest = &raw[req.head_len..];
-    assert_eq!(read(req.framing, rest, rest.len().max(1), limits), read(req.framing, rest, usize::from(first).max(1), limits));
+    assert_eq!(
+        read(req.framing, rest, rest.len().max(1), limits),
+        read(req.framing, rest, usize::from(first).max(1), limits)
+    );
     let _ = (req.authorization(), req.soap_action(), req.expect_continue);
     // parse(write(x)) for what the writer accepts.
     let (Some(host), Method::Get | Method::Post) = (req.host(), req.method) else { return };

@@ -40,7 +40,8 @@ fuzz_target!(|data: &[u8]| {
     else {
         return;
     };
-    let _ = (resp.location(), resp.www_authenticate().count(), resp.set_cookies().count(), resp.content_type_acceptable());
+    let _ =
+        (resp.location(), resp.www_authenticate().count(), resp.set_cookies().count(), resp.content_type_acceptable());
     let rest = &raw[resp.head_len..];
     let whole = body(resp.framing, rest, rest.len().max(1), limits);
     let split = body(resp.framing, rest, usize::from(first >> 1).max(1), limits);

@@ -224,6 +224,10 @@ impl ClientAuth {
                 })?;
             }
             Scheme::Digest(d) => {
+                // What the peer's parser (and ours) would refuse, we do not send.
+                if creds.username.len() > params::MAX_PARAM_LEN || target.len() > params::MAX_PARAM_LEN {
+                    return Err(AuthError::TooLong { what: "username or uri" });
+                }
                 d.nc = d.nc.checked_add(1).ok_or(AuthError::Rejected)?;
                 let mut nc_hex = [0u8; 8];
                 for (i, c) in nc_hex.iter_mut().enumerate() {

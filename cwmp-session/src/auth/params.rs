@@ -13,8 +13,9 @@ use nom::{IResult, Parser};
 use super::AuthError;
 use crate::http::write::is_tchar;
 
-/// Longest parameter value accepted (nonces, realms, responses, …).
-pub const MAX_PARAM_LEN: usize = 256;
+/// Longest parameter value accepted (nonces, realms, `uri`, …): the
+/// longest URL [`cwmp_core::Limits`] allows.
+pub const MAX_PARAM_LEN: usize = 1024;
 /// Most parameters in one challenge or credentials.
 pub const MAX_PARAMS: usize = 24;
 
