@@ -207,6 +207,7 @@ fn http_written_requests_parse_back_with_their_fields() {
         (BodyLength::Length(1234), SoapAction::Empty),
         (BodyLength::Chunked, SoapAction::Method("urn:dslforum-org:cwmp-1-0#Inform")),
         (BodyLength::Empty, SoapAction::None),
+        (BodyLength::Length(10), SoapAction::None),
     ] {
         let mut buf = [0u8; 512];
         let mut w = HeadWriter::new(&mut buf);
@@ -241,6 +242,31 @@ fn http_written_requests_parse_back_with_their_fields() {
             }
         });
     }
+}
+
+/// TR-069 §3.4.1: an empty POST has neither SOAPAction nor Content-Type.
+#[test]
+fn http_empty_post_has_no_soapaction_and_no_content_type() {
+    let req = |soap_action| CwmpRequest {
+        method: Method::Post,
+        target: "/",
+        host: "acs",
+        user_agent: None,
+        body: BodyLength::Empty,
+        soap_action,
+        close: false,
+    };
+    let mut buf = [0u8; 256];
+    let mut w = HeadWriter::new(&mut buf);
+    assert!(matches!(req(SoapAction::Empty).write(&mut w), Err(HttpError::InvalidHeader { .. })));
+    assert!(w.is_empty());
+    req(SoapAction::None).write(&mut w).unwrap();
+    let n = w.finish().unwrap();
+    request(&buf[..n], |r| {
+        assert_eq!(r.soap_action(), None);
+        assert_eq!(r.headers.media_type(), None);
+        assert_eq!(r.framing, Framing::Length(0));
+    });
 }
 
 #[test]

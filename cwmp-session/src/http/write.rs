@@ -172,8 +172,11 @@ pub enum BodyLength {
     Chunked,
 }
 
-/// `SOAPAction` as CWMP uses it (TR-069 §3.4.1): the CPE sends it on a POST
-/// that carries an RPC (request or response), an empty POST has none.
+/// `SOAPAction` as CWMP uses it (TR-069 §3.4.1): a POST carrying a SOAP
+/// response or fault MUST send it with no value (`SOAPAction:`, no quotes);
+/// an empty POST MUST NOT send it ([`CwmpRequest::write`] refuses that);
+/// a POST carrying a SOAP request (Inform, TransferComplete, …) sends it,
+/// empty (as the Thomson dumps in the corpus do) or naming the method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum SoapAction<'a> {
@@ -210,10 +213,16 @@ pub struct CwmpRequest<'a> {
 }
 
 impl CwmpRequest<'_> {
-    /// Writes the request line and fixed headers. The caller then adds
+    /// Writes the request line and fixed headers; an empty POST carries
+    /// neither `Content-Type` nor `SOAPAction` (TR-069 §3.4.1: a
+    /// `SOAPAction` there is refused as [`HttpError::InvalidHeader`]). The
+    /// caller then adds
     /// `Cookie` ([`super::cookie::CookieJar::write_header`]) and
     /// `Authorization` (see [`crate::auth`]) and calls [`HeadWriter::finish`].
     pub fn write(&self, w: &mut HeadWriter<'_>) -> Result<(), HttpError> {
+        if self.method == Method::Post && self.body == BodyLength::Empty && self.soap_action != SoapAction::None {
+            return Err(HttpError::InvalidHeader { what: "SOAPAction on an empty POST" });
+        }
         w.atomic(|w| {
             w.request_line(self.method, self.target)?;
             w.header("Host", self.host)?;
