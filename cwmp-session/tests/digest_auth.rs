@@ -32,6 +32,11 @@ const RFC7616_NONCE: &str = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";
 const RFC7616_CNONCE: &str = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
 
 fn rfc7616(algorithm: Algorithm) -> String {
+    rfc7616_with_cnonce(algorithm, RFC7616_CNONCE.as_bytes())
+}
+
+/// The RFC 7616 §3.9.1 request's response with another cnonce.
+fn rfc7616_with_cnonce(algorithm: Algorithm, cnonce: &[u8]) -> String {
     let parts = DigestParts {
         algorithm,
         username: Value::Token(b"Mufasa"),
@@ -42,7 +47,7 @@ fn rfc7616(algorithm: Algorithm) -> String {
         nonce: Value::Quoted(RFC7616_NONCE.as_bytes()),
         qop: Some(QopParts {
             nc: Value::Token(b"00000001"),
-            cnonce: Value::Quoted(RFC7616_CNONCE.as_bytes()),
+            cnonce: Value::Quoted(cnonce),
             qop: Value::Token(b"auth"),
         }),
     };
@@ -112,23 +117,8 @@ fn digest_client_answers_the_rfc7616_challenge_with_qop_auth_and_opaque() {
     assert_eq!(get("cnonce"), "ab".repeat(16), "cnonce from the caller's randomness");
     assert_eq!(get("opaque"), "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS");
     assert_eq!(get("algorithm"), "MD5");
-    let cnonce = get("cnonce");
-    let expected = DigestParts {
-        algorithm: Algorithm::Md5,
-        username: Value::Token(b"Mufasa"),
-        realm: Value::Token(b"http-auth@example.org"),
-        password: b"Circle of Life",
-        method: b"GET",
-        uri: Value::Token(b"/dir/index.html"),
-        nonce: Value::Token(RFC7616_NONCE.as_bytes()),
-        qop: Some(QopParts {
-            nc: Value::Token(b"00000001"),
-            cnonce: Value::Token(cnonce.as_bytes()),
-            qop: Value::Token(b"auth"),
-        }),
-    }
-    .response();
-    assert_eq!(get("response").as_bytes(), expected.as_bytes());
+    let expected = rfc7616_with_cnonce(Algorithm::Md5, get("cnonce").as_bytes());
+    assert_eq!(get("response"), expected);
     // nc counts per nonce.
     let again = client_answer(&mut client, Method::Post, "/dir/index.html", &MUFASA);
     assert_eq!(text(param(&again, "nc").unwrap()), "00000002");
@@ -230,30 +220,26 @@ fn digest_basic_client_and_verifier_agree() {
     let auth = client_answer(&mut c, Method::Post, "/", &creds);
     assert_eq!(auth, b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "RFC 7617 §2 example");
     let lookup = |u: &str| (u == "Aladdin").then_some("open sesame");
-    assert_eq!(verify_basic(&auth, false, lookup), Verdict::Authorized);
+    assert_eq!(verify_basic(&auth, false, lookup), Ok(Verdict::Authorized));
     assert_eq!(
         verify_basic(b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZg==", false, lookup),
-        Verdict::Denied(AuthError::Rejected),
+        Err(AuthError::Rejected),
         "open sesamf"
     );
     // Non-canonical base64 of the right password (leftover bits set) is refused.
     assert!(matches!(
         verify_basic(b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZR==", false, lookup),
-        Verdict::Denied(AuthError::Malformed { .. })
+        Err(AuthError::Malformed { .. })
     ));
     assert_eq!(
         verify_basic(b"Basic Ym9iOm9wZW4gc2VzYW1l", false, lookup),
-        Verdict::Denied(AuthError::Rejected),
+        Err(AuthError::Rejected),
         "unknown user bob"
     );
-    assert_eq!(
-        verify_basic(b"Basic QWxhZGRpbjo=", false, |_| Some("")),
-        Verdict::Denied(AuthError::Rejected),
-        "empty password"
-    );
-    assert_eq!(verify_basic(b"Basic QWxhZGRpbjo=", true, |_| Some("")), Verdict::Authorized);
-    assert!(matches!(verify_basic(b"Basic !!!", false, lookup), Verdict::Denied(_)));
-    assert!(matches!(verify_basic(b"Digest a=1", false, lookup), Verdict::Denied(AuthError::WrongScheme)));
+    assert_eq!(verify_basic(b"Basic QWxhZGRpbjo=", false, |_| Some("")), Err(AuthError::Rejected), "empty password");
+    assert_eq!(verify_basic(b"Basic QWxhZGRpbjo=", true, |_| Some("")), Ok(Verdict::Authorized));
+    assert!(matches!(verify_basic(b"Basic !!!", false, lookup), Err(AuthError::Malformed { .. })));
+    assert!(matches!(verify_basic(b"Digest a=1", false, lookup), Err(AuthError::WrongScheme)));
 }
 
 // ---- client against our verifier ----
@@ -324,14 +310,14 @@ proptest! {
         let wrong = format!("{password}x");
         let auth = client_answer(&mut other, method, &target, &Credentials { username: &user, password: &wrong });
         let v = ex.server.verify(&cfg, 100, method.as_str(), &target, &auth, |u| (u == user).then(|| password.clone()));
-        prop_assert_eq!(v, Verdict::Denied(AuthError::Rejected));
+        prop_assert_eq!(v, Err(AuthError::Rejected));
         for i in 0..requests {
             let auth = client_answer(&mut client, method, &target, &creds);
             let v = ex.server.verify(&cfg, 100 + i as u64, method.as_str(), &target, &auth, |u| (u == user).then(|| password.clone()));
-            prop_assert_eq!(v, Verdict::Authorized);
+            prop_assert_eq!(v, Ok(Verdict::Authorized));
             // The same header again is a replay.
             let replay = ex.server.verify(&cfg, 100, method.as_str(), &target, &auth, |u| (u == user).then(|| password.clone()));
-            prop_assert_eq!(replay, Verdict::Denied(AuthError::Replay));
+            prop_assert_eq!(replay, Err(AuthError::Replay));
         }
     }
 }
@@ -343,7 +329,7 @@ fn digest_client_refuses_to_write_what_the_verifier_would_refuse() {
     let mut ex = issue(&CFG, 0, [1; 16]);
     let long = format!("/{}", "w".repeat(1023));
     let (_, auth) = authorized_answer(&ex, &long);
-    assert_eq!(ex.server.verify(&CFG, 1, "GET", &long, &auth, lookup), Verdict::Authorized);
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", &long, &auth, lookup), Ok(Verdict::Authorized));
     let mut client = ClientAuth::new(ClientPolicy::default());
     client.on_challenge([ex.challenge.as_slice()], false, &[5; 16]).unwrap();
     let mut buf = [0u8; 4096];
@@ -361,8 +347,8 @@ fn digest_client_refuses_to_write_what_the_verifier_would_refuse() {
 fn digest_verifier_refuses_a_replayed_nc() {
     let mut ex = issue(&CFG, 0, [1; 16]);
     let (_, auth) = authorized_answer(&ex, "/cr");
-    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Verdict::Authorized);
-    assert_eq!(ex.server.verify(&CFG, 2, "GET", "/cr", &auth, lookup), Verdict::Denied(AuthError::Replay));
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Ok(Verdict::Authorized));
+    assert_eq!(ex.server.verify(&CFG, 2, "GET", "/cr", &auth, lookup), Err(AuthError::Replay));
 }
 
 #[test]
@@ -370,14 +356,14 @@ fn digest_verifier_reports_an_expired_nonce_as_stale_and_then_refuses_it() {
     let mut ex = issue(&CFG, 0, [1; 16]);
     let (mut client, auth) = authorized_answer(&ex, "/cr");
     let late = CFG.nonce_lifetime + 1;
-    assert_eq!(ex.server.verify(&CFG, late, "GET", "/cr", &auth, lookup), Verdict::Stale);
+    assert_eq!(ex.server.verify(&CFG, late, "GET", "/cr", &auth, lookup), Ok(Verdict::Stale));
     let next = client_answer(&mut client, Method::Get, "/cr", &Credentials { username: "acs", password: "s3cret" });
-    assert_eq!(ex.server.verify(&CFG, late, "GET", "/cr", &next, lookup), Verdict::Stale);
+    assert_eq!(ex.server.verify(&CFG, late, "GET", "/cr", &next, lookup), Ok(Verdict::Stale));
     // The stale challenge gets the client one retry with a new nonce.
     let fresh = challenge_from(&mut ex.server, &CFG, late, [2; 16], true);
     client.on_challenge([fresh.as_slice()], false, &[6; 16]).unwrap();
     let retry = client_answer(&mut client, Method::Get, "/cr", &Credentials { username: "acs", password: "s3cret" });
-    assert_eq!(ex.server.verify(&CFG, late + 1, "GET", "/cr", &retry, lookup), Verdict::Authorized);
+    assert_eq!(ex.server.verify(&CFG, late + 1, "GET", "/cr", &retry, lookup), Ok(Verdict::Authorized));
 }
 
 #[test]
@@ -387,7 +373,7 @@ fn digest_verifier_fails_closed_when_the_nonce_table_evicts() {
     for i in 0..4u8 {
         challenge_from(&mut ex.server, &CFG, 1 + u64::from(i), [10 + i; 16], false);
     }
-    assert_ne!(ex.server.verify(&CFG, 5, "GET", "/cr", &auth, lookup), Verdict::Authorized);
+    assert_ne!(ex.server.verify(&CFG, 5, "GET", "/cr", &auth, lookup), Ok(Verdict::Authorized));
 }
 
 #[test]
@@ -396,11 +382,11 @@ fn digest_verifier_unknown_user_fails_exactly_like_a_wrong_password() {
     let (_, auth) = authorized_answer(&ex, "/cr");
     let unknown = ex.server.verify(&CFG, 1, "GET", "/cr", &auth, |_| None::<&str>);
     let wrong = ex.server.verify(&CFG, 1, "GET", "/cr", &auth, |_| Some("other"));
-    assert_eq!(unknown, Verdict::Denied(AuthError::Rejected));
+    assert_eq!(unknown, Err(AuthError::Rejected));
     assert_eq!(unknown, wrong);
     let empty = ex.server.verify(&CFG, 1, "GET", "/cr", &auth, |_| Some(""));
-    assert_eq!(empty, Verdict::Denied(AuthError::Rejected), "empty passwords refused by configuration");
-    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Verdict::Authorized, "failures burn no nc");
+    assert_eq!(empty, Err(AuthError::Rejected), "empty passwords refused by configuration");
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Ok(Verdict::Authorized), "failures burn no nc");
 }
 
 fn replace_param(auth: &[u8], name: &str, new_value: &str) -> Vec<u8> {
@@ -429,17 +415,13 @@ fn digest_verifier_refuses_flipped_bits_wrong_lengths_and_other_uris() {
     for (bad, err) in cases {
         assert_eq!(
             ex.server.verify(&CFG, 1, "GET", "/cr", &bad, lookup),
-            Verdict::Denied(err),
+            Err(err),
             "{}",
             String::from_utf8_lossy(&bad)
         );
     }
-    assert_eq!(
-        ex.server.verify(&CFG, 1, "POST", "/cr", &auth, lookup),
-        Verdict::Denied(AuthError::Rejected),
-        "method is signed"
-    );
-    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Verdict::Authorized);
+    assert_eq!(ex.server.verify(&CFG, 1, "POST", "/cr", &auth, lookup), Err(AuthError::Rejected), "method is signed");
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Ok(Verdict::Authorized));
 }
 
 #[test]
@@ -447,14 +429,11 @@ fn digest_verifier_refuses_duplicate_missing_and_valueless_params() {
     let mut ex = issue(&CFG, 0, [1; 16]);
     let (_, auth) = authorized_answer(&ex, "/cr");
     let dup = [&auth[..], b", nc=00000009"].concat();
-    assert_eq!(
-        ex.server.verify(&CFG, 1, "GET", "/cr", &dup, lookup),
-        Verdict::Denied(AuthError::DuplicateParam { name: "nc" })
-    );
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &dup, lookup), Err(AuthError::DuplicateParam { name: "nc" }));
     let dup_user = [&auth[..], b", username=\"acs\""].concat();
     assert_eq!(
         ex.server.verify(&CFG, 1, "GET", "/cr", &dup_user, lookup),
-        Verdict::Denied(AuthError::DuplicateParam { name: "username" })
+        Err(AuthError::DuplicateParam { name: "username" })
     );
     let s = String::from_utf8(auth.clone()).unwrap();
     let cnonce_at = s.find(", cnonce=").unwrap();
@@ -462,19 +441,13 @@ fn digest_verifier_refuses_duplicate_missing_and_valueless_params() {
         format!("{}{}", &s[..cnonce_at], &s[s[cnonce_at + 2..].find(',').map_or(s.len(), |i| cnonce_at + 2 + i)..]);
     assert_eq!(
         ex.server.verify(&CFG, 1, "GET", "/cr", missing.as_bytes(), lookup),
-        Verdict::Denied(AuthError::MissingParam { name: "cnonce" })
+        Err(AuthError::MissingParam { name: "cnonce" })
     );
     let valueless = [&auth[..], b", stale="].concat();
-    assert!(matches!(
-        ex.server.verify(&CFG, 1, "GET", "/cr", &valueless, lookup),
-        Verdict::Denied(AuthError::Malformed { .. })
-    ));
+    assert!(matches!(ex.server.verify(&CFG, 1, "GET", "/cr", &valueless, lookup), Err(AuthError::Malformed { .. })));
     let two = [&auth[..], b", Digest username=\"x\""].concat();
-    assert!(matches!(
-        ex.server.verify(&CFG, 1, "GET", "/cr", &two, lookup),
-        Verdict::Denied(AuthError::Malformed { .. })
-    ));
-    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Verdict::Authorized);
+    assert!(matches!(ex.server.verify(&CFG, 1, "GET", "/cr", &two, lookup), Err(AuthError::Malformed { .. })));
+    assert_eq!(ex.server.verify(&CFG, 1, "GET", "/cr", &auth, lookup), Ok(Verdict::Authorized));
 }
 
 #[test]
@@ -514,6 +487,6 @@ fn digest_client_and_verifier_allocate_nothing() {
             .unwrap();
         let line = w.written();
         let auth = &line[15..line.len() - 2];
-        assert_eq!(server.verify(&CFG, 1, "GET", "/cr", auth, lookup), Verdict::Authorized);
+        assert_eq!(server.verify(&CFG, 1, "GET", "/cr", auth, lookup), Ok(Verdict::Authorized));
     });
 }

@@ -30,7 +30,7 @@
 //! let authorization = &line[b"Authorization: ".len()..line.len() - 2];
 //!
 //! let verdict = server.verify(&cfg, 1001, "GET", "/cr/x1", authorization, |u| (u == "acs").then_some("secret"));
-//! assert_eq!(verdict, Verdict::Authorized);
+//! assert_eq!(verdict, Ok(Verdict::Authorized));
 //! # Ok::<(), cwmp_session::http::HttpError>(())
 //! ```
 

@@ -20,7 +20,7 @@ use super::params::{self, Value};
 use crate::http::HttpError;
 use crate::http::write::HeadWriter;
 
-/// The outcome of a verification.
+/// The outcome of a successful check (failures are `Err(AuthError)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Verdict {
@@ -29,8 +29,6 @@ pub enum Verdict {
     /// The digest was right but its nonce expired or was evicted: answer 401
     /// with a fresh challenge and `stale=true`.
     Stale,
-    /// Not authenticated: answer 401 with a fresh challenge.
-    Denied(AuthError),
 }
 
 /// Settings of a verifier.
@@ -138,22 +136,8 @@ impl<const SLOTS: usize> DigestVerifier<SLOTS> {
     /// Verifies the `Authorization` header of a request with `method` and
     /// `target` (as in its request line) at time `now`. `lookup` maps a user
     /// name to its password; `None` (unknown user) fails like a wrong one.
+    /// `Err` means not authenticated: answer 401 with a fresh challenge.
     pub fn verify<P: Secret>(
-        &mut self,
-        cfg: &VerifierConfig<'_>,
-        now: u64,
-        method: &str,
-        target: &str,
-        authorization: &[u8],
-        lookup: impl FnOnce(&str) -> Option<P>,
-    ) -> Verdict {
-        match self.check(cfg, now, method, target, authorization, lookup) {
-            Ok(v) => v,
-            Err(e) => Verdict::Denied(e),
-        }
-    }
-
-    fn check<P: Secret>(
         &mut self,
         cfg: &VerifierConfig<'_>,
         now: u64,
@@ -268,26 +252,23 @@ pub fn verify_basic<P: Secret>(
     authorization: &[u8],
     allow_empty_password: bool,
     lookup: impl FnOnce(&str) -> Option<P>,
-) -> Verdict {
-    let check = || -> Result<Verdict, AuthError> {
-        let mut items = params::items(authorization);
-        let item = items.next().ok_or(AuthError::Malformed { at: 0, what: "empty Authorization" })??;
-        if !item.is("Basic") || items.next().is_some() {
-            return Err(AuthError::WrongScheme);
-        }
-        let token = item.token68.ok_or(AuthError::Malformed { at: 0, what: "Basic token" })?;
-        let mut buf = [0u8; 2 * MAX_SECRET_LEN + 1];
-        let decoded = base64::decode(token, &mut buf).ok_or(AuthError::Malformed { at: 0, what: "base64" })?;
-        let colon = decoded.iter().position(|&b| b == b':').ok_or(AuthError::Malformed { at: 0, what: "no colon" })?;
-        let user = decoded.get(..colon).and_then(|u| core::str::from_utf8(u).ok());
-        let given = decoded.get(colon + 1..).unwrap_or(&[]);
-        let secret = user.and_then(lookup);
-        let known = secret.as_ref().is_some_and(|s| allow_empty_password || !s.bytes().is_empty());
-        let stored = secret.as_ref().map_or(&b"\x00unknown-user\x00"[..], |s| s.bytes());
-        let equal = ct_eq(&md5_of(&[given]), &md5_of(&[stored]));
-        if equal && known { Ok(Verdict::Authorized) } else { Err(AuthError::Rejected) }
-    };
-    check().unwrap_or_else(Verdict::Denied)
+) -> Result<Verdict, AuthError> {
+    let mut items = params::items(authorization);
+    let item = items.next().ok_or(AuthError::Malformed { at: 0, what: "empty Authorization" })??;
+    if !item.is("Basic") || items.next().is_some() {
+        return Err(AuthError::WrongScheme);
+    }
+    let token = item.token68.ok_or(AuthError::Malformed { at: 0, what: "Basic token" })?;
+    let mut buf = [0u8; 2 * MAX_SECRET_LEN + 1];
+    let decoded = base64::decode(token, &mut buf).ok_or(AuthError::Malformed { at: 0, what: "base64" })?;
+    let colon = decoded.iter().position(|&b| b == b':').ok_or(AuthError::Malformed { at: 0, what: "no colon" })?;
+    let user = decoded.get(..colon).and_then(|u| core::str::from_utf8(u).ok());
+    let given = decoded.get(colon + 1..).unwrap_or(&[]);
+    let secret = user.and_then(lookup);
+    let known = secret.as_ref().is_some_and(|s| allow_empty_password || !s.bytes().is_empty());
+    let stored = secret.as_ref().map_or(&b"\x00unknown-user\x00"[..], |s| s.bytes());
+    let equal = ct_eq(&md5_of(&[given]), &md5_of(&[stored]));
+    if equal && known { Ok(Verdict::Authorized) } else { Err(AuthError::Rejected) }
 }
 
 /// A `Vec` of the given bytes, for tests and callers keeping secrets.

@@ -172,6 +172,25 @@ pub enum BodyLength {
     Chunked,
 }
 
+impl BodyLength {
+    /// The framing headers: `Content-Length: 0` for an empty body (no
+    /// `Content-Type`, TR-069 §3.4.1), else the CWMP `Content-Type` and
+    /// `Content-Length` or `Transfer-Encoding: chunked`.
+    fn write_headers(self, w: &mut HeadWriter<'_>) -> Result<(), HttpError> {
+        match self {
+            BodyLength::Empty => w.header("Content-Length", "0"),
+            BodyLength::Length(n) => {
+                w.header("Content-Type", CWMP_CONTENT_TYPE)?;
+                w.header_with("Content-Length", |w| w.value_fmt(format_args!("{n}")))
+            }
+            BodyLength::Chunked => {
+                w.header("Content-Type", CWMP_CONTENT_TYPE)?;
+                w.header("Transfer-Encoding", "chunked")
+            }
+        }
+    }
+}
+
 /// `SOAPAction` as CWMP uses it (TR-069 §3.4.1): a POST carrying a SOAP
 /// response or fault MUST send it with no value (`SOAPAction:`, no quotes);
 /// an empty POST MUST NOT send it ([`CwmpRequest::write`] refuses that);
@@ -229,17 +248,8 @@ impl CwmpRequest<'_> {
             if let Some(ua) = self.user_agent {
                 w.header("User-Agent", ua)?;
             }
-            match self.body {
-                BodyLength::Empty if self.method == Method::Post => w.header("Content-Length", "0")?,
-                BodyLength::Empty => {}
-                BodyLength::Length(n) => {
-                    w.header("Content-Type", CWMP_CONTENT_TYPE)?;
-                    w.header_with("Content-Length", |w| w.value_fmt(format_args!("{n}")))?;
-                }
-                BodyLength::Chunked => {
-                    w.header("Content-Type", CWMP_CONTENT_TYPE)?;
-                    w.header("Transfer-Encoding", "chunked")?;
-                }
+            if self.method == Method::Post || self.body != BodyLength::Empty {
+                self.body.write_headers(w)?;
             }
             match self.soap_action {
                 SoapAction::None => {}
@@ -307,17 +317,7 @@ impl Response {
         w.atomic(|w| {
             w.status_line(self.status, reason_phrase(self.status))?;
             if self.status != 204 && self.status >= 200 {
-                match self.body {
-                    BodyLength::Empty => w.header("Content-Length", "0")?,
-                    BodyLength::Length(n) => {
-                        w.header("Content-Type", CWMP_CONTENT_TYPE)?;
-                        w.header_with("Content-Length", |w| w.value_fmt(format_args!("{n}")))?;
-                    }
-                    BodyLength::Chunked => {
-                        w.header("Content-Type", CWMP_CONTENT_TYPE)?;
-                        w.header("Transfer-Encoding", "chunked")?;
-                    }
-                }
+                self.body.write_headers(w)?;
             }
             if self.close {
                 w.header("Connection", "close")?;
