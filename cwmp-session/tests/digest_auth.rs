@@ -204,6 +204,14 @@ fn digest_client_refuses_userhash_auth_int_only_unknown_algorithms_and_plain_htt
 }
 
 #[test]
+fn digest_client_skips_a_malformed_header_but_reports_it_when_nothing_else_is_usable() {
+    let mut c = ClientAuth::new(ClientPolicy::default());
+    assert!(c.on_challenge([&b"Digest realm=\"open"[..], b"Digest realm=\"r\", nonce=\"n\""], false, &[0; 16]).is_ok());
+    let mut c = ClientAuth::new(ClientPolicy::default());
+    assert!(matches!(c.on_challenge([&b"Digest realm=\"open"[..]], false, &[0; 16]), Err(AuthError::Malformed { .. })));
+}
+
+#[test]
 fn digest_client_prefers_digest_over_basic_across_headers() {
     let mut c = ClientAuth::new(ClientPolicy::default());
     let chosen = c

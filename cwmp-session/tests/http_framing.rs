@@ -310,6 +310,25 @@ fn http_writer_refuses_header_injection_and_reports_full_buffers() {
     assert_eq!(w.len(), 0);
 }
 
+/// The per-connection state is plain data small enough for a CPE's stack.
+#[test]
+fn http_session_state_values_are_small() {
+    use cwmp_session::auth::{ClientAuth, DigestVerifier};
+    use cwmp_session::http::cookie::CookieJar;
+    use std::mem::size_of;
+    let sizes = [
+        ("BodyReader", size_of::<BodyReader>(), 96),
+        ("HttpLimits", size_of::<HttpLimits>(), 64),
+        ("ClientAuth", size_of::<ClientAuth>(), 512),
+        ("DigestVerifier<8>", size_of::<DigestVerifier<8>>(), 8 * 64),
+        ("CookieJar<1024>", size_of::<CookieJar<1024>>(), 1024 + 16),
+    ];
+    for (name, size, bound) in sizes {
+        println!("{name}: {size} bytes");
+        assert!(size <= bound, "{name} is {size} bytes (bound {bound})");
+    }
+}
+
 #[test]
 fn http_parse_and_write_allocate_nothing() {
     let raw = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=b\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";

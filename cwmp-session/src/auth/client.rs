@@ -128,7 +128,15 @@ impl ClientAuth {
         let mut refusal = AuthError::NoUsableChallenge;
         for header in challenges {
             for item in params::items(header) {
-                let item = item?;
+                // A malformed header does not hide a good challenge in
+                // another one; it is reported only when nothing is usable.
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        refusal = e;
+                        continue;
+                    }
+                };
                 let candidate = if item.is("Digest") {
                     match digest_state(&item, random) {
                         Ok((state, stale)) => {
