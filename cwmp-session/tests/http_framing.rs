@@ -329,6 +329,20 @@ fn http_session_state_values_are_small() {
     }
 }
 
+/// Quirks are data: a space before the colon is refused strictly and
+/// accepted leniently; bare-LF heads (Thomson dumps) parse either way.
+#[test]
+fn http_quirks_decide_what_sloppy_heads_are_accepted() {
+    let sloppy = b"HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n";
+    let mut headers = [EMPTY_HEADER; 8];
+    assert!(head::parse_response(sloppy, &mut headers, &L, Quirks::STRICT, false).is_err());
+    let mut headers = [EMPTY_HEADER; 8];
+    let parsed = head::parse_response(sloppy, &mut headers, &L, Quirks::LENIENT, false).unwrap();
+    assert!(matches!(parsed, Parsed::Complete(r) if r.framing == Framing::Length(0)));
+    let bare_lf = b"HTTP/1.1 204 No Content\nServer: x\n\n";
+    response(bare_lf, |r| assert_eq!((r.status, r.head_len), (204, bare_lf.len())));
+}
+
 #[test]
 fn http_parse_and_write_allocate_nothing() {
     let raw = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=b\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";

@@ -231,17 +231,3 @@ pub fn ct_eq<const N: usize>(a: &[u8; N], b: &[u8; N]) -> bool {
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | core::hint::black_box(x ^ y));
     core::hint::black_box(diff) == 0
 }
-
-/// A digest of `data` (for comparing variable-length secrets in constant
-/// time: compare their fixed-length digests).
-pub(crate) fn md5_of(parts: &[&[u8]]) -> [u8; 16] {
-    let mut h = md5::Md5::new();
-    for p in parts {
-        h.update(p);
-    }
-    let mut out = [0u8; 16];
-    for (o, b) in out.iter_mut().zip(h.finalize().iter()) {
-        *o = *b;
-    }
-    out
-}

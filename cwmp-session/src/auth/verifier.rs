@@ -11,11 +11,9 @@
 //! like a wrong password, with the same work. Digests are compared in
 //! constant time after hex decoding to fixed length.
 
-use heapless::Vec;
-
 use super::AuthError;
 use super::base64;
-use super::hash::{Algorithm, DigestParts, Hex, QopParts, ct_eq, hex_decode, md5_of};
+use super::hash::{Algorithm, DigestParts, Hex, QopParts, ct_eq, hex_decode};
 use super::params::{self, Value};
 use crate::http::HttpError;
 use crate::http::write::HeadWriter;
@@ -246,8 +244,8 @@ fn parse_nc(v: &[u8]) -> Option<u32> {
 
 /// Verifies `Authorization: Basic …` (RFC 7617). For an ACS over TLS only;
 /// the connection-request listener must use Digest. Unknown users fail like
-/// wrong passwords; passwords are compared through fixed-length digests so
-/// their lengths do not leak through timing.
+/// wrong passwords; passwords are compared in constant time after padding
+/// to [`MAX_SECRET_LEN`] bytes (longer ones are refused).
 pub fn verify_basic<P: Secret>(
     authorization: &[u8],
     allow_empty_password: bool,
@@ -267,11 +265,19 @@ pub fn verify_basic<P: Secret>(
     let secret = user.and_then(lookup);
     let known = secret.as_ref().is_some_and(|s| allow_empty_password || !s.bytes().is_empty());
     let stored = secret.as_ref().map_or(&b"\x00unknown-user\x00"[..], |s| s.bytes());
-    let equal = ct_eq(&md5_of(&[given]), &md5_of(&[stored]));
+    // Fixed-length, zero-padded comparison: time independent of where the
+    // passwords differ; lengths compared separately (not secret-dependent
+    // timing: one integer compare).
+    let (Some(a), Some(b)) = (padded(given), padded(stored)) else {
+        return Err(AuthError::Rejected);
+    };
+    let equal = ct_eq(&a, &b) & (given.len() == stored.len());
     if equal && known { Ok(Verdict::Authorized) } else { Err(AuthError::Rejected) }
 }
 
-/// A `Vec` of the given bytes, for tests and callers keeping secrets.
-pub fn secret_from(bytes: &[u8]) -> Option<Vec<u8, MAX_SECRET_LEN>> {
-    Vec::from_slice(bytes).ok()
+/// `v` zero-padded to [`MAX_SECRET_LEN`] bytes, or `None` when longer.
+fn padded(v: &[u8]) -> Option<[u8; MAX_SECRET_LEN]> {
+    let mut out = [0u8; MAX_SECRET_LEN];
+    out.get_mut(..v.len())?.copy_from_slice(v);
+    Some(out)
 }
