@@ -3,15 +3,21 @@
 //! inform, transfers and connection requests (HTTP, UDP/STUN, XMPP), all
 //! driven by the caller with bytes and timers.
 //!
-//! **Status:** this crate is the next layer to be built; its session API
-//! does not exist yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
-//! come first. It exists now so that the workspace layout, the no_std build
-//! matrix and the dependency direction are fixed from the start.
+//! **Status:** the HTTP layer and the CPE session's building blocks are
+//! built; the CPE and ACS session state machines and the connection-request
+//! listeners come next and build on them.
 //!
-//! The CPE session's building blocks exist: [`cpe`] (pending events and
-//! their retention, session retry, periodic and scheduled Informs, the
-//! transfer queue, the persisted image) and [`dhcp`] (the CWMP information
-//! of DHCPv4 options 43 / 125 and DHCPv6 option 17).
+//! - [`http`]: HTTP/1.1 framing for both roles (request and response heads
+//!   with `httparse`, `Content-Length` and chunked bodies read incrementally,
+//!   a chunked encoder for streamed SOAP), session cookies, redirects, URLs.
+//! - [`auth`]: HTTP authentication for both roles: the client answers Basic
+//!   and Digest (RFC 7616: MD5, MD5-sess, SHA-256 and SHA-256-sess with the
+//!   `sha256` feature) challenges; the verifier issues Digest challenges and
+//!   checks `Authorization` headers (connection-request server, ACS).
+//! - [`cpe`]: pending events and their retention, session retry, periodic
+//!   and scheduled Informs, the transfer queue, the persisted image.
+//! - [`dhcp`]: the CWMP information of DHCPv4 options 43 / 125 and DHCPv6
+//!   option 17.
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -21,7 +27,9 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub use cwmp_core as core_types;
-
+pub mod auth;
 pub mod cpe;
 pub mod dhcp;
+pub mod http;
+
+pub use cwmp_core as core_types;
