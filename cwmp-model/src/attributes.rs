@@ -254,6 +254,11 @@ impl<const N: usize> AttributeStore<N> {
         self.entries.get_mut(i)
     }
 
+    /// Whether a value change of the parameter with this key waits for the next Inform.
+    pub(crate) fn is_pending(&self, key: u64) -> bool {
+        self.find(key).ok().and_then(|i| self.entries.get(i)).is_some_and(|e| e.pending)
+    }
+
     /// The stored attribute of `name`, if any (else the schema default applies).
     pub fn get(&self, name: &str) -> Option<Attr> {
         self.get_hashed(name_hash(name))

@@ -5,14 +5,15 @@
 //! [`AttributeStore`](crate::attributes::AttributeStore) entry keeps a 32-bit
 //! hash of the last value seen. Changes are found two ways:
 //! * **push**: the backend calls [`Engine::value_changed`] with the name;
-//! * **poll**: [`Engine::poll`] walks the backend, hashes watched values and
-//!   compares.
+//! * **scan**: [`Engine::scan_value_changes`] walks the backend, hashes
+//!   watched values and compares.
 //!
 //! Writes by the ACS (SetParameterValues, the ParameterKey) move the watched
-//! hash to the new value and are remembered until [`Engine::end_session`], so
-//! they never notify. Pending changes are listed for the next Inform by
-//! [`Engine::pending`] and cleared by [`Engine::clear_pending`] once the ACS
-//! has acknowledged the Inform. Up to
+//! hash to the new value and are remembered in the [`SessionState`] until
+//! the session ends, so they never notify. Pending changes are listed for
+//! the next Inform by [`Engine::pending`] (a [`PendingCursor`], plain data
+//! like the other cursors) and cleared by [`Engine::clear_pending`] once the
+//! ACS has acknowledged the Inform. Up to
 //! [`SESSION_SET_CAPACITY`](crate::engine::SESSION_SET_CAPACITY) names per
 //! session are remembered for push suppression; beyond that only the updated
 //! hash keeps polls quiet.
@@ -20,7 +21,7 @@
 //! ```
 //! use cwmp_core::ParamType;
 //! use cwmp_model::datamodel::{DataModel, NodeKind};
-//! use cwmp_model::engine::{Engine, SetAttribute, UnknownNames};
+//! use cwmp_model::engine::{Engine, SessionState, SetAttribute, UnknownNames};
 //! use cwmp_model::memory::{MemoryModel, Slot, Undo};
 //! use cwmp_model::path::Path;
 //! use cwmp_model::schema::tr181;
@@ -38,22 +39,23 @@
 //! m.set(node, "41").unwrap();
 //! m.commit().unwrap();
 //! let mut buf = [0u8; 64];
-//! assert_eq!(engine.poll(&m, &mut buf), 1);
+//! assert_eq!(engine.scan_value_changes(&m, &SessionState::new(), &mut buf), 1);
 //! assert!(engine.has_active_pending());
 //! ```
 
 use crate::attributes::{Attr, Notification, name_hash, value_hash};
 use crate::datamodel::{DataModel, NameBuf, NodeKind};
+use crate::engine::cursor::{Filter, ParamCursor};
 use crate::engine::walk::{Class, Descend, ParamClass, Walk, classify};
-use crate::engine::{Engine, Reason, RpcError, ValueInfo};
+use crate::engine::{Engine, Reason, RpcError, SessionState, ValueInfo};
 
 impl<const A: usize> Engine<'_, A> {
     /// Push notification: the backend reports that `name` changed. Returns
     /// whether a notification is now pending for it (watched, and not
     /// written by the ACS in this session).
-    pub fn value_changed(&mut self, name: &str) -> bool {
+    pub fn value_changed(&mut self, session: &SessionState, name: &str) -> bool {
         let key = name_hash(name);
-        if self.session_set.contains(&key) {
+        if session.wrote(key) {
             return false;
         }
         match self.attrs.entry_mut(key) {
@@ -66,11 +68,12 @@ impl<const A: usize> Engine<'_, A> {
         }
     }
 
-    /// Poll: walks every visible parameter, hashing the watched ones into
-    /// `buf` (values longer than `buf` are skipped) and marking those whose
-    /// hash changed (and that the ACS did not write in this session).
-    /// Returns how many became pending.
-    pub fn poll<M: DataModel>(&mut self, model: &M, buf: &mut [u8]) -> usize {
+    /// The value-change scan: walks every visible parameter, hashing the
+    /// watched ones into `buf` (values longer than `buf` are skipped) and
+    /// marking those whose hash changed (and that the ACS did not write in
+    /// `session`; outside a session pass an empty one). Returns how many
+    /// became pending.
+    pub fn scan_value_changes<M: DataModel>(&mut self, model: &M, session: &SessionState, buf: &mut [u8]) -> usize {
         let mut name = NameBuf::new();
         let Some(mut walk) = self.root_walk(model, &mut name) else { return 0 };
         let (schema, policy) = (self.schema, self.policy);
@@ -78,7 +81,7 @@ impl<const A: usize> Engine<'_, A> {
         while let Some(step) = walk.next(model, schema, policy, &mut name) {
             let Ok((node, Class::Param(_))) = step else { continue };
             let key = name_hash(&name);
-            let acs = self.session_set.contains(&key);
+            let acs = session.wrote(key);
             let Some(e) = self.attrs.entry_mut(key) else { continue };
             if e.attr.notification() == Notification::Off {
                 continue;
@@ -140,9 +143,10 @@ impl<const A: usize> Engine<'_, A> {
     }
 
     /// The pending changes with their current values, for the Inform's
-    /// ParameterList (walks the backend; pull with [`PendingCursor::next_entry`]).
-    pub fn pending<'a, M: DataModel>(&'a self, model: &'a M) -> Result<PendingCursor<'a, M, A>, RpcError> {
-        Ok(PendingCursor { engine: self, inner: self.get_parameter_values(model, [""])? })
+    /// ParameterList: pull with [`PendingCursor::next_entry`].
+    pub fn pending<M: DataModel>(&self, model: &M) -> Result<PendingCursor<M::Node>, RpcError> {
+        self.get_parameter_values(model, &ALL)?;
+        Ok(PendingCursor { inner: ParamCursor::new(Filter::Pending) })
     }
 
     /// Forgets pending changes (after the InformResponse that carried them).
@@ -151,41 +155,38 @@ impl<const A: usize> Engine<'_, A> {
             e.pending = false;
         }
     }
-
-    /// Ends the session: writes by the ACS are forgotten, later local
-    /// changes of the same parameters notify again.
-    pub fn end_session(&mut self) {
-        self.session_set.clear();
-    }
 }
 
-type AllNames = core::array::IntoIter<&'static str, 1>;
+/// The whole tree: the names a [`PendingCursor`] walks.
+const ALL: [&str; 1] = [""];
 
-/// Cursor over pending changes (see [`Engine::pending`]).
-pub struct PendingCursor<'a, M: DataModel, const A: usize> {
-    engine: &'a Engine<'a, A>,
-    inner: crate::engine::ParamCursor<'a, M, AllNames, A>,
+/// Cursor over pending changes (see [`Engine::pending`]); plain `Copy`
+/// data like the [read cursors](crate::engine::cursor), with the same
+/// counting contract.
+#[derive(Debug, Clone, Copy)]
+pub struct PendingCursor<N> {
+    inner: ParamCursor<N>,
 }
 
-impl<M: DataModel, const A: usize> core::fmt::Debug for PendingCursor<'_, M, A> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("PendingCursor")
-    }
-}
-
-impl<M: DataModel, const A: usize> PendingCursor<'_, M, A> {
+impl<N: Copy> PendingCursor<N> {
     /// The next pending parameter: name into `name`, value into `value`.
-    pub fn next_entry(&mut self, name: &mut NameBuf, value: &mut [u8]) -> Option<Result<ValueInfo, RpcError>> {
-        loop {
-            let (node, class) = match self.inner.next_param(name)? {
-                Ok(x) => x,
-                Err(e) => return Some(Err(e)),
-            };
-            let attrs = &self.engine.attrs;
-            let pending = attrs.find(name_hash(name)).ok().and_then(|i| attrs.entries.get(i));
-            if pending.is_some_and(|e| e.pending) {
-                return Some(self.inner.value_of(node, class, value));
-            }
-        }
+    pub fn next_entry<M: DataModel<Node = N>, const A: usize>(
+        &mut self,
+        engine: &Engine<'_, A>,
+        model: &M,
+        name: &mut NameBuf,
+        value: &mut [u8],
+    ) -> Option<Result<ValueInfo, RpcError>> {
+        self.inner.next_entry(engine, model, &ALL, name, value)
+    }
+
+    /// Counts the pending changes left without reading values, and pins
+    /// the cursor to yield exactly that many.
+    pub fn count_entries<M: DataModel<Node = N>, const A: usize>(
+        &mut self,
+        engine: &Engine<'_, A>,
+        model: &M,
+    ) -> Result<u32, RpcError> {
+        self.inner.count_entries(engine, model, &ALL)
     }
 }

@@ -1,10 +1,7 @@
 //! Classification of backend nodes against the schema, and the iterative
 //! depth-first walk every read RPC streams from.
 
-use heapless::Vec;
-
 use crate::datamodel::{BackendError, DataModel, NameBuf, NodeKind};
-use crate::path::MAX_DEPTH;
 use crate::schema::{ObjectDef, ParamDef, Schema};
 
 /// What to do with names the schema does not define.
@@ -131,11 +128,6 @@ fn classify_child(schema: &Schema, parent: ObjClass, kind: NodeKind, name: &str,
     }
 }
 
-fn copy_name(from: &NameBuf, to: &mut NameBuf) -> Result<(), BackendError> {
-    to.clear();
-    to.push_str(from).map_err(|_| BackendError::ResourcesExceeded)
-}
-
 /// How far a walk descends from its start node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Descend {
@@ -147,66 +139,58 @@ pub(crate) enum Descend {
     All,
 }
 
+/// Most objects a walk can be inside at once. TR-181 2.17 nests objects at
+/// most 16 deep counting the root (TR-098: 11), which a test pins; a
+/// backend object deeper than this is reported (9004), never skipped.
+pub const WALK_DEPTH: usize = 16;
+
+/// One object the walk is inside: the next child to visit, the object's
+/// class and the length of its name (with its dot).
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
     next: Option<N>,
     class: ObjClass,
-    /// Length of this object's name (with its dot) in the walk's name.
-    prefix: usize,
+    prefix: u16,
 }
 
 /// An iterative pre-order walk over backend nodes visible under the policy.
-/// Holds at most [`MAX_DEPTH`] frames; deeper objects are listed but not
-/// entered.
-#[derive(Debug, Clone)]
+///
+/// Plain `Copy` data: the stack of objects entered and nothing else. Every
+/// step writes the full name of the node it returns into the caller's
+/// buffer with [`DataModel::write_name`], so the buffer is output only: a
+/// copy of an older walk resumes correctly whatever the buffer holds.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Walk<N> {
     start: Option<(N, Class)>,
     include_start: bool,
     descend: Descend,
-    stack: Vec<Frame<N>, MAX_DEPTH>,
-    /// The name of the node last returned; children extend their parent's.
-    name: NameBuf,
-    /// Recent child-object lookups: instances of one table share templates,
-    /// so the objects below each instance resolve without a schema search.
-    cache: [Option<(&'static ObjectDef, ObjClass)>; CACHE_SLOTS],
-}
-
-const CACHE_SLOTS: usize = 32;
-
-/// Whether `def` is the template `<parent>seg.` or `<parent>seg.{i}.`.
-fn is_child_template(parent: &ObjectDef, seg: &str, def: &ObjectDef) -> bool {
-    def.name
-        .strip_prefix(parent.name)
-        .and_then(|rest| rest.strip_prefix(seg))
-        .is_some_and(|head| head == "." || head == ".{i}.")
-}
-
-fn cache_slot(parent: &ObjectDef, seg: &str) -> usize {
-    let h = seg.bytes().fold(parent.name.len(), |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
-    h % CACHE_SLOTS
+    depth: u8,
+    stack: [Frame<N>; WALK_DEPTH],
 }
 
 impl<N: Copy> Walk<N> {
     pub(crate) fn new(start: N, class: Class, include_start: bool, descend: Descend) -> Self {
-        Walk {
-            start: Some((start, class)),
-            include_start,
-            descend,
-            stack: Vec::new(),
-            name: NameBuf::new(),
-            cache: [None; CACHE_SLOTS],
-        }
+        Walk { start: Some((start, class)), include_start, descend, ..Self::empty() }
     }
 
     pub(crate) fn empty() -> Self {
-        Walk {
-            start: None,
-            include_start: false,
-            descend: Descend::None,
-            stack: Vec::new(),
-            name: NameBuf::new(),
-            cache: [None; CACHE_SLOTS],
-        }
+        let frame = Frame { next: None, class: ObjClass::Unknown, prefix: 0 };
+        Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
+    }
+
+    /// Enters an object whose name (with its dot) is `prefix` bytes long.
+    fn enter<M: DataModel<Node = N>>(
+        &mut self,
+        model: &M,
+        node: N,
+        class: ObjClass,
+        prefix: usize,
+    ) -> Result<(), BackendError> {
+        let frame = self.stack.get_mut(usize::from(self.depth)).ok_or(BackendError::ResourcesExceeded)?;
+        let prefix = u16::try_from(prefix).map_err(|_| BackendError::ResourcesExceeded)?;
+        *frame = Frame { next: model.first_child(node), class, prefix };
+        self.depth = self.depth.saturating_add(1);
+        Ok(())
     }
 
     /// The next visible node, with its full name written into `name`.
@@ -218,69 +202,40 @@ impl<N: Copy> Walk<N> {
         name: &mut NameBuf,
     ) -> Option<Result<(N, Class), BackendError>> {
         if let Some((node, class)) = self.start.take() {
-            if let Err(e) = model.write_name(node, &mut self.name) {
+            if let Err(e) = model.write_name(node, name) {
                 return Some(Err(e));
             }
             if let Class::Obj(oc) = class
                 && self.descend != Descend::None
+                && let Err(e) = self.enter(model, node, oc, name.len())
             {
-                let prefix = self.name.len();
-                let _ = self.stack.push(Frame { next: model.first_child(node), class: oc, prefix });
+                return Some(Err(e));
             }
             if self.include_start {
-                return Some(copy_name(&self.name, name).map(|()| (node, class)));
+                return Some(Ok((node, class)));
             }
         }
         loop {
-            let top = self.stack.last_mut()?;
+            let top = self.stack.get_mut(usize::from(self.depth).checked_sub(1)?)?;
             let Some(child) = top.next else {
-                self.stack.pop();
+                self.depth = self.depth.saturating_sub(1);
                 continue;
             };
             top.next = model.next_sibling(child);
-            let (parent, prefix) = (top.class, top.prefix);
-            self.name.truncate(prefix);
-            if let Err(e) = model.push_segment(child, &mut self.name) {
+            let (parent, prefix) = (top.class, usize::from(top.prefix));
+            if let Err(e) = model.write_name(child, name) {
                 return Some(Err(e));
             }
             let kind = model.info(child).kind;
-            if kind == NodeKind::Object && self.name.push('.').is_err() {
-                return Some(Err(BackendError::ResourcesExceeded));
-            }
-            let seg = self.name.get(prefix..).unwrap_or("").trim_end_matches('.');
-            let class = match (parent, kind) {
-                (ObjClass::Object(o), NodeKind::Object) => {
-                    let slot = cache_slot(o, seg);
-                    let hit = self.cache.get(slot).copied().flatten().and_then(|(p, c)| match c {
-                        ObjClass::Object(d) | ObjClass::Table(d)
-                            if core::ptr::eq(p, o) && is_child_template(o, seg, d) =>
-                        {
-                            Some(c)
-                        }
-                        _ => None,
-                    });
-                    let c = hit.unwrap_or_else(|| classify_object(schema, &self.name));
-                    if hit.is_none()
-                        && matches!(c, ObjClass::Object(_) | ObjClass::Table(_))
-                        && let Some(e) = self.cache.get_mut(slot)
-                    {
-                        *e = Some((o, c));
-                    }
-                    Class::Obj(c)
-                }
-                _ => classify_child(schema, parent, kind, &self.name, seg),
-            };
+            let seg = name.get(prefix..).unwrap_or("").trim_end_matches('.');
+            let class = classify_child(schema, parent, kind, name, seg);
             if !class.visible(policy) {
                 continue;
             }
             if let Class::Obj(oc) = class
                 && self.descend == Descend::All
+                && let Err(e) = self.enter(model, child, oc, name.len())
             {
-                // At MAX_DEPTH the object is listed but not entered.
-                let prefix = self.name.len();
-                let _ = self.stack.push(Frame { next: model.first_child(child), class: oc, prefix });
-            }
-            if let Err(e) = copy_name(&self.name, name) {
                 return Some(Err(e));
             }
             return Some(Ok((child, class)));

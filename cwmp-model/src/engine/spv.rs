@@ -1,0 +1,225 @@
+//! SetParameterValues (TR-069 §A.3.2.1): validation of every entry, the
+//! duplicate check by resolved parameter, and the all-or-nothing write.
+
+use cwmp_core::text::TextSource;
+use cwmp_core::{ParamType, Value};
+use heapless::Vec;
+
+use super::text::{PathBuf, as_str, char_len, parse_path, value_hash_text};
+use super::walk::{Class, ParamClass};
+use super::{Engine, MAX_PARAMETER_KEY_LEN, Reason, RpcError, SessionState, SetValue, SpvFault, resolve, writable};
+use crate::attributes::name_hash;
+use crate::datamodel::{Applied, BackendError, DataModel, NameBuf};
+use crate::path::MAX_PATH_LEN;
+use crate::schema::ParamDef;
+use crate::schema::check::{CheckError, CheckKind};
+
+/// Request entries hashed per pass of the duplicate check (16 bytes each on
+/// the stack).
+pub const DUPLICATE_BLOCK: usize = 32;
+
+/// Why a value that does not fit the scratch buffer is refused: 9007 when
+/// its length alone breaks the parameter's `<size>` (strings, lists),
+/// otherwise 9004 (we cannot hold it).
+fn too_long<T: TextSource + ?Sized>(class: Class, value: &T) -> Reason {
+    let fault = |kind| Reason::Check(CheckError { kind, item: None });
+    if let Class::Param(ParamClass::Known(def)) = class {
+        let syn = def.syntax;
+        let chars = char_len(value);
+        if let Some(list) = syn.list {
+            if list.max_length.is_some_and(|m| chars > m as usize) {
+                return fault(CheckKind::ListLength(chars));
+            }
+        } else if def.ty == ParamType::String
+            && !syn.sizes.is_empty()
+            && syn.sizes.iter().all(|s| s.max.is_some_and(|m| chars > m as usize))
+        {
+            return fault(CheckKind::Length(chars));
+        }
+    }
+    Reason::ValueTooLong(value.text_len())
+}
+
+/// Checks a value against a parameter the schema defines, or against the
+/// backend's type for vendor and served unknown names.
+fn check_value(class: Class, backend_ty: ParamType, declared: Option<ParamType>, text: &str) -> Result<(), Reason> {
+    match class {
+        Class::Param(ParamClass::Known(def)) => check_known(def, declared, text),
+        _ => {
+            if let Some(t) = declared
+                && t != backend_ty
+            {
+                return Err(Reason::TypeMismatch(backend_ty));
+            }
+            Value::parse(backend_ty, text).map(|_| ()).map_err(|_| Reason::BadLiteral(backend_ty))
+        }
+    }
+}
+
+fn check_known(def: &ParamDef, declared: Option<ParamType>, text: &str) -> Result<(), Reason> {
+    match declared {
+        Some(t) => def.check_typed(t, text),
+        None => def.check(text),
+    }
+    .map(|_| ())
+    .map_err(Reason::Check)
+}
+
+impl<const A: usize> Engine<'_, A> {
+    /// Resolves the name of one entry to its node; the canonical name (with
+    /// instance numbers, never aliases) is left in `name`.
+    fn resolve_entry<M: DataModel, T: TextSource>(
+        &self,
+        model: &M,
+        sv: &SetValue<T>,
+        name: &mut NameBuf,
+    ) -> Result<(M::Node, Class), Reason> {
+        let mut buf: PathBuf = [0; MAX_PATH_LEN];
+        let p = parse_path(&sv.name, &mut buf).map_err(Reason::Path)?;
+        if p.is_partial() {
+            return Err(Reason::WrongKind);
+        }
+        resolve(model, self.schema, self.policy, &p, name).ok_or(Reason::NoSuchName)
+    }
+
+    /// Validates one SetParameterValues entry; returns its node.
+    fn check_set<M: DataModel, T: TextSource>(
+        &self,
+        model: &M,
+        sv: &SetValue<T>,
+        name: &mut NameBuf,
+        scratch: &mut [u8],
+    ) -> Result<M::Node, Reason> {
+        let (node, class) = self.resolve_entry(model, sv, name)?;
+        let info = model.info(node);
+        if !writable(class, info, name) {
+            return Err(Reason::NotWritable);
+        }
+        let text = as_str(&sv.value, scratch).ok_or_else(|| too_long(class, &sv.value))?;
+        check_value(class, info.ty, sv.ty, text)?;
+        Ok(node)
+    }
+
+    /// Finds an entry naming the same parameter as an earlier one, compared
+    /// by resolved node (so `…Interface.2.Enable` and `…Interface.[wan].Enable`
+    /// are the same parameter when `wan` is instance 2). Entries that do not
+    /// resolve are skipped (they fault on their own).
+    ///
+    /// Bounded: the canonical names of [`DUPLICATE_BLOCK`] entries at a time
+    /// are hashed into a sorted table on the stack, every later entry is
+    /// looked up in it, and equal hashes are confirmed by comparing nodes
+    /// (exact). A request of `n` entries takes `⌈n / 32⌉` passes (about
+    /// `n² / 64` name resolutions); up to 32 entries, one.
+    fn find_duplicate<M, I, T>(&self, model: &M, params: &I) -> Option<usize>
+    where
+        M: DataModel,
+        I: Iterator<Item = SetValue<T>> + Clone,
+        T: TextSource,
+    {
+        let mut name = NameBuf::new();
+        let mut key_of = |sv: &SetValue<T>| -> Option<(u64, M::Node)> {
+            let (node, _) = self.resolve_entry(model, sv, &mut name).ok()?;
+            Some((name_hash(&name), node))
+        };
+        let count = params.clone().count();
+        let mut base = 0usize;
+        while base < count {
+            let block_end = base.saturating_add(DUPLICATE_BLOCK);
+            let mut table: Vec<(u64, usize), DUPLICATE_BLOCK> = Vec::new();
+            for (i, sv) in params.clone().enumerate().skip(base) {
+                let Some((h, node)) = key_of(&sv) else { continue };
+                let mut pos = table.partition_point(|&(k, _)| k < h);
+                while let Some(&(_, j)) = table.get(pos).filter(|&&(k, _)| k == h) {
+                    let earlier = params.clone().nth(j).and_then(|e| key_of(&e));
+                    if earlier.is_some_and(|(_, n)| n == node) {
+                        return Some(i);
+                    }
+                    pos += 1;
+                }
+                if i < block_end {
+                    // Never full: the block has DUPLICATE_BLOCK entries.
+                    let _ = table.insert(pos, (h, i));
+                }
+            }
+            base = block_end;
+        }
+        None
+    }
+
+    /// SetParameterValues, all-or-nothing.
+    ///
+    /// Names and values are any [`TextSource`] (a `&str`, or a decoder's
+    /// text still escaped): a value that is not one contiguous string is
+    /// read into `scratch`, one entry at a time (the buffer is reused; a
+    /// value that does not fit is refused, see the [module docs](super)).
+    /// Nothing is stored per entry.
+    ///
+    /// A parameter named twice (by number or alias) answers 9003 before
+    /// anything else ([`Reason::DuplicateName`] with the later entry's index).
+    /// Then every entry is validated; each invalid one is pushed to `faults`
+    /// with its own code (when `faults` is full the rest are only counted)
+    /// and the call answers 9003 with [`Reason::InvalidParameters`] without
+    /// touching the backend. Otherwise all values and the ParameterKey are
+    /// written in one backend batch; a backend failure aborts the batch and
+    /// is reported for the entry that failed.
+    pub fn set_parameter_values<M, I, T, K, const F: usize>(
+        &mut self,
+        model: &mut M,
+        session: &mut SessionState,
+        params: I,
+        parameter_key: K,
+        faults: &mut Vec<SpvFault, F>,
+        scratch: &mut [u8],
+    ) -> Result<Applied, RpcError>
+    where
+        M: DataModel,
+        I: IntoIterator<Item = SetValue<T>>,
+        I::IntoIter: Clone,
+        T: TextSource,
+        K: TextSource,
+    {
+        let params = params.into_iter();
+        faults.clear();
+        let mut key_buf = [0u8; MAX_PARAMETER_KEY_LEN * 4];
+        let key = super::parameter_key(&parameter_key, &mut key_buf)?;
+        if let Some(i) = self.find_duplicate(&*model, &params) {
+            return Err(RpcError::new(Reason::DuplicateName, Some(i)));
+        }
+        let mut name = NameBuf::new();
+        let mut bad = 0usize;
+        for (i, sv) in params.clone().enumerate() {
+            if let Err(reason) = self.check_set(&*model, &sv, &mut name, scratch) {
+                bad += 1;
+                let _ = faults.push(SpvFault { index: i, code: reason.fault(), reason });
+            }
+        }
+        if bad > 0 {
+            return Err(RpcError::new(Reason::InvalidParameters(bad), None));
+        }
+        model.begin().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
+        for (i, sv) in params.clone().enumerate() {
+            let applied = self.resolve_entry(&*model, &sv, &mut name).map_err(|_| BackendError::NoSuchName).and_then(
+                |(node, _)| {
+                    let text = as_str(&sv.value, scratch).ok_or(BackendError::ResourcesExceeded)?;
+                    model.set(node, text)
+                },
+            );
+            if let Err(e) = applied {
+                model.abort();
+                return Err(RpcError::new(Reason::Backend(e), Some(i)));
+            }
+        }
+        if let Err(e) = self.write_parameter_key(model, session, key) {
+            model.abort();
+            return Err(RpcError::new(Reason::Backend(e), None));
+        }
+        let applied = model.commit().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
+        for sv in params {
+            if self.resolve_entry(&*model, &sv, &mut name).is_ok() {
+                let canonical = name.clone();
+                self.note_acs_write(session, &canonical, value_hash_text(&sv.value));
+            }
+        }
+        Ok(applied)
+    }
+}
