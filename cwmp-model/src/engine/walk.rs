@@ -144,13 +144,35 @@ pub(crate) enum Descend {
 /// backend object deeper than this is reported (9004), never skipped.
 pub const WALK_DEPTH: usize = 16;
 
+/// An [`ObjClass`] without its definition, so a frame stores the
+/// definition pointer and this byte instead of a 16-byte enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClassTag {
+    Object,
+    Table,
+    Vendor,
+    Unknown,
+}
+
 /// One object the walk is inside: the next child to visit, the object's
-/// class and the length of its name (with its dot).
+/// class (definition and tag) and the length of its name (with its dot).
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
     next: Option<N>,
-    class: ObjClass,
+    def: Option<&'static ObjectDef>,
     prefix: u16,
+    tag: ClassTag,
+}
+
+impl<N> Frame<N> {
+    fn class(&self) -> ObjClass {
+        match (self.tag, self.def) {
+            (ClassTag::Object, Some(d)) => ObjClass::Object(d),
+            (ClassTag::Table, Some(d)) => ObjClass::Table(d),
+            (ClassTag::Vendor, _) => ObjClass::Vendor,
+            _ => ObjClass::Unknown,
+        }
+    }
 }
 
 /// An iterative pre-order walk over backend nodes visible under the policy.
@@ -174,7 +196,7 @@ impl<N: Copy> Walk<N> {
     }
 
     pub(crate) fn empty() -> Self {
-        let frame = Frame { next: None, class: ObjClass::Unknown, prefix: 0 };
+        let frame = Frame { next: None, def: None, prefix: 0, tag: ClassTag::Unknown };
         Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
     }
 
@@ -188,7 +210,13 @@ impl<N: Copy> Walk<N> {
     ) -> Result<(), BackendError> {
         let frame = self.stack.get_mut(usize::from(self.depth)).ok_or(BackendError::ResourcesExceeded)?;
         let prefix = u16::try_from(prefix).map_err(|_| BackendError::ResourcesExceeded)?;
-        *frame = Frame { next: model.first_child(node), class, prefix };
+        let (tag, def) = match class {
+            ObjClass::Object(d) => (ClassTag::Object, Some(d)),
+            ObjClass::Table(d) => (ClassTag::Table, Some(d)),
+            ObjClass::Vendor => (ClassTag::Vendor, None),
+            ObjClass::Unknown => (ClassTag::Unknown, None),
+        };
+        *frame = Frame { next: model.first_child(node), def, prefix, tag };
         self.depth = self.depth.saturating_add(1);
         Ok(())
     }
@@ -222,7 +250,7 @@ impl<N: Copy> Walk<N> {
                 continue;
             };
             top.next = model.next_sibling(child);
-            let (parent, prefix) = (top.class, usize::from(top.prefix));
+            let (parent, prefix) = (top.class(), usize::from(top.prefix));
             if let Err(e) = model.write_name(child, name) {
                 return Some(Err(e));
             }

@@ -1,0 +1,427 @@
+//! The read cursors as plain data: `size_of` pinned, whole real device
+//! dumps streamed with only `Copy` cursor state kept between steps (with
+//! rewinds), counting for the `arrayType` and what happens when the model
+//! changes in between; and the write RPCs reading text that arrives still
+//! escaped, piece by piece, with no per-entry storage.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use cwmp_core::text::TextSource;
+use cwmp_core::{FaultCode, ParamType};
+use cwmp_model::attributes::AttributeStore;
+use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
+use cwmp_model::engine::{
+    DUPLICATE_BLOCK, Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault,
+    UnknownNames, WALK_DEPTH,
+};
+use cwmp_model::loader::{Storage, load_genieacs_csv, records};
+use cwmp_model::memory::{MemoryModel, MemoryNode};
+use cwmp_model::notify::PendingCursor;
+use cwmp_model::path::Path;
+use cwmp_model::schema::check::CheckKind;
+use cwmp_model::schema::{Schema, tr098, tr181};
+use cwmp_testkit::alloc::assert_no_alloc;
+
+/// XML-escaped text read the way a decoder hands it out: the unescaped
+/// characters come in pieces split at every entity reference.
+#[derive(Debug, Clone, Copy)]
+struct Escaped<'a>(&'a str);
+
+impl TextSource for Escaped<'_> {
+    fn for_each_piece(&self, f: &mut dyn FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
+        let mut rest = self.0;
+        while let Some(at) = rest.find('&') {
+            f(&rest[..at])?;
+            let end = rest[at..].find(';').map_or(rest.len(), |e| at + e + 1);
+            let piece = match &rest[at..end] {
+                "&amp;" => "&",
+                "&lt;" => "<",
+                "&gt;" => ">",
+                "&quot;" => "\"",
+                "&apos;" => "'",
+                other => other,
+            };
+            f(piece)?;
+            rest = &rest[end..];
+        }
+        f(rest)
+    }
+}
+
+#[test]
+fn cursor_and_state_sizes_are_pinned() {
+    // A few hundred bytes whatever the pointer width: the walk keeps a
+    // stack of WALK_DEPTH frames and nothing else.
+    assert!(size_of::<ParamCursor<MemoryNode>>() <= 464);
+    assert!(size_of::<NamesCursor<MemoryNode>>() <= 448);
+    assert!(size_of::<PendingCursor<MemoryNode>>() <= 464);
+    #[cfg(target_pointer_width = "64")]
+    {
+        assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 456);
+        assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 440);
+        assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 456);
+        // What a CPE keeps for its lifetime: 16 bytes per attribute entry.
+        assert_eq!(size_of::<Engine<'static, 64>>(), 24 + 16 * 64);
+        assert_eq!(size_of::<AttributeStore<64>>(), 8 + 16 * 64);
+        // What lives for one session only.
+        assert_eq!(size_of::<SessionState>(), 8 + 8 * cwmp_model::engine::SESSION_SET_CAPACITY);
+    }
+}
+
+#[test]
+fn walk_depth_covers_every_object_of_both_schemas() {
+    for schema in [&tr181::SCHEMA, &tr098::SCHEMA] {
+        let deepest = schema.objects().map(|o| o.depth()).max().unwrap();
+        assert!(deepest <= WALK_DEPTH, "{}: {deepest}", schema.root);
+    }
+}
+
+/// A device dump: its CSV text, (name, object, value) rows and schema.
+struct Dump {
+    text: String,
+    rows: Vec<(String, bool, String)>,
+    schema: &'static Schema,
+}
+
+fn dump(file: &str) -> Dump {
+    let text = String::from_utf8(cwmp_testkit::corpus::read(&format!("devicemodels/genieacs-sim/{file}"))).unwrap();
+    let mut recs = records(&text).map(|r| r.unwrap().1);
+    let header = recs.next().unwrap();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (cn, co, cv) = (col("Parameter"), col("Object"), col("Value"));
+    let rows: Vec<_> = recs
+        .filter(|f| matches!(f[cn].split('.').next(), Some("Device" | "InternetGatewayDevice")))
+        .map(|f| (f[cn].clone(), f[co] == "true", f[cv].clone()))
+        .collect();
+    let schema = if rows[0].0.starts_with("Device") { &tr181::SCHEMA } else { &tr098::SCHEMA };
+    Dump { text, rows, schema }
+}
+
+fn dump_files() -> Vec<String> {
+    let dir = cwmp_testkit::corpus::path("devicemodels/genieacs-sim");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    files
+}
+
+/// The value the model holds for `name`, read without the engine.
+fn model_value(m: &MemoryModel<'_>, name: &str) -> String {
+    let node = m.lookup(&Path::parse(name).unwrap()).unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = m.get(node, &mut buf).unwrap();
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+/// Every parameter of the model with its value, by a plain recursive walk
+/// of the backend (no engine, no schema).
+fn model_values(m: &MemoryModel<'_>) -> BTreeMap<String, String> {
+    fn visit(m: &MemoryModel<'_>, node: MemoryNode, out: &mut BTreeMap<String, String>, buf: &mut [u8]) {
+        let mut name = NameBuf::new();
+        m.write_name(node, &mut name).unwrap();
+        if m.info(node).kind == NodeKind::Parameter {
+            let n = m.get(node, buf).unwrap();
+            out.insert(name.to_string(), String::from_utf8(buf[..n].to_vec()).unwrap());
+        }
+        let mut c = m.first_child(node);
+        while let Some(child) = c {
+            visit(m, child, out, buf);
+            c = m.next_sibling(child);
+        }
+    }
+    let mut out = BTreeMap::new();
+    visit(m, m.root().unwrap(), &mut out, &mut vec![0u8; 64 * 1024]);
+    out
+}
+
+#[test]
+fn whole_dumps_stream_with_only_copy_cursor_state_and_rewinds() {
+    for file in dump_files() {
+        let d = dump(&file);
+        let mut st = Storage::for_text(&d.text);
+        let mut m = st.model();
+        load_genieacs_csv(&d.text, &mut m).unwrap();
+        let e: Engine<'_, 8> = Engine::new(d.schema).with_unknown_names(UnknownNames::Serve);
+        let names = [d.schema.root];
+        let mut cursor = e.get_parameter_values(&m, &names).unwrap();
+        let counted = assert_no_alloc(|| cursor.count_entries(&e, &m, &names)).unwrap();
+        let mut got: Vec<(String, ParamType, String)> = Vec::new();
+        let mut step = 0usize;
+        // Between steps only `cursor` (Copy) survives: the name buffer is
+        // fresh (the value buffer is output only, by the DataModel
+        // contract), and every fifth step is taken twice from a saved copy.
+        // Values run up to 32 KB (a Huawei DeviceLog).
+        let (mut value, mut value2) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+        loop {
+            let saved = cursor;
+            let mut name = NameBuf::new();
+            let Some(r) = assert_no_alloc(|| cursor.next_entry(&e, &m, &names, &mut name, &mut value)) else {
+                break;
+            };
+            let info = r.unwrap();
+            let entry = (name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap());
+            if step.is_multiple_of(5) {
+                let mut again = saved;
+                let mut name2 = NameBuf::new();
+                let info2 = again.next_entry(&e, &m, &names, &mut name2, &mut value2).unwrap().unwrap();
+                assert_eq!((name2.as_str(), &value2[..info2.len]), (entry.0.as_str(), entry.2.as_bytes()), "{file}");
+            }
+            got.push(entry);
+            step += 1;
+        }
+        assert_eq!(got.len(), counted as usize, "{file}: entries equal the count");
+        let want: BTreeMap<&str, &str> =
+            d.rows.iter().filter(|r| !r.1).map(|(n, _, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(got.len(), want.len(), "{file}: every parameter once");
+        let held = model_values(&m);
+        assert_eq!(held.len(), got.len(), "{file}");
+        for (name, _ty, value) in &got {
+            let hidden = d.schema.parameter(name).is_some_and(|p| p.reads_empty());
+            let expect = if hidden { "" } else { held[name.as_str()].as_str() };
+            assert_eq!(value, expect, "{file}: {name}");
+            assert!(want.contains_key(name.as_str()), "{file}: {name} is a dump row");
+            if !hidden {
+                assert_eq!(value, want[name.as_str()], "{file}: {name} as the device reported it");
+            }
+        }
+        // GetParameterNames of the whole tree: counted, then every row once.
+        let mut gpn = e.get_parameter_names(&m, "", false).unwrap();
+        let n = assert_no_alloc(|| gpn.count_entries(&e, &m)).unwrap();
+        let mut listed = 0u32;
+        let mut name = NameBuf::new();
+        while let Some(r) = gpn.next_entry(&e, &m, &mut name) {
+            r.unwrap();
+            listed += 1;
+        }
+        assert_eq!((listed, n as usize), (n, d.rows.len()), "{file}");
+    }
+}
+
+fn small_model(st: &mut Storage) -> MemoryModel<'_> {
+    let mut m = st.model();
+    let rows: &[(&str, NodeKind, bool, ParamType, &str)] = &[
+        ("Device.ManagementServer.URL", NodeKind::Parameter, true, ParamType::String, "http://acs/"),
+        ("Device.ManagementServer.ConnectionRequestUsername", NodeKind::Parameter, true, ParamType::String, "u"),
+        ("Device.ManagementServer.ParameterKey", NodeKind::Parameter, false, ParamType::String, ""),
+        ("Device.DeviceInfo.X_ACME_Note", NodeKind::Parameter, true, ParamType::String, ""),
+        ("Device.IP.Interface", NodeKind::Object, true, ParamType::String, ""),
+        ("Device.IP.Interface.1", NodeKind::Object, true, ParamType::String, ""),
+        ("Device.IP.Interface.1.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-lan"),
+        ("Device.IP.Interface.1.Enable", NodeKind::Parameter, true, ParamType::Boolean, "true"),
+        ("Device.IP.Interface.2", NodeKind::Object, true, ParamType::String, ""),
+        ("Device.IP.Interface.2.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-wan"),
+        ("Device.IP.Interface.2.Enable", NodeKind::Parameter, true, ParamType::Boolean, "false"),
+    ];
+    for &(name, kind, w, ty, v) in rows {
+        m.insert(name, kind, w, ty, v).unwrap();
+    }
+    m
+}
+
+#[test]
+fn a_counted_cursor_never_disagrees_with_its_count() {
+    let mut st = Storage::new(64, 4096, 16);
+    let mut m = small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
+    let names = ["Device.IP.Interface."];
+    // An instance added after counting: the counted entries, then ModelChanged.
+    let mut c = e.get_parameter_values(&m, &names).unwrap();
+    assert_eq!(c.count_entries(&e, &m, &names).unwrap(), 4);
+    e.add_object(&mut m, &mut session, "Device.IP.Interface.", "").unwrap();
+    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let mut results = Vec::new();
+    while let Some(r) = c.next_entry(&e, &m, &names, &mut n, &mut v) {
+        results.push(r.map(|_| n.to_string()));
+    }
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 4);
+    let last = results.last().unwrap().clone().unwrap_err();
+    assert_eq!((last.reason, last.code), (Reason::ModelChanged { counted: 4 }, FaultCode::INTERNAL_ERROR));
+    // Uncounted, the same cursor shape sees the new instance's entries too.
+    let mut c = e.get_parameter_values(&m, &names).unwrap();
+    let mut all = 0;
+    while let Some(r) = c.next_entry(&e, &m, &names, &mut n, &mut v) {
+        r.unwrap();
+        all += 1;
+    }
+    assert!(all > 4);
+    // An instance deleted after counting: ModelChanged where entries run out.
+    let mut c = e.get_parameter_values(&m, &names).unwrap();
+    let counted = c.count_entries(&e, &m, &names).unwrap();
+    e.delete_object(&mut m, &mut session, "Device.IP.Interface.[cpe-lan].", "").unwrap();
+    let mut ok = 0u32;
+    let mut errors = Vec::new();
+    while let Some(r) = c.next_entry(&e, &m, &names, &mut n, &mut v) {
+        match r {
+            Ok(_) => ok += 1,
+            Err(err) => errors.push(err.reason),
+        }
+    }
+    assert!(ok < counted);
+    assert_eq!(errors, [Reason::ModelChanged { counted }]);
+}
+
+#[test]
+fn pending_cursor_counts_and_is_plain_data() {
+    let mut st = Storage::new(64, 4096, 16);
+    let mut m = small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let watch = SetAttribute { name: "Device.IP.Interface.", notification: Some(1), access_list: None };
+    e.set_parameter_attributes(&m, [watch]).unwrap();
+    let session = SessionState::new();
+    let node = m.lookup(&Path::parse("Device.IP.Interface.2.Enable").unwrap()).unwrap();
+    m.begin().unwrap();
+    m.set(node, "true").unwrap();
+    m.commit().unwrap();
+    assert_eq!(e.scan_value_changes(&m, &session, &mut [0u8; 64]), 1);
+    let mut c = e.pending(&m).unwrap();
+    assert_eq!(assert_no_alloc(|| c.count_entries(&e, &m)).unwrap(), 1);
+    let saved = c;
+    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let info = c.next_entry(&e, &m, &mut n, &mut v).unwrap().unwrap();
+    assert_eq!((n.as_str(), &v[..info.len]), ("Device.IP.Interface.2.Enable", &b"true"[..]));
+    assert!(c.next_entry(&e, &m, &mut n, &mut v).is_none());
+    let mut again = saved;
+    assert!(again.next_entry(&e, &m, &mut NameBuf::new(), &mut v).unwrap().is_ok());
+}
+
+#[test]
+fn escaped_spv_is_applied_piece_by_piece_with_one_scratch_buffer() {
+    let mut st = Storage::new(64, 4096, 16);
+    let mut m = small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
+    let list = [
+        SetValue {
+            name: Escaped("Device.ManagementServer.URL"),
+            value: Escaped("http://acs.example/?a=1&amp;b=&lt;2&gt;"),
+            ty: Some(ParamType::String),
+        },
+        SetValue { name: Escaped("Device.IP.Interface.[cpe&#45;wan].Enable"), value: Escaped("true"), ty: None },
+        SetValue {
+            name: Escaped("Device.DeviceInfo.X_ACME_Note"),
+            value: Escaped("&quot;Tom &amp; Jerry&apos;s&quot;"),
+            ty: None,
+        },
+    ];
+    // `&#45;` is not one this test source unescapes: the alias reads
+    // `cpe&#45;wan`, which names nothing (9005) and nothing is applied.
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    let mut scratch = [0u8; 48];
+    let err = e.set_parameter_values(&mut m, &mut session, list, Escaped("k&amp;1"), &mut faults, &mut scratch);
+    assert_eq!(err.unwrap_err().reason, Reason::InvalidParameters(1));
+    assert_eq!((faults[0].index, faults[0].code), (1, FaultCode::INVALID_PARAMETER_NAME));
+    assert_eq!(model_value(&m, "Device.ManagementServer.URL"), "http://acs/");
+    let mut list = list;
+    list[1].name = Escaped("Device.IP.Interface.[cpe-wan].Enable");
+    let applied = assert_no_alloc(|| {
+        e.set_parameter_values(&mut m, &mut session, list, Escaped("k&amp;1"), &mut faults, &mut scratch)
+    });
+    assert_eq!(applied.unwrap().status(), 0);
+    assert_eq!(model_value(&m, "Device.ManagementServer.URL"), "http://acs.example/?a=1&b=<2>");
+    assert_eq!(model_value(&m, "Device.IP.Interface.2.Enable"), "true");
+    assert_eq!(model_value(&m, "Device.DeviceInfo.X_ACME_Note"), "\"Tom & Jerry's\"");
+    assert_eq!(model_value(&m, "Device.ManagementServer.ParameterKey"), "k&1");
+}
+
+#[test]
+fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
+    let mut st = Storage::new(64, 8192, 16);
+    let mut m = small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    let user = tr181::SCHEMA.parameter("Device.ManagementServer.ConnectionRequestUsername").unwrap();
+    let max = user.syntax.sizes.iter().filter_map(|s| s.max).max().unwrap() as usize;
+    let mut scratch = [0u8; 16];
+    // Longer than the parameter allows: 9007 with the length, not stored.
+    let long = "u&amp;".repeat(max);
+    let sv = SetValue {
+        name: Escaped("Device.ManagementServer.ConnectionRequestUsername"),
+        value: Escaped(&long),
+        ty: None,
+    };
+    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
+    assert_eq!(faults[0].code, FaultCode::INVALID_PARAMETER_VALUE);
+    assert_eq!(
+        faults[0].reason,
+        Reason::Check(cwmp_model::schema::CheckError { kind: CheckKind::Length(2 * max), item: None })
+    );
+    // Within the parameter's size but beyond the scratch buffer: 9004.
+    let fits = "v&amp;".repeat(10);
+    let sv = SetValue {
+        name: Escaped("Device.ManagementServer.ConnectionRequestUsername"),
+        value: Escaped(&fits),
+        ty: None,
+    };
+    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
+    assert_eq!((faults[0].code, faults[0].reason), (FaultCode::RESOURCES_EXCEEDED, Reason::ValueTooLong(20)));
+    assert_eq!(model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "u");
+    // With room, the same value is applied whole.
+    let mut big = [0u8; 64];
+    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut big).unwrap();
+    assert_eq!(model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "v&".repeat(10));
+    // A contiguous &str needs no scratch at all.
+    let plain =
+        SetValue { name: "Device.ManagementServer.ConnectionRequestUsername", value: "a-longer-plain-name", ty: None };
+    e.set_parameter_values(&mut m, &mut session, [plain], "", &mut faults, &mut []).unwrap();
+}
+
+#[test]
+fn spv_duplicates_are_found_by_resolved_instance() {
+    let mut st = Storage::new(64, 4096, 16);
+    let mut m = small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    let by_number = SetValue { name: "Device.IP.Interface.2.Enable", value: "true", ty: None };
+    let by_alias = SetValue { name: "Device.IP.Interface.[cpe-wan].Enable", value: "false", ty: None };
+    let other = SetValue { name: "Device.IP.Interface.[cpe-lan].Enable", value: "false", ty: None };
+    let err = e
+        .set_parameter_values(&mut m, &mut session, [other, by_number, by_alias], "", &mut faults, &mut [])
+        .unwrap_err();
+    assert_eq!((err.code, err.reason, err.index), (FaultCode::INVALID_ARGUMENTS, Reason::DuplicateName, Some(2)));
+    assert_eq!(model_value(&m, "Device.IP.Interface.1.Enable"), "true", "nothing applied");
+    // Two instances' Enable are different parameters.
+    e.set_parameter_values(&mut m, &mut session, [other, by_alias], "", &mut faults, &mut []).unwrap();
+}
+
+#[test]
+fn spv_duplicates_are_found_across_duplicate_blocks() {
+    let d = dump("tplink-EX220.csv");
+    let mut st = Storage::for_text(&d.text);
+    let mut m = st.model();
+    load_genieacs_csv(&d.text, &mut m).unwrap();
+    let mut e: Engine<'_, 8> = Engine::new(d.schema);
+    let mut session = SessionState::new();
+    let bools: Vec<&str> = d
+        .rows
+        .iter()
+        .filter(|(n, o, _)| !o && d.schema.parameter(n).is_some_and(|p| p.is_writable() && p.ty == ParamType::Boolean))
+        .map(|(n, _, _)| n.as_str())
+        .filter(|n| {
+            let node = m.lookup(&Path::parse(n).unwrap()).unwrap();
+            m.info(node).writable
+        })
+        .take(3 * DUPLICATE_BLOCK)
+        .collect();
+    assert_eq!(bools.len(), 3 * DUPLICATE_BLOCK);
+    let list: Vec<SetValue<&str>> = bools.iter().map(|n| SetValue { name: *n, value: "1", ty: None }).collect();
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    for (first, second) in [(3, 5), (3, 90), (40, 45), (31, 32), (70, 95)] {
+        let mut dup = list.clone();
+        dup.insert(second, list[first]);
+        let err = assert_no_alloc(|| {
+            e.set_parameter_values(&mut m, &mut session, dup.iter().copied(), "", &mut faults, &mut [])
+        })
+        .unwrap_err();
+        assert_eq!((err.reason, err.index), (Reason::DuplicateName, Some(second)), "{first} {second}");
+    }
+    assert_no_alloc(|| e.set_parameter_values(&mut m, &mut session, list.iter().copied(), "", &mut faults, &mut []))
+        .unwrap();
+}
