@@ -413,7 +413,10 @@ fn spv_duplicates_are_found_across_duplicate_blocks() {
     assert_eq!(bools.len(), 3 * DUPLICATE_BLOCK);
     let list: Vec<SetValue<&str>> = bools.iter().map(|n| SetValue { name: *n, value: "1", ty: None }).collect();
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
-    for (first, second) in [(3, 5), (3, 90), (40, 45), (31, 32), (70, 95)] {
+    let b = DUPLICATE_BLOCK;
+    // Within the first block, across blocks, at block edges, within later blocks.
+    for (first, second) in [(3, 5), (3, b + 20), (b - 1, b), (b + 5, 2 * b + 10), (2 * b + 1, 2 * b + 30), (10, 3 * b)]
+    {
         let mut dup = list.clone();
         dup.insert(second, list[first]);
         let err = assert_no_alloc(|| {

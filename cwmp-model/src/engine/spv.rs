@@ -8,15 +8,15 @@ use heapless::Vec;
 use super::text::{PathBuf, as_str, char_len, parse_path, value_hash_text};
 use super::walk::{Class, ParamClass};
 use super::{Engine, MAX_PARAMETER_KEY_LEN, Reason, RpcError, SessionState, SetValue, SpvFault, resolve, writable};
-use crate::attributes::name_hash;
+use crate::attributes::value_hash;
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf};
 use crate::path::MAX_PATH_LEN;
 use crate::schema::ParamDef;
 use crate::schema::check::{CheckError, CheckKind};
 
-/// Request entries hashed per pass of the duplicate check (16 bytes each on
+/// Request entries hashed per pass of the duplicate check (8 bytes each on
 /// the stack).
-pub const DUPLICATE_BLOCK: usize = 32;
+pub const DUPLICATE_BLOCK: usize = 64;
 
 /// Why a value that does not fit the scratch buffer is refused: 9007 when
 /// its length alone breaks the parameter's `<size>` (strings, lists),
@@ -65,6 +65,29 @@ fn check_known(def: &ParamDef, declared: Option<ParamType>, text: &str) -> Resul
     .map_err(Reason::Check)
 }
 
+/// The backend node an entry names, by the model alone (no schema).
+fn locate<M: DataModel, T: TextSource>(model: &M, sv: &SetValue<T>) -> Option<M::Node> {
+    let mut buf: PathBuf = [0; MAX_PATH_LEN];
+    let p = parse_path(&sv.name, &mut buf).ok().filter(|p| !p.is_partial())?;
+    model.lookup(&p)
+}
+
+/// The canonical name of an entry (instance numbers, never aliases) into
+/// `name`: the text itself when it has no alias (instance numbers are
+/// canonical once parsed: no leading zeros), else the backend's name of the
+/// instance the alias selects. `None` for a malformed name or an alias that
+/// selects nothing.
+fn canonical<M: DataModel, T: TextSource>(model: &M, sv: &SetValue<T>, name: &mut NameBuf) -> Option<()> {
+    let mut buf: PathBuf = [0; MAX_PATH_LEN];
+    let p = parse_path(&sv.name, &mut buf).ok().filter(|p| !p.is_partial())?;
+    if p.has_alias() {
+        model.write_name(model.lookup(&p)?, name).ok()
+    } else {
+        name.clear();
+        name.push_str(p.as_str()).ok()
+    }
+}
+
 impl<const A: usize> Engine<'_, A> {
     /// Resolves the name of one entry to its node; the canonical name (with
     /// instance numbers, never aliases) is left in `name`.
@@ -101,44 +124,46 @@ impl<const A: usize> Engine<'_, A> {
     }
 
     /// Finds an entry naming the same parameter as an earlier one, compared
-    /// by resolved node (so `…Interface.2.Enable` and `…Interface.[wan].Enable`
-    /// are the same parameter when `wan` is instance 2). Entries that do not
-    /// resolve are skipped (they fault on their own).
+    /// by canonical name (so `…Interface.2.Enable` and `…Interface.[wan].Enable`
+    /// are the same parameter when `wan` is instance 2). Entries whose name
+    /// is malformed or whose alias selects nothing are skipped (they fault
+    /// on their own).
     ///
     /// Bounded: the canonical names of [`DUPLICATE_BLOCK`] entries at a time
-    /// are hashed into a sorted table on the stack, every later entry is
-    /// looked up in it, and equal hashes are confirmed by comparing nodes
-    /// (exact). A request of `n` entries takes `⌈n / 32⌉` passes (about
-    /// `n² / 64` name resolutions); up to 32 entries, one.
-    fn find_duplicate<M, I, T>(&self, model: &M, params: &I) -> Option<usize>
+    /// are hashed (32 bits) into a sorted table on the stack, every later
+    /// entry is looked up in it, and equal hashes are confirmed by comparing
+    /// the names, so a hash collision never makes a false duplicate. A
+    /// request of `n` entries takes `⌈n / 64⌉` passes (about `n² / 128`
+    /// names read); up to 64 entries, one. Only names with an alias need the
+    /// backend.
+    fn find_duplicate<M, I, T>(model: &M, params: &I) -> Option<usize>
     where
         M: DataModel,
         I: Iterator<Item = SetValue<T>> + Clone,
         T: TextSource,
     {
-        let mut name = NameBuf::new();
-        let mut key_of = |sv: &SetValue<T>| -> Option<(u64, M::Node)> {
-            let (node, _) = self.resolve_entry(model, sv, &mut name).ok()?;
-            Some((name_hash(&name), node))
-        };
+        let (mut name, mut other) = (NameBuf::new(), NameBuf::new());
         let count = params.clone().count();
         let mut base = 0usize;
         while base < count {
             let block_end = base.saturating_add(DUPLICATE_BLOCK);
-            let mut table: Vec<(u64, usize), DUPLICATE_BLOCK> = Vec::new();
+            let mut table: Vec<(u32, u32), DUPLICATE_BLOCK> = Vec::new();
             for (i, sv) in params.clone().enumerate().skip(base) {
-                let Some((h, node)) = key_of(&sv) else { continue };
+                if canonical(model, &sv, &mut name).is_none() {
+                    continue;
+                }
+                let h = value_hash(name.as_bytes());
                 let mut pos = table.partition_point(|&(k, _)| k < h);
                 while let Some(&(_, j)) = table.get(pos).filter(|&&(k, _)| k == h) {
-                    let earlier = params.clone().nth(j).and_then(|e| key_of(&e));
-                    if earlier.is_some_and(|(_, n)| n == node) {
+                    let earlier = params.clone().nth(j as usize).and_then(|e| canonical(model, &e, &mut other));
+                    if earlier.is_some() && other == name {
                         return Some(i);
                     }
                     pos += 1;
                 }
                 if i < block_end {
                     // Never full: the block has DUPLICATE_BLOCK entries.
-                    let _ = table.insert(pos, (h, i));
+                    let _ = table.insert(pos, (h, u32::try_from(i).unwrap_or(u32::MAX)));
                 }
             }
             base = block_end;
@@ -182,7 +207,7 @@ impl<const A: usize> Engine<'_, A> {
         faults.clear();
         let mut key_buf = [0u8; MAX_PARAMETER_KEY_LEN * 4];
         let key = super::parameter_key(&parameter_key, &mut key_buf)?;
-        if let Some(i) = self.find_duplicate(&*model, &params) {
+        if let Some(i) = Self::find_duplicate(&*model, &params) {
             return Err(RpcError::new(Reason::DuplicateName, Some(i)));
         }
         let mut name = NameBuf::new();
@@ -198,12 +223,10 @@ impl<const A: usize> Engine<'_, A> {
         }
         model.begin().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
         for (i, sv) in params.clone().enumerate() {
-            let applied = self.resolve_entry(&*model, &sv, &mut name).map_err(|_| BackendError::NoSuchName).and_then(
-                |(node, _)| {
-                    let text = as_str(&sv.value, scratch).ok_or(BackendError::ResourcesExceeded)?;
-                    model.set(node, text)
-                },
-            );
+            let applied = locate(&*model, &sv).ok_or(BackendError::NoSuchName).and_then(|node| {
+                let text = as_str(&sv.value, scratch).ok_or(BackendError::ResourcesExceeded)?;
+                model.set(node, text)
+            });
             if let Err(e) = applied {
                 model.abort();
                 return Err(RpcError::new(Reason::Backend(e), Some(i)));
@@ -215,7 +238,7 @@ impl<const A: usize> Engine<'_, A> {
         }
         let applied = model.commit().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
         for sv in params {
-            if self.resolve_entry(&*model, &sv, &mut name).is_ok() {
+            if canonical(&*model, &sv, &mut name).is_some() {
                 let canonical = name.clone();
                 self.note_acs_write(session, &canonical, value_hash_text(&sv.value));
             }
