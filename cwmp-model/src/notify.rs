@@ -2,8 +2,9 @@
 //! §3.2.1, §A.3.2.4).
 //!
 //! Parameters whose Notification attribute is not Off are *watched*: the
-//! [`AttributeStore`](crate::attributes::AttributeStore) entry keeps a 32-bit
-//! hash of the last value seen. Changes are found two ways:
+//! [`AttributeStore`](crate::attributes::AttributeStore) entry keeps the last
+//! value seen as a [`Watch`] (the value itself up to 16 bytes, else its
+//! length and two 64-bit hashes). Changes are found two ways:
 //! * **push**: the backend calls [`Engine::value_changed`] with the name;
 //! * **scan**: [`Engine::scan_value_changes`] walks the backend, hashes
 //!   watched values and compares.
@@ -43,7 +44,7 @@
 //! assert!(engine.has_active_pending());
 //! ```
 
-use crate::attributes::{Attr, Notification, name_hash, value_hash};
+use crate::attributes::{Attr, Notification, Watch};
 use crate::datamodel::{DataModel, NameBuf, NodeKind};
 use crate::engine::cursor::{Filter, ParamCursor};
 use crate::engine::walk::{Class, Descend, ParamClass, Walk, classify};
@@ -54,14 +55,10 @@ impl<const A: usize> Engine<'_, A> {
     /// whether a notification is now pending for it (watched, and not
     /// written by the ACS in this session).
     pub fn value_changed(&mut self, session: &SessionState, name: &str) -> bool {
-        let key = name_hash(name);
-        if session.wrote(key) {
-            return false;
-        }
-        match self.attrs.entry_mut(key) {
-            Some(e) if e.attr.notification() != Notification::Off => {
-                e.pending = true;
-                e.seen = false; // re-read on the next poll
+        match self.attrs.entry_mut(name) {
+            Some(e) if e.attr.notification() != Notification::Off && !session.wrote(e.id) => {
+                e.set_pending(true);
+                e.set_seen(false); // re-read on the next scan
                 true
             }
             _ => false,
@@ -80,20 +77,17 @@ impl<const A: usize> Engine<'_, A> {
         let mut found = 0usize;
         while let Some(step) = walk.next(model, schema, policy, &mut name) {
             let Ok((node, Class::Param(_))) = step else { continue };
-            let key = name_hash(&name);
-            let acs = session.wrote(key);
-            let Some(e) = self.attrs.entry_mut(key) else { continue };
+            let Some(e) = self.attrs.entry_mut(&name) else { continue };
             if e.attr.notification() == Notification::Off {
                 continue;
             }
             let Ok(len) = model.get(node, buf) else { continue };
-            let h = value_hash(buf.get(..len).unwrap_or(&[]));
-            if e.seen && e.value != h && !acs {
-                e.pending = true;
+            let now = Watch::of(buf.get(..len).unwrap_or(&[]));
+            if e.seen() && e.watch != now && !session.wrote(e.id) {
+                e.set_pending(true);
                 found += 1;
             }
-            e.value = h;
-            e.seen = true;
+            e.observe(now);
         }
         found
     }
@@ -114,11 +108,10 @@ impl<const A: usize> Engine<'_, A> {
             if attr.notification() == Notification::Off || self.attrs.get(&name).is_some() {
                 continue;
             }
-            let key = name_hash(&name);
-            self.attrs.set_hashed(key, attr).map_err(|e| RpcError::new(Reason::Attr(e), None))?;
-            if let (Some(e), Ok(len)) = (self.attrs.entry_mut(key), model.get(node, buf)) {
-                e.value = value_hash(buf.get(..len).unwrap_or(&[]));
-                e.seen = true;
+            let e = self.attrs.entry_or_insert(&name).map_err(|e| RpcError::new(Reason::Attr(e), None))?;
+            e.attr = attr;
+            if let Ok(len) = model.get(node, buf) {
+                e.observe(Watch::of(buf.get(..len).unwrap_or(&[])));
             }
             added += 1;
         }
@@ -134,12 +127,12 @@ impl<const A: usize> Engine<'_, A> {
     /// Whether any pending change is on an active-notification parameter
     /// (the CPE should start a session).
     pub fn has_active_pending(&self) -> bool {
-        self.attrs.entries.iter().any(|e| e.pending && e.attr.notification().is_active())
+        self.attrs.entries.iter().any(|e| e.pending() && e.attr.notification().is_active())
     }
 
     /// Number of pending changes.
     pub fn pending_count(&self) -> usize {
-        self.attrs.entries.iter().filter(|e| e.pending).count()
+        self.attrs.entries.iter().filter(|e| e.pending()).count()
     }
 
     /// The pending changes with their current values, for the Inform's
@@ -152,7 +145,7 @@ impl<const A: usize> Engine<'_, A> {
     /// Forgets pending changes (after the InformResponse that carried them).
     pub fn clear_pending(&mut self) {
         for e in self.attrs.entries.iter_mut() {
-            e.pending = false;
+            e.set_pending(false);
         }
     }
 }

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 
 use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
-use cwmp_model::attributes::AttributeStore;
+use cwmp_model::attributes::{AttributeStore, NAME_BYTES_PER_ENTRY};
 use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
 use cwmp_model::engine::{
     DUPLICATE_BLOCK, Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault,
@@ -61,11 +61,14 @@ fn cursor_and_state_sizes_are_pinned() {
         assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 456);
         assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 440);
         assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 456);
-        // What a CPE keeps for its lifetime: 16 bytes per attribute entry.
-        assert_eq!(size_of::<Engine<'static, 64>>(), 24 + 16 * 64);
-        assert_eq!(size_of::<AttributeStore<64>>(), 8 + 16 * 64);
-        // What lives for one session only.
-        assert_eq!(size_of::<SessionState>(), 8 + 8 * cwmp_model::engine::SESSION_SET_CAPACITY);
+        // What a CPE keeps for its lifetime: per attribute entry, a 32-byte
+        // record (name position, flags, attribute, id, 18-byte watch) and
+        // NAME_BYTES_PER_ENTRY bytes of exact name.
+        let per_entry = 32 + NAME_BYTES_PER_ENTRY;
+        assert_eq!(size_of::<AttributeStore<64>>(), 8 + per_entry * 64 + 16);
+        assert_eq!(size_of::<Engine<'static, 64>>(), size_of::<AttributeStore<64>>() + 16);
+        // What lives for one session only: an entry id per ACS write.
+        assert_eq!(size_of::<SessionState>(), 8 + 4 * cwmp_model::engine::SESSION_SET_CAPACITY);
     }
 }
 

@@ -22,11 +22,10 @@
 
 use cwmp_core::text::TextSource;
 
-use crate::attributes::name_hash;
 use crate::datamodel::{DataModel, NameBuf, NodeKind};
 use crate::engine::text::{PathBuf, parse_path};
 use crate::engine::walk::{Class, ParamClass, Walk, classify};
-use crate::engine::{AttrInfo, Engine, Reason, RpcError, ValueInfo, resolve, writable};
+use crate::engine::{AttrInfo, Engine, Reason, RpcError, ValueInfo, resolve};
 use crate::path::MAX_PATH_LEN;
 
 /// The names of a GetParameterValues / GetParameterAttributes request, read
@@ -137,7 +136,7 @@ impl<N: Copy> NamesCursor<N> {
     ) -> Option<Result<bool, RpcError>> {
         let step = self.walk.next(model, engine.schema, engine.policy, name)?;
         Some(match step {
-            Ok((node, class)) => Ok(writable(class, model.info(node), name)),
+            Ok((node, class)) => Ok(engine.writable_now(class, model.info(node), name)),
             Err(e) => Err(RpcError::new(Reason::Backend(e), None)),
         })
     }
@@ -233,7 +232,7 @@ impl<N: Copy> ParamCursor<N> {
         loop {
             match self.walk.next(model, engine.schema, engine.policy, name) {
                 Some(Ok((node, class @ Class::Param(_)))) => {
-                    if self.filter == Filter::Pending && !engine.attrs.is_pending(name_hash(name)) {
+                    if self.filter == Filter::Pending && !engine.attrs.entry(name).is_some_and(|e| e.pending()) {
                         continue;
                     }
                     return Some(Ok((node, class)));

@@ -21,8 +21,11 @@
 //! * Names outside the schema: see [`UnknownNames`]; vendor `X_` names are
 //!   served with the backend's type and writability.
 //! * Writability is the schema's access **and** the backend's flag; either
-//!   one saying read-only gives 9008. `writeOnceReadOnly` is writable (the
-//!   engine does not track "once").
+//!   one saying read-only gives 9008. A `writeOnceReadOnly` parameter is
+//!   writable until the ACS first writes it, then 9008 (and Writable false
+//!   in GetParameterNames); the mark is kept in the attribute store and its
+//!   image, so it survives a reboot. A value the device gave it itself does
+//!   not count as the write.
 //! * GetParameterNames on a parameter with NextLevel true answers 9003.
 //! * SetParameterValues validates every entry (9005 name, 9008 writability,
 //!   9006 type, 9007 value, checked in that order, one fault per entry) and
@@ -55,10 +58,10 @@ use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
 use heapless::Vec;
 
-use crate::attributes::{Attr, AttrError, AttributeStore, Notification, check_notification, name_hash, value_hash};
+use crate::attributes::{Attr, AttrError, AttributeStore, Notification, Watch, check_notification};
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf, NodeInfo, NodeKind};
 use crate::path::{MAX_PATH_LEN, Path, PathError};
-use crate::schema::{ActiveNotify, CheckError, ObjectAccess, Schema};
+use crate::schema::{ActiveNotify, CheckError, ObjectAccess, ParamAccess, Schema};
 use cursor::Filter;
 pub use spv::DUPLICATE_BLOCK;
 use text::{PathBuf, as_str, parse_path};
@@ -244,15 +247,17 @@ pub struct AttrInfo {
     pub subscriber: bool,
 }
 
-/// What lives for one CWMP session only: the parameters the ACS wrote in
-/// it (by name hash), whose changes must not notify (TR-069 §3.2.1). Keep
-/// it in the session and drop or [clear](Self::clear) it when the session
-/// ends; outside a session pass an empty one. Up to
-/// [`SESSION_SET_CAPACITY`] names are remembered; beyond that only the
-/// watched value, updated by every ACS write, keeps scans quiet.
+/// What lives for one CWMP session only: the watched parameters the ACS
+/// wrote in it, whose changes must not notify (TR-069 §3.2.1), by the id of
+/// their attribute-store entry (exact: ids are never shared). Keep it in the
+/// session and drop or [clear](Self::clear) it when the session ends;
+/// outside a session pass an empty one. Up to [`SESSION_SET_CAPACITY`]
+/// writes are remembered; beyond that a later *pushed* change of such a
+/// parameter notifies once too many (scans stay quiet: every ACS write also
+/// moves the watched value), never once too few.
 #[derive(Debug, Clone, Default)]
 pub struct SessionState {
-    pub(crate) acs_written: Vec<u64, SESSION_SET_CAPACITY>,
+    pub(crate) acs_written: Vec<u32, SESSION_SET_CAPACITY>,
 }
 
 impl SessionState {
@@ -267,13 +272,13 @@ impl SessionState {
         self.acs_written.clear();
     }
 
-    pub(crate) fn wrote(&self, key: u64) -> bool {
-        self.acs_written.contains(&key)
+    pub(crate) fn wrote(&self, id: u32) -> bool {
+        self.acs_written.contains(&id)
     }
 
-    fn note(&mut self, key: u64) {
-        if !self.wrote(key) {
-            let _ = self.acs_written.push(key);
+    fn note(&mut self, id: u32) {
+        if !self.wrote(id) {
+            let _ = self.acs_written.push(id);
         }
     }
 }
@@ -462,6 +467,19 @@ impl<'s, const A: usize> Engine<'s, A> {
         self.get_parameter_values(model, names)
     }
 
+    /// Whether a node is writable now: [`writable`], and for a
+    /// `writeOnceReadOnly` parameter, not yet written by the ACS (the mark
+    /// is kept, and persisted, by the attribute store).
+    pub(crate) fn writable_now(&self, class: Class, info: NodeInfo, name: &str) -> bool {
+        writable(class, info, name)
+            && match class {
+                Class::Param(ParamClass::Known(d)) if d.access == ParamAccess::WriteOnceReadOnly => {
+                    !self.attrs.entry(name).is_some_and(|e| e.written())
+                }
+                _ => true,
+            }
+    }
+
     /// The attribute of a parameter: stored, or the schema default.
     pub(crate) fn attribute_of(&self, class: Class, name: &str) -> Attr {
         self.attrs.get(name).unwrap_or(match class {
@@ -480,7 +498,7 @@ impl<'s, const A: usize> Engine<'s, A> {
         let Some(name) = parameter_key_name(self.schema) else { return Ok(()) };
         let Some(node) = Path::parse(&name).ok().and_then(|p| model.lookup(&p)) else { return Ok(()) };
         model.set(node, key)?;
-        self.note_acs_write(session, &name, value_hash(key.as_bytes()));
+        self.note_acs_write(session, &name, Watch::of(key.as_bytes()));
         Ok(())
     }
 
@@ -573,13 +591,13 @@ impl<'s, const A: usize> Engine<'s, A> {
     }
 
     /// Checks one SetParameterAttributes entry against every parameter it
-    /// covers; returns how many new store entries it may need.
+    /// covers; returns how many new store entries, and name bytes, it may need.
     fn check_attribute<M: DataModel, T: TextSource>(
         &self,
         model: &M,
         sa: &SetAttribute<T>,
         index: usize,
-    ) -> Result<usize, RpcError> {
+    ) -> Result<(usize, usize), RpcError> {
         let at = Some(index);
         let mut buf: PathBuf = [0; MAX_PATH_LEN];
         let p = parse_at(&sa.name, &mut buf, index)?;
@@ -589,7 +607,7 @@ impl<'s, const A: usize> Engine<'s, A> {
         };
         let mut name = NameBuf::new();
         let mut walk = self.attribute_walk(model, &p, &mut name).ok_or(RpcError::new(Reason::NoSuchName, at))?;
-        let mut needed = 0usize;
+        let (mut entries, mut bytes) = (0usize, 0usize);
         while let Some(step) = walk.next(model, self.schema, self.policy, &mut name) {
             let (_, class) = step.map_err(|e| RpcError::new(Reason::Backend(e), at))?;
             let Class::Param(pc) = class else { continue };
@@ -597,10 +615,11 @@ impl<'s, const A: usize> Engine<'s, A> {
                 check_notification(def.notify, n).map_err(|e| RpcError::new(Reason::Attr(e), at))?;
             }
             if self.attrs.get(&name).is_none() {
-                needed = needed.saturating_add(1);
+                entries = entries.saturating_add(1);
+                bytes = bytes.saturating_add(name.len());
             }
         }
-        Ok(needed)
+        Ok((entries, bytes))
     }
 
     /// The walk over the parameters a path covers (the parameter itself, or
@@ -627,11 +646,13 @@ impl<'s, const A: usize> Engine<'s, A> {
         T: TextSource,
     {
         let entries = entries.into_iter();
-        let mut needed = 0usize;
+        let (mut needed, mut bytes) = (0usize, 0usize);
         for (i, sa) in entries.clone().enumerate() {
-            needed = needed.saturating_add(self.check_attribute(model, &sa, i)?);
+            let (n, b) = self.check_attribute(model, &sa, i)?;
+            needed = needed.saturating_add(n);
+            bytes = bytes.saturating_add(b);
         }
-        if !self.attrs.has_room(needed) {
+        if !self.attrs.has_room(needed, bytes) {
             return Err(RpcError::new(Reason::Attr(AttrError::Full), None));
         }
         let mut name = NameBuf::new();
@@ -653,19 +674,19 @@ impl<'s, const A: usize> Engine<'s, A> {
                     ParamClass::Known(d) => d.notify,
                     _ => ActiveNotify::Normal,
                 };
-                let key = name_hash(&name);
                 if attr == Attr::default_for(rule) && attr.notification() == Notification::Off {
                     self.attrs.remove(&name);
                     continue;
                 }
-                self.attrs.set_hashed(key, attr).map_err(|e| RpcError::new(Reason::Attr(e), Some(i)))?;
-                // Start watching from the current value.
+                let e = self.attrs.entry_or_insert(&name).map_err(|e| RpcError::new(Reason::Attr(e), Some(i)))?;
+                e.attr = attr;
+                // Start watching from the current value (a value longer than
+                // this buffer is first read by the next scan).
                 let mut buf = [0u8; 256];
-                if let (Some(e), Ok(len)) = (self.attrs.entry_mut(key), model.get(node, &mut buf))
-                    && !e.seen
+                if !e.seen()
+                    && let Ok(len) = model.get(node, &mut buf)
                 {
-                    e.value = value_hash(buf.get(..len).unwrap_or(&[]));
-                    e.seen = true;
+                    e.observe(Watch::of(buf.get(..len).unwrap_or(&[])));
                 }
             }
         }
@@ -673,14 +694,12 @@ impl<'s, const A: usize> Engine<'s, A> {
     }
 
     /// Records a write by the ACS of the parameter with canonical name
-    /// `name`: its watched value hash follows the new value and pushed
-    /// changes of it are ignored until the session ends.
-    fn note_acs_write(&mut self, session: &mut SessionState, name: &str, value: u32) {
-        let key = name_hash(name);
-        if let Some(e) = self.attrs.entry_mut(key) {
-            e.value = value;
-            e.seen = true;
+    /// `name`: its watched value follows the new value and pushed changes of
+    /// it are ignored until the session ends.
+    fn note_acs_write(&mut self, session: &mut SessionState, name: &str, value: Watch) {
+        if let Some(e) = self.attrs.entry_mut(name) {
+            e.observe(value);
+            session.note(e.id);
         }
-        session.note(key);
     }
 }

@@ -5,14 +5,15 @@ use cwmp_core::text::TextSource;
 use cwmp_core::{ParamType, Value};
 use heapless::Vec;
 
-use super::text::{PathBuf, as_str, char_len, parse_path, value_hash_text};
+use super::text::{PathBuf, as_str, char_len, parse_path, watch_text};
 use super::walk::{Class, ParamClass};
-use super::{Engine, MAX_PARAMETER_KEY_LEN, Reason, RpcError, SessionState, SetValue, SpvFault, resolve, writable};
+use super::{Engine, MAX_PARAMETER_KEY_LEN, Reason, RpcError, SessionState, SetValue, SpvFault, resolve};
+use crate::attributes::AttrError;
 use crate::attributes::value_hash;
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf};
 use crate::path::MAX_PATH_LEN;
-use crate::schema::ParamDef;
 use crate::schema::check::{CheckError, CheckKind};
+use crate::schema::{ParamAccess, ParamDef};
 
 /// Request entries hashed per pass of the duplicate check (8 bytes each on
 /// the stack).
@@ -38,6 +39,11 @@ fn too_long<T: TextSource + ?Sized>(class: Class, value: &T) -> Reason {
         }
     }
     Reason::ValueTooLong(value.text_len())
+}
+
+/// Whether a class is a `writeOnceReadOnly` parameter of the schema.
+fn is_write_once(class: Class) -> bool {
+    matches!(class, Class::Param(ParamClass::Known(d)) if d.access == ParamAccess::WriteOnceReadOnly)
 }
 
 /// Checks a value against a parameter the schema defines, or against the
@@ -112,15 +118,15 @@ impl<const A: usize> Engine<'_, A> {
         sv: &SetValue<T>,
         name: &mut NameBuf,
         scratch: &mut [u8],
-    ) -> Result<M::Node, Reason> {
+    ) -> Result<Class, Reason> {
         let (node, class) = self.resolve_entry(model, sv, name)?;
         let info = model.info(node);
-        if !writable(class, info, name) {
+        if !self.writable_now(class, info, name) {
             return Err(Reason::NotWritable);
         }
         let text = as_str(&sv.value, scratch).ok_or_else(|| too_long(class, &sv.value))?;
         check_value(class, info.ty, sv.ty, text)?;
-        Ok(node)
+        Ok(class)
     }
 
     /// Finds an entry naming the same parameter as an earlier one, compared
@@ -212,14 +218,31 @@ impl<const A: usize> Engine<'_, A> {
         }
         let mut name = NameBuf::new();
         let mut bad = 0usize;
+        // writeOnceReadOnly parameters written now: how many, and the store
+        // room their "written" marks need.
+        let (mut write_once, mut new_entries, mut new_bytes) = (0usize, 0usize, 0usize);
         for (i, sv) in params.clone().enumerate() {
-            if let Err(reason) = self.check_set(&*model, &sv, &mut name, scratch) {
-                bad += 1;
-                let _ = faults.push(SpvFault { index: i, code: reason.fault(), reason });
+            match self.check_set(&*model, &sv, &mut name, scratch) {
+                Ok(class) => {
+                    if is_write_once(class) {
+                        write_once += 1;
+                        if self.attrs.get(&name).is_none() {
+                            new_entries += 1;
+                            new_bytes += name.len();
+                        }
+                    }
+                }
+                Err(reason) => {
+                    bad += 1;
+                    let _ = faults.push(SpvFault { index: i, code: reason.fault(), reason });
+                }
             }
         }
         if bad > 0 {
             return Err(RpcError::new(Reason::InvalidParameters(bad), None));
+        }
+        if !self.attrs.has_room(new_entries, new_bytes) {
+            return Err(RpcError::new(Reason::Attr(AttrError::Full), None));
         }
         model.begin().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
         for (i, sv) in params.clone().enumerate() {
@@ -238,10 +261,19 @@ impl<const A: usize> Engine<'_, A> {
         }
         let applied = model.commit().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
         for sv in params {
-            if canonical(&*model, &sv, &mut name).is_some() {
-                let canonical = name.clone();
-                self.note_acs_write(session, &canonical, value_hash_text(&sv.value));
+            if canonical(&*model, &sv, &mut name).is_none() {
+                continue;
             }
+            if write_once > 0
+                && self.schema.parameter(&name).is_some_and(|d| d.access == ParamAccess::WriteOnceReadOnly)
+            {
+                // Room was checked above; a full store cannot happen here.
+                if let Ok(e) = self.attrs.entry_or_insert(&name) {
+                    e.set_written();
+                }
+            }
+            let canonical = name.clone();
+            self.note_acs_write(session, &canonical, watch_text(&sv.value));
         }
         Ok(applied)
     }

@@ -6,6 +6,7 @@ use core::ops::ControlFlow;
 
 use cwmp_core::text::TextSource;
 
+use crate::attributes::{Watch, WatchBuilder};
 use crate::path::{MAX_PATH_LEN, Path, PathError, PathErrorKind};
 
 /// A buffer for one name: a TR-106 path never exceeds [`MAX_PATH_LEN`].
@@ -39,18 +40,14 @@ pub(crate) fn char_len<T: TextSource + ?Sized>(text: &T) -> usize {
     n
 }
 
-/// The 32-bit FNV-1a hash of the text, streamed (equals
-/// [`crate::attributes::value_hash`] of its bytes).
-pub(crate) fn value_hash_text<T: TextSource + ?Sized>(text: &T) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
+/// The [`Watch`] of the text, streamed (equals [`Watch::of`] its bytes).
+pub(crate) fn watch_text<T: TextSource + ?Sized>(text: &T) -> Watch {
+    let mut w = WatchBuilder::new();
     let _ = text.for_each_piece(&mut |p| {
-        for &b in p.as_bytes() {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
-        }
+        w.push(p.as_bytes());
         ControlFlow::Continue(())
     });
-    h
+    w.finish()
 }
 
 /// Whether the text, with XML whitespace around it removed, equals `word`
@@ -105,7 +102,9 @@ mod tests {
     #[test]
     fn streamed_hash_and_length_equal_the_contiguous_ones() {
         let t = Pieces(&["a", "", "éb", "c"]);
-        assert_eq!(value_hash_text(&t), crate::attributes::value_hash("aébc".as_bytes()));
+        assert_eq!(watch_text(&t), Watch::of("aébc".as_bytes()));
+        let long = Pieces(&["0123456789", "abcdefghij", "&"]);
+        assert_eq!(watch_text(&long), Watch::of(b"0123456789abcdefghij&"));
         assert_eq!(char_len(&t), 4);
         let mut buf = [0u8; MAX_PATH_LEN];
         assert_eq!(parse_path(&Pieces(&["Device.", "IP."]), &mut buf).unwrap().as_str(), "Device.IP.");
