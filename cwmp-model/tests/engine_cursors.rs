@@ -1,10 +1,9 @@
-//! The read cursors as plain data: `size_of` pinned, whole real device
-//! dumps streamed with only `Copy` cursor state kept between steps (with
-//! rewinds), counting for the `arrayType` and what happens when the model
-//! changes in between; and the write RPCs reading text that arrives still
-//! escaped, piece by piece, with no per-entry storage.
+//! The read cursors as plain data: `size_of` pinned, counting for the
+//! `arrayType` and what happens when the model changes in between; and the
+//! write RPCs reading text that arrives still escaped, piece by piece, with
+//! no per-entry storage. (Whole real device dumps streamed with only `Copy`
+//! cursor state: `engine_dumps.rs`.)
 
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use cwmp_core::text::TextSource;
@@ -12,15 +11,14 @@ use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, NAME_BYTES_PER_ENTRY};
 use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
 use cwmp_model::engine::{
-    DUPLICATE_BLOCK, Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault,
-    UnknownNames, WALK_DEPTH,
+    Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault, WALK_DEPTH,
 };
-use cwmp_model::loader::{Storage, load_genieacs_csv, records};
+use cwmp_model::loader::Storage;
 use cwmp_model::memory::{MemoryModel, MemoryNode};
 use cwmp_model::notify::PendingCursor;
 use cwmp_model::path::Path;
 use cwmp_model::schema::check::CheckKind;
-use cwmp_model::schema::{Schema, tr098, tr181};
+use cwmp_model::schema::{tr098, tr181};
 use cwmp_testkit::alloc::assert_no_alloc;
 
 /// XML-escaped text read the way a decoder hands it out: the unescaped
@@ -80,129 +78,12 @@ fn walk_depth_covers_every_object_of_both_schemas() {
     }
 }
 
-/// A device dump: its CSV text, (name, object, value) rows and schema.
-struct Dump {
-    text: String,
-    rows: Vec<(String, bool, String)>,
-    schema: &'static Schema,
-}
-
-fn dump(file: &str) -> Dump {
-    let text = String::from_utf8(cwmp_testkit::corpus::read(&format!("devicemodels/genieacs-sim/{file}"))).unwrap();
-    let mut recs = records(&text).map(|r| r.unwrap().1);
-    let header = recs.next().unwrap();
-    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-    let (cn, co, cv) = (col("Parameter"), col("Object"), col("Value"));
-    let rows: Vec<_> = recs
-        .filter(|f| matches!(f[cn].split('.').next(), Some("Device" | "InternetGatewayDevice")))
-        .map(|f| (f[cn].clone(), f[co] == "true", f[cv].clone()))
-        .collect();
-    let schema = if rows[0].0.starts_with("Device") { &tr181::SCHEMA } else { &tr098::SCHEMA };
-    Dump { text, rows, schema }
-}
-
-fn dump_files() -> Vec<String> {
-    let dir = cwmp_testkit::corpus::path("devicemodels/genieacs-sim");
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".csv"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 7, "{files:?}");
-    files
-}
-
 /// The value the model holds for `name`, read without the engine.
 fn model_value(m: &MemoryModel<'_>, name: &str) -> String {
     let node = m.lookup(&Path::parse(name).unwrap()).unwrap();
     let mut buf = vec![0u8; 64 * 1024];
     let n = m.get(node, &mut buf).unwrap();
     String::from_utf8(buf[..n].to_vec()).unwrap()
-}
-
-/// Every parameter of the model with its value, by a plain recursive walk
-/// of the backend (no engine, no schema).
-fn model_values(m: &MemoryModel<'_>) -> BTreeMap<String, String> {
-    fn visit(m: &MemoryModel<'_>, node: MemoryNode, out: &mut BTreeMap<String, String>, buf: &mut [u8]) {
-        let mut name = NameBuf::new();
-        m.write_name(node, &mut name).unwrap();
-        if m.info(node).kind == NodeKind::Parameter {
-            let n = m.get(node, buf).unwrap();
-            out.insert(name.to_string(), String::from_utf8(buf[..n].to_vec()).unwrap());
-        }
-        let mut c = m.first_child(node);
-        while let Some(child) = c {
-            visit(m, child, out, buf);
-            c = m.next_sibling(child);
-        }
-    }
-    let mut out = BTreeMap::new();
-    visit(m, m.root().unwrap(), &mut out, &mut vec![0u8; 64 * 1024]);
-    out
-}
-
-#[test]
-fn whole_dumps_stream_with_only_copy_cursor_state_and_rewinds() {
-    for file in dump_files() {
-        let d = dump(&file);
-        let mut st = Storage::for_text(&d.text);
-        let mut m = st.model();
-        load_genieacs_csv(&d.text, &mut m).unwrap();
-        let e: Engine<'_, 8> = Engine::new(d.schema).with_unknown_names(UnknownNames::Serve);
-        let names = [d.schema.root];
-        let mut cursor = e.get_parameter_values(&m, &names).unwrap();
-        let counted = assert_no_alloc(|| cursor.count_entries(&e, &m, &names)).unwrap();
-        let mut got: Vec<(String, ParamType, String)> = Vec::new();
-        let mut step = 0usize;
-        // Between steps only `cursor` (Copy) survives: the name buffer is
-        // fresh (the value buffer is output only, by the DataModel
-        // contract), and every fifth step is taken twice from a saved copy.
-        // Values run up to 32 KB (a Huawei DeviceLog).
-        let (mut value, mut value2) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
-        loop {
-            let saved = cursor;
-            let mut name = NameBuf::new();
-            let Some(r) = assert_no_alloc(|| cursor.next_entry(&e, &m, &names, &mut name, &mut value)) else {
-                break;
-            };
-            let info = r.unwrap();
-            let entry = (name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap());
-            if step.is_multiple_of(5) {
-                let mut again = saved;
-                let mut name2 = NameBuf::new();
-                let info2 = again.next_entry(&e, &m, &names, &mut name2, &mut value2).unwrap().unwrap();
-                assert_eq!((name2.as_str(), &value2[..info2.len]), (entry.0.as_str(), entry.2.as_bytes()), "{file}");
-            }
-            got.push(entry);
-            step += 1;
-        }
-        assert_eq!(got.len(), counted as usize, "{file}: entries equal the count");
-        let want: BTreeMap<&str, &str> =
-            d.rows.iter().filter(|r| !r.1).map(|(n, _, v)| (n.as_str(), v.as_str())).collect();
-        assert_eq!(got.len(), want.len(), "{file}: every parameter once");
-        let held = model_values(&m);
-        assert_eq!(held.len(), got.len(), "{file}");
-        for (name, _ty, value) in &got {
-            let hidden = d.schema.parameter(name).is_some_and(|p| p.reads_empty());
-            let expect = if hidden { "" } else { held[name.as_str()].as_str() };
-            assert_eq!(value, expect, "{file}: {name}");
-            assert!(want.contains_key(name.as_str()), "{file}: {name} is a dump row");
-            if !hidden {
-                assert_eq!(value, want[name.as_str()], "{file}: {name} as the device reported it");
-            }
-        }
-        // GetParameterNames of the whole tree: counted, then every row once.
-        let mut gpn = e.get_parameter_names(&m, "", false).unwrap();
-        let n = assert_no_alloc(|| gpn.count_entries(&e, &m)).unwrap();
-        let mut listed = 0u32;
-        let mut name = NameBuf::new();
-        while let Some(r) = gpn.next_entry(&e, &m, &mut name) {
-            r.unwrap();
-            listed += 1;
-        }
-        assert_eq!((listed, n as usize), (n, d.rows.len()), "{file}");
-    }
 }
 
 fn small_model(st: &mut Storage) -> MemoryModel<'_> {
@@ -392,42 +273,4 @@ fn spv_duplicates_are_found_by_resolved_instance() {
     assert_eq!(model_value(&m, "Device.IP.Interface.1.Enable"), "true", "nothing applied");
     // Two instances' Enable are different parameters.
     e.set_parameter_values(&mut m, &mut session, [other, by_alias], "", &mut faults, &mut []).unwrap();
-}
-
-#[test]
-fn spv_duplicates_are_found_across_duplicate_blocks() {
-    let d = dump("tplink-EX220.csv");
-    let mut st = Storage::for_text(&d.text);
-    let mut m = st.model();
-    load_genieacs_csv(&d.text, &mut m).unwrap();
-    let mut e: Engine<'_, 8> = Engine::new(d.schema);
-    let mut session = SessionState::new();
-    let bools: Vec<&str> = d
-        .rows
-        .iter()
-        .filter(|(n, o, _)| !o && d.schema.parameter(n).is_some_and(|p| p.is_writable() && p.ty == ParamType::Boolean))
-        .map(|(n, _, _)| n.as_str())
-        .filter(|n| {
-            let node = m.lookup(&Path::parse(n).unwrap()).unwrap();
-            m.info(node).writable
-        })
-        .take(3 * DUPLICATE_BLOCK)
-        .collect();
-    assert_eq!(bools.len(), 3 * DUPLICATE_BLOCK);
-    let list: Vec<SetValue<&str>> = bools.iter().map(|n| SetValue { name: *n, value: "1", ty: None }).collect();
-    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
-    let b = DUPLICATE_BLOCK;
-    // Within the first block, across blocks, at block edges, within later blocks.
-    for (first, second) in [(3, 5), (3, b + 20), (b - 1, b), (b + 5, 2 * b + 10), (2 * b + 1, 2 * b + 30), (10, 3 * b)]
-    {
-        let mut dup = list.clone();
-        dup.insert(second, list[first]);
-        let err = assert_no_alloc(|| {
-            e.set_parameter_values(&mut m, &mut session, dup.iter().copied(), "", &mut faults, &mut [])
-        })
-        .unwrap_err();
-        assert_eq!((err.reason, err.index), (Reason::DuplicateName, Some(second)), "{first} {second}");
-    }
-    assert_no_alloc(|| e.set_parameter_values(&mut m, &mut session, list.iter().copied(), "", &mut faults, &mut []))
-        .unwrap();
 }
