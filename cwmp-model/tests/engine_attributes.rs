@@ -1,9 +1,9 @@
 //! Issue 11, model side: attributes keyed by the exact name, value-change
 //! detection that a hash collision cannot blind, and writeOnceReadOnly.
 
-use cwmp_core::{FaultCode, ParamType};
+use cwmp_core::FaultCode;
 use cwmp_model::attributes::{Attr, AttributeStore, Notification, value_hash};
-use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
+use cwmp_model::datamodel::{DataModel, NameBuf};
 use cwmp_model::engine::{Engine, Reason, SessionState, SetAttribute, SetValue, SpvFault};
 use cwmp_model::loader::Storage;
 use cwmp_model::memory::MemoryModel;
@@ -13,32 +13,9 @@ use cwmp_testkit::alloc::assert_no_alloc;
 
 /// Two short values with the same 32-bit FNV-1a hash (found by search):
 /// the hash the watch list kept before.
+mod common;
+
 const COLLIDING: (&str, &str) = ("v332789", "v529192");
-
-fn model(st: &mut Storage) -> MemoryModel<'_> {
-    let mut m = st.model();
-    let rows: &[(&str, NodeKind, bool, ParamType, &str)] = &[
-        ("Device.DeviceInfo.X_ACME_Note", NodeKind::Parameter, true, ParamType::String, COLLIDING.0),
-        ("Device.DeviceInfo.X_ACME_Log", NodeKind::Parameter, true, ParamType::String, ""),
-        ("Device.ManagementServer.ParameterKey", NodeKind::Parameter, false, ParamType::String, ""),
-        ("Device.IP.Interface", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.1", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.1.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-lan"),
-        ("Device.IP.Interface.2", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.2.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-wan"),
-    ];
-    for &(name, kind, w, ty, v) in rows {
-        m.insert(name, kind, w, ty, v).unwrap();
-    }
-    m
-}
-
-fn set_local(m: &mut MemoryModel<'_>, name: &str, value: &str) {
-    let node = m.lookup(&Path::parse(name).unwrap()).unwrap();
-    m.begin().unwrap();
-    m.set(node, value).unwrap();
-    m.commit().unwrap();
-}
 
 #[test]
 fn names_with_one_hash_keep_their_own_attributes() {
@@ -66,26 +43,27 @@ fn names_with_one_hash_keep_their_own_attributes() {
 #[test]
 fn a_change_between_values_with_one_hash_is_notified() {
     let mut st = Storage::new(64, 8192, 16);
-    let mut m = model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let session = SessionState::new();
+    common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Note", COLLIDING.0);
     let watch = |name| SetAttribute { name, notification: Some(1), access_list: None };
     e.set_parameter_attributes(&m, [watch("Device.DeviceInfo.X_ACME_Note"), watch("Device.DeviceInfo.X_ACME_Log")])
         .unwrap();
     let mut buf = [0u8; 256];
     assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 0);
     // Short values are compared verbatim: a 32-bit hash saw no change here.
-    set_local(&mut m, "Device.DeviceInfo.X_ACME_Note", COLLIDING.1);
+    common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Note", COLLIDING.1);
     assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf)), 1);
     assert_eq!(e.pending_count(), 1);
     e.clear_pending();
     // Long values: a change in one byte anywhere is seen.
     let long = "x".repeat(200);
-    set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", &long);
+    common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", &long);
     assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
     let mut changed = long.clone().into_bytes();
     changed[137] = b'y';
-    set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", std::str::from_utf8(&changed).unwrap());
+    common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", std::str::from_utf8(&changed).unwrap());
     assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
     // Same length, same bytes: quiet.
     assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 0);
@@ -96,7 +74,7 @@ fn write_once_read_only_is_writable_until_first_written() {
     let def = tr181::SCHEMA.parameter("Device.IP.Interface.1.Alias").unwrap();
     assert_eq!(def.access, ParamAccess::WriteOnceReadOnly);
     let mut st = Storage::new(64, 8192, 16);
-    let mut m = model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
@@ -134,7 +112,7 @@ fn write_once_read_only_is_writable_until_first_written() {
 #[test]
 fn write_once_marks_need_store_room_and_answer_9004_without_it() {
     let mut st = Storage::new(64, 8192, 16);
-    let mut m = model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 1> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();

@@ -4,17 +4,19 @@
 //! no per-entry storage. (Whole real device dumps streamed with only `Copy`
 //! cursor state: `engine_dumps.rs`.)
 
+mod common;
+
 use std::ops::ControlFlow;
 
 use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, NAME_BYTES_PER_ENTRY};
-use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
+use cwmp_model::datamodel::{DataModel, NameBuf};
 use cwmp_model::engine::{
     Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault, WALK_DEPTH,
 };
 use cwmp_model::loader::Storage;
-use cwmp_model::memory::{MemoryModel, MemoryNode};
+use cwmp_model::memory::MemoryNode;
 use cwmp_model::notify::PendingCursor;
 use cwmp_model::path::Path;
 use cwmp_model::schema::check::CheckKind;
@@ -78,39 +80,10 @@ fn walk_depth_covers_every_object_of_both_schemas() {
     }
 }
 
-/// The value the model holds for `name`, read without the engine.
-fn model_value(m: &MemoryModel<'_>, name: &str) -> String {
-    let node = m.lookup(&Path::parse(name).unwrap()).unwrap();
-    let mut buf = vec![0u8; 64 * 1024];
-    let n = m.get(node, &mut buf).unwrap();
-    String::from_utf8(buf[..n].to_vec()).unwrap()
-}
-
-fn small_model(st: &mut Storage) -> MemoryModel<'_> {
-    let mut m = st.model();
-    let rows: &[(&str, NodeKind, bool, ParamType, &str)] = &[
-        ("Device.ManagementServer.URL", NodeKind::Parameter, true, ParamType::String, "http://acs/"),
-        ("Device.ManagementServer.ConnectionRequestUsername", NodeKind::Parameter, true, ParamType::String, "u"),
-        ("Device.ManagementServer.ParameterKey", NodeKind::Parameter, false, ParamType::String, ""),
-        ("Device.DeviceInfo.X_ACME_Note", NodeKind::Parameter, true, ParamType::String, ""),
-        ("Device.IP.Interface", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.1", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.1.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-lan"),
-        ("Device.IP.Interface.1.Enable", NodeKind::Parameter, true, ParamType::Boolean, "true"),
-        ("Device.IP.Interface.2", NodeKind::Object, true, ParamType::String, ""),
-        ("Device.IP.Interface.2.Alias", NodeKind::Parameter, true, ParamType::String, "cpe-wan"),
-        ("Device.IP.Interface.2.Enable", NodeKind::Parameter, true, ParamType::Boolean, "false"),
-    ];
-    for &(name, kind, w, ty, v) in rows {
-        m.insert(name, kind, w, ty, v).unwrap();
-    }
-    m
-}
-
 #[test]
 fn a_counted_cursor_never_disagrees_with_its_count() {
     let mut st = Storage::new(64, 4096, 16);
-    let mut m = small_model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let names = ["Device.IP.Interface."];
@@ -153,7 +126,7 @@ fn a_counted_cursor_never_disagrees_with_its_count() {
 #[test]
 fn pending_cursor_counts_and_is_plain_data() {
     let mut st = Storage::new(64, 4096, 16);
-    let mut m = small_model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let watch = SetAttribute { name: "Device.IP.Interface.", notification: Some(1), access_list: None };
     e.set_parameter_attributes(&m, [watch]).unwrap();
@@ -177,7 +150,7 @@ fn pending_cursor_counts_and_is_plain_data() {
 #[test]
 fn escaped_spv_is_applied_piece_by_piece_with_one_scratch_buffer() {
     let mut st = Storage::new(64, 4096, 16);
-    let mut m = small_model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let list = [
@@ -200,23 +173,23 @@ fn escaped_spv_is_applied_piece_by_piece_with_one_scratch_buffer() {
     let err = e.set_parameter_values(&mut m, &mut session, list, Escaped("k&amp;1"), &mut faults, &mut scratch);
     assert_eq!(err.unwrap_err().reason, Reason::InvalidParameters(1));
     assert_eq!((faults[0].index, faults[0].code), (1, FaultCode::INVALID_PARAMETER_NAME));
-    assert_eq!(model_value(&m, "Device.ManagementServer.URL"), "http://acs/");
+    assert_eq!(common::model_value(&m, "Device.ManagementServer.URL"), "http://acs/");
     let mut list = list;
     list[1].name = Escaped("Device.IP.Interface.[cpe-wan].Enable");
     let applied = assert_no_alloc(|| {
         e.set_parameter_values(&mut m, &mut session, list, Escaped("k&amp;1"), &mut faults, &mut scratch)
     });
     assert_eq!(applied.unwrap().status(), 0);
-    assert_eq!(model_value(&m, "Device.ManagementServer.URL"), "http://acs.example/?a=1&b=<2>");
-    assert_eq!(model_value(&m, "Device.IP.Interface.2.Enable"), "true");
-    assert_eq!(model_value(&m, "Device.DeviceInfo.X_ACME_Note"), "\"Tom & Jerry's\"");
-    assert_eq!(model_value(&m, "Device.ManagementServer.ParameterKey"), "k&1");
+    assert_eq!(common::model_value(&m, "Device.ManagementServer.URL"), "http://acs.example/?a=1&b=<2>");
+    assert_eq!(common::model_value(&m, "Device.IP.Interface.2.Enable"), "true");
+    assert_eq!(common::model_value(&m, "Device.DeviceInfo.X_ACME_Note"), "\"Tom & Jerry's\"");
+    assert_eq!(common::model_value(&m, "Device.ManagementServer.ParameterKey"), "k&1");
 }
 
 #[test]
 fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
     let mut st = Storage::new(64, 8192, 16);
-    let mut m = small_model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
@@ -245,11 +218,11 @@ fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
     };
     e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
     assert_eq!((faults[0].code, faults[0].reason), (FaultCode::RESOURCES_EXCEEDED, Reason::ValueTooLong(20)));
-    assert_eq!(model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "u");
+    assert_eq!(common::model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "u");
     // With room, the same value is applied whole.
     let mut big = [0u8; 64];
     e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut big).unwrap();
-    assert_eq!(model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "v&".repeat(10));
+    assert_eq!(common::model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "v&".repeat(10));
     // A contiguous &str needs no scratch at all.
     let plain =
         SetValue { name: "Device.ManagementServer.ConnectionRequestUsername", value: "a-longer-plain-name", ty: None };
@@ -259,7 +232,7 @@ fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
 #[test]
 fn spv_duplicates_are_found_by_resolved_instance() {
     let mut st = Storage::new(64, 4096, 16);
-    let mut m = small_model(&mut st);
+    let mut m = common::small_model(&mut st);
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
     let mut session = SessionState::new();
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
@@ -270,7 +243,7 @@ fn spv_duplicates_are_found_by_resolved_instance() {
         .set_parameter_values(&mut m, &mut session, [other, by_number, by_alias], "", &mut faults, &mut [])
         .unwrap_err();
     assert_eq!((err.code, err.reason, err.index), (FaultCode::INVALID_ARGUMENTS, Reason::DuplicateName, Some(2)));
-    assert_eq!(model_value(&m, "Device.IP.Interface.1.Enable"), "true", "nothing applied");
+    assert_eq!(common::model_value(&m, "Device.IP.Interface.1.Enable"), "true", "nothing applied");
     // Two instances' Enable are different parameters.
     e.set_parameter_values(&mut m, &mut session, [other, by_alias], "", &mut faults, &mut []).unwrap();
 }
