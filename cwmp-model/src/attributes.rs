@@ -187,20 +187,6 @@ pub fn check_notification(rule: ActiveNotify, requested: Notification) -> Result
     if ok { Ok(()) } else { Err(AttrError::Rejected { requested, rule }) }
 }
 
-/// The 64-bit FNV-1a hash of a name (the per-session record of ACS
-/// writes uses it; the attribute store does not).
-pub const fn name_hash(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut i = 0;
-    while i < b.len() {
-        h ^= b[i] as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        i += 1;
-    }
-    h
-}
-
 /// The 32-bit FNV-1a hash of a byte string.
 pub fn value_hash(value: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;

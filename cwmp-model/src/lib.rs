@@ -11,7 +11,7 @@
 //! | [`datamodel`] | the [`DataModel`](datamodel::DataModel) trait a firmware backend implements |
 //! | [`engine`] | GetParameterNames/Values/Attributes, SetParameterValues/Attributes, AddObject, DeleteObject |
 //! | [`attributes`] | Notification 0–6, AccessList, `activeNotify` rules (9009), a persistable attribute store |
-//! | [`notify`] | value-change tracking (push and poll) and the pending changes for the next Inform |
+//! | [`notify`] | value-change tracking (push and scan) and the pending changes for the next Inform |
 //! | [`memory`] | an in-memory reference backend over caller storage |
 //! | `loader` (feature `std`) | builds a [`memory::MemoryModel`] from a GenieACS CSV device dump |
 //!

@@ -6,18 +6,18 @@
 //! value seen as a [`Watch`] (the value itself up to 16 bytes, else its
 //! length and two 64-bit hashes). Changes are found two ways:
 //! * **push**: the backend calls [`Engine::value_changed`] with the name;
-//! * **scan**: [`Engine::scan_value_changes`] walks the backend, hashes
-//!   watched values and compares.
+//! * **scan**: [`Engine::scan_value_changes`] walks the backend, reads
+//!   watched values and compares them with their watch.
 //!
-//! Writes by the ACS (SetParameterValues, the ParameterKey) move the watched
-//! hash to the new value and are remembered in the [`SessionState`] until
-//! the session ends, so they never notify. Pending changes are listed for
-//! the next Inform by [`Engine::pending`] (a [`PendingCursor`], plain data
-//! like the other cursors) and cleared by [`Engine::clear_pending`] once the
-//! ACS has acknowledged the Inform. Up to
-//! [`SESSION_SET_CAPACITY`](crate::engine::SESSION_SET_CAPACITY) names per
-//! session are remembered for push suppression; beyond that only the updated
-//! hash keeps polls quiet.
+//! Writes by the ACS (SetParameterValues, the ParameterKey) move the watch
+//! to the new value and are remembered in the [`SessionState`] until the
+//! session ends, so they never notify. Pending changes are listed for the
+//! next Inform by [`Engine::pending`] (a [`PendingCursor`], plain data like
+//! the other cursors) and cleared by [`Engine::clear_pending`] once the ACS
+//! has acknowledged the Inform. Up to
+//! [`SESSION_SET_CAPACITY`](crate::engine::SESSION_SET_CAPACITY) writes per
+//! session are remembered for push suppression; beyond that the moved watch
+//! still keeps scans quiet.
 //!
 //! ```
 //! use cwmp_core::ParamType;
@@ -34,13 +34,13 @@
 //! let watch = SetAttribute { name: "Device.X_ACME_Temp", notification: Some(2), access_list: None };
 //! engine.set_parameter_attributes(&m, [watch]).unwrap();
 //!
-//! // The firmware changes the value locally; a poll finds it.
+//! // The firmware changes the value locally; a scan finds it.
 //! let node = m.lookup(&Path::parse("Device.X_ACME_Temp").unwrap()).unwrap();
 //! m.begin().unwrap();
 //! m.set(node, "41").unwrap();
 //! m.commit().unwrap();
 //! let mut buf = [0u8; 64];
-//! assert_eq!(engine.scan_value_changes(&m, &SessionState::new(), &mut buf), 1);
+//! assert_eq!(engine.scan_value_changes(&m, &SessionState::new(), &mut buf).changed, 1);
 //! assert!(engine.has_active_pending());
 //! ```
 
@@ -49,6 +49,15 @@ use crate::datamodel::{DataModel, NameBuf, NodeKind};
 use crate::engine::cursor::{Filter, ParamCursor};
 use crate::engine::walk::{Class, Descend, ParamClass, Walk, classify};
 use crate::engine::{Engine, Reason, RpcError, SessionState, ValueInfo};
+
+/// What a [`Engine::scan_value_changes`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scan {
+    /// Watched parameters whose change became pending.
+    pub changed: usize,
+    /// Watched parameters whose value could not be read (not compared).
+    pub unread: usize,
+}
 
 impl<const A: usize> Engine<'_, A> {
     /// Push notification: the backend reports that `name` changed. Returns
@@ -65,31 +74,35 @@ impl<const A: usize> Engine<'_, A> {
         }
     }
 
-    /// The value-change scan: walks every visible parameter, hashing the
-    /// watched ones into `buf` (values longer than `buf` are skipped) and
-    /// marking those whose hash changed (and that the ACS did not write in
-    /// `session`; outside a session pass an empty one). Returns how many
-    /// became pending.
-    pub fn scan_value_changes<M: DataModel>(&mut self, model: &M, session: &SessionState, buf: &mut [u8]) -> usize {
+    /// The value-change scan: walks every visible parameter, reads the
+    /// watched ones into `buf` and marks those whose value changed (and that
+    /// the ACS did not write in `session`; outside a session pass an empty
+    /// one). A watched value the backend cannot give (longer than `buf`, or
+    /// a backend error) is counted in [`Scan::unread`], never passed over
+    /// in silence: scan again with a larger buffer.
+    pub fn scan_value_changes<M: DataModel>(&mut self, model: &M, session: &SessionState, buf: &mut [u8]) -> Scan {
         let mut name = NameBuf::new();
-        let Some(mut walk) = self.root_walk(model, &mut name) else { return 0 };
+        let mut scan = Scan::default();
+        let Some(mut walk) = self.root_walk(model, &mut name) else { return scan };
         let (schema, policy) = (self.schema, self.policy);
-        let mut found = 0usize;
         while let Some(step) = walk.next(model, schema, policy, &mut name) {
             let Ok((node, Class::Param(_))) = step else { continue };
             let Some(e) = self.attrs.entry_mut(&name) else { continue };
             if e.attr.notification() == Notification::Off {
                 continue;
             }
-            let Ok(len) = model.get(node, buf) else { continue };
+            let Ok(len) = model.get(node, buf) else {
+                scan.unread += 1;
+                continue;
+            };
             let now = Watch::of(buf.get(..len).unwrap_or(&[]));
             if e.seen() && e.watch != now && !session.wrote(e.id) {
                 e.set_pending(true);
-                found += 1;
+                scan.changed += 1;
             }
             e.observe(now);
         }
-        found
+        scan
     }
 
     /// Starts watching every parameter whose schema default is active

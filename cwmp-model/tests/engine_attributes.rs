@@ -51,22 +51,25 @@ fn a_change_between_values_with_one_hash_is_notified() {
     e.set_parameter_attributes(&m, [watch("Device.DeviceInfo.X_ACME_Note"), watch("Device.DeviceInfo.X_ACME_Log")])
         .unwrap();
     let mut buf = [0u8; 256];
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 0);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 0);
     // Short values are compared verbatim: a 32-bit hash saw no change here.
     common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Note", COLLIDING.1);
-    assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf)), 1);
+    assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf).changed), 1);
     assert_eq!(e.pending_count(), 1);
     e.clear_pending();
     // Long values: a change in one byte anywhere is seen.
     let long = "x".repeat(200);
     common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", &long);
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     let mut changed = long.clone().into_bytes();
     changed[137] = b'y';
     common::set_local(&mut m, "Device.DeviceInfo.X_ACME_Log", std::str::from_utf8(&changed).unwrap());
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     // Same length, same bytes: quiet.
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 0);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 0);
+    // A value the buffer cannot hold is reported unread, not skipped quietly.
+    let small = e.scan_value_changes(&m, &session, &mut [0u8; 8]);
+    assert_eq!((small.changed, small.unread), (0, 1));
 }
 
 #[test]

@@ -135,7 +135,7 @@ fn pending_cursor_counts_and_is_plain_data() {
     m.begin().unwrap();
     m.set(node, "true").unwrap();
     m.commit().unwrap();
-    assert_eq!(e.scan_value_changes(&m, &session, &mut [0u8; 64]), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut [0u8; 64]).changed, 1);
     let mut c = e.pending(&m).unwrap();
     assert_eq!(assert_no_alloc(|| c.count_entries(&e, &m)).unwrap(), 1);
     let saved = c;

@@ -535,19 +535,19 @@ fn notifications_poll_push_and_acs_writes() {
     e.set_parameter_attributes(&m, [sa(a_name), SetAttribute { notification: Some(1), ..sa(b_name) }]).unwrap();
     let mut buf = vec![0u8; 64 * 1024];
     let mut session = SessionState::new();
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 0, "nothing changed yet");
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 0, "nothing changed yet");
     // The ACS writes `a`: no notification, neither by poll nor by push.
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
     let sv = SetValue { name: a_name, value: flip(&a.value), ty: None };
     e.set_parameter_values(&mut m, &mut session, [sv], "k", &mut faults, &mut [0u8; 16]).unwrap();
-    assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf)), 0);
+    assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf).changed), 0);
     assert!(!e.value_changed(&session, a_name));
     // The device changes `b` locally: the poll finds it (passive).
     let node = m.lookup(&Path::parse(b_name).unwrap()).unwrap();
     m.begin().unwrap();
     m.set(node, flip(&b.value)).unwrap();
     m.commit().unwrap();
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     assert!(!e.has_active_pending());
     // After the session, a local change of `a` is pushed and is active.
     session.clear();
@@ -584,7 +584,7 @@ fn notifications_poll_push_and_acs_writes() {
     m.begin().unwrap();
     m.set(sw, "9.9.9").unwrap();
     m.commit().unwrap();
-    assert_eq!(e.scan_value_changes(&m, &session, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     assert!(e.has_active_pending());
     e.clear_pending();
     // Forced-inform set of the schema.
