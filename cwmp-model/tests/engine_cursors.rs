@@ -216,8 +216,9 @@ fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
         value: Escaped(&fits),
         ty: None,
     };
-    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
-    assert_eq!((faults[0].code, faults[0].reason), (FaultCode::RESOURCES_EXCEEDED, Reason::ValueTooLong(20)));
+    let err = e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
+    assert_eq!((err.code, err.reason, err.index), (FaultCode::RESOURCES_EXCEEDED, Reason::ValueTooLong(20), Some(0)));
+    assert!(faults.is_empty());
     assert_eq!(common::model_value(&m, "Device.ManagementServer.ConnectionRequestUsername"), "u");
     // With room, the same value is applied whole.
     let mut big = [0u8; 64];

@@ -39,9 +39,9 @@
 //!   number and an `[alias]` naming the same object are the same parameter
 //!   (see [`set_parameter_values`](Engine::set_parameter_values) for the
 //!   bounded method). ParameterKey longer than 32 answers 9003.
-//! * A value too long for the caller's scratch buffer answers 9007 when it is
-//!   longer than the parameter's `<size>` allows, 9004 otherwise; it is
-//!   never stored or cut.
+//! * A value too long for the caller's scratch buffer answers 9007 (for that
+//!   entry) when it is longer than the parameter's `<size>` allows, 9004
+//!   for the request otherwise; it is never stored or cut.
 //! * AddObject/DeleteObject on anything but a writable table (instance)
 //!   answers 9005; a table at `maxEntries` answers 9004.
 //! * `hidden`/`secured` parameters read as the empty string.

@@ -181,9 +181,10 @@ impl<const A: usize> Engine<'_, A> {
     ///
     /// Names and values are any [`TextSource`] (a `&str`, or a decoder's
     /// text still escaped): a value that is not one contiguous string is
-    /// read into `scratch`, one entry at a time (the buffer is reused; a
-    /// value that does not fit is refused, see the [module docs](super)).
-    /// Nothing is stored per entry.
+    /// read into `scratch`, one entry at a time (the buffer is reused).
+    /// Nothing is stored per entry. A value that does not fit `scratch` is
+    /// a per-entry 9007 when its length breaks the parameter's `<size>`,
+    /// else the whole request answers 9004 ([`Reason::ValueTooLong`]).
     ///
     /// A parameter named twice (by number or alias) answers 9003 before
     /// anything else ([`Reason::DuplicateName`] with the later entry's index).
@@ -232,6 +233,12 @@ impl<const A: usize> Engine<'_, A> {
                         }
                     }
                 }
+                // A value this CPE cannot hold is its own limit, not the
+                // ACS's error: 9004 for the request, not a per-entry fault.
+                Err(reason @ Reason::ValueTooLong(_)) => {
+                    faults.clear();
+                    return Err(RpcError::new(reason, Some(i)));
+                }
                 Err(reason) => {
                     bad += 1;
                     let _ = faults.push(SpvFault { index: i, code: reason.fault(), reason });
@@ -272,8 +279,7 @@ impl<const A: usize> Engine<'_, A> {
                     e.set_written();
                 }
             }
-            let canonical = name.clone();
-            self.note_acs_write(session, &canonical, watch_text(&sv.value));
+            self.note_acs_write(session, &name, watch_text(&sv.value));
         }
         Ok(applied)
     }
