@@ -11,7 +11,7 @@ use std::ops::ControlFlow;
 use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, NAME_BYTES_PER_ENTRY};
-use cwmp_model::datamodel::{DataModel, NameBuf};
+use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
 use cwmp_model::engine::{
     Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault, WALK_DEPTH,
 };
@@ -247,4 +247,54 @@ fn spv_duplicates_are_found_by_resolved_instance() {
     assert_eq!(common::model_value(&m, "Device.IP.Interface.1.Enable"), "true", "nothing applied");
     // Two instances' Enable are different parameters.
     e.set_parameter_values(&mut m, &mut session, [other, by_alias], "", &mut faults, &mut []).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Against a naive reference: a request has a duplicate exactly when two
+    /// entries name one parameter (by number or alias), and the index the
+    /// engine reports is one whose parameter an earlier entry named; the
+    /// 64-entry table and its passes change nothing.
+    #[test]
+    fn duplicate_check_agrees_with_a_naive_reference(
+        picks in proptest::collection::vec((0usize..150, proptest::bool::ANY), 1..200),
+    ) {
+        let mut st = Storage::new(512, 32 * 1024, 256);
+        let mut m = common::small_model(&mut st);
+        for k in 0..148 {
+            m.insert(&format!("Device.DeviceInfo.X_ACME_P{k}"), NodeKind::Parameter, true, ParamType::String, "")
+                .unwrap();
+        }
+        // Parameter k < 148 is a vendor string; 148 and 149 are the two
+        // interfaces' Enable, named by number or by alias.
+        let names: Vec<(String, usize)> = picks
+            .iter()
+            .map(|&(k, alias)| match (k, alias) {
+                (148, false) => ("Device.IP.Interface.1.Enable".to_string(), k),
+                (148, true) => ("Device.IP.Interface.[cpe-lan].Enable".to_string(), k),
+                (149, false) => ("Device.IP.Interface.2.Enable".to_string(), k),
+                (149, true) => ("Device.IP.Interface.[cpe-wan].Enable".to_string(), k),
+                _ => (format!("Device.DeviceInfo.X_ACME_P{k}"), k),
+            })
+            .collect();
+        let list: Vec<SetValue<&str>> = names
+            .iter()
+            .map(|(n, k)| SetValue { name: n.as_str(), value: if *k >= 148 { "true" } else { "v" }, ty: None })
+            .collect();
+        let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+        let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+        let r = e.set_parameter_values(&mut m, &mut SessionState::new(), list.iter().copied(), "", &mut faults, &mut []);
+        let has_dup = (0..names.len()).any(|i| (0..i).any(|j| names[j].1 == names[i].1));
+        match r {
+            Err(err) if err.reason == Reason::DuplicateName => {
+                proptest::prop_assert!(has_dup);
+                let i = err.index.unwrap();
+                proptest::prop_assert!((0..i).any(|j| names[j].1 == names[i].1), "{i}");
+            }
+            other => {
+                proptest::prop_assert!(!has_dup, "{other:?}");
+                proptest::prop_assert!(other.is_ok(), "{other:?}");
+            }
+        }
+    }
 }
