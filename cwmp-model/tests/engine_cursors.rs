@@ -230,6 +230,44 @@ fn values_longer_than_the_scratch_buffer_are_refused_never_cut() {
     e.set_parameter_values(&mut m, &mut session, [plain], "", &mut faults, &mut []).unwrap();
 }
 
+/// SECURITY.md, CVE-2025-9961 row: a value of limit + 1 bytes is a fault and
+/// the model is unchanged; a value of exactly the limit is applied. Both
+/// limits: the caller's scratch buffer (9004) and the parameter's size (9007).
+#[test]
+fn spv_value_of_limit_plus_one_bytes_faults_and_changes_nothing() {
+    let mut st = Storage::new(64, 8192, 16);
+    let mut m = common::small_model(&mut st);
+    let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    let name = "Device.ManagementServer.ConnectionRequestUsername";
+    let max = tr181::SCHEMA.parameter(name).unwrap().syntax.sizes.iter().filter_map(|s| s.max).max().unwrap() as usize;
+    // Escaped text (one `&amp;` at the end), so it goes through the scratch buffer.
+    let text = |n: usize| format!("{}&amp;", "a".repeat(n - 1));
+    // (scratch bytes, value bytes, fault): the scratch limit answers 9004
+    // for the request, the parameter's size 9007 for the entry.
+    let cases = [(100, 100, None), (100, 101, Some(9004)), (4 * max, max, None), (4 * max, max + 1, Some(9007))];
+    for (scratch_len, len, fault) in cases {
+        let mut scratch = vec![0u8; scratch_len];
+        let value = text(len);
+        let sv = SetValue { name: Escaped(name), value: Escaped(&value), ty: None };
+        let before = common::model_value(&m, name);
+        let r = e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch);
+        match fault {
+            None => {
+                r.unwrap();
+                assert_eq!(common::model_value(&m, name).len(), len);
+            }
+            Some(code) => {
+                let err = r.unwrap_err();
+                let got = faults.first().map_or(err.code, |f| f.code);
+                assert_eq!(got.code(), code, "{scratch_len} {len}");
+                assert_eq!(common::model_value(&m, name), before);
+            }
+        }
+    }
+}
+
 #[test]
 fn spv_duplicates_are_found_by_resolved_instance() {
     let mut st = Storage::new(64, 4096, 16);
