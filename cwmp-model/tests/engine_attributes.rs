@@ -91,6 +91,10 @@ fn write_once_read_only_is_writable_until_first_written() {
     let first = SetValue { name: alias1, value: "lan", ty: None };
     e.set_parameter_values(&mut m, &mut session, [first], "", &mut faults, &mut []).unwrap();
     assert!(!writable(&e, &m, alias1));
+    // The store entry made for the mark keeps the schema's default attribute.
+    let mut c = e.get_parameter_attributes(&m, &[alias1]).unwrap();
+    let a = c.next_attributes(&e, &m, &[alias1], &mut NameBuf::new()).unwrap().unwrap();
+    assert_eq!((a.notification, a.subscriber), (Notification::Off, false));
     // Then 9008, by number and by the new alias.
     for name in [alias1, "Device.IP.Interface.[lan].Alias"] {
         let again = SetValue { name, value: "lan2", ty: None };

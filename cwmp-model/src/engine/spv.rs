@@ -8,8 +8,8 @@ use heapless::Vec;
 use super::text::{PathBuf, as_str, char_len, parse_path, watch_text};
 use super::walk::{Class, ParamClass};
 use super::{Engine, MAX_PARAMETER_KEY_LEN, Reason, RpcError, SessionState, SetValue, SpvFault, resolve};
-use crate::attributes::AttrError;
 use crate::attributes::value_hash;
+use crate::attributes::{Attr, AttrError};
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf};
 use crate::path::MAX_PATH_LEN;
 use crate::schema::check::{CheckError, CheckKind};
@@ -272,10 +272,15 @@ impl<const A: usize> Engine<'_, A> {
                 continue;
             }
             if write_once > 0
-                && self.schema.parameter(&name).is_some_and(|d| d.access == ParamAccess::WriteOnceReadOnly)
+                && let Some(def) = self.schema.parameter(&name).filter(|d| d.access == ParamAccess::WriteOnceReadOnly)
             {
+                let fresh = self.attrs.get(&name).is_none();
                 // Room was checked above; a full store cannot happen here.
                 if let Ok(e) = self.attrs.entry_or_insert(&name) {
+                    if fresh {
+                        // An entry made for the mark keeps the schema's default attribute.
+                        e.attr = Attr::default_for(def.notify);
+                    }
                     e.set_written();
                 }
             }
