@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use cwmp_model::datamodel::NameBuf;
-use cwmp_model::engine::{Engine, SessionState, SetValue, SpvFault, UnknownNames};
+use cwmp_model::engine::{Engine, EntryName, SessionState, SetValue, SpvFault, UnknownNames};
 use cwmp_model::heapless;
 use cwmp_model::loader::{Storage, load_genieacs_csv, records};
 use cwmp_model::memory::MemoryModel;
@@ -38,7 +37,7 @@ type Eng = Engine<'static, 64>;
 fn run_gpv_all(e: &Eng, m: &MemoryModel<'_>, value: &mut [u8]) -> (usize, usize) {
     let names = ["Device."];
     let mut c = e.get_parameter_values(m, &names).expect("GPV Device.");
-    let mut name = NameBuf::new();
+    let mut name = EntryName::new();
     let (mut n, mut bytes) = (0, 0);
     while let Some(r) = c.next_entry(e, m, &names, &mut name, value) {
         bytes += r.expect("value").len;

@@ -23,8 +23,8 @@
 //!
 //! ```
 //! use cwmp_core::{FaultCode, ParamType};
-//! use cwmp_model::datamodel::{NameBuf, NodeKind};
-//! use cwmp_model::engine::{Engine, SessionState, SetValue, SpvFault};
+//! use cwmp_model::datamodel::{NodeKind};
+//! use cwmp_model::engine::{EntryName, Engine, SessionState, SetValue, SpvFault};
 //! use cwmp_model::memory::{MemoryModel, Slot, Undo};
 //! use cwmp_model::schema::tr181;
 //!
@@ -61,7 +61,7 @@
 //! let names = ["Device.ManagementServer."];
 //! let mut cursor = engine.get_parameter_values(&model, &names).unwrap();
 //! assert_eq!(cursor.count_entries(&engine, &model, &names).unwrap(), 2); // for the arrayType
-//! let (mut name, mut value) = (NameBuf::new(), [0u8; 64]);
+//! let (mut name, mut value) = (EntryName::new(), [0u8; 64]);
 //! let mut got = Vec::new();
 //! while let Some(entry) = cursor.next_entry(&engine, &model, &names, &mut name, &mut value) {
 //!     let info = entry.unwrap();

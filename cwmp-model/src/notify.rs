@@ -45,9 +45,9 @@
 //! ```
 
 use crate::attributes::{Attr, Notification, Watch};
-use crate::datamodel::{DataModel, NameBuf, NodeKind};
+use crate::datamodel::{DataModel, NodeKind};
 use crate::engine::cursor::{Filter, ParamCursor};
-use crate::engine::walk::{Class, Descend, ParamClass, Walk, classify};
+use crate::engine::walk::{Class, Descend, EntryName, ParamClass, Walk, classify};
 use crate::engine::{Engine, Reason, RpcError, SessionState, ValueInfo};
 
 /// What a [`Engine::scan_value_changes`] found.
@@ -81,7 +81,7 @@ impl<const A: usize> Engine<'_, A> {
     /// a backend error) is counted in [`Scan::unread`], never passed over
     /// in silence: scan again with a larger buffer.
     pub fn scan_value_changes<M: DataModel>(&mut self, model: &M, session: &SessionState, buf: &mut [u8]) -> Scan {
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let mut scan = Scan::default();
         let Some(mut walk) = self.root_walk(model, &mut name) else { return scan };
         let (schema, policy) = (self.schema, self.policy);
@@ -111,7 +111,7 @@ impl<const A: usize> Engine<'_, A> {
     /// its current value. Call once at boot, after restoring the attribute
     /// image. Returns how many were added; stops with 9004 when the store is full.
     pub fn watch_forced<M: DataModel>(&mut self, model: &M, buf: &mut [u8]) -> Result<usize, RpcError> {
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let Some(mut walk) = self.root_walk(model, &mut name) else { return Ok(0) };
         let (schema, policy) = (self.schema, self.policy);
         let mut added = 0usize;
@@ -131,10 +131,10 @@ impl<const A: usize> Engine<'_, A> {
         Ok(added)
     }
 
-    fn root_walk<M: DataModel>(&self, model: &M, name: &mut NameBuf) -> Option<Walk<M::Node>> {
+    fn root_walk<M: DataModel>(&self, model: &M, name: &mut EntryName<M::Node>) -> Option<Walk<M::Node>> {
         let root = model.root()?;
-        model.write_name(root, name).ok()?;
-        Some(Walk::new(root, classify(self.schema, NodeKind::Object, name), true, Descend::All))
+        model.write_name(root, name.rewrite()).ok()?;
+        Some(Walk::new(root, classify(self.schema, NodeKind::Object, name.as_str()), true, Descend::All))
     }
 
     /// Whether any pending change is on an active-notification parameter
@@ -174,13 +174,13 @@ pub struct PendingCursor<N> {
     inner: ParamCursor<N>,
 }
 
-impl<N: Copy> PendingCursor<N> {
+impl<N: Copy + PartialEq> PendingCursor<N> {
     /// The next pending parameter: name into `name`, value into `value`.
     pub fn next_entry<M: DataModel<Node = N>, const A: usize>(
         &mut self,
         engine: &Engine<'_, A>,
         model: &M,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
         value: &mut [u8],
     ) -> Option<Result<ValueInfo, RpcError>> {
         self.inner.next_entry(engine, model, &ALL, name, value)

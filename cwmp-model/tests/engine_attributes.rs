@@ -3,8 +3,8 @@
 
 use cwmp_core::FaultCode;
 use cwmp_model::attributes::{Attr, AttributeStore, Notification, value_hash};
-use cwmp_model::datamodel::{DataModel, NameBuf};
-use cwmp_model::engine::{Engine, Reason, SessionState, SetAttribute, SetValue, SpvFault};
+use cwmp_model::datamodel::DataModel;
+use cwmp_model::engine::{Engine, EntryName, Reason, SessionState, SetAttribute, SetValue, SpvFault};
 use cwmp_model::loader::Storage;
 use cwmp_model::memory::MemoryModel;
 use cwmp_model::path::Path;
@@ -83,7 +83,7 @@ fn write_once_read_only_is_writable_until_first_written() {
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
     let writable = |e: &Engine<'_, 8>, m: &MemoryModel<'_>, name: &str| {
         let mut c = e.get_parameter_names(m, name, false).unwrap();
-        c.next_entry(e, m, &mut NameBuf::new()).unwrap().unwrap()
+        c.next_entry(e, m, &mut EntryName::new()).unwrap().unwrap()
     };
     let alias1 = "Device.IP.Interface.1.Alias";
     assert!(writable(&e, &m, alias1));
@@ -93,7 +93,7 @@ fn write_once_read_only_is_writable_until_first_written() {
     assert!(!writable(&e, &m, alias1));
     // The store entry made for the mark keeps the schema's default attribute.
     let mut c = e.get_parameter_attributes(&m, &[alias1]).unwrap();
-    let a = c.next_attributes(&e, &m, &[alias1], &mut NameBuf::new()).unwrap().unwrap();
+    let a = c.next_attributes(&e, &m, &[alias1], &mut EntryName::new()).unwrap().unwrap();
     assert_eq!((a.notification, a.subscriber), (Notification::Off, false));
     // Then 9008, by number and by the new alias.
     for name in [alias1, "Device.IP.Interface.[lan].Alias"] {

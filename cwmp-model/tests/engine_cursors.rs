@@ -11,9 +11,9 @@ use std::ops::ControlFlow;
 use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, NAME_BYTES_PER_ENTRY};
-use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
+use cwmp_model::datamodel::{DataModel, NodeKind};
 use cwmp_model::engine::{
-    Engine, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault, WALK_DEPTH,
+    Engine, EntryName, NamesCursor, ParamCursor, Reason, SessionState, SetAttribute, SetValue, SpvFault, WALK_DEPTH,
 };
 use cwmp_model::loader::Storage;
 use cwmp_model::memory::MemoryNode;
@@ -91,7 +91,7 @@ fn a_counted_cursor_never_disagrees_with_its_count() {
     let mut c = e.get_parameter_values(&m, &names).unwrap();
     assert_eq!(c.count_entries(&e, &m, &names).unwrap(), 4);
     e.add_object(&mut m, &mut session, "Device.IP.Interface.", "").unwrap();
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let (mut n, mut v) = (EntryName::new(), [0u8; 64]);
     let mut results = Vec::new();
     while let Some(r) = c.next_entry(&e, &m, &names, &mut n, &mut v) {
         results.push(r.map(|_| n.to_string()));
@@ -139,12 +139,12 @@ fn pending_cursor_counts_and_is_plain_data() {
     let mut c = e.pending(&m).unwrap();
     assert_eq!(assert_no_alloc(|| c.count_entries(&e, &m)).unwrap(), 1);
     let saved = c;
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let (mut n, mut v) = (EntryName::new(), [0u8; 64]);
     let info = c.next_entry(&e, &m, &mut n, &mut v).unwrap().unwrap();
     assert_eq!((n.as_str(), &v[..info.len]), ("Device.IP.Interface.2.Enable", &b"true"[..]));
     assert!(c.next_entry(&e, &m, &mut n, &mut v).is_none());
     let mut again = saved;
-    assert!(again.next_entry(&e, &m, &mut NameBuf::new(), &mut v).unwrap().is_ok());
+    assert!(again.next_entry(&e, &m, &mut EntryName::new(), &mut v).unwrap().is_ok());
 }
 
 #[test]

@@ -6,9 +6,10 @@
 use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, Notification};
 use cwmp_model::datamodel::NodeKind;
-use cwmp_model::datamodel::{Applied, DataModel, NameBuf};
+use cwmp_model::datamodel::{Applied, DataModel};
 use cwmp_model::engine::{
-    DUPLICATE_BLOCK, Engine, Reason, RpcError, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames,
+    DUPLICATE_BLOCK, Engine, EntryName, ParamCursor, Reason, RpcError, SessionState, SetAttribute, SetValue, SpvFault,
+    UnknownNames,
 };
 use cwmp_model::loader::{Storage, load_genieacs_csv, records};
 use cwmp_model::memory::{MemoryModel, MemoryNode};
@@ -108,7 +109,7 @@ fn expected_writable(schema: &Schema, r: &Row) -> bool {
 fn gpn<M: DataModel>(e: &Engine<'_, 64>, m: &M, path: &str, next: bool) -> Result<Vec<(String, bool)>, RpcError> {
     let mut c = e.get_parameter_names(m, path, next)?;
     let mut out = Vec::new();
-    let mut name = NameBuf::new();
+    let mut name = EntryName::new();
     while let Some(r) = c.next_entry(e, m, &mut name) {
         out.push((name.to_string(), r?));
     }
@@ -118,7 +119,7 @@ fn gpn<M: DataModel>(e: &Engine<'_, 64>, m: &M, path: &str, next: bool) -> Resul
 fn gpv<M: DataModel>(e: &Engine<'_, 64>, m: &M, names: &[&str]) -> Result<Vec<(String, ParamType, String)>, RpcError> {
     let mut c = e.get_parameter_values(m, names)?;
     let mut out = Vec::new();
-    let (mut name, mut value) = (NameBuf::new(), vec![0u8; 64 * 1024]);
+    let (mut name, mut value) = (EntryName::new(), vec![0u8; 64 * 1024]);
     while let Some(r) = c.next_entry(e, m, names, &mut name, &mut value) {
         let info = r?;
         out.push((name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap()));
@@ -447,7 +448,7 @@ fn attribute_rules_on_tr181_dump() {
     let mut e: Engine<'_, 64> = Engine::new(d.schema);
     let attr = |e: &Engine<'_, 64>, name: &str| {
         let mut c = e.get_parameter_attributes(&m, &[name]).unwrap();
-        let mut n = NameBuf::new();
+        let mut n = EntryName::new();
         c.next_attributes(e, &m, &[name], &mut n).unwrap().unwrap()
     };
     // Defaults follow activeNotify: SoftwareVersion is forceEnabled (active).
@@ -489,7 +490,7 @@ fn attribute_rules_on_tr181_dump() {
     assert_no_alloc(|| e.set_parameter_attributes(&m, [entry])).unwrap();
     let names = ["Device.ManagementServer."];
     let mut c = e.get_parameter_attributes(&m, &names).unwrap();
-    let mut n = NameBuf::new();
+    let mut n = EntryName::new();
     let mut count = 0;
     while let Some(a) = c.next_attributes(&e, &m, &names, &mut n) {
         let a = a.unwrap();
@@ -554,7 +555,7 @@ fn notifications_poll_push_and_acs_writes() {
     assert!(e.value_changed(&session, a_name));
     assert!(e.has_active_pending());
     let mut c = e.pending(&m).unwrap();
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let (mut n, mut v) = (EntryName::new(), [0u8; 64]);
     let mut seen = BTreeSet::new();
     while let Some(r) = c.next_entry(&e, &m, &mut n, &mut v) {
         r.unwrap();
@@ -603,7 +604,7 @@ fn read_rpcs_do_not_allocate_over_the_largest_dump() {
     let mut value = vec![0u8; 64 * 1024];
     let (count, bytes) = assert_no_alloc(|| {
         let mut c = e.get_parameter_values(&m, &["Device."]).unwrap();
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let (mut count, mut bytes) = (0usize, 0usize);
         while let Some(r) = c.next_entry(&e, &m, &["Device."], &mut name, &mut value) {
             bytes += r.unwrap().len;
@@ -621,7 +622,7 @@ fn read_rpcs_do_not_allocate_over_the_largest_dump() {
     assert_eq!(bytes, want);
     let n = assert_no_alloc(|| {
         let mut c = e.get_parameter_names(&m, "", false).unwrap();
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let mut n = 0;
         while c.next_entry(&e, &m, &mut name).is_some() {
             n += 1;
@@ -635,7 +636,7 @@ fn read_rpcs_do_not_allocate_over_the_largest_dump() {
 /// of the backend (no engine, no schema).
 fn model_values(m: &MemoryModel<'_>) -> BTreeMap<String, String> {
     fn visit(m: &MemoryModel<'_>, node: MemoryNode, out: &mut BTreeMap<String, String>, buf: &mut [u8]) {
-        let mut name = NameBuf::new();
+        let mut name = cwmp_model::datamodel::NameBuf::new();
         m.write_name(node, &mut name).unwrap();
         if m.info(node).kind == NodeKind::Parameter {
             let n = m.get(node, buf).unwrap();
@@ -664,28 +665,35 @@ fn whole_dumps_stream_with_only_copy_cursor_state_and_rewinds() {
         let mut cursor = e.get_parameter_values(&m, &names).unwrap();
         let counted = assert_no_alloc(|| cursor.count_entries(&e, &m, &names)).unwrap();
         let mut got: Vec<(String, ParamType, String)> = Vec::new();
-        let mut step = 0usize;
-        // Between steps only `cursor` (Copy) survives: the name buffer is
-        // fresh (the value buffer is output only, by the DataModel
-        // contract), and every fifth step is taken twice from a saved copy.
+        // Between steps only `cursor` (Copy) survives, with one name buffer
+        // shared by every cursor copy (it records what it holds; the value
+        // buffer is output only, by the DataModel contract). Every fifth
+        // step, the copies saved before the last three steps are re-run
+        // into that same buffer (a rewind of up to three entries) and must
+        // give the same entries; every seventh, the buffer is a fresh one.
         // Values run up to 32 KB (a Huawei DeviceLog).
         let (mut value, mut value2) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+        let mut name = EntryName::new();
+        let mut saved: Vec<ParamCursor<MemoryNode>> = Vec::new();
         loop {
-            let saved = cursor;
-            let mut name = NameBuf::new();
+            if got.len().is_multiple_of(7) {
+                name = EntryName::new();
+            }
+            saved.push(cursor);
             let Some(r) = assert_no_alloc(|| cursor.next_entry(&e, &m, &names, &mut name, &mut value)) else {
                 break;
             };
             let info = r.unwrap();
-            let entry = (name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap());
-            if step.is_multiple_of(5) {
-                let mut again = saved;
-                let mut name2 = NameBuf::new();
-                let info2 = again.next_entry(&e, &m, &names, &mut name2, &mut value2).unwrap().unwrap();
-                assert_eq!((name2.as_str(), &value2[..info2.len]), (entry.0.as_str(), entry.2.as_bytes()), "{file}");
+            got.push((name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap()));
+            if got.len().is_multiple_of(5) && saved.len() >= 3 {
+                let back = saved.len() - 3;
+                for (k, copy) in saved[back..].iter().enumerate().take(2) {
+                    let mut again = *copy;
+                    let info2 = again.next_entry(&e, &m, &names, &mut name, &mut value2).unwrap().unwrap();
+                    let want = &got[back + k];
+                    assert_eq!((name.as_str(), &value2[..info2.len]), (want.0.as_str(), want.2.as_bytes()), "{file}");
+                }
             }
-            got.push(entry);
-            step += 1;
         }
         assert_eq!(got.len(), counted as usize, "{file}: entries equal the count");
         let want: BTreeMap<&str, &str> =
@@ -706,7 +714,7 @@ fn whole_dumps_stream_with_only_copy_cursor_state_and_rewinds() {
         let mut gpn = e.get_parameter_names(&m, "", false).unwrap();
         let n = assert_no_alloc(|| gpn.count_entries(&e, &m)).unwrap();
         let mut listed = 0u32;
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         while let Some(r) = gpn.next_entry(&e, &m, &mut name) {
             r.unwrap();
             listed += 1;

@@ -3,9 +3,9 @@
 //! checks, and a property test driving the engine with arbitrary requests.
 
 use cwmp_core::{FaultCode, ParamType};
-use cwmp_model::datamodel::{Applied, DataModel, NameBuf, NodeKind};
+use cwmp_model::datamodel::{Applied, DataModel, NodeKind};
 use cwmp_model::engine::{
-    Engine, Reason, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames, access_list_subscriber,
+    Engine, EntryName, Reason, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames, access_list_subscriber,
 };
 use cwmp_model::loader::Storage;
 use cwmp_model::memory::MemoryModel;
@@ -49,7 +49,7 @@ fn build(st: &mut Storage) -> MemoryModel<'_> {
 
 fn value_of<M: DataModel>(e: &Engine<'_, 16>, m: &M, name: &str) -> String {
     let mut c = e.get_parameter_values(m, &[name]).unwrap();
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 256]);
+    let (mut n, mut v) = (EntryName::new(), [0u8; 256]);
     let info = c.next_entry(e, m, &[name], &mut n, &mut v).unwrap().unwrap();
     String::from_utf8(v[..info.len].to_vec()).unwrap()
 }
@@ -227,12 +227,12 @@ proptest::proptest! {
         }
         assert_no_alloc(|| {
             if let Ok(mut c) = e.get_parameter_names(&m, path.as_str(), next) {
-                let mut n = NameBuf::new();
+                let mut n = EntryName::new();
                 while c.next_entry(&e, &m, &mut n).is_some() {}
             }
             let names = [path.as_str()];
             if let Ok(mut c) = e.get_parameter_values(&m, &names) {
-                let (mut n, mut v) = (NameBuf::new(), [0u8; 32]);
+                let (mut n, mut v) = (EntryName::new(), [0u8; 32]);
                 while c.next_entry(&e, &m, &names, &mut n, &mut v).is_some() {}
             }
             let _ = e.set_parameter_attributes(&m, [SetAttribute { name: path.as_str(), notification: Some(notif), access_list: Some(next) }]);

@@ -6,8 +6,8 @@
 
 use arbitrary::Arbitrary;
 use cwmp_core::ParamType;
-use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
-use cwmp_model::engine::{Engine, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames};
+use cwmp_model::datamodel::{DataModel, NodeKind};
+use cwmp_model::engine::{EntryName, Engine, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames};
 use cwmp_model::heapless;
 use cwmp_model::memory::{MemoryModel, Slot, Undo};
 use cwmp_model::path::Path;
@@ -81,7 +81,7 @@ fuzz_target!(|input: (bool, Vec<Op<'_>>)| {
     }
     let policy = if serve { UnknownNames::Serve } else { UnknownNames::Reject };
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA).with_unknown_names(policy);
-    let (mut name, mut value) = (NameBuf::new(), [0u8; 256]);
+    let (mut name, mut value) = (EntryName::new(), [0u8; 256]);
     let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
     let mut text = String::new();
     for op in ops.iter().take(16) {

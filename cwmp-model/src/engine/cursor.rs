@@ -7,7 +7,8 @@
 //! device and sockets to `Interface::poll`. So a session can keep the
 //! cursor in its own state between two `poll_transmit` calls, and rewind
 //! by keeping a copy of the cursor from before a step: re-running the copy
-//! writes the same entry again (the name buffer is output only).
+//! writes the same entry again (the [`EntryName`] buffer knows what it
+//! holds, so it never has to be saved with the copy).
 //!
 //! Counting: [`ParamCursor::count_entries`] counts the entries left without
 //! reading a value (for the SOAP `arrayType`) and pins the cursor to yield
@@ -22,9 +23,9 @@
 
 use cwmp_core::text::TextSource;
 
-use crate::datamodel::{DataModel, NameBuf, NodeKind};
+use crate::datamodel::{DataModel, NodeKind};
 use crate::engine::text::{PathBuf, parse_path};
-use crate::engine::walk::{Class, ParamClass, Walk, classify};
+use crate::engine::walk::{Class, EntryName, ParamClass, Walk, classify};
 use crate::engine::{AttrInfo, Engine, Reason, RpcError, ValueInfo, resolve};
 use crate::path::MAX_PATH_LEN;
 
@@ -105,13 +106,9 @@ impl Counted {
 
     /// Counts what `step` yields from here (errors stop the count), then
     /// pins the cursor to that number.
-    pub(crate) fn count<X>(
-        &mut self,
-        mut step: impl FnMut(&mut NameBuf) -> Option<Result<X, RpcError>>,
-    ) -> Result<u32, RpcError> {
-        let mut name = NameBuf::new();
+    pub(crate) fn count<X>(&mut self, mut step: impl FnMut() -> Option<Result<X, RpcError>>) -> Result<u32, RpcError> {
         let mut n = 0u32;
-        while let Some(r) = step(&mut name) {
+        while let Some(r) = step() {
             r?;
             n = n.saturating_add(1);
         }
@@ -127,16 +124,16 @@ pub struct NamesCursor<N> {
     pub(crate) counted: Counted,
 }
 
-impl<N: Copy> NamesCursor<N> {
+impl<N: Copy + PartialEq> NamesCursor<N> {
     fn raw_next<M: DataModel<Node = N>, const A: usize>(
         &mut self,
         engine: &Engine<'_, A>,
         model: &M,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<bool, RpcError>> {
         let step = self.walk.next(model, engine.schema, engine.policy, name)?;
         Some(match step {
-            Ok((node, class)) => Ok(engine.writable_now(class, model.info(node), name)),
+            Ok((node, class)) => Ok(engine.writable_now(class, model.info(node), name.as_str())),
             Err(e) => Err(RpcError::new(Reason::Backend(e), None)),
         })
     }
@@ -147,7 +144,7 @@ impl<N: Copy> NamesCursor<N> {
         &mut self,
         engine: &Engine<'_, A>,
         model: &M,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<bool, RpcError>> {
         let step = self.raw_next(engine, model, name);
         self.counted.pass(step)
@@ -162,7 +159,8 @@ impl<N: Copy> NamesCursor<N> {
     ) -> Result<u32, RpcError> {
         let mut probe = *self;
         probe.counted = Counted::default();
-        self.counted.count(|name| probe.raw_next(engine, model, name))
+        let mut name = EntryName::new();
+        self.counted.count(|| probe.raw_next(engine, model, &mut name))
     }
 }
 
@@ -187,7 +185,7 @@ pub struct ParamCursor<N> {
     counted: Counted,
 }
 
-impl<N: Copy> ParamCursor<N> {
+impl<N: Copy + PartialEq> ParamCursor<N> {
     pub(crate) fn new(filter: Filter) -> Self {
         ParamCursor { next_name: 0, walk: Walk::empty(), filter, counted: Counted::default() }
     }
@@ -203,18 +201,18 @@ impl<N: Copy> ParamCursor<N> {
         engine: &Engine<'_, A>,
         model: &M,
         text: &T,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Result<(), RpcError> {
         let at = self.at();
         let mut buf: PathBuf = [0; MAX_PATH_LEN];
         let p = parse_path(text, &mut buf).map_err(|e| RpcError::new(Reason::Path(e), at))?;
         let start = if p.is_empty() {
             model.root().and_then(|r| {
-                model.write_name(r, name).ok()?;
-                Some((r, classify(engine.schema, NodeKind::Object, name)))
+                model.write_name(r, name.rewrite()).ok()?;
+                Some((r, classify(engine.schema, NodeKind::Object, name.as_str())))
             })
         } else {
-            resolve(model, engine.schema, engine.policy, &p, name)
+            resolve(model, engine.schema, engine.policy, &p, name.rewrite())
         };
         let (node, class) = start.ok_or(RpcError::new(Reason::NoSuchName, at))?;
         self.walk = Walk::new(node, class, true, crate::engine::walk::Descend::All);
@@ -227,12 +225,13 @@ impl<N: Copy> ParamCursor<N> {
         engine: &Engine<'_, A>,
         model: &M,
         names: &L,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<(N, Class), RpcError>> {
         loop {
             match self.walk.next(model, engine.schema, engine.policy, name) {
                 Some(Ok((node, class @ Class::Param(_)))) => {
-                    if self.filter == Filter::Pending && !engine.attrs.entry(name).is_some_and(|e| e.pending()) {
+                    if self.filter == Filter::Pending && !engine.attrs.entry(name.as_str()).is_some_and(|e| e.pending())
+                    {
                         continue;
                     }
                     return Some(Ok((node, class)));
@@ -254,7 +253,7 @@ impl<N: Copy> ParamCursor<N> {
         engine: &Engine<'_, A>,
         model: &M,
         names: &L,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<(N, Class), RpcError>> {
         let step = self.raw_param(engine, model, names, name);
         self.counted.pass(step)
@@ -269,7 +268,7 @@ impl<N: Copy> ParamCursor<N> {
         engine: &Engine<'_, A>,
         model: &M,
         names: &L,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
         value: &mut [u8],
     ) -> Option<Result<ValueInfo, RpcError>> {
         Some(match self.next_param(engine, model, names, name)? {
@@ -308,13 +307,13 @@ impl<N: Copy> ParamCursor<N> {
         engine: &Engine<'_, A>,
         model: &M,
         names: &L,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<AttrInfo, RpcError>> {
         let (_, class) = match self.next_param(engine, model, names, name)? {
             Ok(x) => x,
             Err(e) => return Some(Err(e)),
         };
-        let a = engine.attribute_of(class, name);
+        let a = engine.attribute_of(class, name.as_str());
         Some(Ok(AttrInfo { notification: a.notification(), subscriber: a.subscriber() }))
     }
 
@@ -328,14 +327,15 @@ impl<N: Copy> ParamCursor<N> {
     ) -> Result<u32, RpcError> {
         let mut probe = *self;
         probe.counted = Counted::default();
-        self.counted.count(|name| probe.raw_param(engine, model, names, name))
+        let mut name = EntryName::new();
+        self.counted.count(|| probe.raw_param(engine, model, names, &mut name))
     }
 }
 
 // The cursors stay a few hundred bytes on every target: 456 bytes on 64-bit
-// (pinned exactly by a test), at most 304 on 32-bit targets (checked here,
+// (pinned exactly by a test), at most 368 on 32-bit targets (checked here,
 // at compile time, for a 4-byte node handle).
 const _: () = assert!(
     cfg!(target_pointer_width = "64")
-        || (core::mem::size_of::<ParamCursor<u32>>() <= 304 && core::mem::size_of::<NamesCursor<u32>>() <= 304)
+        || (core::mem::size_of::<ParamCursor<u32>>() <= 368 && core::mem::size_of::<NamesCursor<u32>>() <= 368)
 );

@@ -12,7 +12,7 @@
 //! buffer reused for every entry. Nothing allocates.
 //!
 //! State and sizes (64-bit figures pinned by tests):
-//! * a cursor is 456 bytes on 64-bit targets, at most 304 on 32-bit ones
+//! * a cursor is 456 bytes on 64-bit targets, at most 368 on 32-bit ones
 //!   (checked at compile time): a stack of [`WALK_DEPTH`] frames;
 //! * the [`Engine`] is what a CPE keeps for its lifetime: the schema, the
 //!   policy and the [`AttributeStore`] — per attribute entry a 32-byte
@@ -58,7 +58,7 @@ pub(crate) mod text;
 pub(crate) mod walk;
 
 pub use cursor::{NameList, NamesCursor, ParamCursor};
-pub use walk::{UnknownNames, WALK_DEPTH};
+pub use walk::{EntryName, UnknownNames, WALK_DEPTH};
 
 use cwmp_core::text::TextSource;
 use cwmp_core::{FaultCode, ParamType};
@@ -611,7 +611,7 @@ impl<'s, const A: usize> Engine<'s, A> {
             Some(v) => Some(Notification::from_u8(v).ok_or(RpcError::new(Reason::BadNotification(v), at))?),
             None => None,
         };
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let mut walk = self.attribute_walk(model, &p, &mut name).ok_or(RpcError::new(Reason::NoSuchName, at))?;
         let (mut entries, mut bytes) = (0usize, 0usize);
         while let Some(step) = walk.next(model, self.schema, self.policy, &mut name) {
@@ -630,13 +630,18 @@ impl<'s, const A: usize> Engine<'s, A> {
 
     /// The walk over the parameters a path covers (the parameter itself, or
     /// everything below a partial path).
-    fn attribute_walk<M: DataModel>(&self, model: &M, p: &Path<'_>, name: &mut NameBuf) -> Option<Walk<M::Node>> {
+    fn attribute_walk<M: DataModel>(
+        &self,
+        model: &M,
+        p: &Path<'_>,
+        name: &mut EntryName<M::Node>,
+    ) -> Option<Walk<M::Node>> {
         let (node, class) = if p.is_empty() {
             let root = model.root()?;
-            model.write_name(root, name).ok()?;
-            (root, classify(self.schema, NodeKind::Object, name))
+            model.write_name(root, name.rewrite()).ok()?;
+            (root, classify(self.schema, NodeKind::Object, name.as_str()))
         } else {
-            resolve(model, self.schema, self.policy, p, name)?
+            resolve(model, self.schema, self.policy, p, name.rewrite())?
         };
         Some(Walk::new(node, class, true, Descend::All))
     }
@@ -661,7 +666,7 @@ impl<'s, const A: usize> Engine<'s, A> {
         if !self.attrs.has_room(needed, bytes) {
             return Err(RpcError::new(Reason::Attr(AttrError::Full), None));
         }
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         for (i, sa) in entries.enumerate() {
             let mut buf: PathBuf = [0; MAX_PATH_LEN];
             let Ok(p) = parse_path(&sa.name, &mut buf) else { continue };

@@ -154,11 +154,73 @@ enum ClassTag {
     Unknown,
 }
 
-/// One object the walk is inside: the next child to visit, the object's
-/// class (definition and tag) and the length of its name (with its dot).
+/// The buffer the read cursors write entry names into: the name, and which
+/// object's full name its leading bytes hold, so that the next entry below
+/// the same object only appends its last segment instead of having the
+/// backend write the whole name again.
+///
+/// Only the engine writes it, and it always knows what it holds: any
+/// `EntryName` works with any cursor (a fresh one, or one last filled by a
+/// later step of the same cursor after a rewind); at worst the next entry's
+/// name is written in full. Reads as a `&str` (it derefs to one).
+#[derive(Clone)]
+pub struct EntryName<N> {
+    pub(crate) text: NameBuf,
+    /// `(object, length of its name)` when `text` starts with that object's
+    /// full name (with its dot).
+    pub(crate) held: Option<(N, u16)>,
+}
+
+impl<N> EntryName<N> {
+    /// An empty name.
+    pub const fn new() -> Self {
+        EntryName { text: NameBuf::new(), held: None }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The name buffer, for engine code that rewrites it whole.
+    pub(crate) fn rewrite(&mut self) -> &mut NameBuf {
+        self.held = None;
+        &mut self.text
+    }
+}
+
+impl<N> Default for EntryName<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<N> core::ops::Deref for EntryName<N> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl<N> core::fmt::Debug for EntryName<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<N> core::fmt::Display for EntryName<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One object the walk is inside: the object and the next child to visit,
+/// the object's class (definition and tag) and the length of its name
+/// (with its dot).
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
-    next: Option<N>,
+    link: Option<(N, Option<N>)>,
     def: Option<&'static ObjectDef>,
     prefix: u16,
     tag: ClassTag,
@@ -177,10 +239,10 @@ impl<N> Frame<N> {
 
 /// An iterative pre-order walk over backend nodes visible under the policy.
 ///
-/// Plain `Copy` data: the stack of objects entered and nothing else. Every
-/// step writes the full name of the node it returns into the caller's
-/// buffer with [`DataModel::write_name`], so the buffer is output only: a
-/// copy of an older walk resumes correctly whatever the buffer holds.
+/// Plain `Copy` data: the stack of objects entered and nothing else. The
+/// caller's [`EntryName`] says which object's name it already holds; any
+/// other name is written whole with [`DataModel::write_name`], so a copy of
+/// an older walk resumes correctly whatever the buffer holds.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Walk<N> {
     start: Option<(N, Class)>,
@@ -190,34 +252,60 @@ pub(crate) struct Walk<N> {
     stack: [Frame<N>; WALK_DEPTH],
 }
 
-impl<N: Copy> Walk<N> {
+impl<N: Copy + PartialEq> Walk<N> {
     pub(crate) fn new(start: N, class: Class, include_start: bool, descend: Descend) -> Self {
         Walk { start: Some((start, class)), include_start, descend, ..Self::empty() }
     }
 
     pub(crate) fn empty() -> Self {
-        let frame = Frame { next: None, def: None, prefix: 0, tag: ClassTag::Unknown };
+        let frame = Frame { link: None, def: None, prefix: 0, tag: ClassTag::Unknown };
         Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
     }
 
-    /// Enters an object whose name (with its dot) is `prefix` bytes long.
+    /// Enters `node`, whose full name (with its dot) `name` holds.
     fn enter<M: DataModel<Node = N>>(
         &mut self,
         model: &M,
         node: N,
         class: ObjClass,
-        prefix: usize,
+        name: &mut EntryName<N>,
     ) -> Result<(), BackendError> {
         let frame = self.stack.get_mut(usize::from(self.depth)).ok_or(BackendError::ResourcesExceeded)?;
-        let prefix = u16::try_from(prefix).map_err(|_| BackendError::ResourcesExceeded)?;
+        let prefix = u16::try_from(name.text.len()).map_err(|_| BackendError::ResourcesExceeded)?;
         let (tag, def) = match class {
             ObjClass::Object(d) => (ClassTag::Object, Some(d)),
             ObjClass::Table(d) => (ClassTag::Table, Some(d)),
             ObjClass::Vendor => (ClassTag::Vendor, None),
             ObjClass::Unknown => (ClassTag::Unknown, None),
         };
-        *frame = Frame { next: model.first_child(node), def, prefix, tag };
+        *frame = Frame { link: Some((node, model.first_child(node))), def, prefix, tag };
         self.depth = self.depth.saturating_add(1);
+        name.held = Some((node, prefix));
+        Ok(())
+    }
+
+    /// Writes the full name of `child`, whose parent `obj` has a name of
+    /// `prefix` bytes: by appending its segment when `name` holds the
+    /// parent's name, else whole.
+    fn write_child<M: DataModel<Node = N>>(
+        model: &M,
+        obj: N,
+        prefix: u16,
+        child: N,
+        kind: NodeKind,
+        name: &mut EntryName<N>,
+    ) -> Result<(), BackendError> {
+        if name.held == Some((obj, prefix)) && name.text.len() >= usize::from(prefix) {
+            name.text.truncate(usize::from(prefix));
+            model.push_segment(child, &mut name.text)?;
+            if kind == NodeKind::Object {
+                name.text.push('.').map_err(|_| BackendError::ResourcesExceeded)?;
+            }
+            return Ok(());
+        }
+        name.held = None;
+        model.write_name(child, &mut name.text)?;
+        name.held = Some((obj, prefix));
         Ok(())
     }
 
@@ -227,15 +315,15 @@ impl<N: Copy> Walk<N> {
         model: &M,
         schema: &Schema,
         policy: UnknownNames,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<(N, Class), BackendError>> {
         if let Some((node, class)) = self.start.take() {
-            if let Err(e) = model.write_name(node, name) {
+            if let Err(e) = model.write_name(node, name.rewrite()) {
                 return Some(Err(e));
             }
             if let Class::Obj(oc) = class
                 && self.descend != Descend::None
-                && let Err(e) = self.enter(model, node, oc, name.len())
+                && let Err(e) = self.enter(model, node, oc, name)
             {
                 return Some(Err(e));
             }
@@ -245,24 +333,25 @@ impl<N: Copy> Walk<N> {
         }
         loop {
             let top = self.stack.get_mut(usize::from(self.depth).checked_sub(1)?)?;
-            let Some(child) = top.next else {
+            let Some((obj, Some(child))) = top.link else {
                 self.depth = self.depth.saturating_sub(1);
                 continue;
             };
-            top.next = model.next_sibling(child);
-            let (parent, prefix) = (top.class(), usize::from(top.prefix));
-            if let Err(e) = model.write_name(child, name) {
+            top.link = Some((obj, model.next_sibling(child)));
+            let (parent, prefix) = (top.class(), top.prefix);
+            let kind = model.info(child).kind;
+            if let Err(e) = Self::write_child(model, obj, prefix, child, kind, name) {
                 return Some(Err(e));
             }
-            let kind = model.info(child).kind;
-            let seg = name.get(prefix..).unwrap_or("").trim_end_matches('.');
-            let class = classify_child(schema, parent, kind, name, seg);
+            let text = name.as_str();
+            let seg = text.get(usize::from(prefix)..).unwrap_or("").trim_end_matches('.');
+            let class = classify_child(schema, parent, kind, text, seg);
             if !class.visible(policy) {
                 continue;
             }
             if let Class::Obj(oc) = class
                 && self.descend == Descend::All
-                && let Err(e) = self.enter(model, child, oc, name.len())
+                && let Err(e) = self.enter(model, child, oc, name)
             {
                 return Some(Err(e));
             }
