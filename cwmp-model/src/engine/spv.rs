@@ -267,6 +267,10 @@ impl<const A: usize> Engine<'_, A> {
             return Err(RpcError::new(Reason::Backend(e), None));
         }
         let applied = model.commit().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
+        if self.attrs.is_empty() && write_once == 0 {
+            // Nothing watched and nothing to mark: no write needs noting.
+            return Ok(applied);
+        }
         for sv in params {
             if canonical(&*model, &sv, &mut name).is_none() {
                 continue;
