@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use cwmp_model::datamodel::NameBuf;
-use cwmp_model::engine::{Engine, SetValue, SpvFault, UnknownNames};
+use cwmp_model::engine::{Engine, EntryName, SessionState, SetValue, SpvFault, UnknownNames};
 use cwmp_model::heapless;
 use cwmp_model::loader::{Storage, load_genieacs_csv, records};
 use cwmp_model::memory::MemoryModel;
@@ -36,10 +35,11 @@ type Eng = Engine<'static, 64>;
 /// GPV of the whole tree; returns (entries, value bytes).
 #[inline(never)]
 fn run_gpv_all(e: &Eng, m: &MemoryModel<'_>, value: &mut [u8]) -> (usize, usize) {
-    let mut c = e.get_parameter_values(m, ["Device."]).expect("GPV Device.");
-    let mut name = NameBuf::new();
+    let names = ["Device."];
+    let mut c = e.get_parameter_values(m, &names).expect("GPV Device.");
+    let mut name = EntryName::new();
     let (mut n, mut bytes) = (0, 0);
-    while let Some(r) = c.next_entry(&mut name, value) {
+    while let Some(r) = c.next_entry(e, m, &names, &mut name, value) {
         bytes += r.expect("value").len;
         n += 1;
         black_box(&name);
@@ -49,9 +49,10 @@ fn run_gpv_all(e: &Eng, m: &MemoryModel<'_>, value: &mut [u8]) -> (usize, usize)
 
 /// SPV of the given 100 parameters.
 #[inline(never)]
-fn run_spv_100(e: &mut Eng, m: &mut MemoryModel<'_>, list: &[SetValue<'_>]) {
+fn run_spv_100(e: &mut Eng, m: &mut MemoryModel<'_>, list: &[SetValue<&str>]) {
     let mut faults: heapless::Vec<SpvFault, 8> = heapless::Vec::new();
-    e.set_parameter_values(m, list.iter().copied(), "bench", &mut faults).expect("SPV");
+    let mut session = SessionState::new();
+    e.set_parameter_values(m, &mut session, list.iter().copied(), "bench", &mut faults, &mut [0u8; 64]).expect("SPV");
 }
 
 /// The peer's GPV: range scan over a BTreeMap, copying entries out.
@@ -120,8 +121,10 @@ fn main() {
     }
     assert!(bools.len() >= 100, "only {} writable booleans", bools.len());
     bools.truncate(100);
-    let on: Vec<SetValue<'_>> = bools.iter().map(|n| SetValue { name: n, value: "true", ty: None }).collect();
-    let off: Vec<SetValue<'_>> = bools.iter().map(|n| SetValue { name: n, value: "false", ty: None }).collect();
+    let on: Vec<SetValue<&str>> =
+        bools.iter().map(|n| SetValue { name: n.as_str(), value: "true", ty: None }).collect();
+    let off: Vec<SetValue<&str>> =
+        bools.iter().map(|n| SetValue { name: n.as_str(), value: "false", ty: None }).collect();
     let peer_on: Vec<(String, String)> = bools.iter().map(|n| (n.clone(), "true".into())).collect();
     let peer_off: Vec<(String, String)> = bools.iter().map(|n| (n.clone(), "false".into())).collect();
 

@@ -11,19 +11,20 @@
 //! | [`datamodel`] | the [`DataModel`](datamodel::DataModel) trait a firmware backend implements |
 //! | [`engine`] | GetParameterNames/Values/Attributes, SetParameterValues/Attributes, AddObject, DeleteObject |
 //! | [`attributes`] | Notification 0–6, AccessList, `activeNotify` rules (9009), a persistable attribute store |
-//! | [`notify`] | value-change tracking (push and poll) and the pending changes for the next Inform |
+//! | [`notify`] | value-change tracking (push and scan) and the pending changes for the next Inform |
 //! | [`memory`] | an in-memory reference backend over caller storage |
 //! | `loader` (feature `std`) | builds a [`memory::MemoryModel`] from a GenieACS CSV device dump |
 //!
 //! The engine checks every request against the schema before it touches the
-//! backend; read RPCs hand back cursors the caller pulls one entry at a time
+//! backend; read RPCs hand back cursors, plain `Copy` data advanced with the
+//! engine and the model passed in, that the caller pulls one entry at a time
 //! into its own name and value buffers, so a resumable SOAP encoder can stream
 //! a whole-tree GetParameterValuesResponse from a few hundred bytes of RAM.
 //!
 //! ```
 //! use cwmp_core::{FaultCode, ParamType};
-//! use cwmp_model::datamodel::{NameBuf, NodeKind};
-//! use cwmp_model::engine::{Engine, SetValue, SpvFault};
+//! use cwmp_model::datamodel::{NodeKind};
+//! use cwmp_model::engine::{EntryName, Engine, SessionState, SetValue, SpvFault};
 //! use cwmp_model::memory::{MemoryModel, Slot, Undo};
 //! use cwmp_model::schema::tr181;
 //!
@@ -39,6 +40,8 @@
 //!     model.insert(name, NodeKind::Parameter, writable, ty, value).unwrap();
 //! }
 //! let mut engine: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+//! let mut session = SessionState::new();
+//! let mut scratch = [0u8; 64]; // for values that arrive still escaped
 //!
 //! // SetParameterValues: validated against TR-181 first, all-or-nothing.
 //! let mut faults: cwmp_model::heapless::Vec<SpvFault, 4> = Default::default();
@@ -46,17 +49,21 @@
 //!     SetValue { name: "Device.ManagementServer.PeriodicInformInterval", value: "0", ty: None },
 //!     SetValue { name: "Device.DeviceInfo.UpTime", value: "1", ty: None },
 //! ];
-//! assert!(engine.set_parameter_values(&mut model, bad, "k1", &mut faults).is_err());
+//! assert!(engine.set_parameter_values(&mut model, &mut session, bad, "k1", &mut faults, &mut scratch).is_err());
 //! let codes: Vec<u16> = faults.iter().map(|f| f.code.code()).collect();
 //! assert_eq!(codes, [9007, 9008]); // below the range minimum 1; read-only
 //! let good = [SetValue { name: "Device.ManagementServer.PeriodicInformInterval", value: "60", ty: None }];
-//! assert_eq!(engine.set_parameter_values(&mut model, good, "k2", &mut faults).unwrap().status(), 0);
+//! let applied = engine.set_parameter_values(&mut model, &mut session, good, "k2", &mut faults, &mut scratch);
+//! assert_eq!(applied.unwrap().status(), 0);
 //!
-//! // GetParameterValues of a partial path, pulled entry by entry.
-//! let mut cursor = engine.get_parameter_values(&model, ["Device.ManagementServer."]).unwrap();
-//! let (mut name, mut value) = (NameBuf::new(), [0u8; 64]);
+//! // GetParameterValues of a partial path, pulled entry by entry; the
+//! // cursor is plain data, the engine, model and names come in on each call.
+//! let names = ["Device.ManagementServer."];
+//! let mut cursor = engine.get_parameter_values(&model, &names).unwrap();
+//! assert_eq!(cursor.count_entries(&engine, &model, &names).unwrap(), 2); // for the arrayType
+//! let (mut name, mut value) = (EntryName::new(), [0u8; 64]);
 //! let mut got = Vec::new();
-//! while let Some(entry) = cursor.next_entry(&mut name, &mut value) {
+//! while let Some(entry) = cursor.next_entry(&engine, &model, &names, &mut name, &mut value) {
 //!     let info = entry.unwrap();
 //!     got.push((name.to_string(), String::from_utf8(value[..info.len].to_vec()).unwrap()));
 //! }

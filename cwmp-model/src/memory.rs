@@ -35,7 +35,7 @@
 use cwmp_core::ParamType;
 
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf, NodeInfo, NodeKind};
-use crate::path::{MAX_DEPTH, Segment, parse_instance};
+use crate::path::{MAX_DEPTH, MAX_PATH_LEN, Segment, parse_instance};
 
 const NONE: u32 = u32::MAX;
 
@@ -581,29 +581,43 @@ impl DataModel for MemoryModel<'_> {
     }
 
     fn write_name(&self, node: MemoryNode, out: &mut NameBuf) -> Result<(), BackendError> {
-        let mut chain = [NONE; MAX_DEPTH];
-        let mut depth = 0usize;
-        let mut cur = node.0;
+        // Two walks up the parent links: the first sums the length, the
+        // second fills a byte buffer from the end; one UTF-8 check at the end.
+        let leaf = self.slot(node.0).ok_or(BackendError::NoSuchName)?;
+        let mut len = usize::from(leaf.kind == OBJECT);
+        let (mut cur, mut depth) = (node.0, 0usize);
         while let Some(s) = self.slot(cur) {
-            *chain.get_mut(depth).ok_or(BackendError::ResourcesExceeded)? = cur;
+            len = len.saturating_add(usize::from(s.seg_len)).saturating_add(1);
             depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(BackendError::ResourcesExceeded);
+            }
             cur = s.parent;
         }
-        if depth == 0 {
-            return Err(BackendError::NoSuchName);
+        // `len` counted one dot per segment; the root has none before it.
+        let len = len.saturating_sub(1);
+        let mut buf = [0u8; MAX_PATH_LEN];
+        let mut end = len;
+        let full = buf.get_mut(..len).ok_or(BackendError::ResourcesExceeded)?;
+        if leaf.kind == OBJECT {
+            end = end.checked_sub(1).ok_or(BackendError::Internal)?;
+            *full.get_mut(end).ok_or(BackendError::Internal)? = b'.';
         }
-        out.clear();
-        for (k, &i) in chain[..depth].iter().rev().enumerate() {
-            let s = self.slot(i).ok_or(BackendError::Internal)?;
-            if k > 0 {
-                out.push('.').map_err(|_| BackendError::ResourcesExceeded)?;
+        let mut cur = node.0;
+        while let Some(s) = self.slot(cur) {
+            let off = s.off as usize;
+            let seg = self.arena.get(off..off.saturating_add(usize::from(s.seg_len))).unwrap_or(&[]);
+            let start = end.checked_sub(seg.len()).ok_or(BackendError::Internal)?;
+            full.get_mut(start..end).ok_or(BackendError::Internal)?.copy_from_slice(seg);
+            cur = s.parent;
+            if self.slot(cur).is_some() {
+                end = start.checked_sub(1).ok_or(BackendError::Internal)?;
+                *full.get_mut(end).ok_or(BackendError::Internal)? = b'.';
             }
-            out.push_str(self.segment(s)).map_err(|_| BackendError::ResourcesExceeded)?;
         }
-        if self.slot(node.0).is_some_and(|s| s.kind == OBJECT) {
-            out.push('.').map_err(|_| BackendError::ResourcesExceeded)?;
-        }
-        Ok(())
+        let text = core::str::from_utf8(full).map_err(|_| BackendError::Internal)?;
+        out.clear();
+        out.push_str(text).map_err(|_| BackendError::ResourcesExceeded)
     }
 
     fn push_segment(&self, node: MemoryNode, out: &mut NameBuf) -> Result<(), BackendError> {

@@ -5,9 +5,14 @@
 
 use cwmp_core::{FaultCode, ParamType};
 use cwmp_model::attributes::{AttributeStore, Notification};
-use cwmp_model::datamodel::{Applied, DataModel, NameBuf};
-use cwmp_model::engine::{Engine, Reason, RpcError, SetAttribute, SetValue, SpvFault, UnknownNames};
+use cwmp_model::datamodel::NodeKind;
+use cwmp_model::datamodel::{Applied, DataModel};
+use cwmp_model::engine::{
+    DUPLICATE_BLOCK, Engine, EntryName, ParamCursor, Reason, RpcError, SessionState, SetAttribute, SetValue, SpvFault,
+    UnknownNames,
+};
 use cwmp_model::loader::{Storage, load_genieacs_csv, records};
+use cwmp_model::memory::{MemoryModel, MemoryNode};
 use cwmp_model::path::Path;
 use cwmp_model::schema::{ActiveNotify, ObjectAccess, Schema, tr098, tr181};
 use cwmp_testkit::alloc::assert_no_alloc;
@@ -104,18 +109,18 @@ fn expected_writable(schema: &Schema, r: &Row) -> bool {
 fn gpn<M: DataModel>(e: &Engine<'_, 64>, m: &M, path: &str, next: bool) -> Result<Vec<(String, bool)>, RpcError> {
     let mut c = e.get_parameter_names(m, path, next)?;
     let mut out = Vec::new();
-    let mut name = NameBuf::new();
-    while let Some(r) = c.next_entry(&mut name) {
+    let mut name = EntryName::new();
+    while let Some(r) = c.next_entry(e, m, &mut name) {
         out.push((name.to_string(), r?));
     }
     Ok(out)
 }
 
 fn gpv<M: DataModel>(e: &Engine<'_, 64>, m: &M, names: &[&str]) -> Result<Vec<(String, ParamType, String)>, RpcError> {
-    let mut c = e.get_parameter_values(m, names.iter().copied())?;
+    let mut c = e.get_parameter_values(m, names)?;
     let mut out = Vec::new();
-    let (mut name, mut value) = (NameBuf::new(), vec![0u8; 64 * 1024]);
-    while let Some(r) = c.next_entry(&mut name, &mut value) {
+    let (mut name, mut value) = (EntryName::new(), vec![0u8; 64 * 1024]);
+    while let Some(r) = c.next_entry(e, m, names, &mut name, &mut value) {
         let info = r?;
         out.push((name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap()));
     }
@@ -282,10 +287,11 @@ fn spv_is_all_or_nothing_and_reports_every_bad_parameter() {
         let mut m = st.model();
         load_genieacs_csv(&d.text, &mut m).unwrap();
         let mut e: Engine<'_, 64> = Engine::new(d.schema);
+        let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
         let bools = writable_booleans(&d);
         assert!(bools.len() >= 50, "{file}: {}", bools.len());
-        let good: Vec<SetValue<'_>> =
-            bools[..50].iter().map(|r| SetValue { name: &r.name, value: flip(&r.value), ty: None }).collect();
+        let good: Vec<SetValue<&str>> =
+            bools[..50].iter().map(|r| SetValue { name: r.name.as_str(), value: flip(&r.value), ty: None }).collect();
         let root = d.schema.root;
         let ro =
             d.rows.iter().find(|r| !r.object && d.schema.parameter(&r.name).is_some_and(|p| !p.is_writable())).unwrap();
@@ -304,11 +310,11 @@ fn spv_is_all_or_nothing_and_reports_every_bad_parameter() {
             })
             .unwrap();
         let missing = format!("{root}DeviceInfo.NoSuchParameter");
-        let cases: Vec<(usize, SetValue<'_>, u16)> = vec![
-            (7, SetValue { name: &missing, value: "1", ty: None }, 9005),
-            (13, SetValue { name: &ro.name, value: &ro.value, ty: None }, 9008),
+        let cases: Vec<(usize, SetValue<&str>, u16)> = vec![
+            (7, SetValue { name: missing.as_str(), value: "1", ty: None }, 9005),
+            (13, SetValue { name: ro.name.as_str(), value: ro.value.as_str(), ty: None }, 9008),
             (21, SetValue { name: bools[60].name.as_str(), value: "maybe", ty: None }, 9006),
-            (29, SetValue { name: &uint.name, value: "4000000000", ty: None }, 9007),
+            (29, SetValue { name: uint.name.as_str(), value: "4000000000", ty: None }, 9007),
             (33, SetValue { name: bools[61].name.as_str(), value: "true", ty: Some(ParamType::String) }, 9006),
         ];
         let key_name = format!("{root}ManagementServer.ParameterKey");
@@ -319,7 +325,9 @@ fn spv_is_all_or_nothing_and_reports_every_bad_parameter() {
             let mut list = good.clone();
             list.insert(*pos, *bad);
             let mut faults: heapless::Vec<SpvFault, 8> = heapless::Vec::new();
-            let err = e.set_parameter_values(&mut m, list.iter().copied(), "k1", &mut faults).unwrap_err();
+            let err = e
+                .set_parameter_values(&mut m, &mut session, list.iter().copied(), "k1", &mut faults, &mut scratch)
+                .unwrap_err();
             assert_eq!(err.code, FaultCode::INVALID_ARGUMENTS, "{file}");
             assert_eq!(faults.len(), 1);
             assert_eq!((faults[0].index, faults[0].code.code()), (*pos, *code), "{file}: {:?}", faults[0]);
@@ -331,7 +339,9 @@ fn spv_is_all_or_nothing_and_reports_every_bad_parameter() {
             list.insert(*pos, *bad);
         }
         let mut faults: heapless::Vec<SpvFault, 8> = heapless::Vec::new();
-        let err = e.set_parameter_values(&mut m, list.iter().copied(), "k1", &mut faults).unwrap_err();
+        let err = e
+            .set_parameter_values(&mut m, &mut session, list.iter().copied(), "k1", &mut faults, &mut scratch)
+            .unwrap_err();
         assert_eq!(err.reason, Reason::InvalidParameters(cases.len()));
         let got: Vec<(usize, u16)> = faults.iter().map(|f| (f.index, f.code.code())).collect();
         let want: Vec<(usize, u16)> = cases.iter().map(|(p, _, c)| (*p, *c)).collect();
@@ -340,10 +350,14 @@ fn spv_is_all_or_nothing_and_reports_every_bad_parameter() {
         // A duplicate name: 9003 for the request.
         let mut dup = good.clone();
         dup.push(good[3]);
-        let err = e.set_parameter_values(&mut m, dup.iter().copied(), "k1", &mut faults).unwrap_err();
+        let err = e
+            .set_parameter_values(&mut m, &mut session, dup.iter().copied(), "k1", &mut faults, &mut scratch)
+            .unwrap_err();
         assert_eq!((err.code, err.reason, err.index), (FaultCode::INVALID_ARGUMENTS, Reason::DuplicateName, Some(50)));
         // The 50 good ones: all applied, ParameterKey updated, status 0.
-        let applied = assert_no_alloc(|| e.set_parameter_values(&mut m, good.iter().copied(), "key-42", &mut faults));
+        let applied = assert_no_alloc(|| {
+            e.set_parameter_values(&mut m, &mut session, good.iter().copied(), "key-42", &mut faults, &mut scratch)
+        });
         assert_eq!(applied, Ok(Applied::Now));
         for sv in &good {
             assert_eq!(gpv(&e, &m, &[sv.name]).unwrap()[0].2, sv.value);
@@ -376,6 +390,7 @@ fn add_and_delete_object_with_instance_numbers() {
         let mut m = st.model();
         load_genieacs_csv(&d.text, &mut m).unwrap();
         let mut e: Engine<'_, 64> = Engine::new(d.schema);
+        let mut session = SessionState::new();
         let table = addable_table(&d);
         let existing: Vec<u32> = d
             .rows
@@ -383,7 +398,7 @@ fn add_and_delete_object_with_instance_numbers() {
             .filter_map(|r| r.name.strip_prefix(table.as_str()).and_then(|rest| rest.parse::<u32>().ok()))
             .collect();
         let want = existing.iter().max().copied().unwrap_or(0) + 1;
-        let (n, applied) = assert_no_alloc(|| e.add_object(&mut m, &table, "add-1")).unwrap();
+        let (n, applied) = assert_no_alloc(|| e.add_object(&mut m, &mut session, table.as_str(), "add-1")).unwrap();
         assert_eq!((n, applied), (want, Applied::Now), "{file} {table}");
         let inst = format!("{table}{n}.");
         let names = gpn(&e, &m, &table, true).unwrap();
@@ -395,23 +410,32 @@ fn add_and_delete_object_with_instance_numbers() {
         };
         assert_eq!(shape(&inst), shape(&first), "{file}");
         // Delete it; again is 9005; deleting a table path or a parameter is 9005.
-        assert_eq!(assert_no_alloc(|| e.delete_object(&mut m, &inst, "del-1")), Ok(Applied::Now));
+        assert_eq!(assert_no_alloc(|| e.delete_object(&mut m, &mut session, inst.as_str(), "del-1")), Ok(Applied::Now));
         assert!(gpn(&e, &m, &inst, false).is_err());
-        assert_eq!(e.delete_object(&mut m, &inst, "del-2").unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME);
-        assert_eq!(e.delete_object(&mut m, &table, "x").unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME);
+        assert_eq!(
+            e.delete_object(&mut m, &mut session, inst.as_str(), "del-2").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_NAME
+        );
+        assert_eq!(
+            e.delete_object(&mut m, &mut session, table.as_str(), "x").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_NAME
+        );
         // Instance numbers are not reused.
-        assert_eq!(e.add_object(&mut m, &table, "add-2").unwrap().0, want + 1);
+        assert_eq!(e.add_object(&mut m, &mut session, table.as_str(), "add-2").unwrap().0, want + 1);
         // AddObject on an instance, a single object, or a read-only table: 9005.
-        assert_eq!(e.add_object(&mut m, &first, "x").unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME);
+        assert_eq!(
+            e.add_object(&mut m, &mut session, first.as_str(), "x").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_NAME
+        );
         let single = format!("{}DeviceInfo.", d.schema.root);
-        assert_eq!(e.add_object(&mut m, &single, "x").unwrap_err().reason, Reason::NotATable);
+        assert_eq!(e.add_object(&mut m, &mut session, single.as_str(), "x").unwrap_err().reason, Reason::NotATable);
         let key = format!("{}ManagementServer.ParameterKey", d.schema.root);
         if d.rows.iter().any(|r| r.name == key) {
             assert_eq!(gpv(&e, &m, &[&key]).unwrap()[0].2, "add-2");
         }
         // The reboot path: Status 1.
         m.set_reboot_required(true);
-        assert_eq!(e.add_object(&mut m, &table, "add-3").unwrap().1, Applied::AfterReboot);
+        assert_eq!(e.add_object(&mut m, &mut session, table.as_str(), "add-3").unwrap().1, Applied::AfterReboot);
     }
 }
 
@@ -423,9 +447,9 @@ fn attribute_rules_on_tr181_dump() {
     load_genieacs_csv(&d.text, &mut m).unwrap();
     let mut e: Engine<'_, 64> = Engine::new(d.schema);
     let attr = |e: &Engine<'_, 64>, name: &str| {
-        let mut c = e.get_parameter_attributes(&m, [name]).unwrap();
-        let mut n = NameBuf::new();
-        c.next_attributes(&mut n).unwrap().unwrap()
+        let mut c = e.get_parameter_attributes(&m, &[name]).unwrap();
+        let mut n = EntryName::new();
+        c.next_attributes(e, &m, &[name], &mut n).unwrap().unwrap()
     };
     // Defaults follow activeNotify: SoftwareVersion is forceEnabled (active).
     assert_eq!(attr(&e, "Device.DeviceInfo.SoftwareVersion").notification, Notification::Active);
@@ -464,10 +488,11 @@ fn attribute_rules_on_tr181_dump() {
     // Partial path: applies to every parameter below; AccessList Subscriber.
     let entry = SetAttribute { name: "Device.ManagementServer.", notification: Some(1), access_list: Some(true) };
     assert_no_alloc(|| e.set_parameter_attributes(&m, [entry])).unwrap();
-    let mut c = e.get_parameter_attributes(&m, ["Device.ManagementServer."]).unwrap();
-    let mut n = NameBuf::new();
+    let names = ["Device.ManagementServer."];
+    let mut c = e.get_parameter_attributes(&m, &names).unwrap();
+    let mut n = EntryName::new();
     let mut count = 0;
-    while let Some(a) = c.next_attributes(&mut n) {
+    while let Some(a) = c.next_attributes(&e, &m, &names, &mut n) {
         let a = a.unwrap();
         let rule = d.schema.parameter(&n).map(|p| p.notify);
         // Everything got passive, except forced-active ones keep their rule-compatible value.
@@ -510,28 +535,29 @@ fn notifications_poll_push_and_acs_writes() {
     let b_name: &'static str = Box::leak(b.name.clone().into_boxed_str());
     e.set_parameter_attributes(&m, [sa(a_name), SetAttribute { notification: Some(1), ..sa(b_name) }]).unwrap();
     let mut buf = vec![0u8; 64 * 1024];
-    assert_eq!(e.poll(&m, &mut buf), 0, "nothing changed yet");
+    let mut session = SessionState::new();
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 0, "nothing changed yet");
     // The ACS writes `a`: no notification, neither by poll nor by push.
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
-    e.set_parameter_values(&mut m, [SetValue { name: a_name, value: flip(&a.value), ty: None }], "k", &mut faults)
-        .unwrap();
-    assert_eq!(assert_no_alloc(|| e.poll(&m, &mut buf)), 0);
-    assert!(!e.value_changed(a_name));
+    let sv = SetValue { name: a_name, value: flip(&a.value), ty: None };
+    e.set_parameter_values(&mut m, &mut session, [sv], "k", &mut faults, &mut [0u8; 16]).unwrap();
+    assert_eq!(assert_no_alloc(|| e.scan_value_changes(&m, &session, &mut buf).changed), 0);
+    assert!(!e.value_changed(&session, a_name));
     // The device changes `b` locally: the poll finds it (passive).
     let node = m.lookup(&Path::parse(b_name).unwrap()).unwrap();
     m.begin().unwrap();
     m.set(node, flip(&b.value)).unwrap();
     m.commit().unwrap();
-    assert_eq!(e.poll(&m, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     assert!(!e.has_active_pending());
     // After the session, a local change of `a` is pushed and is active.
-    e.end_session();
-    assert!(e.value_changed(a_name));
+    session.clear();
+    assert!(e.value_changed(&session, a_name));
     assert!(e.has_active_pending());
     let mut c = e.pending(&m).unwrap();
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 64]);
+    let (mut n, mut v) = (EntryName::new(), [0u8; 64]);
     let mut seen = BTreeSet::new();
-    while let Some(r) = c.next_entry(&mut n, &mut v) {
+    while let Some(r) = c.next_entry(&e, &m, &mut n, &mut v) {
         r.unwrap();
         seen.insert(n.to_string());
     }
@@ -539,7 +565,7 @@ fn notifications_poll_push_and_acs_writes() {
     e.clear_pending();
     assert_eq!(e.pending_count(), 0);
     // Unwatched parameters never notify.
-    assert!(!e.value_changed(&bools[5].name));
+    assert!(!e.value_changed(&session, &bools[5].name));
     // Parameters forced to active notification by the schema are watched
     // from boot: a local change of SoftwareVersion is an active notification.
     let added = e.watch_forced(&m, &mut buf).unwrap();
@@ -559,7 +585,7 @@ fn notifications_poll_push_and_acs_writes() {
     m.begin().unwrap();
     m.set(sw, "9.9.9").unwrap();
     m.commit().unwrap();
-    assert_eq!(e.poll(&m, &mut buf), 1);
+    assert_eq!(e.scan_value_changes(&m, &session, &mut buf).changed, 1);
     assert!(e.has_active_pending());
     e.clear_pending();
     // Forced-inform set of the schema.
@@ -577,10 +603,10 @@ fn read_rpcs_do_not_allocate_over_the_largest_dump() {
     let e: Engine<'_, 64> = Engine::new(d.schema).with_unknown_names(UnknownNames::Serve);
     let mut value = vec![0u8; 64 * 1024];
     let (count, bytes) = assert_no_alloc(|| {
-        let mut c = e.get_parameter_values(&m, ["Device."]).unwrap();
-        let mut name = NameBuf::new();
+        let mut c = e.get_parameter_values(&m, &["Device."]).unwrap();
+        let mut name = EntryName::new();
         let (mut count, mut bytes) = (0usize, 0usize);
-        while let Some(r) = c.next_entry(&mut name, &mut value) {
+        while let Some(r) = c.next_entry(&e, &m, &["Device."], &mut name, &mut value) {
             bytes += r.unwrap().len;
             count += 1;
         }
@@ -596,12 +622,143 @@ fn read_rpcs_do_not_allocate_over_the_largest_dump() {
     assert_eq!(bytes, want);
     let n = assert_no_alloc(|| {
         let mut c = e.get_parameter_names(&m, "", false).unwrap();
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let mut n = 0;
-        while c.next_entry(&mut name).is_some() {
+        while c.next_entry(&e, &m, &mut name).is_some() {
             n += 1;
         }
         n
     });
     assert_eq!(n, d.rows.len());
+}
+
+/// Every parameter of the model with its value, by a plain recursive walk
+/// of the backend (no engine, no schema).
+fn model_values(m: &MemoryModel<'_>) -> BTreeMap<String, String> {
+    fn visit(m: &MemoryModel<'_>, node: MemoryNode, out: &mut BTreeMap<String, String>, buf: &mut [u8]) {
+        let mut name = cwmp_model::datamodel::NameBuf::new();
+        m.write_name(node, &mut name).unwrap();
+        if m.info(node).kind == NodeKind::Parameter {
+            let n = m.get(node, buf).unwrap();
+            out.insert(name.to_string(), String::from_utf8(buf[..n].to_vec()).unwrap());
+        }
+        let mut c = m.first_child(node);
+        while let Some(child) = c {
+            visit(m, child, out, buf);
+            c = m.next_sibling(child);
+        }
+    }
+    let mut out = BTreeMap::new();
+    visit(m, m.root().unwrap(), &mut out, &mut vec![0u8; 64 * 1024]);
+    out
+}
+
+#[test]
+fn whole_dumps_stream_with_only_copy_cursor_state_and_rewinds() {
+    for &file in DUMPS {
+        let d = dump(file);
+        let mut st = Storage::for_text(&d.text);
+        let mut m = st.model();
+        load_genieacs_csv(&d.text, &mut m).unwrap();
+        let e: Engine<'_, 8> = Engine::new(d.schema).with_unknown_names(UnknownNames::Serve);
+        let names = [d.schema.root];
+        let mut cursor = e.get_parameter_values(&m, &names).unwrap();
+        let counted = assert_no_alloc(|| cursor.count_entries(&e, &m, &names)).unwrap();
+        let mut got: Vec<(String, ParamType, String)> = Vec::new();
+        // Between steps only `cursor` (Copy) survives, with one name buffer
+        // shared by every cursor copy (it records what it holds; the value
+        // buffer is output only, by the DataModel contract). Every fifth
+        // step, the copies saved before the last three steps are re-run
+        // into that same buffer (a rewind of up to three entries) and must
+        // give the same entries; every seventh, the buffer is a fresh one.
+        // Values run up to 32 KB (a Huawei DeviceLog).
+        let (mut value, mut value2) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+        let mut name = EntryName::new();
+        let mut saved: Vec<ParamCursor<MemoryNode>> = Vec::new();
+        loop {
+            if got.len().is_multiple_of(7) {
+                name = EntryName::new();
+            }
+            saved.push(cursor);
+            let Some(r) = assert_no_alloc(|| cursor.next_entry(&e, &m, &names, &mut name, &mut value)) else {
+                break;
+            };
+            let info = r.unwrap();
+            got.push((name.to_string(), info.ty, String::from_utf8(value[..info.len].to_vec()).unwrap()));
+            if got.len().is_multiple_of(5) && saved.len() >= 3 {
+                let back = saved.len() - 3;
+                for (k, copy) in saved[back..].iter().enumerate().take(2) {
+                    let mut again = *copy;
+                    let info2 = again.next_entry(&e, &m, &names, &mut name, &mut value2).unwrap().unwrap();
+                    let want = &got[back + k];
+                    assert_eq!((name.as_str(), &value2[..info2.len]), (want.0.as_str(), want.2.as_bytes()), "{file}");
+                }
+            }
+        }
+        assert_eq!(got.len(), counted as usize, "{file}: entries equal the count");
+        let want: BTreeMap<&str, &str> =
+            d.rows.iter().filter(|r| !r.object).map(|r| (r.name.as_str(), r.value.as_str())).collect();
+        assert_eq!(got.len(), want.len(), "{file}: every parameter once");
+        let held = model_values(&m);
+        assert_eq!(held.len(), got.len(), "{file}");
+        for (name, _ty, value) in &got {
+            let hidden = d.schema.parameter(name).is_some_and(|p| p.reads_empty());
+            let expect = if hidden { "" } else { held[name.as_str()].as_str() };
+            assert_eq!(value, expect, "{file}: {name}");
+            assert!(want.contains_key(name.as_str()), "{file}: {name} is a dump row");
+            if !hidden {
+                assert_eq!(value, want[name.as_str()], "{file}: {name} as the device reported it");
+            }
+        }
+        // GetParameterNames of the whole tree: counted, then every row once.
+        let mut gpn = e.get_parameter_names(&m, "", false).unwrap();
+        let n = assert_no_alloc(|| gpn.count_entries(&e, &m)).unwrap();
+        let mut listed = 0u32;
+        let mut name = EntryName::new();
+        while let Some(r) = gpn.next_entry(&e, &m, &mut name) {
+            r.unwrap();
+            listed += 1;
+        }
+        assert_eq!((listed, n as usize), (n, d.rows.len()), "{file}");
+    }
+}
+
+#[test]
+fn spv_duplicates_are_found_across_duplicate_blocks() {
+    let d = dump("tplink-EX220.csv");
+    let mut st = Storage::for_text(&d.text);
+    let mut m = st.model();
+    load_genieacs_csv(&d.text, &mut m).unwrap();
+    let mut e: Engine<'_, 8> = Engine::new(d.schema);
+    let mut session = SessionState::new();
+    let bools: Vec<&str> = d
+        .rows
+        .iter()
+        .filter(|r| {
+            !r.object && d.schema.parameter(&r.name).is_some_and(|p| p.is_writable() && p.ty == ParamType::Boolean)
+        })
+        .map(|r| r.name.as_str())
+        .filter(|n| {
+            let node = m.lookup(&Path::parse(n).unwrap()).unwrap();
+            m.info(node).writable
+        })
+        .take(3 * DUPLICATE_BLOCK)
+        .collect();
+    assert_eq!(bools.len(), 3 * DUPLICATE_BLOCK);
+    let list: Vec<SetValue<&str>> = bools.iter().map(|n| SetValue { name: *n, value: "1", ty: None }).collect();
+    let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
+    let b = DUPLICATE_BLOCK;
+    // Within the first block, across blocks, at block edges, within later blocks.
+    for (first, second) in [(3, 5), (3, b + 20), (b - 1, b), (b + 5, 2 * b + 10), (2 * b + 1, 2 * b + 30), (10, 3 * b)]
+    {
+        let mut dup = list.clone();
+        dup.insert(second, list[first]);
+        let err = assert_no_alloc(|| {
+            e.set_parameter_values(&mut m, &mut session, dup.iter().copied(), "", &mut faults, &mut [])
+        })
+        .unwrap_err();
+        assert_eq!((err.reason, err.index), (Reason::DuplicateName, Some(second)), "{first} {second}");
+    }
+    assert_no_alloc(|| e.set_parameter_values(&mut m, &mut session, list.iter().copied(), "", &mut faults, &mut []))
+        .unwrap();
 }

@@ -3,8 +3,10 @@
 //! checks, and a property test driving the engine with arbitrary requests.
 
 use cwmp_core::{FaultCode, ParamType};
-use cwmp_model::datamodel::{Applied, DataModel, NameBuf, NodeKind};
-use cwmp_model::engine::{Engine, Reason, SetAttribute, SetValue, SpvFault, UnknownNames, access_list_subscriber};
+use cwmp_model::datamodel::{Applied, DataModel, NodeKind};
+use cwmp_model::engine::{
+    Engine, EntryName, Reason, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames, access_list_subscriber,
+};
 use cwmp_model::loader::Storage;
 use cwmp_model::memory::MemoryModel;
 use cwmp_model::path::Path;
@@ -46,9 +48,9 @@ fn build(st: &mut Storage) -> MemoryModel<'_> {
 }
 
 fn value_of<M: DataModel>(e: &Engine<'_, 16>, m: &M, name: &str) -> String {
-    let mut c = e.get_parameter_values(m, [name]).unwrap();
-    let (mut n, mut v) = (NameBuf::new(), [0u8; 256]);
-    let info = c.next_entry(&mut n, &mut v).unwrap().unwrap();
+    let mut c = e.get_parameter_values(m, &[name]).unwrap();
+    let (mut n, mut v) = (EntryName::new(), [0u8; 256]);
+    let info = c.next_entry(e, m, &[name], &mut n, &mut v).unwrap().unwrap();
     String::from_utf8(v[..info.len].to_vec()).unwrap()
 }
 
@@ -57,14 +59,15 @@ fn aliases_address_instances() {
     let mut st = Storage::new(64, 4096, 16);
     let mut m = build(&mut st);
     let mut e: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+    let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
     assert_eq!(value_of(&e, &m, "Device.IP.Interface.[cpe-wan].Name"), "eth0");
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
     let sv = SetValue { name: "Device.IP.Interface.[cpe-wan].Enable", value: "1", ty: Some(Boolean) };
-    e.set_parameter_values(&mut m, [sv], "", &mut faults).unwrap();
+    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap();
     assert_eq!(value_of(&e, &m, "Device.IP.Interface.2.Enable"), "1");
-    assert_eq!(e.delete_object(&mut m, "Device.IP.Interface.[cpe-lan].", "").unwrap(), Applied::Now);
+    assert_eq!(e.delete_object(&mut m, &mut session, "Device.IP.Interface.[cpe-lan].", "").unwrap(), Applied::Now);
     assert_eq!(value_of(&e, &m, "Device.IP.InterfaceNumberOfEntries"), "1");
-    let err = e.get_parameter_values(&m, ["Device.IP.Interface.[cpe-lan]."]).unwrap_err();
+    let err = e.get_parameter_values(&m, &["Device.IP.Interface.[cpe-lan]."]).unwrap_err();
     assert_eq!(err.code, FaultCode::INVALID_PARAMETER_NAME);
 }
 
@@ -75,23 +78,24 @@ fn hidden_values_vendor_and_unknown_names() {
     let pw = tr181::SCHEMA.parameter("Device.ManagementServer.Password").unwrap();
     assert!(pw.reads_empty(), "the schema marks the ACS password hidden/secured");
     let mut e: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+    let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
     assert_eq!(value_of(&e, &m, "Device.ManagementServer.Password"), "");
     // Vendor parameter: served with the backend's type, checked against it.
     assert_eq!(value_of(&e, &m, "Device.DeviceInfo.X_ACME_Temperature"), "40");
     let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
     let bad = SetValue { name: "Device.DeviceInfo.X_ACME_Temperature", value: "hot", ty: None };
-    e.set_parameter_values(&mut m, [bad], "", &mut faults).unwrap_err();
+    e.set_parameter_values(&mut m, &mut session, [bad], "", &mut faults, &mut scratch).unwrap_err();
     assert_eq!(
         (faults[0].code, faults[0].reason),
         (FaultCode::INVALID_PARAMETER_TYPE, Reason::BadLiteral(ParamType::Int))
     );
     let good = SetValue { name: "Device.DeviceInfo.X_ACME_Temperature", value: "-5", ty: Some(ParamType::Int) };
-    e.set_parameter_values(&mut m, [good], "", &mut faults).unwrap();
+    e.set_parameter_values(&mut m, &mut session, [good], "", &mut faults, &mut scratch).unwrap();
     // Unknown standard-looking name: 9005 under Reject, served under Serve.
     let unknown = "Device.DeviceInfo.NotInTheSchema";
-    assert_eq!(e.get_parameter_values(&m, [unknown]).unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME);
+    assert_eq!(e.get_parameter_values(&m, &[unknown]).unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME);
     let sv = SetValue { name: unknown, value: "y", ty: None };
-    e.set_parameter_values(&mut m, [sv], "", &mut faults).unwrap_err();
+    e.set_parameter_values(&mut m, &mut session, [sv], "", &mut faults, &mut scratch).unwrap_err();
     assert_eq!(faults[0].code, FaultCode::INVALID_PARAMETER_NAME);
     let serve: Engine<'_, 16> = Engine::new(&tr181::SCHEMA).with_unknown_names(UnknownNames::Serve);
     assert_eq!(value_of(&serve, &m, unknown), "x");
@@ -102,6 +106,7 @@ fn spv_checks_in_spec_order_and_updates_parameter_key() {
     let mut st = Storage::new(64, 4096, 16);
     let mut m = build(&mut st);
     let mut e: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+    let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
     let pii = tr181::SCHEMA.parameter("Device.ManagementServer.PeriodicInformInterval").unwrap();
     assert!(pii.check("0").is_err(), "range starts at 1");
     let list = [
@@ -113,7 +118,7 @@ fn spv_checks_in_spec_order_and_updates_parameter_key() {
         SetValue { name: "Device.IP.Interface.9.Enable", value: "true", ty: None },
     ];
     let mut faults: heapless::Vec<SpvFault, 3> = heapless::Vec::new();
-    let err = e.set_parameter_values(&mut m, list, "k", &mut faults).unwrap_err();
+    let err = e.set_parameter_values(&mut m, &mut session, list, "k", &mut faults, &mut scratch).unwrap_err();
     // Capacity 3: the first three are listed, all six are counted.
     assert_eq!(err.reason, Reason::InvalidParameters(6));
     let codes: Vec<(usize, u16)> = faults.iter().map(|f| (f.index, f.code.code())).collect();
@@ -122,10 +127,10 @@ fn spv_checks_in_spec_order_and_updates_parameter_key() {
     let long = "k".repeat(33);
     let ok = SetValue { name: "Device.ManagementServer.PeriodicInformInterval", value: "60", ty: None };
     assert_eq!(
-        e.set_parameter_values(&mut m, [ok], &long, &mut faults).unwrap_err().code,
+        e.set_parameter_values(&mut m, &mut session, [ok], long.as_str(), &mut faults, &mut scratch).unwrap_err().code,
         FaultCode::INVALID_ARGUMENTS
     );
-    assert_no_alloc(|| e.set_parameter_values(&mut m, [ok], "key-1", &mut faults)).unwrap();
+    assert_no_alloc(|| e.set_parameter_values(&mut m, &mut session, [ok], "key-1", &mut faults, &mut scratch)).unwrap();
     assert_eq!(value_of(&e, &m, "Device.ManagementServer.PeriodicInformInterval"), "60");
     assert_eq!(value_of(&e, &m, "Device.ManagementServer.ParameterKey"), "key-1");
 }
@@ -135,21 +140,26 @@ fn add_object_respects_max_entries_and_access() {
     let mut st = Storage::new(256, 8192, 16);
     let mut m = build(&mut st);
     let mut e: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+    let mut session = SessionState::new();
     // Device.IP.Interface. is readWrite with unbounded entries in TR-181.
     let t = tr181::SCHEMA.table("Device.IP.Interface.").unwrap();
     assert_eq!(t.max_entries, None);
-    assert_eq!(e.add_object(&mut m, "Device.IP.Interface.", "a").unwrap(), (3, Applied::Now));
+    assert_eq!(e.add_object(&mut m, &mut session, "Device.IP.Interface.", "a").unwrap(), (3, Applied::Now));
     assert_eq!(value_of(&e, &m, "Device.IP.Interface.3.Alias"), "cpe-3");
     assert_eq!(value_of(&e, &m, "Device.IP.InterfaceNumberOfEntries"), "3");
     // Not a table / a parameter / malformed: 9005.
     for bad in ["Device.IP.", "Device.IP.Interface.1.", "Device.IP.Interface", "Device.IP..", ""] {
-        assert_eq!(e.add_object(&mut m, bad, "a").unwrap_err().code, FaultCode::INVALID_PARAMETER_NAME, "{bad}");
+        assert_eq!(
+            e.add_object(&mut m, &mut session, bad, "a").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_NAME,
+            "{bad}"
+        );
     }
     // A table whose schema access is readOnly is refused even if the backend would add.
     m.insert("Device.DeviceInfo.ProcessStatus.Process", NodeKind::Object, true, Str, "").unwrap();
     let proc_table = tr181::SCHEMA.table("Device.DeviceInfo.ProcessStatus.Process.").unwrap();
     assert_eq!(proc_table.access, cwmp_model::schema::ObjectAccess::ReadOnly);
-    let err = e.add_object(&mut m, "Device.DeviceInfo.ProcessStatus.Process.", "a").unwrap_err();
+    let err = e.add_object(&mut m, &mut session, "Device.DeviceInfo.ProcessStatus.Process.", "a").unwrap_err();
     assert_eq!(err.reason, Reason::NotATable);
     // A bounded table refuses beyond maxEntries with 9004.
     let bounded = tr181::SCHEMA
@@ -164,15 +174,15 @@ fn add_object_respects_max_entries_and_access() {
     let table = bounded.table_name().replace("{i}", "1");
     m.insert(&table, NodeKind::Object, true, Str, "").unwrap();
     for k in 1..=max {
-        assert_eq!(e.add_object(&mut m, &table, "a").unwrap().0, k, "{table}");
+        assert_eq!(e.add_object(&mut m, &mut session, table.as_str(), "a").unwrap().0, k, "{table}");
     }
-    let err = e.add_object(&mut m, &table, "a").unwrap_err();
+    let err = e.add_object(&mut m, &mut session, table.as_str(), "a").unwrap_err();
     assert_eq!((err.code, err.reason), (FaultCode::RESOURCES_EXCEEDED, Reason::MaxEntries));
 }
 
 #[test]
 fn access_list_values() {
-    assert!(!access_list_subscriber([]).unwrap());
+    assert!(!access_list_subscriber::<[&str; 0]>([]).unwrap());
     assert!(access_list_subscriber(["Subscriber"]).unwrap());
     assert_eq!(access_list_subscriber(["Admin"]).unwrap_err().code, FaultCode::INVALID_ARGUMENTS);
 }
@@ -191,12 +201,13 @@ proptest::proptest! {
         let mut st = Storage::new(64, 8192, 16);
         let mut m = build(&mut st);
         let mut e: Engine<'_, 16> = Engine::new(&tr181::SCHEMA);
+        let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
         let names: Vec<String> = picks
             .iter()
             .map(|(i, suffix, _)| if suffix.len() % 3 == 0 { format!("{}{}", ROWS[*i].0, suffix) } else { ROWS[*i].0.to_string() })
             .collect();
-        let list: Vec<SetValue<'_>> =
-            names.iter().zip(&picks).map(|(n, (_, _, v))| SetValue { name: n, value: v, ty: None }).collect();
+        let list: Vec<SetValue<&str>> =
+            names.iter().zip(&picks).map(|(n, (_, _, v))| SetValue { name: n.as_str(), value: v.as_str(), ty: None }).collect();
         let before: Vec<String> = ROWS.iter().filter(|r| !r.1).filter_map(|r| {
             let node = m.lookup(&Path::parse(r.0).ok()?)?;
             let mut b = [0u8; 64];
@@ -204,7 +215,7 @@ proptest::proptest! {
             Some(String::from_utf8(b[..n].to_vec()).unwrap())
         }).collect();
         let mut faults: heapless::Vec<SpvFault, 8> = heapless::Vec::new();
-        let r = assert_no_alloc(|| e.set_parameter_values(&mut m, list.iter().copied(), "p", &mut faults));
+        let r = assert_no_alloc(|| e.set_parameter_values(&mut m, &mut session, list.iter().copied(), "p", &mut faults, &mut scratch));
         if r.is_err() {
             let after: Vec<String> = ROWS.iter().filter(|r| !r.1).filter_map(|r| {
                 let node = m.lookup(&Path::parse(r.0).ok()?)?;
@@ -215,17 +226,18 @@ proptest::proptest! {
             proptest::prop_assert_eq!(before, after);
         }
         assert_no_alloc(|| {
-            if let Ok(mut c) = e.get_parameter_names(&m, &path, next) {
-                let mut n = NameBuf::new();
-                while c.next_entry(&mut n).is_some() {}
+            if let Ok(mut c) = e.get_parameter_names(&m, path.as_str(), next) {
+                let mut n = EntryName::new();
+                while c.next_entry(&e, &m, &mut n).is_some() {}
             }
-            if let Ok(mut c) = e.get_parameter_values(&m, [path.as_str()]) {
-                let (mut n, mut v) = (NameBuf::new(), [0u8; 32]);
-                while c.next_entry(&mut n, &mut v).is_some() {}
+            let names = [path.as_str()];
+            if let Ok(mut c) = e.get_parameter_values(&m, &names) {
+                let (mut n, mut v) = (EntryName::new(), [0u8; 32]);
+                while c.next_entry(&e, &m, &names, &mut n, &mut v).is_some() {}
             }
-            let _ = e.set_parameter_attributes(&m, [SetAttribute { name: &path, notification: Some(notif), access_list: Some(next) }]);
-            let _ = e.add_object(&mut m, &path, "k");
-            let _ = e.delete_object(&mut m, &path, "k");
+            let _ = e.set_parameter_attributes(&m, [SetAttribute { name: path.as_str(), notification: Some(notif), access_list: Some(next) }]);
+            let _ = e.add_object(&mut m, &mut session, path.as_str(), "k");
+            let _ = e.delete_object(&mut m, &mut session, path.as_str(), "k");
         });
     }
 }

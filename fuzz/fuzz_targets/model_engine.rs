@@ -6,8 +6,8 @@
 
 use arbitrary::Arbitrary;
 use cwmp_core::ParamType;
-use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
-use cwmp_model::engine::{Engine, SetAttribute, SetValue, SpvFault, UnknownNames};
+use cwmp_model::datamodel::{DataModel, NodeKind};
+use cwmp_model::engine::{EntryName, Engine, SessionState, SetAttribute, SetValue, SpvFault, UnknownNames};
 use cwmp_model::heapless;
 use cwmp_model::memory::{MemoryModel, Slot, Undo};
 use cwmp_model::path::Path;
@@ -81,14 +81,15 @@ fuzz_target!(|input: (bool, Vec<Op<'_>>)| {
     }
     let policy = if serve { UnknownNames::Serve } else { UnknownNames::Reject };
     let mut e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA).with_unknown_names(policy);
-    let (mut name, mut value) = (NameBuf::new(), [0u8; 256]);
+    let (mut name, mut value) = (EntryName::new(), [0u8; 256]);
+    let (mut session, mut scratch) = (SessionState::new(), [0u8; 64]);
     let mut text = String::new();
     for op in ops.iter().take(16) {
         match op {
             Op::Gpn(n, next) => {
                 n.text(&mut text);
-                if let Ok(mut c) = e.get_parameter_names(&m, &text, *next) {
-                    while c.next_entry(&mut name).is_some() {}
+                if let Ok(mut c) = e.get_parameter_names(&m, text.as_str(), *next) {
+                    while c.next_entry(&e, &m, &mut name).is_some() {}
                 }
             }
             Op::Gpv(names) => {
@@ -100,8 +101,9 @@ fuzz_target!(|input: (bool, Vec<Op<'_>>)| {
                         t
                     })
                     .collect();
-                if let Ok(mut c) = e.get_parameter_values(&m, texts.iter().map(String::as_str)) {
-                    while c.next_entry(&mut name, &mut value).is_some() {}
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                if let Ok(mut c) = e.get_parameter_values(&m, texts.as_slice()) {
+                    while c.next_entry(&e, &m, texts.as_slice(), &mut name, &mut value).is_some() {}
                 }
             }
             Op::Spv(list, key) => {
@@ -113,18 +115,18 @@ fuzz_target!(|input: (bool, Vec<Op<'_>>)| {
                         t
                     })
                     .collect();
-                let svs: Vec<SetValue<'_>> = names
+                let svs: Vec<SetValue<&str>> = names
                     .iter()
                     .zip(list)
                     .map(|(n, (_, v, ty))| SetValue {
-                        name: n,
-                        value: v,
+                        name: n.as_str(),
+                        value: *v,
                         ty: ty.map(|t| ParamType::ALL[usize::from(t) % ParamType::ALL.len()]),
                     })
                     .collect();
                 let before = values(&m);
                 let mut faults: heapless::Vec<SpvFault, 4> = heapless::Vec::new();
-                if e.set_parameter_values(&mut m, svs.iter().copied(), key, &mut faults).is_err() {
+                if e.set_parameter_values(&mut m, &mut session, svs.iter().copied(), *key, &mut faults, &mut scratch).is_err() {
                     assert_eq!(before, values(&m), "rejected SPV changed a value");
                 }
             }
@@ -132,30 +134,31 @@ fuzz_target!(|input: (bool, Vec<Op<'_>>)| {
                 n.text(&mut text);
                 let _ = e.set_parameter_attributes(
                     &m,
-                    [SetAttribute { name: &text, notification: *notif, access_list: *acl }],
+                    [SetAttribute { name: text.as_str(), notification: *notif, access_list: *acl }],
                 );
             }
             Op::Gpa(n) => {
                 n.text(&mut text);
-                if let Ok(mut c) = e.get_parameter_attributes(&m, [text.as_str()]) {
-                    while c.next_attributes(&mut name).is_some() {}
+                let names = [text.as_str()];
+                if let Ok(mut c) = e.get_parameter_attributes(&m, &names) {
+                    while c.next_attributes(&e, &m, &names, &mut name).is_some() {}
                 }
             }
             Op::Add(n) => {
                 n.text(&mut text);
-                let _ = e.add_object(&mut m, &text, "k");
+                let _ = e.add_object(&mut m, &mut session, text.as_str(), "k");
             }
             Op::Delete(n) => {
                 n.text(&mut text);
-                let _ = e.delete_object(&mut m, &text, "k");
+                let _ = e.delete_object(&mut m, &mut session, text.as_str(), "k");
             }
             Op::Poll => {
-                let _ = e.poll(&m, &mut value);
+                let _ = e.scan_value_changes(&m, &session, &mut value);
                 if let Ok(mut c) = e.pending(&m) {
-                    while c.next_entry(&mut name, &mut value).is_some() {}
+                    while c.next_entry(&e, &m, &mut name, &mut value).is_some() {}
                 }
                 e.clear_pending();
-                e.end_session();
+                session.clear();
             }
         }
     }

@@ -3,39 +3,74 @@
 //! AddObject and DeleteObject over any [`DataModel`], validated against a
 //! [`Schema`] before the backend is touched.
 //!
-//! Read RPCs return cursors the caller pulls one entry at a time (a resumable
-//! encoder pulls as its buffer frees up); names and values are written into
-//! caller buffers. Nothing allocates.
+//! Read RPCs return cursors (plain `Copy` data, see [`cursor`]) the caller
+//! advances one entry at a time with the engine, the model and the request's
+//! names passed in on each call (a resumable encoder pulls as its buffer frees
+//! up); names and values are written into caller buffers. Request text comes
+//! in as [`TextSource`] (a `&str`, or a decoder's still-escaped text): names
+//! are read into one bounded path buffer, values into one caller scratch
+//! buffer reused for every entry. Nothing allocates.
+//!
+//! State and sizes (64-bit figures pinned by tests):
+//! * a cursor is 456 bytes on 64-bit targets, at most 368 on 32-bit ones
+//!   (checked at compile time): a stack of [`WALK_DEPTH`] frames;
+//! * the [`Engine`] is what a CPE keeps for its lifetime: the schema, the
+//!   policy and the [`AttributeStore`] — per attribute entry a 32-byte
+//!   record and [`NAME_BYTES_PER_ENTRY`](crate::attributes::NAME_BYTES_PER_ENTRY)
+//!   bytes of exact name (`Engine<64>` is 6 184 bytes on 64-bit);
+//! * a [`SessionState`] holds what lives for one CWMP session only (the
+//!   watched parameters the ACS wrote, whose pushed changes must not
+//!   notify: 4 bytes each, 520 bytes) and is dropped, or
+//!   [cleared](SessionState::clear), when the session ends.
 //!
 //! Policies (TR-069 Amd 6 §A.3.2 where it speaks, ours where it does not):
 //! * Names outside the schema: see [`UnknownNames`]; vendor `X_` names are
 //!   served with the backend's type and writability.
 //! * Writability is the schema's access **and** the backend's flag; either
-//!   one saying read-only gives 9008. `writeOnceReadOnly` is writable (the
-//!   engine does not track "once").
+//!   one saying read-only gives 9008. A `writeOnceReadOnly` parameter is
+//!   writable until the ACS first writes it, then 9008 (and Writable false
+//!   in GetParameterNames); the mark is kept in the attribute store and its
+//!   image, so it survives a reboot. A value the device gave it itself does
+//!   not count as the write.
 //! * GetParameterNames on a parameter with NextLevel true answers 9003.
 //! * SetParameterValues validates every entry (9005 name, 9008 writability,
 //!   9006 type, 9007 value, checked in that order, one fault per entry) and
-//!   answers 9003 with the list when any fails. A name given twice answers
-//!   9003 for the whole request (our reading; the spec text on duplicates
-//!   was not available here). Duplicates are compared as text, so the same
-//!   parameter addressed once by number and once by alias is not caught.
-//!   ParameterKey longer than 32 answers 9003.
+//!   answers 9003 with the list when any fails. A parameter named twice
+//!   answers 9003 for the whole request and changes nothing: TR-069 §A.3.2.1
+//!   makes the request atomic and gives the list no order, so two values for
+//!   one parameter cannot both be applied (ATP-069 test 5.58 checks that such
+//!   a request is refused); the exact wording was not in the reference
+//!   texts available here, 9003 Invalid arguments is our reading.
+//!   Duplicates are found by the *resolved* parameter, so an instance
+//!   number and an `[alias]` naming the same object are the same parameter
+//!   (see [`set_parameter_values`](Engine::set_parameter_values) for the
+//!   bounded method). ParameterKey longer than 32 answers 9003.
+//! * A value too long for the caller's scratch buffer answers 9007 (for that
+//!   entry) when it is longer than the parameter's `<size>` allows, 9004
+//!   for the request otherwise; it is never stored or cut.
 //! * AddObject/DeleteObject on anything but a writable table (instance)
 //!   answers 9005; a table at `maxEntries` answers 9004.
 //! * `hidden`/`secured` parameters read as the empty string.
 
+pub mod cursor;
+mod spv;
+pub(crate) mod text;
 pub(crate) mod walk;
 
-pub use walk::UnknownNames;
+pub use cursor::{NameList, NamesCursor, ParamCursor};
+pub use walk::{EntryName, UnknownNames, WALK_DEPTH};
 
-use cwmp_core::{FaultCode, ParamType, Value};
+use cwmp_core::text::TextSource;
+use cwmp_core::{FaultCode, ParamType};
 use heapless::Vec;
 
-use crate::attributes::{Attr, AttrError, AttributeStore, Notification, check_notification, name_hash, value_hash};
+use crate::attributes::{Attr, AttrError, AttributeStore, Notification, Watch, check_notification};
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf, NodeInfo, NodeKind};
-use crate::path::{Path, PathError};
-use crate::schema::{ActiveNotify, CheckError, ObjectAccess, Schema};
+use crate::path::{MAX_PATH_LEN, Path, PathError};
+use crate::schema::{ActiveNotify, CheckError, ObjectAccess, ParamAccess, Schema};
+use cursor::Filter;
+pub use spv::DUPLICATE_BLOCK;
+use text::{PathBuf, as_str, parse_path};
 use walk::{Class, Descend, ObjClass, ParamClass, Walk, classify};
 
 /// Longest ParameterKey (cwmp xsd: string(32)).
@@ -82,6 +117,15 @@ pub enum Reason {
     Attr(AttrError),
     /// SetParameterValues had invalid entries (see the fault list); how many.
     InvalidParameters(usize),
+    /// A SetParameterValues value longer than the caller's scratch buffer
+    /// (and not known to exceed the parameter's size): its length in bytes.
+    ValueTooLong(usize),
+    /// The model changed between counting a cursor's entries and writing
+    /// them (see [`cursor`]): the count that was announced.
+    ModelChanged {
+        /// Entries counted.
+        counted: u32,
+    },
     /// The backend failed.
     Backend(BackendError),
 }
@@ -103,7 +147,8 @@ impl Reason {
             Reason::Check(e) if e.is_wrong_type() => FaultCode::INVALID_PARAMETER_TYPE,
             Reason::Check(_) => FaultCode::INVALID_PARAMETER_VALUE,
             Reason::BadLiteral(_) | Reason::TypeMismatch(_) => FaultCode::INVALID_PARAMETER_TYPE,
-            Reason::MaxEntries => FaultCode::RESOURCES_EXCEEDED,
+            Reason::MaxEntries | Reason::ValueTooLong(_) => FaultCode::RESOURCES_EXCEEDED,
+            Reason::ModelChanged { .. } => FaultCode::INTERNAL_ERROR,
             Reason::Attr(AttrError::Rejected { .. }) => FaultCode::NOTIFICATION_REQUEST_REJECTED,
             Reason::Attr(AttrError::Full) => FaultCode::RESOURCES_EXCEEDED,
             Reason::Attr(_) => FaultCode::INTERNAL_ERROR,
@@ -146,22 +191,24 @@ pub struct SpvFault {
     pub reason: Reason,
 }
 
-/// One ParameterValueStruct of a SetParameterValues request.
+/// One ParameterValueStruct of a SetParameterValues request, as the
+/// decoder gives it: name and value are any [`TextSource`] (a `&str`, or
+/// text still escaped as received).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SetValue<'a> {
+pub struct SetValue<T> {
     /// The full parameter name.
-    pub name: &'a str,
-    /// The value text (XML-unescaped).
-    pub value: &'a str,
+    pub name: T,
+    /// The value text.
+    pub value: T,
     /// The `xsi:type` the ACS declared, if any.
     pub ty: Option<ParamType>,
 }
 
 /// One SetParameterAttributesStruct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SetAttribute<'a> {
+pub struct SetAttribute<T> {
     /// A parameter name or partial path (applies to every parameter below).
-    pub name: &'a str,
+    pub name: T,
     /// `Some(n)` when NotificationChange is true.
     pub notification: Option<u8>,
     /// `Some(subscriber)` when AccessListChange is true: whether the list
@@ -171,11 +218,15 @@ pub struct SetAttribute<'a> {
 
 /// Reads an AccessList: `Ok(true)` for `[Subscriber]`, `Ok(false)` for an
 /// empty list; any other entry is invalid (9003), `Subscriber` being the only
-/// value TR-069 defines.
-pub fn access_list_subscriber<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<bool, RpcError> {
+/// value TR-069 defines. Entries are read as text, whitespace around them ignored.
+pub fn access_list_subscriber<I>(items: I) -> Result<bool, RpcError>
+where
+    I: IntoIterator,
+    I::Item: TextSource,
+{
     let mut subscriber = false;
     for item in items {
-        if item.trim() == "Subscriber" {
+        if text::eq_trimmed(&item, "Subscriber") {
             subscriber = true;
         } else {
             return Err(RpcError::new(Reason::BadAccessList, None));
@@ -202,8 +253,45 @@ pub struct AttrInfo {
     pub subscriber: bool,
 }
 
-/// The engine: a schema, the unknown-name policy, the attribute store (up to
-/// `A` parameters with attributes or watched values) and per-session state.
+/// What lives for one CWMP session only: the watched parameters the ACS
+/// wrote in it, whose changes must not notify (TR-069 §3.2.1), by the id of
+/// their attribute-store entry (exact: ids are never shared). Keep it in the
+/// session and drop or [clear](Self::clear) it when the session ends;
+/// outside a session pass an empty one. Up to [`SESSION_SET_CAPACITY`]
+/// writes are remembered; beyond that a later *pushed* change of such a
+/// parameter notifies once too many (scans stay quiet: every ACS write also
+/// moves the watched value), never once too few.
+#[derive(Debug, Clone, Default)]
+pub struct SessionState {
+    pub(crate) acs_written: Vec<u32, SESSION_SET_CAPACITY>,
+}
+
+impl SessionState {
+    /// A new session: nothing written yet.
+    pub const fn new() -> Self {
+        SessionState { acs_written: Vec::new() }
+    }
+
+    /// Ends the session: writes by the ACS are forgotten, later local
+    /// changes of the same parameters notify again.
+    pub fn clear(&mut self) {
+        self.acs_written.clear();
+    }
+
+    pub(crate) fn wrote(&self, id: u32) -> bool {
+        self.acs_written.contains(&id)
+    }
+
+    fn note(&mut self, id: u32) {
+        if !self.wrote(id) {
+            let _ = self.acs_written.push(id);
+        }
+    }
+}
+
+/// The engine: a schema, the unknown-name policy and the attribute store
+/// (up to `A` parameters with attributes or watched values): what a CPE
+/// keeps for its lifetime. Per-session state is a separate [`SessionState`].
 ///
 /// ```
 /// use cwmp_core::ParamType;
@@ -216,9 +304,10 @@ pub struct AttrInfo {
 /// let mut m = MemoryModel::new(&mut slots, &mut arena, &mut journal);
 /// m.insert("Device.X_ACME_Uptime", NodeKind::Parameter, false, ParamType::UnsignedInt, "42").unwrap();
 /// let engine: Engine<'_, 8> = Engine::new(&tr181::SCHEMA).with_unknown_names(UnknownNames::Reject);
-/// let mut cursor = engine.get_parameter_values(&m, ["Device."]).unwrap();
+/// let names = ["Device."];
+/// let mut cursor = engine.get_parameter_values(&m, &names).unwrap();
 /// let (mut name, mut value) = (Default::default(), [0u8; 64]);
-/// let info = cursor.next_entry(&mut name, &mut value).unwrap().unwrap();
+/// let info = cursor.next_entry(&engine, &m, &names, &mut name, &mut value).unwrap().unwrap();
 /// assert_eq!((name.as_str(), &value[..info.len]), ("Device.X_ACME_Uptime", &b"42"[..]));
 /// ```
 #[derive(Debug, Clone)]
@@ -226,8 +315,6 @@ pub struct Engine<'s, const A: usize> {
     pub(crate) schema: &'s Schema,
     pub(crate) policy: UnknownNames,
     pub(crate) attrs: AttributeStore<A>,
-    /// Name hashes the ACS wrote in this session.
-    pub(crate) session_set: Vec<u64, SESSION_SET_CAPACITY>,
 }
 
 /// Resolves a path to a visible node and its class.
@@ -244,8 +331,19 @@ fn resolve<M: DataModel>(
     class.visible(policy).then_some((node, class))
 }
 
-fn parse_at(text: &str, index: usize) -> Result<Path<'_>, RpcError> {
-    Path::parse(text).map_err(|e| RpcError::new(Reason::Path(e), Some(index)))
+/// Parses request name `index`, read into `buf` if it is not contiguous.
+fn parse_at<'a, T: TextSource + ?Sized>(text: &'a T, buf: &'a mut PathBuf, index: usize) -> Result<Path<'a>, RpcError> {
+    parse_path(text, buf).map_err(|e| RpcError::new(Reason::Path(e), Some(index)))
+}
+
+/// Reads a ParameterKey (cwmp xsd: string(32)); longer answers 9003.
+fn parameter_key<'a, K: TextSource + ?Sized>(
+    key: &'a K,
+    buf: &'a mut [u8; MAX_PARAMETER_KEY_LEN * 4],
+) -> Result<&'a str, RpcError> {
+    let too_long = RpcError::new(Reason::ParameterKeyTooLong, None);
+    let s = as_str(key, buf).ok_or(too_long)?;
+    if s.chars().count() > MAX_PARAMETER_KEY_LEN { Err(too_long) } else { Ok(s) }
 }
 
 /// Whether a node is writable: schema access and backend flag.
@@ -274,7 +372,7 @@ fn parameter_key_name(schema: &Schema) -> Option<NameBuf> {
 impl<'s, const A: usize> Engine<'s, A> {
     /// An engine over `schema` with the default policy and no attributes.
     pub fn new(schema: &'s Schema) -> Self {
-        Engine { schema, policy: UnknownNames::Reject, attrs: AttributeStore::new(), session_set: Vec::new() }
+        Engine { schema, policy: UnknownNames::Reject, attrs: AttributeStore::new() }
     }
 
     /// Sets the policy for names outside the schema.
@@ -305,14 +403,15 @@ impl<'s, const A: usize> Engine<'s, A> {
     }
 
     /// GetParameterNames. `path` may be empty (the whole tree), a partial
-    /// path or a parameter name.
-    pub fn get_parameter_names<'a, M: DataModel>(
-        &'a self,
-        model: &'a M,
-        path: &str,
+    /// path or a parameter name. Pull with [`NamesCursor::next_entry`].
+    pub fn get_parameter_names<M: DataModel, T: TextSource>(
+        &self,
+        model: &M,
+        path: T,
         next_level: bool,
-    ) -> Result<NamesCursor<'a, M>, RpcError> {
-        let p = parse_at(path, 0)?;
+    ) -> Result<NamesCursor<M::Node>, RpcError> {
+        let mut buf: PathBuf = [0; MAX_PATH_LEN];
+        let p = parse_at(&path, &mut buf, 0)?;
         let mut name = NameBuf::new();
         let not_found = RpcError::new(Reason::NoSuchName, Some(0));
         let walk = if p.is_empty() {
@@ -331,54 +430,60 @@ impl<'s, const A: usize> Engine<'s, A> {
                 (Class::Obj(_), false) => Walk::new(node, class, true, Descend::All),
             }
         };
-        Ok(NamesCursor { model, schema: self.schema, policy: self.policy, walk })
+        Ok(NamesCursor { walk, counted: Default::default() })
     }
 
     /// Checks every name of a GetParameterValues / GetParameterAttributes
     /// request up front, so a fault is answered before any entry streams.
-    fn check_names<'n, M: DataModel>(&self, model: &M, names: impl Iterator<Item = &'n str>) -> Result<(), RpcError> {
-        let mut buf = NameBuf::new();
-        for (i, n) in names.enumerate() {
-            let p = parse_at(n, i)?;
-            if p.is_empty() {
-                continue;
+    fn check_names<M: DataModel, L: NameList + ?Sized>(&self, model: &M, names: &L) -> Result<(), RpcError> {
+        let mut name = NameBuf::new();
+        let mut i = 0usize;
+        while let Some(text) = names.name(i) {
+            let mut buf: PathBuf = [0; MAX_PATH_LEN];
+            let p = parse_at(&text, &mut buf, i)?;
+            if !p.is_empty() {
+                resolve(model, self.schema, self.policy, &p, &mut name)
+                    .ok_or(RpcError::new(Reason::NoSuchName, Some(i)))?;
             }
-            resolve(model, self.schema, self.policy, &p, &mut buf).ok_or(RpcError::new(Reason::NoSuchName, Some(i)))?;
+            i = i.saturating_add(1);
         }
         Ok(())
     }
 
     /// GetParameterValues over `names` (full names, partial paths or the
-    /// empty path). Every name is checked before the cursor is returned.
-    pub fn get_parameter_values<'a, 'n, M, I>(
-        &'a self,
-        model: &'a M,
-        names: I,
-    ) -> Result<ParamCursor<'a, M, I::IntoIter, A>, RpcError>
-    where
-        M: DataModel,
-        I: IntoIterator<Item = &'n str>,
-        I::IntoIter: Clone,
-    {
-        let names = names.into_iter();
-        self.check_names(model, names.clone())?;
-        Ok(ParamCursor { engine: self, model, names, index: 0, walk: Walk::empty() })
+    /// empty path). Every name is checked before the cursor is returned;
+    /// pull with [`ParamCursor::next_entry`], passing the same `names`.
+    pub fn get_parameter_values<M: DataModel, L: NameList + ?Sized>(
+        &self,
+        model: &M,
+        names: &L,
+    ) -> Result<ParamCursor<M::Node>, RpcError> {
+        self.check_names(model, names)?;
+        Ok(ParamCursor::new(Filter::All))
     }
 
     /// GetParameterAttributes over `names`; same cursor as
     /// [`get_parameter_values`](Self::get_parameter_values), pulled with
     /// [`ParamCursor::next_attributes`].
-    pub fn get_parameter_attributes<'a, 'n, M, I>(
-        &'a self,
-        model: &'a M,
-        names: I,
-    ) -> Result<ParamCursor<'a, M, I::IntoIter, A>, RpcError>
-    where
-        M: DataModel,
-        I: IntoIterator<Item = &'n str>,
-        I::IntoIter: Clone,
-    {
+    pub fn get_parameter_attributes<M: DataModel, L: NameList + ?Sized>(
+        &self,
+        model: &M,
+        names: &L,
+    ) -> Result<ParamCursor<M::Node>, RpcError> {
         self.get_parameter_values(model, names)
+    }
+
+    /// Whether a node is writable now: [`writable`], and for a
+    /// `writeOnceReadOnly` parameter, not yet written by the ACS (the mark
+    /// is kept, and persisted, by the attribute store).
+    pub(crate) fn writable_now(&self, class: Class, info: NodeInfo, name: &str) -> bool {
+        writable(class, info, name)
+            && match class {
+                Class::Param(ParamClass::Known(d)) if d.access == ParamAccess::WriteOnceReadOnly => {
+                    !self.attrs.entry(name).is_some_and(|e| e.written())
+                }
+                _ => true,
+            }
     }
 
     /// The attribute of a parameter: stored, or the schema default.
@@ -389,114 +494,30 @@ impl<'s, const A: usize> Engine<'s, A> {
         })
     }
 
-    /// Validates one SetParameterValues entry; returns its node.
-    fn check_set<M: DataModel>(&self, model: &M, sv: &SetValue<'_>, name: &mut NameBuf) -> Result<M::Node, Reason> {
-        let p = Path::parse(sv.name).map_err(Reason::Path)?;
-        if p.is_partial() {
-            return Err(Reason::WrongKind);
-        }
-        let (node, class) = resolve(model, self.schema, self.policy, &p, name).ok_or(Reason::NoSuchName)?;
-        let info = model.info(node);
-        if !writable(class, info, name) {
-            return Err(Reason::NotWritable);
-        }
-        match class {
-            Class::Param(ParamClass::Known(def)) => {
-                match sv.ty {
-                    Some(t) => def.check_typed(t, sv.value),
-                    None => def.check(sv.value),
-                }
-                .map_err(Reason::Check)?;
-            }
-            _ => {
-                if let Some(t) = sv.ty
-                    && t != info.ty
-                {
-                    return Err(Reason::TypeMismatch(info.ty));
-                }
-                Value::parse(info.ty, sv.value).map_err(|_| Reason::BadLiteral(info.ty))?;
-            }
-        }
-        Ok(node)
-    }
-
-    /// SetParameterValues, all-or-nothing.
-    ///
-    /// Every entry is validated first; each invalid one is pushed to `faults`
-    /// with its own code (when `faults` is full the rest are only counted)
-    /// and the call answers 9003 with [`Reason::InvalidParameters`] without
-    /// touching the backend. Otherwise all values and the ParameterKey are
-    /// written in one backend batch; a backend failure aborts the batch and
-    /// is reported for the entry that failed.
-    pub fn set_parameter_values<'v, M, I, const F: usize>(
+    /// Writes the ParameterKey parameter, if the backend has one.
+    fn write_parameter_key<M: DataModel>(
         &mut self,
         model: &mut M,
-        params: I,
-        parameter_key: &str,
-        faults: &mut Vec<SpvFault, F>,
-    ) -> Result<Applied, RpcError>
-    where
-        M: DataModel,
-        I: IntoIterator<Item = SetValue<'v>>,
-        I::IntoIter: Clone,
-    {
-        let params = params.into_iter();
-        faults.clear();
-        if parameter_key.len() > MAX_PARAMETER_KEY_LEN {
-            return Err(RpcError::new(Reason::ParameterKeyTooLong, None));
-        }
-        let mut name = NameBuf::new();
-        let mut bad = 0usize;
-        for (i, sv) in params.clone().enumerate() {
-            if params.clone().take(i).any(|prev| prev.name == sv.name) {
-                faults.clear();
-                return Err(RpcError::new(Reason::DuplicateName, Some(i)));
-            }
-            if let Err(reason) = self.check_set(model, &sv, &mut name) {
-                bad += 1;
-                let _ = faults.push(SpvFault { index: i, code: reason.fault(), reason });
-            }
-        }
-        if bad > 0 {
-            return Err(RpcError::new(Reason::InvalidParameters(bad), None));
-        }
-        model.begin().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
-        for (i, sv) in params.clone().enumerate() {
-            let applied = Path::parse(sv.name)
-                .ok()
-                .and_then(|p| model.lookup(&p))
-                .ok_or(BackendError::NoSuchName)
-                .and_then(|node| model.set(node, sv.value));
-            if let Err(e) = applied {
-                model.abort();
-                return Err(RpcError::new(Reason::Backend(e), Some(i)));
-            }
-        }
-        if let Err(e) = self.write_parameter_key(model, parameter_key) {
-            model.abort();
-            return Err(RpcError::new(Reason::Backend(e), None));
-        }
-        let applied = model.commit().map_err(|e| RpcError::new(Reason::Backend(e), None))?;
-        for sv in params {
-            self.note_acs_write(sv.name, sv.value.as_bytes());
-        }
-        Ok(applied)
-    }
-
-    /// Writes the ParameterKey parameter, if the backend has one.
-    fn write_parameter_key<M: DataModel>(&mut self, model: &mut M, key: &str) -> Result<(), BackendError> {
+        session: &mut SessionState,
+        key: &str,
+    ) -> Result<(), BackendError> {
         let Some(name) = parameter_key_name(self.schema) else { return Ok(()) };
         let Some(node) = Path::parse(&name).ok().and_then(|p| model.lookup(&p)) else { return Ok(()) };
         model.set(node, key)?;
-        self.note_acs_write(&name, key.as_bytes());
+        self.note_acs_write(session, &name, Watch::of(key.as_bytes()));
         Ok(())
     }
 
     /// ParameterKey for Add/Delete: its own one-entry batch.
-    fn commit_parameter_key<M: DataModel>(&mut self, model: &mut M, key: &str) -> Result<Applied, RpcError> {
+    fn commit_parameter_key<M: DataModel>(
+        &mut self,
+        model: &mut M,
+        session: &mut SessionState,
+        key: &str,
+    ) -> Result<Applied, RpcError> {
         let err = |e| RpcError::new(Reason::Backend(e), None);
         model.begin().map_err(err)?;
-        if let Err(e) = self.write_parameter_key(model, key) {
+        if let Err(e) = self.write_parameter_key(model, session, key) {
             model.abort();
             return Err(err(e));
         }
@@ -505,17 +526,18 @@ impl<'s, const A: usize> Engine<'s, A> {
 
     /// AddObject on a table path such as `Device.IP.Interface.`; returns the
     /// new instance number and the Status.
-    pub fn add_object<M: DataModel>(
+    pub fn add_object<M: DataModel, T: TextSource, K: TextSource>(
         &mut self,
         model: &mut M,
-        object: &str,
-        parameter_key: &str,
+        session: &mut SessionState,
+        object: T,
+        parameter_key: K,
     ) -> Result<(u32, Applied), RpcError> {
         let at = Some(0);
-        let p = parse_at(object, 0)?;
-        if parameter_key.len() > MAX_PARAMETER_KEY_LEN {
-            return Err(RpcError::new(Reason::ParameterKeyTooLong, None));
-        }
+        let mut buf: PathBuf = [0; MAX_PATH_LEN];
+        let p = parse_at(&object, &mut buf, 0)?;
+        let mut key_buf = [0u8; MAX_PARAMETER_KEY_LEN * 4];
+        let key = self::parameter_key(&parameter_key, &mut key_buf)?;
         if !p.is_partial() || p.is_empty() || p.last().is_some_and(|s| s.is_instance()) {
             return Err(RpcError::new(Reason::NotATable, at));
         }
@@ -543,22 +565,23 @@ impl<'s, const A: usize> Engine<'s, A> {
             }
         }
         let (instance, applied) = model.add_instance(node).map_err(|e| RpcError::new(Reason::Backend(e), at))?;
-        let key_applied = self.commit_parameter_key(model, parameter_key)?;
+        let key_applied = self.commit_parameter_key(model, session, key)?;
         Ok((instance, applied.and(key_applied)))
     }
 
     /// DeleteObject on an instance path such as `Device.IP.Interface.3.`.
-    pub fn delete_object<M: DataModel>(
+    pub fn delete_object<M: DataModel, T: TextSource, K: TextSource>(
         &mut self,
         model: &mut M,
-        object: &str,
-        parameter_key: &str,
+        session: &mut SessionState,
+        object: T,
+        parameter_key: K,
     ) -> Result<Applied, RpcError> {
         let at = Some(0);
-        let p = parse_at(object, 0)?;
-        if parameter_key.len() > MAX_PARAMETER_KEY_LEN {
-            return Err(RpcError::new(Reason::ParameterKeyTooLong, None));
-        }
+        let mut buf: PathBuf = [0; MAX_PATH_LEN];
+        let p = parse_at(&object, &mut buf, 0)?;
+        let mut key_buf = [0u8; MAX_PARAMETER_KEY_LEN * 4];
+        let key = self::parameter_key(&parameter_key, &mut key_buf)?;
         if !p.is_partial() || !p.last().is_some_and(|s| s.is_instance()) {
             return Err(RpcError::new(Reason::NotATable, at));
         }
@@ -569,22 +592,28 @@ impl<'s, const A: usize> Engine<'s, A> {
             return Err(RpcError::new(Reason::NotATable, at));
         }
         let applied = model.delete_instance(node).map_err(|e| RpcError::new(Reason::Backend(e), at))?;
-        let key_applied = self.commit_parameter_key(model, parameter_key)?;
+        let key_applied = self.commit_parameter_key(model, session, key)?;
         Ok(applied.and(key_applied))
     }
 
     /// Checks one SetParameterAttributes entry against every parameter it
-    /// covers; returns how many new store entries it may need.
-    fn check_attribute<M: DataModel>(&self, model: &M, sa: &SetAttribute<'_>, index: usize) -> Result<usize, RpcError> {
+    /// covers; returns how many new store entries, and name bytes, it may need.
+    fn check_attribute<M: DataModel, T: TextSource>(
+        &self,
+        model: &M,
+        sa: &SetAttribute<T>,
+        index: usize,
+    ) -> Result<(usize, usize), RpcError> {
         let at = Some(index);
-        let p = parse_at(sa.name, index)?;
+        let mut buf: PathBuf = [0; MAX_PATH_LEN];
+        let p = parse_at(&sa.name, &mut buf, index)?;
         let n = match sa.notification {
             Some(v) => Some(Notification::from_u8(v).ok_or(RpcError::new(Reason::BadNotification(v), at))?),
             None => None,
         };
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         let mut walk = self.attribute_walk(model, &p, &mut name).ok_or(RpcError::new(Reason::NoSuchName, at))?;
-        let mut needed = 0usize;
+        let (mut entries, mut bytes) = (0usize, 0usize);
         while let Some(step) = walk.next(model, self.schema, self.policy, &mut name) {
             let (_, class) = step.map_err(|e| RpcError::new(Reason::Backend(e), at))?;
             let Class::Param(pc) = class else { continue };
@@ -592,21 +621,27 @@ impl<'s, const A: usize> Engine<'s, A> {
                 check_notification(def.notify, n).map_err(|e| RpcError::new(Reason::Attr(e), at))?;
             }
             if self.attrs.get(&name).is_none() {
-                needed = needed.saturating_add(1);
+                entries = entries.saturating_add(1);
+                bytes = bytes.saturating_add(name.len());
             }
         }
-        Ok(needed)
+        Ok((entries, bytes))
     }
 
     /// The walk over the parameters a path covers (the parameter itself, or
     /// everything below a partial path).
-    fn attribute_walk<M: DataModel>(&self, model: &M, p: &Path<'_>, name: &mut NameBuf) -> Option<Walk<M::Node>> {
+    fn attribute_walk<M: DataModel>(
+        &self,
+        model: &M,
+        p: &Path<'_>,
+        name: &mut EntryName<M::Node>,
+    ) -> Option<Walk<M::Node>> {
         let (node, class) = if p.is_empty() {
             let root = model.root()?;
-            model.write_name(root, name).ok()?;
-            (root, classify(self.schema, NodeKind::Object, name))
+            model.write_name(root, name.rewrite()).ok()?;
+            (root, classify(self.schema, NodeKind::Object, name.as_str()))
         } else {
-            resolve(model, self.schema, self.policy, p, name)?
+            resolve(model, self.schema, self.policy, p, name.rewrite())?
         };
         Some(Walk::new(node, class, true, Descend::All))
     }
@@ -614,23 +649,27 @@ impl<'s, const A: usize> Engine<'s, A> {
     /// SetParameterAttributes, all-or-nothing: every entry is checked
     /// (names 9005, Notification 0–6 else 9003, `activeNotify` rules 9009,
     /// store capacity 9004) before any attribute changes.
-    pub fn set_parameter_attributes<'v, M, I>(&mut self, model: &M, entries: I) -> Result<(), RpcError>
+    pub fn set_parameter_attributes<M, I, T>(&mut self, model: &M, entries: I) -> Result<(), RpcError>
     where
         M: DataModel,
-        I: IntoIterator<Item = SetAttribute<'v>>,
+        I: IntoIterator<Item = SetAttribute<T>>,
         I::IntoIter: Clone,
+        T: TextSource,
     {
         let entries = entries.into_iter();
-        let mut needed = 0usize;
+        let (mut needed, mut bytes) = (0usize, 0usize);
         for (i, sa) in entries.clone().enumerate() {
-            needed = needed.saturating_add(self.check_attribute(model, &sa, i)?);
+            let (n, b) = self.check_attribute(model, &sa, i)?;
+            needed = needed.saturating_add(n);
+            bytes = bytes.saturating_add(b);
         }
-        if !self.attrs.has_room(needed) {
+        if !self.attrs.has_room(needed, bytes) {
             return Err(RpcError::new(Reason::Attr(AttrError::Full), None));
         }
-        let mut name = NameBuf::new();
+        let mut name = EntryName::new();
         for (i, sa) in entries.enumerate() {
-            let Ok(p) = Path::parse(sa.name) else { continue };
+            let mut buf: PathBuf = [0; MAX_PATH_LEN];
+            let Ok(p) = parse_path(&sa.name, &mut buf) else { continue };
             let Some(mut walk) = self.attribute_walk(model, &p, &mut name) else { continue };
             while let Some(step) = walk.next(model, self.schema, self.policy, &mut name) {
                 let Ok((node, class)) = step else { continue };
@@ -646,140 +685,32 @@ impl<'s, const A: usize> Engine<'s, A> {
                     ParamClass::Known(d) => d.notify,
                     _ => ActiveNotify::Normal,
                 };
-                let key = name_hash(&name);
                 if attr == Attr::default_for(rule) && attr.notification() == Notification::Off {
                     self.attrs.remove(&name);
                     continue;
                 }
-                self.attrs.set_hashed(key, attr).map_err(|e| RpcError::new(Reason::Attr(e), Some(i)))?;
-                // Start watching from the current value.
+                let e = self.attrs.entry_or_insert(&name).map_err(|e| RpcError::new(Reason::Attr(e), Some(i)))?;
+                e.attr = attr;
+                // Start watching from the current value (a value longer than
+                // this buffer is first read by the next scan).
                 let mut buf = [0u8; 256];
-                if let (Some(e), Ok(len)) = (self.attrs.entry_mut(key), model.get(node, &mut buf))
-                    && !e.seen
+                if !e.seen()
+                    && let Ok(len) = model.get(node, &mut buf)
                 {
-                    e.value = value_hash(buf.get(..len).unwrap_or(&[]));
-                    e.seen = true;
+                    e.observe(Watch::of(buf.get(..len).unwrap_or(&[])));
                 }
             }
         }
         Ok(())
     }
 
-    /// Records a write by the ACS: its watched value hash follows the new
-    /// value and pushed changes of it are ignored until the session ends.
-    fn note_acs_write(&mut self, name: &str, value: &[u8]) {
-        let key = name_hash(name);
-        if let Some(e) = self.attrs.entry_mut(key) {
-            e.value = value_hash(value);
-            e.seen = true;
+    /// Records a write by the ACS of the parameter with canonical name
+    /// `name`: its watched value follows the new value and pushed changes of
+    /// it are ignored until the session ends.
+    fn note_acs_write(&mut self, session: &mut SessionState, name: &str, value: Watch) {
+        if let Some(e) = self.attrs.entry_mut(name) {
+            e.observe(value);
+            session.note(e.id);
         }
-        if !self.session_set.contains(&key) {
-            let _ = self.session_set.push(key);
-        }
-    }
-}
-
-/// The GetParameterNames cursor: pull entries with [`NamesCursor::next_entry`].
-#[derive(Debug)]
-pub struct NamesCursor<'a, M: DataModel> {
-    model: &'a M,
-    schema: &'a Schema,
-    policy: UnknownNames,
-    walk: Walk<M::Node>,
-}
-
-impl<M: DataModel> NamesCursor<'_, M> {
-    /// The next ParameterInfoStruct: the name is written into `name`, the
-    /// result is its Writable flag. `None` at the end.
-    pub fn next_entry(&mut self, name: &mut NameBuf) -> Option<Result<bool, RpcError>> {
-        let step = self.walk.next(self.model, self.schema, self.policy, name)?;
-        Some(match step {
-            Ok((node, class)) => Ok(writable(class, self.model.info(node), name)),
-            Err(e) => Err(RpcError::new(Reason::Backend(e), None)),
-        })
-    }
-}
-
-/// The cursor of GetParameterValues and GetParameterAttributes: the
-/// parameters named or below the partial paths named, in request order.
-#[derive(Debug)]
-pub struct ParamCursor<'a, M: DataModel, I, const A: usize> {
-    engine: &'a Engine<'a, A>,
-    model: &'a M,
-    names: I,
-    index: usize,
-    walk: Walk<M::Node>,
-}
-
-impl<'a, 'n, M: DataModel, I: Iterator<Item = &'n str>, const A: usize> ParamCursor<'a, M, I, A> {
-    /// The next parameter: node and class, name in `name`.
-    pub(crate) fn next_param(&mut self, name: &mut NameBuf) -> Option<Result<(M::Node, Class), RpcError>> {
-        let (schema, policy) = (self.engine.schema, self.engine.policy);
-        loop {
-            match self.walk.next(self.model, schema, policy, name) {
-                Some(Ok((node, class @ Class::Param(_)))) => return Some(Ok((node, class))),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return Some(Err(RpcError::new(Reason::Backend(e), Some(self.index)))),
-                None => {}
-            }
-            let text = self.names.next()?;
-            self.index = self.index.saturating_add(1);
-            let at = Some(self.index - 1);
-            let p = match Path::parse(text) {
-                Ok(p) => p,
-                Err(e) => return Some(Err(RpcError::new(Reason::Path(e), at))),
-            };
-            let start = if p.is_empty() {
-                self.model.root().and_then(|r| {
-                    self.model.write_name(r, name).ok()?;
-                    Some((r, classify(schema, NodeKind::Object, name)))
-                })
-            } else {
-                resolve(self.model, schema, policy, &p, name)
-            };
-            let Some((node, class)) = start else {
-                return Some(Err(RpcError::new(Reason::NoSuchName, at)));
-            };
-            self.walk = Walk::new(node, class, true, Descend::All);
-        }
-    }
-
-    /// The next ParameterValueStruct: the name is written into `name`, the
-    /// value text into `value`. `None` at the end. A value larger than
-    /// `value` fails with 9004.
-    pub fn next_entry(&mut self, name: &mut NameBuf, value: &mut [u8]) -> Option<Result<ValueInfo, RpcError>> {
-        Some(match self.next_param(name)? {
-            Ok((node, class)) => self.value_of(node, class, value),
-            Err(e) => Err(e),
-        })
-    }
-
-    /// Reads the value of a parameter found by [`Self::next_param`].
-    pub(crate) fn value_of(&self, node: M::Node, class: Class, value: &mut [u8]) -> Result<ValueInfo, RpcError> {
-        let at = Some(self.index.saturating_sub(1));
-        match class {
-            Class::Param(ParamClass::Known(def)) if def.reads_empty() => Ok(ValueInfo { ty: def.ty, len: 0 }),
-            Class::Param(pc) => {
-                let ty = match pc {
-                    ParamClass::Known(def) => def.ty,
-                    _ => self.model.info(node).ty,
-                };
-                self.model
-                    .get(node, value)
-                    .map(|len| ValueInfo { ty, len })
-                    .map_err(|e| RpcError::new(Reason::Backend(e), at))
-            }
-            Class::Obj(_) => Err(RpcError::new(Reason::WrongKind, at)),
-        }
-    }
-
-    /// The next ParameterAttributeStruct, name into `name`. `None` at the end.
-    pub fn next_attributes(&mut self, name: &mut NameBuf) -> Option<Result<AttrInfo, RpcError>> {
-        let (_, class) = match self.next_param(name)? {
-            Ok(x) => x,
-            Err(e) => return Some(Err(e)),
-        };
-        let a = self.engine.attribute_of(class, name);
-        Some(Ok(AttrInfo { notification: a.notification(), subscriber: a.subscriber() }))
     }
 }

@@ -1,10 +1,7 @@
 //! Classification of backend nodes against the schema, and the iterative
 //! depth-first walk every read RPC streams from.
 
-use heapless::Vec;
-
 use crate::datamodel::{BackendError, DataModel, NameBuf, NodeKind};
-use crate::path::MAX_DEPTH;
 use crate::schema::{ObjectDef, ParamDef, Schema};
 
 /// What to do with names the schema does not define.
@@ -131,11 +128,6 @@ fn classify_child(schema: &Schema, parent: ObjClass, kind: NodeKind, name: &str,
     }
 }
 
-fn copy_name(from: &NameBuf, to: &mut NameBuf) -> Result<(), BackendError> {
-    to.clear();
-    to.push_str(from).map_err(|_| BackendError::ResourcesExceeded)
-}
-
 /// How far a walk descends from its start node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Descend {
@@ -147,66 +139,174 @@ pub(crate) enum Descend {
     All,
 }
 
+/// Most objects a walk can be inside at once. TR-181 2.17 nests objects at
+/// most 16 deep counting the root (TR-098: 11), which a test pins; a
+/// backend object deeper than this is reported (9004), never skipped.
+pub const WALK_DEPTH: usize = 16;
+
+/// An [`ObjClass`] without its definition, so a frame stores the
+/// definition pointer and this byte instead of a 16-byte enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClassTag {
+    Object,
+    Table,
+    Vendor,
+    Unknown,
+}
+
+/// The buffer the read cursors write entry names into: the name, and which
+/// object's full name its leading bytes hold, so that the next entry below
+/// the same object only appends its last segment instead of having the
+/// backend write the whole name again.
+///
+/// Only the engine writes it, and it always knows what it holds: any
+/// `EntryName` works with any cursor (a fresh one, or one last filled by a
+/// later step of the same cursor after a rewind); at worst the next entry's
+/// name is written in full. Reads as a `&str` (it derefs to one).
+#[derive(Clone)]
+pub struct EntryName<N> {
+    pub(crate) text: NameBuf,
+    /// `(object, length of its name)` when `text` starts with that object's
+    /// full name (with its dot).
+    pub(crate) held: Option<(N, u16)>,
+}
+
+impl<N> EntryName<N> {
+    /// An empty name.
+    pub const fn new() -> Self {
+        EntryName { text: NameBuf::new(), held: None }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The name buffer, for engine code that rewrites it whole.
+    pub(crate) fn rewrite(&mut self) -> &mut NameBuf {
+        self.held = None;
+        &mut self.text
+    }
+}
+
+impl<N> Default for EntryName<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<N> core::ops::Deref for EntryName<N> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl<N> core::fmt::Debug for EntryName<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<N> core::fmt::Display for EntryName<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One object the walk is inside: the object and the next child to visit,
+/// the object's class (definition and tag) and the length of its name
+/// (with its dot).
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
-    next: Option<N>,
-    class: ObjClass,
-    /// Length of this object's name (with its dot) in the walk's name.
-    prefix: usize,
+    link: Option<(N, Option<N>)>,
+    def: Option<&'static ObjectDef>,
+    prefix: u16,
+    tag: ClassTag,
+}
+
+impl<N> Frame<N> {
+    fn class(&self) -> ObjClass {
+        match (self.tag, self.def) {
+            (ClassTag::Object, Some(d)) => ObjClass::Object(d),
+            (ClassTag::Table, Some(d)) => ObjClass::Table(d),
+            (ClassTag::Vendor, _) => ObjClass::Vendor,
+            _ => ObjClass::Unknown,
+        }
+    }
 }
 
 /// An iterative pre-order walk over backend nodes visible under the policy.
-/// Holds at most [`MAX_DEPTH`] frames; deeper objects are listed but not
-/// entered.
-#[derive(Debug, Clone)]
+///
+/// Plain `Copy` data: the stack of objects entered and nothing else. The
+/// caller's [`EntryName`] says which object's name it already holds; any
+/// other name is written whole with [`DataModel::write_name`], so a copy of
+/// an older walk resumes correctly whatever the buffer holds.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Walk<N> {
     start: Option<(N, Class)>,
     include_start: bool,
     descend: Descend,
-    stack: Vec<Frame<N>, MAX_DEPTH>,
-    /// The name of the node last returned; children extend their parent's.
-    name: NameBuf,
-    /// Recent child-object lookups: instances of one table share templates,
-    /// so the objects below each instance resolve without a schema search.
-    cache: [Option<(&'static ObjectDef, ObjClass)>; CACHE_SLOTS],
+    depth: u8,
+    stack: [Frame<N>; WALK_DEPTH],
 }
 
-const CACHE_SLOTS: usize = 32;
-
-/// Whether `def` is the template `<parent>seg.` or `<parent>seg.{i}.`.
-fn is_child_template(parent: &ObjectDef, seg: &str, def: &ObjectDef) -> bool {
-    def.name
-        .strip_prefix(parent.name)
-        .and_then(|rest| rest.strip_prefix(seg))
-        .is_some_and(|head| head == "." || head == ".{i}.")
-}
-
-fn cache_slot(parent: &ObjectDef, seg: &str) -> usize {
-    let h = seg.bytes().fold(parent.name.len(), |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
-    h % CACHE_SLOTS
-}
-
-impl<N: Copy> Walk<N> {
+impl<N: Copy + PartialEq> Walk<N> {
     pub(crate) fn new(start: N, class: Class, include_start: bool, descend: Descend) -> Self {
-        Walk {
-            start: Some((start, class)),
-            include_start,
-            descend,
-            stack: Vec::new(),
-            name: NameBuf::new(),
-            cache: [None; CACHE_SLOTS],
-        }
+        Walk { start: Some((start, class)), include_start, descend, ..Self::empty() }
     }
 
     pub(crate) fn empty() -> Self {
-        Walk {
-            start: None,
-            include_start: false,
-            descend: Descend::None,
-            stack: Vec::new(),
-            name: NameBuf::new(),
-            cache: [None; CACHE_SLOTS],
+        let frame = Frame { link: None, def: None, prefix: 0, tag: ClassTag::Unknown };
+        Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
+    }
+
+    /// Enters `node`, whose full name (with its dot) `name` holds.
+    fn enter<M: DataModel<Node = N>>(
+        &mut self,
+        model: &M,
+        node: N,
+        class: ObjClass,
+        name: &mut EntryName<N>,
+    ) -> Result<(), BackendError> {
+        let frame = self.stack.get_mut(usize::from(self.depth)).ok_or(BackendError::ResourcesExceeded)?;
+        let prefix = u16::try_from(name.text.len()).map_err(|_| BackendError::ResourcesExceeded)?;
+        let (tag, def) = match class {
+            ObjClass::Object(d) => (ClassTag::Object, Some(d)),
+            ObjClass::Table(d) => (ClassTag::Table, Some(d)),
+            ObjClass::Vendor => (ClassTag::Vendor, None),
+            ObjClass::Unknown => (ClassTag::Unknown, None),
+        };
+        *frame = Frame { link: Some((node, model.first_child(node))), def, prefix, tag };
+        self.depth = self.depth.saturating_add(1);
+        name.held = Some((node, prefix));
+        Ok(())
+    }
+
+    /// Writes the full name of `child`, whose parent `obj` has a name of
+    /// `prefix` bytes: by appending its segment when `name` holds the
+    /// parent's name, else whole.
+    fn write_child<M: DataModel<Node = N>>(
+        model: &M,
+        obj: N,
+        prefix: u16,
+        child: N,
+        kind: NodeKind,
+        name: &mut EntryName<N>,
+    ) -> Result<(), BackendError> {
+        if name.held == Some((obj, prefix)) && name.text.len() >= usize::from(prefix) {
+            name.text.truncate(usize::from(prefix));
+            model.push_segment(child, &mut name.text)?;
+            if kind == NodeKind::Object {
+                name.text.push('.').map_err(|_| BackendError::ResourcesExceeded)?;
+            }
+            return Ok(());
         }
+        name.held = None;
+        model.write_name(child, &mut name.text)?;
+        name.held = Some((obj, prefix));
+        Ok(())
     }
 
     /// The next visible node, with its full name written into `name`.
@@ -215,72 +315,44 @@ impl<N: Copy> Walk<N> {
         model: &M,
         schema: &Schema,
         policy: UnknownNames,
-        name: &mut NameBuf,
+        name: &mut EntryName<N>,
     ) -> Option<Result<(N, Class), BackendError>> {
         if let Some((node, class)) = self.start.take() {
-            if let Err(e) = model.write_name(node, &mut self.name) {
+            if let Err(e) = model.write_name(node, name.rewrite()) {
                 return Some(Err(e));
             }
             if let Class::Obj(oc) = class
                 && self.descend != Descend::None
+                && let Err(e) = self.enter(model, node, oc, name)
             {
-                let prefix = self.name.len();
-                let _ = self.stack.push(Frame { next: model.first_child(node), class: oc, prefix });
+                return Some(Err(e));
             }
             if self.include_start {
-                return Some(copy_name(&self.name, name).map(|()| (node, class)));
+                return Some(Ok((node, class)));
             }
         }
         loop {
-            let top = self.stack.last_mut()?;
-            let Some(child) = top.next else {
-                self.stack.pop();
+            let top = self.stack.get_mut(usize::from(self.depth).checked_sub(1)?)?;
+            let Some((obj, Some(child))) = top.link else {
+                self.depth = self.depth.saturating_sub(1);
                 continue;
             };
-            top.next = model.next_sibling(child);
-            let (parent, prefix) = (top.class, top.prefix);
-            self.name.truncate(prefix);
-            if let Err(e) = model.push_segment(child, &mut self.name) {
+            top.link = Some((obj, model.next_sibling(child)));
+            let (parent, prefix) = (top.class(), top.prefix);
+            let kind = model.info(child).kind;
+            if let Err(e) = Self::write_child(model, obj, prefix, child, kind, name) {
                 return Some(Err(e));
             }
-            let kind = model.info(child).kind;
-            if kind == NodeKind::Object && self.name.push('.').is_err() {
-                return Some(Err(BackendError::ResourcesExceeded));
-            }
-            let seg = self.name.get(prefix..).unwrap_or("").trim_end_matches('.');
-            let class = match (parent, kind) {
-                (ObjClass::Object(o), NodeKind::Object) => {
-                    let slot = cache_slot(o, seg);
-                    let hit = self.cache.get(slot).copied().flatten().and_then(|(p, c)| match c {
-                        ObjClass::Object(d) | ObjClass::Table(d)
-                            if core::ptr::eq(p, o) && is_child_template(o, seg, d) =>
-                        {
-                            Some(c)
-                        }
-                        _ => None,
-                    });
-                    let c = hit.unwrap_or_else(|| classify_object(schema, &self.name));
-                    if hit.is_none()
-                        && matches!(c, ObjClass::Object(_) | ObjClass::Table(_))
-                        && let Some(e) = self.cache.get_mut(slot)
-                    {
-                        *e = Some((o, c));
-                    }
-                    Class::Obj(c)
-                }
-                _ => classify_child(schema, parent, kind, &self.name, seg),
-            };
+            let text = name.as_str();
+            let seg = text.get(usize::from(prefix)..).unwrap_or("").trim_end_matches('.');
+            let class = classify_child(schema, parent, kind, text, seg);
             if !class.visible(policy) {
                 continue;
             }
             if let Class::Obj(oc) = class
                 && self.descend == Descend::All
+                && let Err(e) = self.enter(model, child, oc, name)
             {
-                // At MAX_DEPTH the object is listed but not entered.
-                let prefix = self.name.len();
-                let _ = self.stack.push(Frame { next: model.first_child(child), class: oc, prefix });
-            }
-            if let Err(e) = copy_name(&self.name, name) {
                 return Some(Err(e));
             }
             return Some(Ok((child, class)));
