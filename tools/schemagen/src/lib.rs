@@ -55,31 +55,48 @@ pub fn output_dir() -> PathBuf {
 
 /// Generates the module text for one job, reading its XML from the corpus.
 pub fn generate_job(job: &Job) -> Result<String, String> {
-    let path = corpus_dir().join("datamodel").join(job.xml);
-    let xml = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    generate(&xml, job.xml)
+    generate(&read_job_xml(job)?, job.xml)
 }
 
-/// A facet set being resolved (named data types are applied base first).
+/// The XML text of the job's model from the corpus.
+fn read_job_xml(job: &Job) -> Result<String, String> {
+    let path = corpus_dir().join("datamodel").join(job.xml);
+    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The facets of a parameter's syntax as read from the XML (named data types
+/// resolved, base first; a derived type's facet kind replaces the base's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct Facets {
-    ty: Option<String>,
-    list: Option<ListF>,
-    sizes: Vec<(u32, Option<u32>)>,
-    ranges: Vec<(Option<i64>, Option<i64>, u32)>,
-    enums: Vec<String>,
+pub struct Facets {
+    /// The XSD type name of the value (of each item for a list).
+    pub ty: Option<String>,
+    /// `<list>`, unless it has `nestedBrackets`.
+    pub list: Option<ListF>,
+    /// `<size>`: (minLength, maxLength).
+    pub sizes: Vec<(u32, Option<u32>)>,
+    /// `<range>`: (minInclusive, maxInclusive, step); the unsignedLong
+    /// maximum is `None`.
+    pub ranges: Vec<(Option<i64>, Option<i64>, u32)>,
+    /// `<enumeration>` values, in document order.
+    pub enums: Vec<String>,
     /// Enumeration values with `access="readOnly"` (the ACS may not set them).
-    ro_enums: Vec<String>,
-    patterns: Vec<String>,
-    /// `<enumerationRef targetParam>`: the values of a sibling's enumeration.
+    pub ro_enums: Vec<String>,
+    /// `<pattern>` values.
+    pub patterns: Vec<String>,
+    /// `<enumerationRef targetParam>`: the values of a sibling's enumeration
+    /// (resolved and cleared by [`parse`]).
     enum_ref: Option<String>,
 }
 
+/// `<list minItems maxItems>` with the `<size maxLength>` of the whole text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct ListF {
-    min: u32,
-    max: Option<u32>,
-    max_len: Option<u32>,
+pub struct ListF {
+    /// `minItems` (0 when absent).
+    pub min: u32,
+    /// `maxItems`.
+    pub max: Option<u32>,
+    /// `maxLength` of the whole list text.
+    pub max_len: Option<u32>,
 }
 
 fn attr_u32(n: Node<'_, '_>, name: &str) -> Result<Option<u32>, String> {
@@ -212,27 +229,58 @@ impl<'a, 'i> Resolver<'a, 'i> {
     }
 }
 
-/// A parameter as emitted.
-struct Param {
-    name: String,
-    ty: ParamType,
-    access: &'static str,
-    notify: &'static str,
-    flags: u8,
-    syntax: usize,
+/// A parameter as read from the XML.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name within its object.
+    pub name: String,
+    /// The wire type (`string` for a list).
+    pub ty: ParamType,
+    /// `R`, `W` or `WO` (readOnly, readWrite, writeOnceReadOnly).
+    pub access: &'static str,
+    /// `N`, `FE`, `FD` or `CD` (activeNotify normal, forceEnabled,
+    /// forceDefaultEnabled, canDeny).
+    pub notify: &'static str,
+    /// Bits as in `cwmp_model::schema::ParamFlags`.
+    pub flags: u8,
+    /// Index into [`Model::syntaxes`].
+    pub syntax: usize,
 }
 
-/// An object as emitted.
-struct Object {
-    name: String,
-    access: &'static str,
-    status: &'static str,
-    min: u32,
-    max: Option<u32>,
-    num_entries: Option<String>,
-    enable: Option<String>,
-    unique: Vec<Vec<String>>,
-    params: Vec<Param>,
+/// An object as read from the XML.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The template name, e.g. `Device.IP.Interface.{i}.`.
+    pub name: String,
+    /// `OR` or `OW` (readOnly, readWrite).
+    pub access: &'static str,
+    /// `C`, `D` or `O` (current, deprecated, obsoleted).
+    pub status: &'static str,
+    /// `minEntries` (1 when absent).
+    pub min: u32,
+    /// `maxEntries` (`None` for `unbounded`, 1 when absent).
+    pub max: Option<u32>,
+    /// `numEntriesParameter`.
+    pub num_entries: Option<String>,
+    /// `enableParameter`.
+    pub enable: Option<String>,
+    /// `<uniqueKey>`s, each a list of parameter names.
+    pub unique: Vec<Vec<String>>,
+    /// The parameters in document order.
+    pub params: Vec<Param>,
+}
+
+/// A whole model as read from the XML: what the tables are generated from.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// `Device:2.17`.
+    pub name: String,
+    /// The objects (not deleted), sorted segment-wise by template.
+    pub objects: Vec<Object>,
+    /// The distinct facet sets, referenced by [`Param::syntax`].
+    pub syntaxes: Vec<Facets>,
+    /// Full template paths of the `forcedInform` parameters, in document order.
+    pub forced: Vec<String>,
 }
 
 fn status(n: Node<'_, '_>) -> &'static str {
@@ -300,8 +348,9 @@ fn type_variant(t: ParamType) -> &'static str {
     }
 }
 
-/// Generates the module text for one model document.
-pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
+/// Reads a model document: the objects, parameters and facets the tables
+/// hold (also used by tests to compare the tables with the XML).
+pub fn parse(xml: &str, source_name: &str) -> Result<Model, String> {
     let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
     let doc = Document::parse_with_options(xml, opts).map_err(|e| format!("{source_name}: {e}"))?;
     let root = doc.root_element();
@@ -422,6 +471,21 @@ pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
             return Err(format!("duplicate object {}", a.name));
         }
     }
+    if objects.is_empty() {
+        return Err(format!("{source_name}: no objects"));
+    }
+    Ok(Model { name: model_name.to_owned(), objects, syntaxes, forced })
+}
+
+/// Reads the model of the job from the corpus (see [`parse`]).
+pub fn parse_job(job: &Job) -> Result<Model, String> {
+    parse(&read_job_xml(job)?, job.xml)
+}
+
+/// Generates the module text for one model document.
+pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
+    let Model { name, objects, syntaxes, forced } = parse(xml, source_name)?;
+    let model_name = name.as_str();
     let root_name = objects.first().map(|o| o.name.clone()).ok_or("no objects")?;
 
     // Group by the second path segment; large single-instance objects one
