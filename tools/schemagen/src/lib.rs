@@ -502,6 +502,23 @@ pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
     emit(model_name, &root_name, source_name, &syntaxes, &groups, &forced)
 }
 
+/// One text holding every string of `items`, each as a substring: longest
+/// first, a string already inside the text is not added again. An object's
+/// template is a prefix of its children's, so a subtree's templates shrink to
+/// little more than its leaves'.
+fn shared_text<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut items: Vec<&str> = items.collect();
+    // Longest first; ties in byte order so the output is deterministic.
+    items.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    let mut text = String::new();
+    for item in items {
+        if !text.contains(item) {
+            text.push_str(item);
+        }
+    }
+    text
+}
+
 /// A single-instance object directly below a top-level object whose subtree
 /// holds at least this many parameters becomes a separate [`Subtree`] part
 /// (e.g. `Device.WiFi.DataElements.`), so firmware can leave it out.
@@ -588,20 +605,22 @@ fn emit(
     for ((seg, part), objs) in groups {
         let n_par: usize = objs.iter().map(|o| o.params.len()).sum();
         let first = objs.first().map(|o| o.name.as_str()).unwrap_or("");
-        let cname = if part.is_empty() {
-            let _ = writeln!(w, "\n/// `{first}` and its descendants: {} objects, {n_par} parameters.", objs.len());
-            const_name(seg)
+        let (cname, doc) = if part.is_empty() {
+            (const_name(seg), format!("`{first}` and its descendants: {} objects, {n_par} parameters.", objs.len()))
         } else {
-            let _ = writeln!(
-                w,
-                "\n/// `{first}` and its descendants, a part of [`{}`] of its own: {} objects, {n_par} parameters.",
+            let doc = format!(
+                "`{first}` and its descendants, a part of [`{}`] of its own: {} objects, {n_par} parameters.",
                 const_name(seg),
                 objs.len()
             );
-            format!("{}_{}", const_name(seg), const_name(part))
+            (format!("{}_{}", const_name(seg), const_name(part)), doc)
         };
+        let text = shared_text(objs.iter().map(|o| o.name.as_str()));
+        let _ = writeln!(w, "\nconst T_{cname}: &str = {};", rust_str(&text));
+        let _ = writeln!(w, "/// {doc}");
         let _ = writeln!(w, "pub static {cname}: Subtree = Subtree {{ name: {}, objects: &[", rust_str(seg));
         for (k, o) in objs.iter().enumerate() {
+            let at = text.find(o.name.as_str()).ok_or_else(|| format!("{}: not in the shared text", o.name))?;
             let descendants = objs.iter().skip(k + 1).take_while(|d| template::is_within(&o.name, &d.name)).count();
             let descendants = u16::try_from(descendants).map_err(|_| format!("{}: too many descendants", o.name))?;
             let uk: Vec<String> = o
@@ -612,8 +631,8 @@ fn emit(
             let opt = |v: &Option<String>| v.as_ref().map_or("None".to_owned(), |v| format!("Some({})", rust_str(v)));
             let _ = writeln!(
                 w,
-                "  obj({}, {}, {}, {descendants}, {}, {}, {}, {}, &[{}], &[",
-                rust_str(&o.name),
+                "  obj(sub(T_{cname}, {at}, {}), {}, {}, {descendants}, {}, {}, {}, {}, &[{}], &[",
+                at + o.name.len(),
                 o.access,
                 o.status,
                 o.min,

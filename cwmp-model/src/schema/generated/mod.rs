@@ -28,6 +28,18 @@ mod build {
     pub(super) const D: Status = Status::Deprecated;
     pub(super) const O: Status = Status::Obsoleted;
 
+    /// `text[from..to]`, evaluated at compile time: object templates are
+    /// slices of one text per subtree in which a parent's template is shared
+    /// with its children's. A bad bound fails the build, never a lookup.
+    pub(super) const fn sub(text: &'static str, from: usize, to: usize) -> &'static str {
+        let (head, _) = text.as_bytes().split_at(to);
+        let (_, piece) = head.split_at(from);
+        match core::str::from_utf8(piece) {
+            Ok(s) => s,
+            Err(_) => panic!("a generated slice splits a character"),
+        }
+    }
+
     pub(super) const fn size(min: u32, max: Option<u32>) -> Size {
         Size { min, max }
     }

@@ -423,9 +423,10 @@ static S261: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration:
 static S262: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
 static S263: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
 
+const T_ROOT: &str = "InternetGatewayDevice.";
 /// `InternetGatewayDevice.` and its descendants: 1 objects, 5 parameters.
 pub static ROOT: Subtree = Subtree { name: "", objects: &[
-  obj("InternetGatewayDevice.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROOT, 0, 22), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DeviceSummary", T::String, R, N, 17, &S0),
     p("LANDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("WANDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -434,9 +435,10 @@ pub static ROOT: Subtree = Subtree { name: "", objects: &[
   ]),
 ]};
 
+const T_BULK_DATA: &str = "InternetGatewayDevice.BulkData.Profile.{i}.Parameter.{i}.";
 /// `InternetGatewayDevice.BulkData.` and its descendants: 3 objects, 23 parameters.
 pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
-  obj("InternetGatewayDevice.BulkData.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 0, 31), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S252),
     p("MinReportingInterval", T::UnsignedInt, R, N, 0, &S1),
@@ -446,7 +448,7 @@ pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
     p("MaxNumberOfParameterReferences", T::Int, R, N, 0, &S28),
     p("ProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.BulkData.Profile.{i}.", OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_BULK_DATA, 0, 43), OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("Protocol", T::String, W, N, 0, &S22),
@@ -462,24 +464,26 @@ pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
     p("ControlFileFormat", T::String, W, N, 0, &S97),
     p("ParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.BulkData.Profile.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), None, &[], &[
+  obj(sub(T_BULK_DATA, 0, 57), OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), None, &[], &[
     p("Reference", T::String, W, N, 0, &S5),
   ]),
 ]};
 
+const T_CAPABILITIES: &str = "InternetGatewayDevice.Capabilities.PerformanceDiagnostic.";
 /// `InternetGatewayDevice.Capabilities.` and its descendants: 2 objects, 2 parameters.
 pub static CAPABILITIES: Subtree = Subtree { name: "Capabilities", objects: &[
-  obj("InternetGatewayDevice.Capabilities.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CAPABILITIES, 0, 35), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.Capabilities.PerformanceDiagnostic.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CAPABILITIES, 0, 57), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DownloadTransports", T::String, R, N, 0, &S183),
     p("UploadTransports", T::String, R, N, 0, &S183),
   ]),
 ]};
 
+const T_CAPTIVE_PORTAL: &str = "InternetGatewayDevice.CaptivePortal.";
 /// `InternetGatewayDevice.CaptivePortal.` and its descendants: 1 objects, 4 parameters.
 pub static CAPTIVE_PORTAL: Subtree = Subtree { name: "CaptivePortal", objects: &[
-  obj("InternetGatewayDevice.CaptivePortal.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CAPTIVE_PORTAL, 0, 36), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S186),
     p("AllowedList", T::String, W, N, 0, &S187),
@@ -487,11 +491,12 @@ pub static CAPTIVE_PORTAL: Subtree = Subtree { name: "CaptivePortal", objects: &
   ]),
 ]};
 
+const T_DLNA: &str = "InternetGatewayDevice.DLNA.Capabilities.";
 /// `InternetGatewayDevice.DLNA.` and its descendants: 2 objects, 8 parameters.
 pub static DLNA: Subtree = Subtree { name: "DLNA", objects: &[
-  obj("InternetGatewayDevice.DLNA.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DLNA, 0, 27), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.DLNA.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DLNA, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HNDDeviceClass", T::String, R, N, 0, &S51),
     p("DeviceCapability", T::String, R, N, 0, &S51),
     p("HIDDeviceClass", T::String, R, N, 0, &S51),
@@ -503,15 +508,16 @@ pub static DLNA: Subtree = Subtree { name: "DLNA", objects: &[
   ]),
 ]};
 
+const T_DNS: &str = "InternetGatewayDevice.DNS.SD.Service.{i}.TextRecord.{i}.";
 /// `InternetGatewayDevice.DNS.` and its descendants: 4 objects, 17 parameters.
 pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
-  obj("InternetGatewayDevice.DNS.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 0, 26), OR, C, 3, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.DNS.SD.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 0, 29), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DNS.SD.Service.{i}.", OR, C, 1, 0, None, Some("ServiceNumberOfEntries"), None, &[&["InstanceName", "ApplicationProtocol", "TransportProtocol", "Domain"]], &[
+  obj(sub(T_DNS, 0, 41), OR, C, 1, 0, None, Some("ServiceNumberOfEntries"), None, &[&["InstanceName", "ApplicationProtocol", "TransportProtocol", "Domain"]], &[
     p("InstanceName", T::String, R, N, 0, &S84),
     p("ApplicationProtocol", T::String, R, N, 0, &S256),
     p("TransportProtocol", T::String, R, N, 0, &S157),
@@ -526,23 +532,25 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Weight", T::UnsignedInt, R, N, 0, &S52),
     p("TextRecordNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DNS.SD.Service.{i}.TextRecord.{i}.", OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
+  obj(sub(T_DNS, 0, 56), OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
     p("Key", T::String, R, N, 0, &S259),
     p("Value", T::String, R, N, 0, &S259),
   ]),
 ]};
 
+const T_DEVICE_CONFIG: &str = "InternetGatewayDevice.DeviceConfig.";
 /// `InternetGatewayDevice.DeviceConfig.` and its descendants: 1 objects, 2 parameters.
 pub static DEVICE_CONFIG: Subtree = Subtree { name: "DeviceConfig", objects: &[
-  obj("InternetGatewayDevice.DeviceConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_CONFIG, 0, 35), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PersistentData", T::String, W, N, 0, &S5),
     p("ConfigFile", T::String, W, N, 0, &S10),
   ]),
 ]};
 
+const T_DEVICE_INFO: &str = "InternetGatewayDevice.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.InternetGatewayDevice.DeviceInfo.ProcessStatus.Process.{i}.InternetGatewayDevice.DeviceInfo.SupportedDataModel.{i}.InternetGatewayDevice.DeviceInfo.VendorConfigFile.{i}.InternetGatewayDevice.DeviceInfo.NetworkProperties.InternetGatewayDevice.DeviceInfo.VendorLogFile.{i}.InternetGatewayDevice.DeviceInfo.Processor.{i}.InternetGatewayDevice.DeviceInfo.Location.{i}.InternetGatewayDevice.DeviceInfo.MemoryStatus.InternetGatewayDevice.DeviceInfo.ProxierInfo.";
 /// `InternetGatewayDevice.DeviceInfo.` and its descendants: 13 objects, 79 parameters.
 pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
-  obj("InternetGatewayDevice.DeviceInfo.", OR, C, 12, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 0, 33), OR, C, 12, 1, Some(1), None, None, &[], &[
     p("DeviceCategory", T::String, R, N, 0, &S2),
     p("Manufacturer", T::String, R, N, 0, &S3),
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
@@ -568,26 +576,26 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("VendorLogFileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LocationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.Location.{i}.", OW, C, 0, 0, None, Some("LocationNumberOfEntries"), None, &[&["Source", "ExternalSource"]], &[
+  obj(sub(T_DEVICE_INFO, 391, 437), OW, C, 0, 0, None, Some("LocationNumberOfEntries"), None, &[&["Source", "ExternalSource"]], &[
     p("Source", T::String, R, N, 0, &S21),
     p("AcquiredTime", T::DateTime, R, N, 0, &S9),
     p("ExternalSource", T::String, R, N, 0, &S22),
     p("ExternalProtocol", T::String, R, N, 0, &S23),
     p("DataObject", T::String, W, N, 0, &S24),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.MemoryStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 437, 483), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Total", T::UnsignedInt, R, N, 0, &S1),
     p("Free", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.NetworkProperties.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 242, 293), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("MaxTCPWindowSize", T::UnsignedInt, R, N, 0, &S1),
     p("TCPImplementation", T::String, R, N, 0, &S17),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProcessStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 73, 120), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CPUUsage", T::UnsignedInt, R, CD, 0, &S11),
     p("ProcessNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProcessStatus.Process.{i}.", OR, C, 0, 0, None, Some("ProcessNumberOfEntries"), None, &[&["PID"]], &[
+  obj(sub(T_DEVICE_INFO, 73, 132), OR, C, 0, 0, None, Some("ProcessNumberOfEntries"), None, &[&["PID"]], &[
     p("PID", T::UnsignedInt, R, N, 0, &S1),
     p("Command", T::String, R, N, 0, &S5),
     p("Size", T::UnsignedInt, R, CD, 0, &S1),
@@ -595,27 +603,27 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("CPUTime", T::UnsignedInt, R, CD, 0, &S1),
     p("State", T::String, R, CD, 0, &S13),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.Processor.{i}.", OR, C, 0, 0, None, Some("ProcessorNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 344, 391), OR, C, 0, 0, None, Some("ProcessorNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Architecture", T::String, R, N, 0, &S19),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProxierInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 483, 528), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
     p("ProductClass", T::String, R, N, 0, &S3),
     p("SerialNumber", T::String, R, N, 0, &S3),
     p("ProxyProtocol", T::String, R, N, 0, &S20),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.SupportedDataModel.{i}.", OR, C, 0, 0, None, Some("SupportedDataModelNumberOfEntries"), None, &[&["URL"], &["Alias"], &["UUID"]], &[
+  obj(sub(T_DEVICE_INFO, 132, 188), OR, C, 0, 0, None, Some("SupportedDataModelNumberOfEntries"), None, &[&["URL"], &["Alias"], &["UUID"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("URL", T::String, R, N, 0, &S5),
     p("UUID", T::String, R, N, 0, &S18),
     p("URN", T::String, R, N, 0, &S5),
     p("Features", T::String, R, N, 0, &S2),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.TemperatureStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 0, 51), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("TemperatureSensorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.", OR, C, 0, 0, None, Some("TemperatureSensorNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 0, 73), OR, C, 0, 0, None, Some("TemperatureSensorNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
@@ -634,14 +642,14 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("HighAlarmTime", T::DateTime, R, N, 0, &S9),
     p("PollingInterval", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.VendorConfigFile.{i}.", OR, C, 0, 0, None, Some("VendorConfigFileNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 188, 242), OR, C, 0, 0, None, Some("VendorConfigFileNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Version", T::String, R, N, 0, &S8),
     p("Date", T::DateTime, R, N, 0, &S9),
     p("Description", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.DeviceInfo.VendorLogFile.{i}.", OR, C, 0, 0, None, Some("VendorLogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DEVICE_INFO, 293, 344), OR, C, 0, 0, None, Some("VendorLogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("MaximumSize", T::UnsignedInt, R, N, 0, &S1),
@@ -649,31 +657,33 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
   ]),
 ]};
 
+const T_DOWNLOAD_AVAILABILITY: &str = "InternetGatewayDevice.DownloadAvailability.Announcement.Group.{i}.InternetGatewayDevice.DownloadAvailability.Query.";
 /// `InternetGatewayDevice.DownloadAvailability.` and its descendants: 4 objects, 10 parameters.
 pub static DOWNLOAD_AVAILABILITY: Subtree = Subtree { name: "DownloadAvailability", objects: &[
-  obj("InternetGatewayDevice.DownloadAvailability.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 43), OR, C, 3, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Announcement.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 56), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
     p("GroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Announcement.Group.{i}.", OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["URL"], &["Alias"]], &[
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 66), OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["URL"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
     p("URL", T::String, W, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Query.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 66, 115), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
     p("URL", T::String, W, N, 0, &S5),
   ]),
 ]};
 
+const T_DOWNLOAD_DIAGNOSTICS: &str = "InternetGatewayDevice.DownloadDiagnostics.";
 /// `InternetGatewayDevice.DownloadDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static DOWNLOAD_DIAGNOSTICS: Subtree = Subtree { name: "DownloadDiagnostics", objects: &[
-  obj("InternetGatewayDevice.DownloadDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOWNLOAD_DIAGNOSTICS, 0, 42), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S184),
     p("Interface", T::String, W, N, 0, &S5),
     p("DownloadURL", T::String, W, N, 0, &S5),
@@ -689,18 +699,19 @@ pub static DOWNLOAD_DIAGNOSTICS: Subtree = Subtree { name: "DownloadDiagnostics"
   ]),
 ]};
 
+const T_FAP: &str = "InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.TerminalLocation.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.InternetGatewayDevice.FAP.ApplicationPlatform.Control.TerminalLocation.InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.MMS.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.SMS.InternetGatewayDevice.FAP.ApplicationPlatform.Capabilities.InternetGatewayDevice.FAP.ApplicationPlatform.Control.MMS.InternetGatewayDevice.FAP.ApplicationPlatform.Control.SMS.InternetGatewayDevice.FAP.Tunnel.VirtualInterface.{i}.InternetGatewayDevice.FAP.Tunnel.CryptoProfile.{i}.InternetGatewayDevice.FAP.GPS.ContinuousGPSStatus.InternetGatewayDevice.FAP.GPS.AGPSServerConfig.InternetGatewayDevice.FAP.PerfMgmt.Config.{i}.InternetGatewayDevice.FAP.Tunnel.ChildSA.{i}.InternetGatewayDevice.FAP.Tunnel.IKESA.{i}.";
 /// `InternetGatewayDevice.FAP.` and its descendants: 23 objects, 169 parameters.
 pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
-  obj("InternetGatewayDevice.FAP.", OR, C, 22, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 26), OR, C, 22, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 46), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("Version", T::String, R, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S243),
     p("MaxNumberOfApplications", T::UnsignedInt, R, N, 0, &S1),
     p("CurrentNumberofApplications", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 408, 467), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PresenceApplicationSupport", T::Boolean, R, N, 0, &S14),
     p("FemtoAwarenessAPISupport", T::Boolean, R, N, 0, &S14),
     p("SMSAPISupport", T::Boolean, R, N, 0, &S14),
@@ -715,11 +726,11 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("SendSMSTargetAddressType", T::String, R, N, 0, &S246),
     p("SendMMSTargetAddressType", T::String, R, N, 0, &S246),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 146, 200), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("AuthenticationMethod", T::String, W, N, 0, &S5),
     p("TunnelInst", T::String, W, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 217, 286), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
     p("Queueing", T::String, W, N, 0, &S247),
@@ -729,7 +740,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("SubscribeToNotificationsResponseCallbackData", T::Boolean, W, N, 0, &S14),
     p("QueryFemtocellResponseTimezone", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 467, 525), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
     p("Queueing", T::String, W, N, 0, &S247),
@@ -738,7 +749,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("EnableQueryMMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
     p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 525, 583), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
     p("Queueing", T::String, W, N, 0, &S247),
@@ -747,7 +758,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("EnableQuerySMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
     p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 146, 217), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S14),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
     p("Queueing", T::String, W, N, 0, &S247),
@@ -757,13 +768,13 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueryMobileLocationResponseAltitude", T::Boolean, W, N, 0, &S14),
     p("QueryMobileLocationResponseTimestamp", T::UnsignedInt, W, N, 0, &S250),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 57), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("MonitoringInterval", T::UnsignedInt, W, N, 0, &S1),
     p("AuthenticationRequestsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("AuthenticationRequestsRejected", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 74, 146), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S14),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
     p("QueueState", T::String, R, N, 0, &S251),
@@ -771,7 +782,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 286, 347), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S14),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
     p("QueueState", T::String, R, N, 0, &S251),
@@ -779,7 +790,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 347, 408), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S14),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
     p("QueueState", T::String, R, N, 0, &S251),
@@ -787,7 +798,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 74), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S14),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
     p("QueueState", T::String, R, N, 0, &S251),
@@ -795,7 +806,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.GPS.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 688, 718), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("ScanOnBoot", T::Boolean, W, N, 0, &S14),
     p("ScanPeriodically", T::Boolean, W, N, 0, &S14),
     p("PeriodicInterval", T::UnsignedInt, W, N, 0, &S1),
@@ -811,7 +822,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("NumberOfSatellites", T::UnsignedInt, R, CD, 0, &S1),
     p("GPSReset", T::Boolean, W, N, 8, &S14),
   ]),
-  obj("InternetGatewayDevice.FAP.GPS.AGPSServerConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 738, 785), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("ServerURL", T::String, W, N, 0, &S5),
     p("ServerPort", T::UnsignedInt, W, N, 0, &S52),
@@ -821,7 +832,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("ReferenceLongitude", T::Int, W, N, 0, &S229),
     p("ServerInUse", T::Boolean, R, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.FAP.GPS.ContinuousGPSStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 688, 738), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CurrentFix", T::Boolean, R, CD, 0, &S14),
     p("GotFix", T::Boolean, R, CD, 0, &S14),
     p("TimingGood", T::Boolean, R, CD, 0, &S14),
@@ -837,10 +848,10 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("LocationType", T::String, R, CD, 0, &S232),
     p("LockTimeOutDuration", T::UnsignedInt, W, N, 0, &S233),
   ]),
-  obj("InternetGatewayDevice.FAP.PerfMgmt.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 785, 820), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("ConfigNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.PerfMgmt.Config.{i}.", OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), Some("Enable"), &[&["Alias"], &["URL", "PeriodicUploadInterval", "PeriodicUploadTime"]], &[
+  obj(sub(T_FAP, 785, 831), OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), Some("Enable"), &[&["Alias"], &["URL", "PeriodicUploadInterval", "PeriodicUploadTime"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("URL", T::String, W, N, 0, &S5),
@@ -849,7 +860,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("PeriodicUploadInterval", T::UnsignedInt, W, N, 0, &S25),
     p("PeriodicUploadTime", T::DateTime, W, N, 0, &S9),
   ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 583, 616), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("CryptoProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("IKESANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ChildSANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -859,7 +870,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("MaxChildSAPerIKE", T::UnsignedInt, R, N, 0, &S1),
     p("MaxIKESessions", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.ChildSA.{i}.", OR, C, 0, 0, None, Some("ChildSANumberOfEntries"), None, &[&["SPI"]], &[
+  obj(sub(T_FAP, 831, 876), OR, C, 0, 0, None, Some("ChildSANumberOfEntries"), None, &[&["SPI"]], &[
     p("ParentID", T::String, R, N, 0, &S5),
     p("SPI", T::UnsignedInt, R, N, 0, &S1),
     p("DirectionOutbound", T::Boolean, R, N, 0, &S14),
@@ -868,7 +879,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("IntegrityErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("ReplayErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.CryptoProfile.{i}.", OW, C, 0, 0, None, Some("CryptoProfileNumberOfEntries"), Some("Enable"), &[&["AuthMethod", "IKEEncrypt", "IKEPRF", "IKEIntegrity", "IKEDH", "ESPEncrypt", "ESPIntegrity"], &["Alias"]], &[
+  obj(sub(T_FAP, 637, 688), OW, C, 0, 0, None, Some("CryptoProfileNumberOfEntries"), Some("Enable"), &[&["AuthMethod", "IKEEncrypt", "IKEPRF", "IKEIntegrity", "IKEDH", "ESPEncrypt", "ESPIntegrity"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("AuthMethod", T::String, W, N, 0, &S5),
@@ -888,7 +899,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("SecMaxFragSize", T::UnsignedInt, W, N, 0, &S240),
     p("SecDFBit", T::String, W, N, 0, &S241),
   ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.IKESA.{i}.", OR, C, 0, 0, None, Some("IKESANumberOfEntries"), None, &[&["IPAddress", "SubnetMask"]], &[
+  obj(sub(T_FAP, 876, 919), OR, C, 0, 0, None, Some("IKESANumberOfEntries"), None, &[&["IPAddress", "SubnetMask"]], &[
     p("Status", T::String, R, N, 0, &S242),
     p("PeerAddress", T::String, R, N, 0, &S57),
     p("CreationTime", T::DateTime, R, N, 0, &S9),
@@ -900,7 +911,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("OtherErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("AuthErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.VirtualInterface.{i}.", OW, C, 0, 0, None, Some("VirtualInterfaceNumberOfEntries"), Some("Enable"), &[&["CryptoProfile", "DSCPMarkPolicy"], &["Alias"]], &[
+  obj(sub(T_FAP, 583, 637), OW, C, 0, 0, None, Some("VirtualInterfaceNumberOfEntries"), Some("Enable"), &[&["CryptoProfile", "DSCPMarkPolicy"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("CryptoProfile", T::String, W, N, 0, &S5),
@@ -908,9 +919,10 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   ]),
 ]};
 
+const T_FAULT_MGMT: &str = "InternetGatewayDevice.FaultMgmt.ExpeditedEvent.{i}.InternetGatewayDevice.FaultMgmt.SupportedAlarm.{i}.InternetGatewayDevice.FaultMgmt.CurrentAlarm.{i}.InternetGatewayDevice.FaultMgmt.HistoryEvent.{i}.InternetGatewayDevice.FaultMgmt.QueuedEvent.{i}.";
 /// `InternetGatewayDevice.FaultMgmt.` and its descendants: 6 objects, 51 parameters.
 pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
-  obj("InternetGatewayDevice.FaultMgmt.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAULT_MGMT, 0, 32), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("SupportedAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxCurrentAlarmEntries", T::UnsignedInt, R, N, 0, &S1),
     p("CurrentAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -918,7 +930,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("ExpeditedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("QueuedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.FaultMgmt.CurrentAlarm.{i}.", OR, C, 0, 0, None, Some("CurrentAlarmNumberOfEntries"), None, &[&["AlarmIdentifier"], &["EventType", "ProbableCause", "SpecificProblem"]], &[
+  obj(sub(T_FAULT_MGMT, 102, 151), OR, C, 0, 0, None, Some("CurrentAlarmNumberOfEntries"), None, &[&["AlarmIdentifier"], &["EventType", "ProbableCause", "SpecificProblem"]], &[
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("AlarmRaisedTime", T::DateTime, R, N, 0, &S9),
     p("AlarmChangedTime", T::DateTime, R, N, 0, &S9),
@@ -930,7 +942,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.FaultMgmt.ExpeditedEvent.{i}.", OR, C, 0, 0, None, Some("ExpeditedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 0, 51), OR, C, 0, 0, None, Some("ExpeditedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S9),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S225),
@@ -942,7 +954,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.FaultMgmt.HistoryEvent.{i}.", OR, C, 0, 0, None, Some("HistoryEventNumberOfEntries"), None, &[&["EventTime", "AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 151, 200), OR, C, 0, 0, None, Some("HistoryEventNumberOfEntries"), None, &[&["EventTime", "AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S9),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S225),
@@ -954,7 +966,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.FaultMgmt.QueuedEvent.{i}.", OR, C, 0, 0, None, Some("QueuedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 200, 248), OR, C, 0, 0, None, Some("QueuedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S9),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S225),
@@ -966,7 +978,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.FaultMgmt.SupportedAlarm.{i}.", OR, C, 0, 0, None, Some("SupportedAlarmNumberOfEntries"), None, &[&["EventType", "ProbableCause", "SpecificProblem", "PerceivedSeverity"]], &[
+  obj(sub(T_FAULT_MGMT, 51, 102), OR, C, 0, 0, None, Some("SupportedAlarmNumberOfEntries"), None, &[&["EventType", "ProbableCause", "SpecificProblem", "PerceivedSeverity"]], &[
     p("EventType", T::String, R, N, 0, &S3),
     p("ProbableCause", T::String, R, N, 0, &S3),
     p("SpecificProblem", T::String, R, N, 0, &S97),
@@ -975,18 +987,20 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
   ]),
 ]};
 
+const T_FIREWALL: &str = "InternetGatewayDevice.Firewall.";
 /// `InternetGatewayDevice.Firewall.` and its descendants: 1 objects, 3 parameters.
 pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
-  obj("InternetGatewayDevice.Firewall.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 0, 31), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Config", T::String, W, N, 0, &S205),
     p("Version", T::String, R, N, 0, &S8),
     p("LastChange", T::DateTime, R, N, 0, &S9),
   ]),
 ]};
 
+const T_IP_PING_DIAGNOSTICS: &str = "InternetGatewayDevice.IPPingDiagnostics.";
 /// `InternetGatewayDevice.IPPingDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static IP_PING_DIAGNOSTICS: Subtree = Subtree { name: "IPPingDiagnostics", objects: &[
-  obj("InternetGatewayDevice.IPPingDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_PING_DIAGNOSTICS, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S59),
     p("Interface", T::String, W, N, 0, &S5),
     p("Host", T::String, W, N, 0, &S5),
@@ -1002,25 +1016,27 @@ pub static IP_PING_DIAGNOSTICS: Subtree = Subtree { name: "IPPingDiagnostics", o
   ]),
 ]};
 
+const T_LAN_CONFIG_SECURITY: &str = "InternetGatewayDevice.LANConfigSecurity.";
 /// `InternetGatewayDevice.LANConfigSecurity.` and its descendants: 1 objects, 1 parameters.
 pub static LAN_CONFIG_SECURITY: Subtree = Subtree { name: "LANConfigSecurity", objects: &[
-  obj("InternetGatewayDevice.LANConfigSecurity.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_CONFIG_SECURITY, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ConfigPassword", T::String, W, N, 2, &S3),
   ]),
 ]};
 
+const T_LAN_DEVICE: &str = "InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPStaticAddress.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPOption.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPStaticAddress.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.AssociatedDevice.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.IPInterface.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.Registrar.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPOption.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.PreSharedKey.{i}.InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WEPKey.{i}.InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.";
 /// `InternetGatewayDevice.LANDevice.{i}.` and its descendants: 23 objects, 237 parameters.
 pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
-  obj("InternetGatewayDevice.LANDevice.{i}.", OW, C, 22, 0, None, Some("LANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 0, 36), OW, C, 22, 0, None, Some("LANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("LANEthernetInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LANUSBInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LANWLANConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.Hosts.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 1111, 1153), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.", OR, C, 0, 0, None, Some("HostNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_LAN_DEVICE, 1111, 1162), OR, C, 0, 0, None, Some("HostNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("IPAddress", T::String, R, N, 0, &S57),
     p("AddressSource", T::String, R, N, 0, &S66),
     p("LeaseTimeRemaining", T::Int, R, CD, 0, &S28),
@@ -1033,7 +1049,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("ClientID", T::String, R, N, 0, &S5),
     p("UserClassID", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.", OR, C, 1, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 837, 904), OR, C, 1, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S72),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1043,7 +1059,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("MaxBitRate", T::String, W, N, 0, &S73),
     p("DuplexMode", T::String, W, N, 0, &S74),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 837, 910), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("PacketsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -1060,7 +1076,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 0, 60), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("MACAddress", T::String, R, N, 0, &S61),
     p("DHCPServerConfigurable", T::Boolean, W, N, 0, &S14),
     p("DHCPServerEnable", T::Boolean, W, N, 0, &S14),
@@ -1083,7 +1099,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("DHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DHCPConditionalPoolNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.", OW, C, 2, 0, None, Some("DHCPConditionalPoolNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 0, 91), OW, C, 2, 0, None, Some("DHCPConditionalPoolNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("PoolOrder", T::UnsignedInt, W, N, 0, &S25),
@@ -1113,38 +1129,38 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("DHCPStaticAddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPOption.{i}.", OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 113, 219), OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S67),
     p("Value", T::Base64, W, N, 0, &S68),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPStaticAddress.{i}.", OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 0, 113), OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Chaddr", T::String, W, N, 0, &S61),
     p("Yiaddr", T::String, W, N, 0, &S57),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPOption.{i}.", OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 687, 762), OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S67),
     p("Value", T::Base64, W, N, 0, &S68),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPStaticAddress.{i}.", OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 219, 301), OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Chaddr", T::String, W, N, 0, &S61),
     p("Yiaddr", T::String, W, N, 0, &S57),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.IPInterface.{i}.", OW, C, 0, 0, None, Some("IPInterfaceNumberOfEntries"), Some("Enable"), &[&["IPInterfaceIPAddress", "IPInterfaceSubnetMask"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 535, 611), OW, C, 0, 0, None, Some("IPInterfaceNumberOfEntries"), Some("Enable"), &[&["IPInterfaceIPAddress", "IPInterfaceSubnetMask"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("IPInterfaceIPAddress", T::String, W, N, 0, &S57),
     p("IPInterfaceSubnetMask", T::String, W, N, 0, &S57),
     p("IPInterfaceAddressingType", T::String, W, N, 0, &S66),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.", OR, C, 1, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 979, 1041), OR, C, 1, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S72),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1156,7 +1172,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("Rate", T::String, R, N, 0, &S76),
     p("Power", T::String, R, N, 0, &S77),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 979, 1047), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("CellsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -1173,7 +1189,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.", OR, C, 8, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["BSSID"], &["SSID"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 301, 359), OR, C, 8, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["BSSID"], &["SSID"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S78),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1225,7 +1241,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("WMMEnable", T::Boolean, W, N, 0, &S14),
     p("UAPSDEnable", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 458, 535), OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("AIFSN", T::UnsignedInt, W, N, 0, &S103),
     p("ECWMin", T::UnsignedInt, W, N, 0, &S104),
@@ -1233,7 +1249,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("TXOP", T::UnsignedInt, W, N, 0, &S80),
     p("AckPolicy", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("TotalAssociations"), None, &[&["AssociatedDeviceMACAddress"]], &[
+  obj(sub(T_LAN_DEVICE, 301, 380), OR, C, 0, 0, None, Some("TotalAssociations"), None, &[&["AssociatedDeviceMACAddress"]], &[
     p("AssociatedDeviceMACAddress", T::String, R, CD, 0, &S61),
     p("AssociatedDeviceIPAddress", T::String, R, CD, 0, &S3),
     p("AssociatedDeviceAuthenticationState", T::Boolean, R, CD, 0, &S14),
@@ -1242,13 +1258,13 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("LastPMKId", T::String, R, CD, 0, &S5),
     p("LastDataTransmitRate", T::String, R, CD, 0, &S79),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.PreSharedKey.{i}.", OR, C, 0, 10, Some(10), None, None, &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 762, 837), OR, C, 0, 10, Some(10), None, None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("PreSharedKey", T::String, W, N, 2, &S3),
     p("KeyPassphrase", T::String, W, N, 2, &S84),
     p("AssociatedDeviceMACAddress", T::String, W, N, 0, &S61),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 380, 458), OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("AIFSN", T::UnsignedInt, W, N, 0, &S103),
     p("ECWMin", T::UnsignedInt, W, N, 0, &S104),
@@ -1256,7 +1272,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("TXOP", T::UnsignedInt, W, N, 0, &S80),
     p("AckPolicy", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 1047, 1111), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
     p("ErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -1269,11 +1285,11 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WEPKey.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 910, 979), OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("WEPKey", T::String, W, N, 2, &S97),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_DEVICE, 611, 673), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("DeviceName", T::String, R, N, 0, &S26),
     p("DevicePassword", T::UnsignedInt, W, N, 2, &S1),
@@ -1288,7 +1304,7 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
     p("RegistrarNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RegistrarEstablished", T::Boolean, R, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.Registrar.{i}.", OR, C, 0, 0, None, Some("RegistrarNumberOfEntries"), None, &[&["UUID"], &["Alias"]], &[
+  obj(sub(T_LAN_DEVICE, 611, 687), OR, C, 0, 0, None, Some("RegistrarNumberOfEntries"), None, &[&["UUID"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("UUID", T::String, R, N, 0, &S98),
@@ -1296,27 +1312,29 @@ pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
   ]),
 ]};
 
+const T_LAN_INTERFACES: &str = "InternetGatewayDevice.LANInterfaces.LANEthernetInterfaceConfig.{i}.InternetGatewayDevice.LANInterfaces.LANUSBInterfaceConfig.{i}.InternetGatewayDevice.LANInterfaces.WLANConfiguration.{i}.";
 /// `InternetGatewayDevice.LANInterfaces.` and its descendants: 4 objects, 6 parameters.
 pub static LAN_INTERFACES: Subtree = Subtree { name: "LANInterfaces", objects: &[
-  obj("InternetGatewayDevice.LANInterfaces.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_INTERFACES, 0, 36), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("LANEthernetInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LANUSBInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LANWLANConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.LANInterfaces.LANEthernetInterfaceConfig.{i}.", OR, C, 0, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_LAN_INTERFACES, 0, 67), OR, C, 0, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
   ]),
-  obj("InternetGatewayDevice.LANInterfaces.LANUSBInterfaceConfig.{i}.", OR, C, 0, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_LAN_INTERFACES, 67, 129), OR, C, 0, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
   ]),
-  obj("InternetGatewayDevice.LANInterfaces.WLANConfiguration.{i}.", OR, C, 0, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_LAN_INTERFACES, 129, 187), OR, C, 0, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
   ]),
 ]};
 
+const T_LAYER2BRIDGING: &str = "InternetGatewayDevice.Layer2Bridging.AvailableInterface.{i}.InternetGatewayDevice.Layer2Bridging.Bridge.{i}.Port.{i}.InternetGatewayDevice.Layer2Bridging.Bridge.{i}.VLAN.{i}.InternetGatewayDevice.Layer2Bridging.Marking.{i}.InternetGatewayDevice.Layer2Bridging.Filter.{i}.";
 /// `InternetGatewayDevice.Layer2Bridging.` and its descendants: 7 objects, 74 parameters.
 pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: &[
-  obj("InternetGatewayDevice.Layer2Bridging.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAYER2BRIDGING, 0, 37), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("MaxBridgeEntries", T::UnsignedInt, R, CD, 0, &S1),
     p("MaxDBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxFilterEntries", T::UnsignedInt, R, CD, 0, &S1),
@@ -1328,13 +1346,13 @@ pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: 
     p("MaxQBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxVLANEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.AvailableInterface.{i}.", OR, C, 0, 0, None, Some("AvailableInterfaceNumberOfEntries"), None, &[&["AvailableInterfaceKey"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 0, 60), OR, C, 0, 0, None, Some("AvailableInterfaceNumberOfEntries"), None, &[&["AvailableInterfaceKey"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("AvailableInterfaceKey", T::UnsignedInt, R, CD, 0, &S1),
     p("InterfaceType", T::String, R, CD, 0, &S175),
     p("InterfaceReference", T::String, R, CD, 0, &S51),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.", OW, C, 2, 0, None, Some("BridgeNumberOfEntries"), Some("BridgeEnable"), &[&["BridgeKey"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 60, 108), OW, C, 2, 0, None, Some("BridgeNumberOfEntries"), Some("BridgeEnable"), &[&["BridgeKey"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("BridgeKey", T::UnsignedInt, R, N, 0, &S1),
     p("BridgeStandard", T::String, W, N, 0, &S166),
@@ -1345,7 +1363,7 @@ pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: 
     p("PortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("VLANNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.Port.{i}.", OW, C, 0, 0, None, Some("PortNumberOfEntries"), Some("PortEnable"), &[&["PortInterface"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 60, 117), OW, C, 0, 0, None, Some("PortNumberOfEntries"), Some("PortEnable"), &[&["PortInterface"], &["Alias"]], &[
     p("PortEnable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("PortInterface", T::String, W, N, 0, &S8),
@@ -1354,13 +1372,13 @@ pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: 
     p("AcceptableFrameTypes", T::String, W, N, 0, &S170),
     p("IngressFiltering", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.VLAN.{i}.", OW, C, 0, 0, None, Some("VLANNumberOfEntries"), Some("VLANEnable"), &[&["VLANID"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 117, 174), OW, C, 0, 0, None, Some("VLANNumberOfEntries"), Some("VLANEnable"), &[&["VLANID"], &["Alias"]], &[
     p("VLANEnable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("VLANName", T::String, W, N, 0, &S3),
     p("VLANID", T::Int, W, N, 0, &S169),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("FilterEnable"), &[&["FilterKey"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 223, 271), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("FilterEnable"), &[&["FilterKey"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("FilterKey", T::UnsignedInt, R, N, 0, &S1),
     p("FilterEnable", T::Boolean, W, N, 0, &S14),
@@ -1391,7 +1409,7 @@ pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: 
     p("DestMACFromUserClassIDFilterExclude", T::Boolean, W, N, 0, &S14),
     p("SourceMACFromVendorClassIDMode", T::String, W, N, 0, &S69),
   ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Marking.{i}.", OW, C, 0, 0, None, Some("MarkingNumberOfEntries"), Some("MarkingEnable"), &[&["MarkingKey"], &["Alias"]], &[
+  obj(sub(T_LAYER2BRIDGING, 174, 223), OW, C, 0, 0, None, Some("MarkingNumberOfEntries"), Some("MarkingEnable"), &[&["MarkingKey"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("MarkingKey", T::UnsignedInt, R, N, 0, &S1),
     p("MarkingEnable", T::Boolean, W, N, 0, &S14),
@@ -1406,13 +1424,14 @@ pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: 
   ]),
 ]};
 
+const T_LAYER3FORWARDING: &str = "InternetGatewayDevice.Layer3Forwarding.Forwarding.{i}.";
 /// `InternetGatewayDevice.Layer3Forwarding.` and its descendants: 2 objects, 16 parameters.
 pub static LAYER3FORWARDING: Subtree = Subtree { name: "Layer3Forwarding", objects: &[
-  obj("InternetGatewayDevice.Layer3Forwarding.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAYER3FORWARDING, 0, 39), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DefaultConnectionService", T::String, W, N, 0, &S5),
     p("ForwardNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.Layer3Forwarding.Forwarding.{i}.", OW, C, 0, 0, None, Some("ForwardNumberOfEntries"), Some("Enable"), &[&["DestIPAddress", "DestSubnetMask", "SourceIPAddress", "SourceSubnetMask"], &["Alias"]], &[
+  obj(sub(T_LAYER3FORWARDING, 0, 54), OW, C, 0, 0, None, Some("ForwardNumberOfEntries"), Some("Enable"), &[&["DestIPAddress", "DestSubnetMask", "SourceIPAddress", "SourceSubnetMask"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1430,9 +1449,10 @@ pub static LAYER3FORWARDING: Subtree = Subtree { name: "Layer3Forwarding", objec
   ]),
 ]};
 
+const T_MANAGEMENT_SERVER: &str = "InternetGatewayDevice.ManagementServer.AutonomousTransferCompletePolicy.InternetGatewayDevice.ManagementServer.DUStateChangeComplPolicy.InternetGatewayDevice.ManagementServer.ManageableDevice.{i}.InternetGatewayDevice.ManagementServer.InformParameter.{i}.InternetGatewayDevice.ManagementServer.EmbeddedDevice.{i}.InternetGatewayDevice.ManagementServer.VirtualDevice.{i}.InternetGatewayDevice.ManagementServer.StandbyPolicy.";
 /// `InternetGatewayDevice.ManagementServer.` and its descendants: 8 objects, 89 parameters.
 pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", objects: &[
-  obj("InternetGatewayDevice.ManagementServer.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 39), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("EnableCWMP", T::Boolean, W, N, 0, &S14),
     p("URL", T::String, W, N, 0, &S5),
     p("Username", T::String, W, N, 0, &S5),
@@ -1479,19 +1499,19 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("UDPLightweightNotificationPort", T::UnsignedInt, W, N, 0, &S1),
     p("InformParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.AutonomousTransferCompletePolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 72), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("TransferTypeFilter", T::String, W, N, 0, &S38),
     p("ResultTypeFilter", T::String, W, N, 0, &S39),
     p("FileTypeFilter", T::String, W, N, 0, &S40),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.DUStateChangeComplPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 72, 136), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("OperationTypeFilter", T::String, W, N, 0, &S41),
     p("ResultTypeFilter", T::String, W, N, 0, &S39),
     p("FaultCodeFilter", T::String, W, N, 0, &S42),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.EmbeddedDevice.{i}.", OR, C, 0, 0, None, Some("EmbeddedDeviceNumberOfEntries"), None, &[&["ControllerID", "ProxiedDeviceID"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 255, 313), OR, C, 0, 0, None, Some("EmbeddedDeviceNumberOfEntries"), None, &[&["ControllerID", "ProxiedDeviceID"]], &[
     p("ControllerID", T::String, R, N, 0, &S5),
     p("ProxiedDeviceID", T::String, R, N, 0, &S5),
     p("Reference", T::String, R, N, 0, &S22),
@@ -1505,19 +1525,19 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("CommandProcessingErrMsg", T::String, R, N, 0, &S0),
     p("LastSyncTime", T::DateTime, R, N, 0, &S9),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.InformParameter.{i}.", OW, C, 0, 0, None, Some("InformParameterNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ParameterName"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 196, 255), OW, C, 0, 0, None, Some("InformParameterNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ParameterName"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("ParameterName", T::String, W, N, 0, &S5),
     p("EventList", T::String, W, N, 0, &S2),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.ManageableDevice.{i}.", OR, C, 0, 0, None, Some("ManageableDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "SerialNumber", "ProductClass"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 136, 196), OR, C, 0, 0, None, Some("ManageableDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "SerialNumber", "ProductClass"]], &[
     p("ManufacturerOUI", T::String, R, CD, 0, &S37),
     p("SerialNumber", T::String, R, CD, 0, &S3),
     p("ProductClass", T::String, R, CD, 0, &S3),
     p("Host", T::String, R, N, 0, &S6),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.StandbyPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 370, 423), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CRUnawarenessMaxDuration", T::Int, W, N, 0, &S28),
     p("MaxMissedPeriodic", T::Int, W, N, 0, &S28),
     p("NotifyMissedScheduled", T::Boolean, W, N, 0, &S14),
@@ -1527,7 +1547,7 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("PeriodicAwarenessRequested", T::Boolean, W, N, 0, &S14),
     p("ScheduledAwarenessRequested", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.ManagementServer.VirtualDevice.{i}.", OR, C, 0, 0, None, Some("VirtualDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "ProductClass", "SerialNumber"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 313, 370), OR, C, 0, 0, None, Some("VirtualDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "ProductClass", "SerialNumber"]], &[
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
     p("ProductClass", T::String, R, N, 0, &S3),
     p("SerialNumber", T::String, R, N, 0, &S3),
@@ -1539,9 +1559,10 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
   ]),
 ]};
 
+const T_NS_LOOKUP_DIAGNOSTICS: &str = "InternetGatewayDevice.NSLookupDiagnostics.Result.{i}.";
 /// `InternetGatewayDevice.NSLookupDiagnostics.` and its descendants: 2 objects, 14 parameters.
 pub static NS_LOOKUP_DIAGNOSTICS: Subtree = Subtree { name: "NSLookupDiagnostics", objects: &[
-  obj("InternetGatewayDevice.NSLookupDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_NS_LOOKUP_DIAGNOSTICS, 0, 42), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S201),
     p("Interface", T::String, W, N, 0, &S5),
     p("HostName", T::String, W, N, 0, &S5),
@@ -1551,7 +1572,7 @@ pub static NS_LOOKUP_DIAGNOSTICS: Subtree = Subtree { name: "NSLookupDiagnostics
     p("SuccessCount", T::UnsignedInt, R, CD, 0, &S1),
     p("ResultNumberOfEntries", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.NSLookupDiagnostics.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_NS_LOOKUP_DIAGNOSTICS, 0, 53), OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[], &[
     p("Status", T::String, R, CD, 0, &S202),
     p("AnswerType", T::String, R, CD, 0, &S203),
     p("HostNameReturned", T::String, R, CD, 0, &S5),
@@ -1561,14 +1582,15 @@ pub static NS_LOOKUP_DIAGNOSTICS: Subtree = Subtree { name: "NSLookupDiagnostics
   ]),
 ]};
 
+const T_PERIODIC_STATISTICS: &str = "InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.";
 /// `InternetGatewayDevice.PeriodicStatistics.` and its descendants: 3 objects, 27 parameters.
 pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", objects: &[
-  obj("InternetGatewayDevice.PeriodicStatistics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 41), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("MinSampleInterval", T::UnsignedInt, R, N, 0, &S1),
     p("MaxReportSamples", T::UnsignedInt, R, N, 0, &S1),
     p("SampleSetNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.", OW, C, 1, 0, None, Some("SampleSetNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 55), OW, C, 1, 0, None, Some("SampleSetNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S210),
@@ -1583,7 +1605,7 @@ pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", 
     p("SampleSeconds", T::String, R, CD, 0, &S211),
     p("ParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), Some("Enable"), &[&["Reference"], &["Alias"]], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 69), OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), Some("Enable"), &[&["Reference"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Reference", T::String, W, N, 0, &S5),
@@ -1598,9 +1620,10 @@ pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", 
   ]),
 ]};
 
+const T_QUEUE_MANAGEMENT: &str = "InternetGatewayDevice.QueueManagement.Classification.{i}.InternetGatewayDevice.QueueManagement.QueueStats.{i}.InternetGatewayDevice.QueueManagement.Policer.{i}.InternetGatewayDevice.QueueManagement.Queue.{i}.InternetGatewayDevice.QueueManagement.Flow.{i}.InternetGatewayDevice.QueueManagement.App.{i}.";
 /// `InternetGatewayDevice.QueueManagement.` and its descendants: 7 objects, 175 parameters.
 pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", objects: &[
-  obj("InternetGatewayDevice.QueueManagement.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 0, 38), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("MaxQueues", T::UnsignedInt, R, CD, 0, &S1),
     p("MaxClassificationEntries", T::UnsignedInt, R, CD, 0, &S1),
@@ -1622,7 +1645,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("DefaultEthernetPriorityMark", T::Int, W, N, 0, &S176),
     p("AvailableAppList", T::String, R, N, 0, &S6),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.App.{i}.", OW, C, 0, 0, None, Some("AppNumberOfEntries"), Some("AppEnable"), &[&["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 255, 301), OW, C, 0, 0, None, Some("AppNumberOfEntries"), Some("AppEnable"), &[&["Alias"]], &[
     p("AppKey", T::UnsignedInt, R, N, 32, &S1),
     p("AppEnable", T::Boolean, W, N, 0, &S14),
     p("AppStatus", T::String, R, N, 0, &S15),
@@ -1636,7 +1659,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("AppDefaultDSCPMark", T::Int, W, N, 0, &S176),
     p("AppDefaultEthernetPriorityMark", T::Int, W, N, 0, &S176),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.Classification.{i}.", OW, C, 0, 0, None, Some("ClassificationNumberOfEntries"), Some("ClassificationEnable"), &[&["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 0, 57), OW, C, 0, 0, None, Some("ClassificationNumberOfEntries"), Some("ClassificationEnable"), &[&["Alias"]], &[
     p("ClassificationKey", T::UnsignedInt, R, N, 32, &S1),
     p("ClassificationEnable", T::Boolean, W, N, 0, &S14),
     p("ClassificationStatus", T::String, R, N, 0, &S15),
@@ -1717,7 +1740,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("DestVendorSpecificInfoSubOption", T::Int, W, N, 0, &S177),
     p("DestVendorSpecificInfoMode", T::String, W, N, 0, &S69),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.Flow.{i}.", OW, C, 0, 0, None, Some("FlowNumberOfEntries"), Some("FlowEnable"), &[&["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 208, 255), OW, C, 0, 0, None, Some("FlowNumberOfEntries"), Some("FlowEnable"), &[&["Alias"]], &[
     p("FlowKey", T::UnsignedInt, R, N, 32, &S1),
     p("FlowEnable", T::Boolean, W, N, 0, &S14),
     p("FlowStatus", T::String, R, N, 0, &S15),
@@ -1733,7 +1756,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("FlowDSCPMark", T::Int, W, N, 0, &S176),
     p("FlowEthernetPriorityMark", T::Int, W, N, 0, &S176),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.Policer.{i}.", OW, C, 0, 0, None, Some("PolicerNumberOfEntries"), Some("PolicerEnable"), &[&["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 110, 160), OW, C, 0, 0, None, Some("PolicerNumberOfEntries"), Some("PolicerEnable"), &[&["Alias"]], &[
     p("PolicerKey", T::UnsignedInt, R, N, 32, &S1),
     p("PolicerEnable", T::Boolean, W, N, 0, &S14),
     p("PolicerStatus", T::String, R, N, 0, &S15),
@@ -1759,7 +1782,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("NonConformingCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
     p("NonConformingCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.Queue.{i}.", OW, C, 0, 0, None, Some("QueueNumberOfEntries"), Some("QueueEnable"), &[&["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 160, 208), OW, C, 0, 0, None, Some("QueueNumberOfEntries"), Some("QueueEnable"), &[&["Alias"]], &[
     p("QueueKey", T::UnsignedInt, R, N, 32, &S1),
     p("QueueEnable", T::Boolean, W, N, 0, &S14),
     p("QueueStatus", T::String, R, N, 0, &S15),
@@ -1776,7 +1799,7 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
     p("ShapingRate", T::Int, W, N, 0, &S28),
     p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.QueueManagement.QueueStats.{i}.", OW, C, 0, 0, None, Some("QueueStatsNumberOfEntries"), Some("Enable"), &[&["Queue", "Interface"], &["Alias"]], &[
+  obj(sub(T_QUEUE_MANAGEMENT, 57, 110), OW, C, 0, 0, None, Some("QueueStatsNumberOfEntries"), Some("Enable"), &[&["Queue", "Interface"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1791,12 +1814,13 @@ pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", object
   ]),
 ]};
 
+const T_SECURITY: &str = "InternetGatewayDevice.Security.Certificate.{i}.";
 /// `InternetGatewayDevice.Security.` and its descendants: 2 objects, 10 parameters.
 pub static SECURITY: Subtree = Subtree { name: "Security", objects: &[
-  obj("InternetGatewayDevice.Security.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SECURITY, 0, 31), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CertificateNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.Security.Certificate.{i}.", OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"]], &[
+  obj(sub(T_SECURITY, 0, 47), OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("LastModif", T::DateTime, R, N, 0, &S9),
     p("SerialNumber", T::String, R, N, 0, &S3),
@@ -1809,23 +1833,26 @@ pub static SECURITY: Subtree = Subtree { name: "Security", objects: &[
   ]),
 ]};
 
+const T_SELF_TEST_DIAGNOSTICS: &str = "InternetGatewayDevice.SelfTestDiagnostics.";
 /// `InternetGatewayDevice.SelfTestDiagnostics.` and its descendants: 1 objects, 2 parameters.
 pub static SELF_TEST_DIAGNOSTICS: Subtree = Subtree { name: "SelfTestDiagnostics", objects: &[
-  obj("InternetGatewayDevice.SelfTestDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SELF_TEST_DIAGNOSTICS, 0, 42), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S136),
     p("Results", T::String, R, CD, 0, &S0),
   ]),
 ]};
 
+const T_SERVICES: &str = "InternetGatewayDevice.Services.";
 /// `InternetGatewayDevice.Services.` and its descendants: 1 objects, 0 parameters.
 pub static SERVICES: Subtree = Subtree { name: "Services", objects: &[
-  obj("InternetGatewayDevice.Services.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SERVICES, 0, 31), OR, C, 0, 1, Some(1), None, None, &[], &[
   ]),
 ]};
 
+const T_SMART_CARD_READER: &str = "InternetGatewayDevice.SmartCardReader.{i}.SmartCard.";
 /// `InternetGatewayDevice.SmartCardReader.{i}.` and its descendants: 2 objects, 13 parameters.
 pub static SMART_CARD_READER: Subtree = Subtree { name: "SmartCardReader", objects: &[
-  obj("InternetGatewayDevice.SmartCardReader.{i}.", OR, C, 1, 0, None, Some("SmartCardReaderNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_SMART_CARD_READER, 0, 42), OR, C, 1, 0, None, Some("SmartCardReaderNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S15),
@@ -1835,7 +1862,7 @@ pub static SMART_CARD_READER: Subtree = Subtree { name: "SmartCardReader", objec
     p("DecryptionFailedCounter", T::UnsignedInt, R, CD, 0, &S1),
     p("DecryptionFailedNoKeyCounter", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.SmartCardReader.{i}.SmartCard.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SMART_CARD_READER, 0, 52), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Status", T::String, R, N, 0, &S198),
     p("Type", T::String, R, N, 0, &S199),
     p("Application", T::String, R, N, 0, &S200),
@@ -1844,14 +1871,15 @@ pub static SMART_CARD_READER: Subtree = Subtree { name: "SmartCardReader", objec
   ]),
 ]};
 
+const T_SOFTWARE_MODULES: &str = "InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.Extensions.InternetGatewayDevice.SoftwareModules.DeploymentUnit.{i}.InternetGatewayDevice.SoftwareModules.ExecEnv.{i}.";
 /// `InternetGatewayDevice.SoftwareModules.` and its descendants: 5 objects, 57 parameters.
 pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", objects: &[
-  obj("InternetGatewayDevice.SoftwareModules.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 38), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("ExecEnvNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeploymentUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ExecutionUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.SoftwareModules.DeploymentUnit.{i}.", OR, C, 0, 0, None, Some("DeploymentUnitNumberOfEntries"), None, &[&["UUID", "Version", "ExecutionEnvRef"], &["Alias"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 67, 124), OR, C, 0, 0, None, Some("DeploymentUnitNumberOfEntries"), None, &[&["UUID", "Version", "ExecutionEnvRef"], &["Alias"]], &[
     p("UUID", T::String, R, N, 0, &S216),
     p("DUID", T::String, R, N, 0, &S3),
     p("Alias", T::String, W, CD, 0, &S3),
@@ -1867,7 +1895,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("ExecutionUnitList", T::String, R, N, 0, &S2),
     p("ExecutionEnvRef", T::String, R, N, 0, &S22),
   ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecEnv.{i}.", OR, C, 0, 0, None, Some("ExecEnvNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 124, 174), OR, C, 0, 0, None, Some("ExecEnvNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S78),
     p("Reset", T::Boolean, W, N, 8, &S14),
@@ -1888,7 +1916,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("ActiveExecutionUnits", T::String, R, CD, 0, &S2),
     p("ProcessorRefList", T::String, R, N, 0, &S2),
   ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.", OR, C, 1, 0, None, Some("ExecutionUnitNumberOfEntries"), None, &[&["EUID"], &["Alias"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 56), OR, C, 1, 0, None, Some("ExecutionUnitNumberOfEntries"), None, &[&["EUID"], &["Alias"]], &[
     p("EUID", T::String, R, N, 0, &S3),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Name", T::String, R, N, 0, &S26),
@@ -1911,13 +1939,14 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("SupportedDataModelList", T::String, R, N, 0, &S2),
     p("ExecutionEnvRef", T::String, R, N, 0, &S22),
   ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.Extensions.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 67), OR, C, 0, 1, Some(1), None, None, &[], &[
   ]),
 ]};
 
+const T_TIME: &str = "InternetGatewayDevice.Time.";
 /// `InternetGatewayDevice.Time.` and its descendants: 1 objects, 13 parameters.
 pub static TIME: Subtree = Subtree { name: "Time", objects: &[
-  obj("InternetGatewayDevice.Time.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 0, 27), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("NTPServer1", T::String, W, N, 0, &S3),
     p("NTPServer2", T::String, W, N, 0, &S3),
@@ -1934,9 +1963,10 @@ pub static TIME: Subtree = Subtree { name: "Time", objects: &[
   ]),
 ]};
 
+const T_TRACE_ROUTE_DIAGNOSTICS: &str = "InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.{i}.";
 /// `InternetGatewayDevice.TraceRouteDiagnostics.` and its descendants: 2 objects, 14 parameters.
 pub static TRACE_ROUTE_DIAGNOSTICS: Subtree = Subtree { name: "TraceRouteDiagnostics", objects: &[
-  obj("InternetGatewayDevice.TraceRouteDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TRACE_ROUTE_DIAGNOSTICS, 0, 44), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S189),
     p("Interface", T::String, W, N, 0, &S5),
     p("Host", T::String, W, N, 0, &S5),
@@ -1948,7 +1978,7 @@ pub static TRACE_ROUTE_DIAGNOSTICS: Subtree = Subtree { name: "TraceRouteDiagnos
     p("ResponseTime", T::UnsignedInt, R, CD, 0, &S1),
     p("RouteHopsNumberOfEntries", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.{i}.", OR, C, 0, 0, None, Some("RouteHopsNumberOfEntries"), None, &[], &[
+  obj(sub(T_TRACE_ROUTE_DIAGNOSTICS, 0, 58), OR, C, 0, 0, None, Some("RouteHopsNumberOfEntries"), None, &[], &[
     p("HopHost", T::String, R, CD, 0, &S5),
     p("HopHostAddress", T::String, R, CD, 0, &S22),
     p("HopErrorCode", T::UnsignedInt, R, CD, 0, &S1),
@@ -1956,9 +1986,10 @@ pub static TRACE_ROUTE_DIAGNOSTICS: Subtree = Subtree { name: "TraceRouteDiagnos
   ]),
 ]};
 
+const T_UDP_ECHO_CONFIG: &str = "InternetGatewayDevice.UDPEchoConfig.";
 /// `InternetGatewayDevice.UDPEchoConfig.` and its descendants: 1 objects, 12 parameters.
 pub static UDP_ECHO_CONFIG: Subtree = Subtree { name: "UDPEchoConfig", objects: &[
-  obj("InternetGatewayDevice.UDPEchoConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UDP_ECHO_CONFIG, 0, 36), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Interface", T::String, W, N, 0, &S5),
     p("SourceIPAddress", T::String, W, N, 0, &S57),
@@ -1974,21 +2005,22 @@ pub static UDP_ECHO_CONFIG: Subtree = Subtree { name: "UDPEchoConfig", objects: 
   ]),
 ]};
 
+const T_UPNP: &str = "InternetGatewayDevice.UPnP.Description.DeviceDescription.{i}.InternetGatewayDevice.UPnP.Description.ServiceInstance.{i}.InternetGatewayDevice.UPnP.Description.DeviceInstance.{i}.InternetGatewayDevice.UPnP.Discovery.RootDevice.{i}.InternetGatewayDevice.UPnP.Discovery.Service.{i}.InternetGatewayDevice.UPnP.Discovery.Device.{i}.InternetGatewayDevice.UPnP.Device.Capabilities.";
 /// `InternetGatewayDevice.UPnP.` and its descendants: 11 objects, 78 parameters.
 pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
-  obj("InternetGatewayDevice.UPnP.", OR, C, 10, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 0, 27), OR, C, 10, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.UPnP.Description.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 0, 39), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("DeviceDescriptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeviceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServiceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.UPnP.Description.DeviceDescription.{i}.", OR, C, 0, 0, None, Some("DeviceDescriptionNumberOfEntries"), None, &[&["URLBase"]], &[
+  obj(sub(T_UPNP, 0, 61), OR, C, 0, 0, None, Some("DeviceDescriptionNumberOfEntries"), None, &[&["URLBase"]], &[
     p("URLBase", T::String, R, N, 0, &S5),
     p("SpecVersion", T::String, R, N, 0, &S195),
     p("Host", T::String, R, N, 0, &S194),
   ]),
-  obj("InternetGatewayDevice.UPnP.Description.DeviceInstance.{i}.", OR, C, 0, 0, None, Some("DeviceInstanceNumberOfEntries"), None, &[&["UDN"]], &[
+  obj(sub(T_UPNP, 120, 178), OR, C, 0, 0, None, Some("DeviceInstanceNumberOfEntries"), None, &[&["UDN"]], &[
     p("UDN", T::String, R, N, 0, &S18),
     p("ParentDevice", T::String, R, N, 0, &S5),
     p("DiscoveryDevice", T::String, R, N, 0, &S5),
@@ -2006,7 +2038,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPC", T::String, R, N, 0, &S197),
     p("PresentationURL", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.UPnP.Description.ServiceInstance.{i}.", OR, C, 0, 0, None, Some("ServiceInstanceNumberOfEntries"), None, &[&["ParentDevice", "ServiceId"]], &[
+  obj(sub(T_UPNP, 61, 120), OR, C, 0, 0, None, Some("ServiceInstanceNumberOfEntries"), None, &[&["ParentDevice", "ServiceId"]], &[
     p("ParentDevice", T::String, R, N, 0, &S5),
     p("ServiceId", T::String, R, N, 0, &S5),
     p("ServiceDiscovery", T::String, R, N, 0, &S5),
@@ -2015,7 +2047,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("ControlURL", T::String, R, N, 0, &S22),
     p("EventSubURL", T::String, R, N, 0, &S22),
   ]),
-  obj("InternetGatewayDevice.UPnP.Device.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 327, 361), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("UPnPMediaServer", T::Boolean, W, N, 0, &S14),
     p("UPnPMediaRenderer", T::Boolean, W, N, 0, &S14),
@@ -2027,7 +2059,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPnPDMConfigurationMgmt", T::Boolean, W, N, 0, &S14),
     p("UPnPDMSoftwareMgmt", T::Boolean, W, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.UPnP.Device.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 327, 374), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("UPnPArchitecture", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPArchitectureMinorVer", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPMediaServer", T::UnsignedInt, R, N, 0, &S1),
@@ -2041,12 +2073,12 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPnPDMConfigurationMgmt", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPDMSoftwareMgmt", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 178, 215), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("RootDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.Device.{i}.", OR, C, 0, 0, None, Some("DeviceNumberOfEntries"), None, &[&["UUID"]], &[
+  obj(sub(T_UPNP, 279, 327), OR, C, 0, 0, None, Some("DeviceNumberOfEntries"), None, &[&["UUID"]], &[
     p("Status", T::String, R, N, 0, &S193),
     p("UUID", T::String, R, N, 0, &S98),
     p("USN", T::String, R, N, 0, &S5),
@@ -2056,7 +2088,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("Host", T::String, R, N, 0, &S194),
     p("LastUpdate", T::DateTime, R, N, 0, &S9),
   ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.RootDevice.{i}.", OR, C, 0, 0, None, Some("RootDeviceNumberOfEntries"), None, &[&["UUID"]], &[
+  obj(sub(T_UPNP, 178, 230), OR, C, 0, 0, None, Some("RootDeviceNumberOfEntries"), None, &[&["UUID"]], &[
     p("Status", T::String, R, N, 0, &S193),
     p("UUID", T::String, R, N, 0, &S98),
     p("USN", T::String, R, N, 0, &S5),
@@ -2066,7 +2098,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("Host", T::String, R, N, 0, &S194),
     p("LastUpdate", T::DateTime, R, N, 0, &S9),
   ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.Service.{i}.", OR, C, 0, 0, None, Some("ServiceNumberOfEntries"), None, &[&["USN"]], &[
+  obj(sub(T_UPNP, 230, 279), OR, C, 0, 0, None, Some("ServiceNumberOfEntries"), None, &[&["USN"]], &[
     p("Status", T::String, R, N, 0, &S193),
     p("USN", T::String, R, N, 0, &S5),
     p("LeaseTime", T::UnsignedInt, R, N, 0, &S1),
@@ -2078,12 +2110,13 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
   ]),
 ]};
 
+const T_USB_HOSTS: &str = "InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.";
 /// `InternetGatewayDevice.USBHosts.` and its descendants: 5 objects, 33 parameters.
 pub static USB_HOSTS: Subtree = Subtree { name: "USBHosts", objects: &[
-  obj("InternetGatewayDevice.USBHosts.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USB_HOSTS, 0, 31), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.", OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_USB_HOSTS, 0, 40), OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Name", T::String, R, N, 0, &S3),
@@ -2093,7 +2126,7 @@ pub static USB_HOSTS: Subtree = Subtree { name: "USBHosts", objects: &[
     p("USBVersion", T::String, R, N, 0, &S79),
     p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.", OR, C, 2, 0, None, Some("DeviceNumberOfEntries"), None, &[&["DeviceNumber"]], &[
+  obj(sub(T_USB_HOSTS, 0, 51), OR, C, 2, 0, None, Some("DeviceNumberOfEntries"), None, &[&["DeviceNumber"]], &[
     p("DeviceNumber", T::UnsignedInt, R, N, 0, &S1),
     p("USBVersion", T::String, R, N, 0, &S79),
     p("DeviceClass", T::HexBinary, R, N, 0, &S207),
@@ -2113,11 +2146,11 @@ pub static USB_HOSTS: Subtree = Subtree { name: "USBHosts", objects: &[
     p("IsSelfPowered", T::Boolean, R, N, 0, &S14),
     p("ConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.", OR, C, 1, 0, None, Some("ConfigurationNumberOfEntries"), None, &[&["ConfigurationNumber"]], &[
+  obj(sub(T_USB_HOSTS, 0, 69), OR, C, 1, 0, None, Some("ConfigurationNumberOfEntries"), None, &[&["ConfigurationNumber"]], &[
     p("ConfigurationNumber", T::UnsignedInt, R, N, 0, &S1),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.", OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceNumber"]], &[
+  obj(sub(T_USB_HOSTS, 0, 83), OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceNumber"]], &[
     p("InterfaceNumber", T::UnsignedInt, R, N, 0, &S208),
     p("InterfaceClass", T::HexBinary, R, N, 0, &S207),
     p("InterfaceSubClass", T::HexBinary, R, N, 0, &S207),
@@ -2125,9 +2158,10 @@ pub static USB_HOSTS: Subtree = Subtree { name: "USBHosts", objects: &[
   ]),
 ]};
 
+const T_UPLOAD_DIAGNOSTICS: &str = "InternetGatewayDevice.UploadDiagnostics.";
 /// `InternetGatewayDevice.UploadDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static UPLOAD_DIAGNOSTICS: Subtree = Subtree { name: "UploadDiagnostics", objects: &[
-  obj("InternetGatewayDevice.UploadDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPLOAD_DIAGNOSTICS, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S185),
     p("Interface", T::String, W, N, 0, &S5),
     p("UploadURL", T::String, W, N, 0, &S5),
@@ -2143,9 +2177,10 @@ pub static UPLOAD_DIAGNOSTICS: Subtree = Subtree { name: "UploadDiagnostics", ob
   ]),
 ]};
 
+const T_USER: &str = "InternetGatewayDevice.User.{i}.";
 /// `InternetGatewayDevice.User.{i}.` and its descendants: 1 objects, 6 parameters.
 pub static USER: Subtree = Subtree { name: "User", objects: &[
-  obj("InternetGatewayDevice.User.{i}.", OW, C, 0, 0, None, Some("UserNumberOfEntries"), Some("Enable"), &[&["Username"], &["Alias"]], &[
+  obj(sub(T_USER, 0, 31), OW, C, 0, 0, None, Some("UserNumberOfEntries"), Some("Enable"), &[&["Username"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("RemoteAccessCapable", T::Boolean, W, N, 0, &S14),
@@ -2155,9 +2190,10 @@ pub static USER: Subtree = Subtree { name: "User", objects: &[
   ]),
 ]};
 
+const T_USER_INTERFACE: &str = "InternetGatewayDevice.UserInterface.LocalDisplay.InternetGatewayDevice.UserInterface.RemoteAccess.";
 /// `InternetGatewayDevice.UserInterface.` and its descendants: 3 objects, 36 parameters.
 pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &[
-  obj("InternetGatewayDevice.UserInterface.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 0, 36), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("UserDatabaseSupported", T::Boolean, R, N, 0, &S14),
     p("PasswordRequired", T::Boolean, W, N, 0, &S14),
     p("PasswordUserSelectable", T::Boolean, W, N, 0, &S14),
@@ -2183,7 +2219,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("SharedPassword", T::Boolean, W, N, 0, &S14),
     p("CurrentLanguage", T::String, W, N, 0, &S8),
   ]),
-  obj("InternetGatewayDevice.UserInterface.LocalDisplay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 0, 49), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Movable", T::Boolean, W, N, 0, &S14),
     p("Resizable", T::Boolean, W, N, 0, &S14),
     p("PosX", T::Int, W, CD, 0, &S55),
@@ -2193,7 +2229,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("DisplayWidth", T::UnsignedInt, R, N, 0, &S1),
     p("DisplayHeight", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.UserInterface.RemoteAccess.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 49, 98), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Port", T::UnsignedInt, W, N, 0, &S52),
     p("SupportedProtocols", T::String, R, N, 0, &S53),
@@ -2201,13 +2237,14 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
   ]),
 ]};
 
+const T_WAN_DEVICE: &str = "InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.SentDHCPOption.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.ReqDHCPOption.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANATMF5LoopbackDiagnostics.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.Stats.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.Stats.InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.ConnectionService.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.Stats.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANEthernetLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPOTSLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANDSLLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.LastShowtime.InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.Connection.{i}.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.QuarterHour.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.CurrentDay.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Showtime.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Total.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.TestParams.InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.Stats.InternetGatewayDevice.WANDevice.{i}.WANDSLDiagnostics.";
 /// `InternetGatewayDevice.WANDevice.{i}.` and its descendants: 32 objects, 449 parameters.
 pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
-  obj("InternetGatewayDevice.WANDevice.{i}.", OR, C, 31, 0, None, Some("WANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 0, 36), OR, C, 31, 0, None, Some("WANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("WANConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1155, 1216), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("EnabledForInternet", T::Boolean, W, N, 0, &S14),
     p("WANAccessType", T::String, R, N, 0, &S106),
     p("Layer1UpstreamMaxBitRate", T::UnsignedInt, R, N, 0, &S1),
@@ -2221,17 +2258,17 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("MaximumActiveConnections", T::UnsignedInt, R, CD, 0, &S1),
     p("NumberOfActiveConnections", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.Connection.{i}.", OR, C, 0, 0, None, Some("NumberOfActiveConnections"), None, &[&["ActiveConnectionServiceID"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 1155, 1231), OR, C, 0, 0, None, Some("NumberOfActiveConnections"), None, &[&["ActiveConnectionServiceID"], &["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("ActiveConnectionDeviceContainer", T::String, R, N, 0, &S5),
     p("ActiveConnectionServiceID", T::String, R, N, 0, &S5),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.", OW, C, 15, 0, None, Some("WANConnectionNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 0, 60), OW, C, 15, 0, None, Some("WANConnectionNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, CD, 0, &S3),
     p("WANIPConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("WANPPPConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANATMF5LoopbackDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 412, 500), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S136),
     p("NumberOfRepetitions", T::UnsignedInt, W, N, 0, &S25),
     p("Timeout", T::UnsignedInt, W, N, 0, &S25),
@@ -2241,7 +2278,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("MinimumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
     p("MaximumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANDSLLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1001, 1078), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("LinkStatus", T::String, R, N, 0, &S107),
     p("LinkType", T::String, W, N, 0, &S139),
@@ -2262,10 +2299,10 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATMCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("ATMHECErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANEthernetLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 841, 923), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("EthernetLinkStatus", T::String, R, N, 0, &S143),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.", OW, C, 5, 0, None, Some("WANIPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 0, 80), OW, C, 5, 0, None, Some("WANIPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Reset", T::Boolean, W, N, 0, &S14),
@@ -2296,24 +2333,24 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ShapingRate", T::Int, W, N, 0, &S28),
     p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 0, 91), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("SentDHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ReqDHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.ReqDHCPOption.{i}.", OW, C, 0, 0, None, Some("ReqDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 110, 219), OW, C, 0, 0, None, Some("ReqDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Order", T::UnsignedInt, W, N, 0, &S25),
     p("Tag", T::UnsignedInt, W, N, 0, &S67),
     p("Value", T::Base64, R, N, 0, &S68),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.SentDHCPOption.{i}.", OW, C, 0, 0, None, Some("SentDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 0, 110), OW, C, 0, 0, None, Some("SentDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S67),
     p("Value", T::Base64, W, N, 0, &S68),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.{i}.", OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 316, 412), OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
     p("PortMappingEnabled", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("PortMappingLeaseDuration", T::UnsignedInt, W, CD, 0, &S1),
@@ -2325,7 +2362,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("PortMappingDescription", T::String, W, N, 0, &S5),
     p("ExternalPortEndRange", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 587, 673), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EthernetBytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -2342,7 +2379,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("EthernetBroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetUnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPOTSLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 923, 1001), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("LinkStatus", T::String, R, N, 0, &S144),
     p("ISPPhoneNumber", T::String, W, N, 0, &S3),
@@ -2356,7 +2393,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("DataCompression", T::String, R, N, 0, &S149),
     p("PlusVTRCommandSupported", T::Boolean, R, N, 0, &S14),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.", OW, C, 2, 0, None, Some("WANPPPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 219, 300), OW, C, 2, 0, None, Some("WANPPPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("Reset", T::Boolean, W, N, 0, &S14),
@@ -2398,7 +2435,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
     p("DefaultGateway", T::String, R, N, 0, &S22),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.{i}.", OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
+  obj(sub(T_WAN_DEVICE, 219, 316), OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
     p("PortMappingEnabled", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, CD, 0, &S3),
     p("PortMappingLeaseDuration", T::UnsignedInt, W, CD, 0, &S1),
@@ -2410,7 +2447,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("PortMappingDescription", T::String, W, N, 0, &S5),
     p("ExternalPortEndRange", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 500, 587), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EthernetBytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -2427,12 +2464,12 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("EthernetBroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("EthernetUnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.", OR, C, 1, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 758, 835), OR, C, 1, 0, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("LinkStatus", T::String, R, N, 0, &S107),
     p("MACAddress", T::String, R, N, 0, &S61),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 758, 841), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("FramesSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -2451,10 +2488,10 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.", OR, O, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 673, 736), OR, O, 1, 1, Some(1), None, None, &[], &[
     p("ConnectionServiceNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.ConnectionService.{i}.", OR, O, 0, 0, None, Some("ConnectionServiceNumberOfEntries"), None, &[&["WANConnectionService"]], &[
+  obj(sub(T_WAN_DEVICE, 673, 758), OR, O, 0, 0, None, Some("ConnectionServiceNumberOfEntries"), None, &[&["WANConnectionService"]], &[
     p("WANConnectionDevice", T::String, R, N, 32, &S5),
     p("WANConnectionService", T::String, R, N, 32, &S5),
     p("DestinationAddress", T::String, R, N, 32, &S5),
@@ -2462,7 +2499,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ConnectionType", T::String, R, N, 32, &S8),
     p("Name", T::String, R, N, 32, &S26),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1663, 1717), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LoopDiagnosticsState", T::String, W, CD, 0, &S136),
     p("ACTPSDds", T::Int, R, CD, 0, &S55),
     p("ACTPSDus", T::Int, R, CD, 0, &S55),
@@ -2500,7 +2537,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("SNRMTus", T::UnsignedInt, R, CD, 0, &S1),
     p("BITSpsus", T::String, R, CD, 0, &S138),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.", OR, C, 7, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1078, 1136), OR, C, 7, 0, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S108),
     p("LinkEncapsulationSupported", T::String, R, N, 0, &S109),
@@ -2570,9 +2607,9 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("INMCCds", T::UnsignedInt, R, N, 0, &S130),
     p("INMINPEQMODEds", T::UnsignedInt, R, N, 0, &S131),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1078, 1142), OR, C, 5, 1, Some(1), None, None, &[], &[
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1307, 1382), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
@@ -2593,7 +2630,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.LastShowtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1078, 1155), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
@@ -2614,7 +2651,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1231, 1307), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
@@ -2635,7 +2672,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Showtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1382, 1455), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
@@ -2656,7 +2693,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1455, 1525), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
     p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
@@ -2677,7 +2714,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.TestParams.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1525, 1594), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HLOGGds", T::UnsignedInt, R, CD, 0, &S1),
     p("HLOGGus", T::UnsignedInt, R, CD, 0, &S1),
     p("HLOGpsds", T::String, R, CD, 0, &S132),
@@ -2701,7 +2738,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("SATNds", T::String, R, CD, 0, &S127),
     p("SATNus", T::String, R, CD, 0, &S127),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.", OR, C, 1, 0, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1594, 1657), OR, C, 1, 0, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Status", T::String, R, N, 0, &S72),
     p("MACAddress", T::String, R, N, 0, &S61),
@@ -2710,7 +2747,7 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
     p("ShapingRate", T::Int, W, N, 0, &S28),
     p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WAN_DEVICE, 1594, 1663), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
     p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("PacketsSent", T::UnsignedInt, R, CD, 0, &S1),
@@ -2718,12 +2755,13 @@ pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
   ]),
 ]};
 
+const T_XMPP: &str = "InternetGatewayDevice.XMPP.Connection.{i}.Server.{i}.InternetGatewayDevice.XMPP.Connection.{i}.Stats.";
 /// `InternetGatewayDevice.XMPP.` and its descendants: 4 objects, 29 parameters.
 pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
-  obj("InternetGatewayDevice.XMPP.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XMPP, 0, 27), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("ConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.", OW, C, 2, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Username", "Domain", "Resource"]], &[
+  obj(sub(T_XMPP, 0, 42), OW, C, 2, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Username", "Domain", "Resource"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("Username", T::String, W, N, 0, &S5),
@@ -2743,7 +2781,7 @@ pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
     p("TLSEstablished", T::Boolean, R, N, 0, &S14),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerAddress", "Port"]], &[
+  obj(sub(T_XMPP, 0, 53), OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerAddress", "Port"]], &[
     p("Enable", T::Boolean, W, N, 0, &S14),
     p("Alias", T::String, W, N, 0, &S3),
     p("Priority", T::UnsignedInt, W, N, 0, &S27),
@@ -2751,7 +2789,7 @@ pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
     p("ServerAddress", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S27),
   ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XMPP, 53, 101), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceivedMessages", T::UnsignedInt, R, N, 0, &S1),
     p("TransmittedMessages", T::UnsignedInt, R, N, 0, &S1),
     p("ReceivedErrorMessages", T::UnsignedInt, R, N, 0, &S1),

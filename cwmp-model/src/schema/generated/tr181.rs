@@ -1094,22 +1094,24 @@ static S703: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration:
 static S704: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E374, cpe_only_values: &[], patterns: &[] };
 static S705: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E375, cpe_only_values: &[], patterns: &[] };
 
+const T_ROOT: &str = "Device.";
 /// `Device.` and its descendants: 1 objects, 2 parameters.
 pub static ROOT: Subtree = Subtree { name: "", objects: &[
-  obj("Device.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROOT, 0, 7), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("RootDataModelVersion", T::String, R, N, 1, &S0),
     p("InterfaceStackNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
 ]};
 
+const T_ATM: &str = "Device.ATM.Diagnostics.F5Loopback.Device.ATM.Link.{i}.Stats.Device.ATM.Link.{i}.QoS.";
 /// `Device.ATM.` and its descendants: 6 objects, 46 parameters.
 pub static ATM: Subtree = Subtree { name: "ATM", objects: &[
-  obj("Device.ATM.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ATM, 0, 11), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("LinkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ATM.Diagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ATM, 0, 23), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.ATM.Diagnostics.F5Loopback.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ATM, 0, 34), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S111),
     p("Interface", T::String, W, N, 0, &S5),
     p("NumberOfRepetitions", T::UnsignedInt, W, N, 0, &S13),
@@ -1120,7 +1122,7 @@ pub static ATM: Subtree = Subtree { name: "ATM", objects: &[
     p("MinimumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
     p("MaximumResponseTime", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ATM.Link.{i}.", OW, C, 2, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_ATM, 34, 54), OW, C, 2, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1135,13 +1137,13 @@ pub static ATM: Subtree = Subtree { name: "ATM", objects: &[
     p("VCSearchList", T::String, W, N, 0, &S146),
     p("AAL", T::String, R, N, 0, &S147),
   ]),
-  obj("Device.ATM.Link.{i}.QoS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ATM, 60, 84), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("QoSClass", T::String, W, N, 0, &S148),
     p("PeakCellRate", T::UnsignedInt, W, N, 0, &S1),
     p("MaximumBurstSize", T::UnsignedInt, W, N, 0, &S1),
     p("SustainableCellRate", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.ATM.Link.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ATM, 34, 60), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1164,12 +1166,13 @@ pub static ATM: Subtree = Subtree { name: "ATM", objects: &[
   ]),
 ]};
 
+const T_BASAPM: &str = "Device.BASAPM.MeasurementEndpoint.{i}.CustomerDevice.Device.BASAPM.MeasurementEndpoint.{i}.ISPDevice.";
 /// `Device.BASAPM.` and its descendants: 4 objects, 12 parameters.
 pub static BASAPM: Subtree = Subtree { name: "BASAPM", objects: &[
-  obj("Device.BASAPM.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BASAPM, 0, 14), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("MeasurementEndpointNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.BASAPM.MeasurementEndpoint.{i}.", OW, C, 2, 0, None, Some("MeasurementEndpointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["MeasurementAgent"]], &[
+  obj(sub(T_BASAPM, 0, 38), OW, C, 2, 0, None, Some("MeasurementEndpointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["MeasurementAgent"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("MeasurementAgent", T::String, W, N, 0, &S6),
@@ -1178,19 +1181,20 @@ pub static BASAPM: Subtree = Subtree { name: "BASAPM", objects: &[
     p("InternetDomain", T::String, W, N, 0, &S3),
     p("UseMeasurementEndpointInReports", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.BASAPM.MeasurementEndpoint.{i}.CustomerDevice.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BASAPM, 0, 53), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EquipmentIdentifier", T::String, W, N, 0, &S3),
     p("CustomerIdentifier", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.BASAPM.MeasurementEndpoint.{i}.ISPDevice.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BASAPM, 53, 101), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReferencePoint", T::String, W, N, 0, &S647),
     p("GeographicalLocation", T::String, W, N, 0, &S6),
   ]),
 ]};
 
+const T_BRIDGING: &str = "Device.Bridging.Bridge.{i}.Port.{i}.PriorityCodePoint.Device.Bridging.Bridge.{i}.Port.{i}.Stats.Device.Bridging.Bridge.{i}.VLANPort.{i}.Device.Bridging.Bridge.{i}.VLAN.{i}.Device.Bridging.ProviderBridge.{i}.Device.Bridging.Bridge.{i}.STP.Device.Bridging.Filter.{i}.";
 /// `Device.Bridging.` and its descendants: 10 objects, 124 parameters.
 pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
-  obj("Device.Bridging.", OR, C, 9, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BRIDGING, 0, 16), OR, C, 9, 1, Some(1), None, None, &[], &[
     p("MaxBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxDBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxQBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -1201,7 +1205,7 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("BridgeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Bridging.Bridge.{i}.", OW, C, 6, 0, None, Some("BridgeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_BRIDGING, 0, 27), OW, C, 6, 0, None, Some("BridgeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1212,7 +1216,7 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("VLANNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("VLANPortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Bridging.Bridge.{i}.Port.{i}.", OW, C, 2, 0, None, Some("PortNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_BRIDGING, 0, 36), OW, C, 2, 0, None, Some("PortNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1234,14 +1238,14 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("PathCost", T::UnsignedInt, W, N, 0, &S17),
     p("Priority", T::UnsignedInt, W, N, 0, &S385),
   ]),
-  obj("Device.Bridging.Bridge.{i}.Port.{i}.PriorityCodePoint.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BRIDGING, 0, 54), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PCPSelection", T::UnsignedInt, W, N, 0, &S56),
     p("UseDEI", T::Boolean, W, N, 0, &S10),
     p("RequireDropEncoding", T::Boolean, W, N, 0, &S10),
     p("PCPEncoding", T::String, W, N, 0, &S386),
     p("PCPDecoding", T::String, W, N, 0, &S387),
   ]),
-  obj("Device.Bridging.Bridge.{i}.Port.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BRIDGING, 54, 96), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1258,7 +1262,7 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Bridging.Bridge.{i}.STP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BRIDGING, 207, 238), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Protocol", T::String, W, N, 0, &S375),
@@ -1267,20 +1271,20 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("MaxAge", T::UnsignedInt, W, N, 0, &S378),
     p("ForwardingDelay", T::UnsignedInt, W, N, 0, &S379),
   ]),
-  obj("Device.Bridging.Bridge.{i}.VLAN.{i}.", OW, C, 0, 0, None, Some("VLANNumberOfEntries"), Some("Enable"), &[&["Alias"], &["VLANID"]], &[
+  obj(sub(T_BRIDGING, 136, 172), OW, C, 0, 0, None, Some("VLANNumberOfEntries"), Some("Enable"), &[&["Alias"], &["VLANID"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("VLANID", T::Int, W, N, 0, &S383),
   ]),
-  obj("Device.Bridging.Bridge.{i}.VLANPort.{i}.", OW, C, 0, 0, None, Some("VLANPortNumberOfEntries"), Some("Enable"), &[&["Alias"], &["VLAN", "Port"]], &[
+  obj(sub(T_BRIDGING, 96, 136), OW, C, 0, 0, None, Some("VLANPortNumberOfEntries"), Some("Enable"), &[&["Alias"], &["VLAN", "Port"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("VLAN", T::String, W, N, 0, &S5),
     p("Port", T::String, W, N, 0, &S5),
     p("Untagged", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Bridging.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_BRIDGING, 238, 265), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Status", T::String, R, N, 0, &S179),
@@ -1326,7 +1330,7 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
     p("SourcePortRangeMax", T::Int, W, N, 0, &S393),
     p("SourcePortExclude", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Bridging.ProviderBridge.{i}.", OW, C, 0, 0, None, Some("ProviderBridgeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_BRIDGING, 172, 207), OW, C, 0, 0, None, Some("ProviderBridgeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1336,9 +1340,10 @@ pub static BRIDGING: Subtree = Subtree { name: "Bridging", objects: &[
   ]),
 ]};
 
+const T_BULK_DATA: &str = "Device.BulkData.Profile.{i}.HTTP.RequestURIParameter.{i}.Device.BulkData.Profile.{i}.Parameter.{i}.Device.BulkData.Profile.{i}.JSONEncoding.Device.BulkData.Profile.{i}.CSVEncoding.Device.BulkData.Profile.{i}.MQTT.";
 /// `Device.BulkData.` and its descendants: 8 objects, 54 parameters.
 pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
-  obj("Device.BulkData.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 0, 16), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S599),
     p("MinReportingInterval", T::UnsignedInt, R, N, 0, &S1),
@@ -1349,7 +1354,7 @@ pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
     p("MaxNumberOfParameterReferences", T::Int, R, N, 0, &S12),
     p("ProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.BulkData.Profile.{i}.", OW, C, 6, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_BULK_DATA, 0, 28), OW, C, 6, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S9),
@@ -1367,14 +1372,14 @@ pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
     p("FileTransferPassword", T::String, W, N, 2, &S3),
     p("ControlFileFormat", T::String, W, N, 0, &S72),
   ]),
-  obj("Device.BulkData.Profile.{i}.CSVEncoding.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 140, 180), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FieldSeparator", T::String, W, N, 0, &S6),
     p("RowSeparator", T::String, W, N, 0, &S6),
     p("EscapeCharacter", T::String, W, N, 0, &S6),
     p("ReportFormat", T::String, W, N, 0, &S603),
     p("RowTimestamp", T::String, W, N, 0, &S604),
   ]),
-  obj("Device.BulkData.Profile.{i}.HTTP.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 0, 33), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("URL", T::String, W, N, 0, &S11),
     p("Username", T::String, W, N, 0, &S5),
     p("Password", T::String, W, N, 4, &S5),
@@ -1389,30 +1394,31 @@ pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
     p("RequestURIParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("PersistAcrossReboot", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.BulkData.Profile.{i}.HTTP.RequestURIParameter.{i}.", OW, C, 0, 0, None, Some("RequestURIParameterNumberOfEntries"), None, &[], &[
+  obj(sub(T_BULK_DATA, 0, 57), OW, C, 0, 0, None, Some("RequestURIParameterNumberOfEntries"), None, &[], &[
     p("Name", T::String, W, N, 0, &S3),
     p("Reference", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.BulkData.Profile.{i}.JSONEncoding.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 99, 140), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReportFormat", T::String, W, N, 0, &S605),
     p("ReportTimestamp", T::String, W, N, 0, &S604),
   ]),
-  obj("Device.BulkData.Profile.{i}.MQTT.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_BULK_DATA, 180, 213), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Reference", T::String, W, N, 0, &S6),
     p("PublishTopic", T::String, W, N, 0, &S608),
     p("PublishQoS", T::UnsignedInt, W, N, 0, &S609),
     p("PublishRetain", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.BulkData.Profile.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), None, &[], &[
+  obj(sub(T_BULK_DATA, 57, 99), OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), None, &[], &[
     p("Name", T::String, W, N, 0, &S3),
     p("Reference", T::String, W, N, 0, &S5),
     p("Exclude", T::Boolean, W, N, 0, &S10),
   ]),
 ]};
 
+const T_CAPTIVE_PORTAL: &str = "Device.CaptivePortal.";
 /// `Device.CaptivePortal.` and its descendants: 1 objects, 4 parameters.
 pub static CAPTIVE_PORTAL: Subtree = Subtree { name: "CaptivePortal", objects: &[
-  obj("Device.CaptivePortal.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CAPTIVE_PORTAL, 0, 21), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S480),
     p("AllowedList", T::String, W, N, 0, &S481),
@@ -1420,15 +1426,16 @@ pub static CAPTIVE_PORTAL: Subtree = Subtree { name: "CaptivePortal", objects: &
   ]),
 ]};
 
+const T_CELLULAR: &str = "Device.Cellular.Interface.{i}.Stats.Device.Cellular.Interface.{i}.USIM.Device.Cellular.AccessPoint.{i}.";
 /// `Device.Cellular.` and its descendants: 5 objects, 52 parameters.
 pub static CELLULAR: Subtree = Subtree { name: "Cellular", objects: &[
-  obj("Device.Cellular.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CELLULAR, 0, 16), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("RoamingEnabled", T::Boolean, W, N, 0, &S10),
     p("RoamingStatus", T::String, R, N, 0, &S133),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AccessPointNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Cellular.AccessPoint.{i}.", OW, C, 0, 0, None, Some("AccessPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["APN"], &["Interface"]], &[
+  obj(sub(T_CELLULAR, 71, 103), OW, C, 0, 0, None, Some("AccessPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["APN"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("APN", T::String, W, N, 0, &S3),
@@ -1438,7 +1445,7 @@ pub static CELLULAR: Subtree = Subtree { name: "Cellular", objects: &[
     p("ProxyPort", T::UnsignedInt, W, N, 0, &S15),
     p("Interface", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.Cellular.Interface.{i}.", OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_CELLULAR, 0, 30), OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1459,7 +1466,7 @@ pub static CELLULAR: Subtree = Subtree { name: "Cellular", objects: &[
     p("UpstreamMaxBitRate", T::UnsignedInt, R, N, 0, &S1),
     p("DownstreamMaxBitRate", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Cellular.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CELLULAR, 0, 36), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1476,7 +1483,7 @@ pub static CELLULAR: Subtree = Subtree { name: "Cellular", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
   ]),
-  obj("Device.Cellular.Interface.{i}.USIM.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_CELLULAR, 36, 71), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Status", T::String, R, N, 0, &S138),
     p("IMSI", T::String, R, N, 0, &S139),
     p("ICCID", T::String, R, N, 0, &S140),
@@ -1486,12 +1493,13 @@ pub static CELLULAR: Subtree = Subtree { name: "Cellular", objects: &[
   ]),
 ]};
 
+const T_DHCPV4: &str = "Device.DHCPv4.Server.Pool.{i}.Client.{i}.IPv4Address.{i}.Device.DHCPv4.Server.Pool.{i}.Client.{i}.Option.{i}.Device.DHCPv4.Server.Pool.{i}.StaticAddress.{i}.Device.DHCPv4.Server.Pool.{i}.Option.{i}.Device.DHCPv4.Client.{i}.SentOption.{i}.Device.DHCPv4.Client.{i}.ReqOption.{i}.Device.DHCPv4.Relay.Forwarding.{i}.";
 /// `Device.DHCPv4.` and its descendants: 13 objects, 92 parameters.
 pub static DHCPV4: Subtree = Subtree { name: "DHCPv4", objects: &[
-  obj("Device.DHCPv4.", OR, C, 12, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DHCPV4, 0, 14), OR, C, 12, 1, Some(1), None, None, &[], &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Client.{i}.", OW, C, 2, 1, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_DHCPV4, 198, 223), OW, C, 2, 1, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Interface", T::String, W, N, 0, &S5),
@@ -1509,25 +1517,25 @@ pub static DHCPV4: Subtree = Subtree { name: "DHCPv4", objects: &[
     p("SentOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ReqOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Client.{i}.ReqOption.{i}.", OW, C, 0, 0, None, Some("ReqOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_DHCPV4, 238, 277), OW, C, 0, 0, None, Some("ReqOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S540),
     p("Value", T::HexBinary, R, N, 0, &S541),
   ]),
-  obj("Device.DHCPv4.Client.{i}.SentOption.{i}.", OW, C, 0, 0, None, Some("SentOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_DHCPV4, 198, 238), OW, C, 0, 0, None, Some("SentOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S540),
     p("Value", T::HexBinary, W, N, 0, &S541),
   ]),
-  obj("Device.DHCPv4.Relay.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DHCPV4, 277, 297), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("ForwardingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Relay.Forwarding.{i}.", OW, C, 0, 0, None, Some("ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_DHCPV4, 277, 312), OW, C, 0, 0, None, Some("ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1546,11 +1554,11 @@ pub static DHCPV4: Subtree = Subtree { name: "DHCPv4", objects: &[
     p("LocallyServed", T::Boolean, W, N, 0, &S10),
     p("DHCPServerIPAddress", T::String, W, N, 0, &S303),
   ]),
-  obj("Device.DHCPv4.Server.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DHCPV4, 0, 21), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("PoolNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.", OW, C, 5, 0, None, Some("PoolNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Order"]], &[
+  obj(sub(T_DHCPV4, 0, 30), OW, C, 5, 0, None, Some("PoolNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Order"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1579,28 +1587,28 @@ pub static DHCPV4: Subtree = Subtree { name: "DHCPv4", objects: &[
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.Client.{i}.", OR, C, 2, 0, None, Some("ClientNumberOfEntries"), None, &[&["Alias"], &["Chaddr"]], &[
+  obj(sub(T_DHCPV4, 0, 41), OR, C, 2, 0, None, Some("ClientNumberOfEntries"), None, &[&["Alias"], &["Chaddr"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Chaddr", T::String, R, N, 0, &S161),
     p("Active", T::Boolean, R, N, 0, &S10),
     p("IPv4AddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.Client.{i}.IPv4Address.{i}.", OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
+  obj(sub(T_DHCPV4, 0, 57), OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
     p("IPAddress", T::String, R, N, 0, &S303),
     p("LeaseTimeRemaining", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.Client.{i}.Option.{i}.", OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[], &[
+  obj(sub(T_DHCPV4, 57, 109), OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[], &[
     p("Tag", T::UnsignedInt, R, N, 0, &S105),
     p("Value", T::HexBinary, R, N, 0, &S541),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.Option.{i}.", OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_DHCPV4, 157, 198), OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S540),
     p("Value", T::HexBinary, W, N, 0, &S541),
   ]),
-  obj("Device.DHCPv4.Server.Pool.{i}.StaticAddress.{i}.", OW, C, 0, 0, None, Some("StaticAddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Chaddr"]], &[
+  obj(sub(T_DHCPV4, 109, 157), OW, C, 0, 0, None, Some("StaticAddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Chaddr"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Chaddr", T::String, W, N, 0, &S161),
@@ -1608,12 +1616,13 @@ pub static DHCPV4: Subtree = Subtree { name: "DHCPv4", objects: &[
   ]),
 ]};
 
+const T_DHCPV6: &str = "Device.DHCPv6.Server.Pool.{i}.Client.{i}.IPv6Address.{i}.Device.DHCPv6.Server.Pool.{i}.Client.{i}.IPv6Prefix.{i}.Device.DHCPv6.Server.Pool.{i}.Client.{i}.Option.{i}.Device.DHCPv6.Client.{i}.ReceivedOption.{i}.Device.DHCPv6.Server.Pool.{i}.Option.{i}.Device.DHCPv6.Client.{i}.SentOption.{i}.Device.DHCPv6.Client.{i}.Server.{i}.";
 /// `Device.DHCPv6.` and its descendants: 12 objects, 71 parameters.
 pub static DHCPV6: Subtree = Subtree { name: "DHCPv6", objects: &[
-  obj("Device.DHCPv6.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DHCPV6, 0, 14), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv6.Client.{i}.", OW, C, 3, 1, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_DHCPV6, 165, 190), OW, C, 3, 1, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Interface", T::String, W, N, 0, &S5),
@@ -1631,27 +1640,27 @@ pub static DHCPV6: Subtree = Subtree { name: "DHCPv6", objects: &[
     p("SentOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ReceivedOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv6.Client.{i}.ReceivedOption.{i}.", OR, C, 0, 0, None, Some("ReceivedOptionNumberOfEntries"), None, &[], &[
+  obj(sub(T_DHCPV6, 165, 209), OR, C, 0, 0, None, Some("ReceivedOptionNumberOfEntries"), None, &[], &[
     p("Tag", T::UnsignedInt, R, N, 0, &S17),
     p("Value", T::HexBinary, R, N, 0, &S362),
     p("Server", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.DHCPv6.Client.{i}.SentOption.{i}.", OW, C, 0, 0, None, Some("SentOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_DHCPV6, 250, 290), OW, C, 0, 0, None, Some("SentOptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S17),
     p("Value", T::HexBinary, W, N, 0, &S362),
   ]),
-  obj("Device.DHCPv6.Client.{i}.Server.{i}.", OR, C, 0, 0, None, Some("ServerNumberOfEntries"), None, &[&["SourceAddress"]], &[
+  obj(sub(T_DHCPV6, 290, 326), OR, C, 0, 0, None, Some("ServerNumberOfEntries"), None, &[&["SourceAddress"]], &[
     p("SourceAddress", T::String, R, N, 0, &S68),
     p("DUID", T::HexBinary, R, N, 0, &S544),
     p("InformationRefreshTime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DHCPv6.Server.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DHCPV6, 0, 21), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("PoolNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.", OW, C, 5, 0, None, Some("PoolNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Order"]], &[
+  obj(sub(T_DHCPV6, 0, 30), OW, C, 5, 0, None, Some("PoolNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Order"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1676,7 +1685,7 @@ pub static DHCPV6: Subtree = Subtree { name: "DHCPv6", objects: &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.Client.{i}.", OR, C, 3, 0, None, Some("ClientNumberOfEntries"), None, &[&["Alias"], &["SourceAddress"]], &[
+  obj(sub(T_DHCPV6, 0, 41), OR, C, 3, 0, None, Some("ClientNumberOfEntries"), None, &[&["Alias"], &["SourceAddress"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("SourceAddress", T::String, R, N, 0, &S68),
     p("Active", T::Boolean, R, N, 0, &S10),
@@ -1684,21 +1693,21 @@ pub static DHCPV6: Subtree = Subtree { name: "DHCPv6", objects: &[
     p("IPv6PrefixNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.Client.{i}.IPv6Address.{i}.", OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
+  obj(sub(T_DHCPV6, 0, 57), OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
     p("IPAddress", T::String, R, N, 0, &S68),
     p("PreferredLifetime", T::DateTime, R, N, 0, &S8),
     p("ValidLifetime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.Client.{i}.IPv6Prefix.{i}.", OR, C, 0, 0, None, Some("IPv6PrefixNumberOfEntries"), None, &[&["Prefix"]], &[
+  obj(sub(T_DHCPV6, 57, 113), OR, C, 0, 0, None, Some("IPv6PrefixNumberOfEntries"), None, &[&["Prefix"]], &[
     p("Prefix", T::String, R, N, 0, &S391),
     p("PreferredLifetime", T::DateTime, R, N, 0, &S8),
     p("ValidLifetime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.Client.{i}.Option.{i}.", OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[], &[
+  obj(sub(T_DHCPV6, 113, 165), OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[], &[
     p("Tag", T::UnsignedInt, R, N, 0, &S17),
     p("Value", T::HexBinary, R, N, 0, &S362),
   ]),
-  obj("Device.DHCPv6.Server.Pool.{i}.Option.{i}.", OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_DHCPV6, 209, 250), OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S17),
@@ -1707,11 +1716,12 @@ pub static DHCPV6: Subtree = Subtree { name: "DHCPv6", objects: &[
   ]),
 ]};
 
+const T_DLNA: &str = "Device.DLNA.Capabilities.";
 /// `Device.DLNA.` and its descendants: 2 objects, 8 parameters.
 pub static DLNA: Subtree = Subtree { name: "DLNA", objects: &[
-  obj("Device.DLNA.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DLNA, 0, 12), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.DLNA.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DLNA, 0, 25), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HNDDeviceClass", T::String, R, N, 0, &S63),
     p("DeviceCapability", T::String, R, N, 0, &S63),
     p("HIDDeviceClass", T::String, R, N, 0, &S63),
@@ -1723,18 +1733,19 @@ pub static DLNA: Subtree = Subtree { name: "DLNA", objects: &[
   ]),
 ]};
 
+const T_DNS: &str = "Device.DNS.Diagnostics.NSLookupDiagnostics.Result.{i}.Device.DNS.SD.Advertise.{i}.TextRecord.{i}.Device.DNS.SD.Service.{i}.TextRecord.{i}.Device.DNS.Relay.Forwarding.{i}.Device.DNS.Client.Server.{i}.Device.DNS.Zone.{i}.Host.{i}.Device.DNS.Relay.Config.{i}.";
 /// `Device.DNS.` and its descendants: 16 objects, 84 parameters.
 pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
-  obj("Device.DNS.", OR, C, 15, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 0, 11), OR, C, 15, 1, Some(1), None, None, &[], &[
     p("SupportedRecordTypes", T::String, R, N, 0, &S515),
     p("ZoneNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.Client.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 170, 188), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.Client.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["DNSServer"], &["Alias"]], &[
+  obj(sub(T_DNS, 170, 199), OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["DNSServer"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1742,9 +1753,9 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Interface", T::String, W, N, 0, &S5),
     p("Type", T::String, R, N, 0, &S517),
   ]),
-  obj("Device.DNS.Diagnostics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 0, 23), OR, C, 2, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.DNS.Diagnostics.NSLookupDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 0, 43), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S518),
     p("Interface", T::String, W, N, 0, &S5),
     p("HostName", T::String, W, N, 0, &S5),
@@ -1754,7 +1765,7 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("ResultNumberOfEntries", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessCount", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DNS.Diagnostics.NSLookupDiagnostics.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_DNS, 0, 54), OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[], &[
     p("Status", T::String, R, CD, 0, &S519),
     p("AnswerType", T::String, R, CD, 0, &S520),
     p("HostNameReturned", T::String, R, N, 0, &S5),
@@ -1762,13 +1773,13 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("DNSServerIP", T::String, R, CD, 0, &S68),
     p("ResponseTime", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DNS.Relay.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 138, 155), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("ConfigNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ForwardNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.Relay.Config.{i}.", OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DNS, 228, 256), OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Forwarders", T::String, W, N, 0, &S66),
     p("Interface", T::String, W, N, 0, &S5),
@@ -1776,7 +1787,7 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("CacheMinTTL", T::UnsignedInt, R, N, 0, &S1),
     p("CacheMaxTTL", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.Relay.Forwarding.{i}.", OW, C, 0, 0, None, Some("ForwardNumberOfEntries"), Some("Enable"), &[&["DNSServer"], &["Alias"]], &[
+  obj(sub(T_DNS, 138, 170), OW, C, 0, 0, None, Some("ForwardNumberOfEntries"), Some("Enable"), &[&["DNSServer"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1784,13 +1795,13 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Interface", T::String, W, N, 0, &S5),
     p("Type", T::String, R, N, 0, &S517),
   ]),
-  obj("Device.DNS.SD.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DNS, 54, 68), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("AdvertiseNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AdvertisedInterfaces", T::String, W, N, 16, &S2),
   ]),
-  obj("Device.DNS.SD.Advertise.{i}.", OW, C, 1, 0, None, Some("AdvertiseNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_DNS, 54, 82), OW, C, 1, 0, None, Some("AdvertiseNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Status", T::String, R, N, 0, &S179),
@@ -1802,11 +1813,11 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Port", T::UnsignedInt, R, N, 0, &S69),
     p("TextRecordNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.SD.Advertise.{i}.TextRecord.{i}.", OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
+  obj(sub(T_DNS, 54, 97), OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
     p("Key", T::String, W, N, 0, &S9),
     p("Value", T::String, W, N, 0, &S9),
   ]),
-  obj("Device.DNS.SD.Service.{i}.", OR, C, 1, 0, None, Some("ServiceNumberOfEntries"), None, &[&["InstanceName", "ApplicationProtocol", "TransportProtocol", "Domain"]], &[
+  obj(sub(T_DNS, 97, 123), OR, C, 1, 0, None, Some("ServiceNumberOfEntries"), None, &[&["InstanceName", "ApplicationProtocol", "TransportProtocol", "Domain"]], &[
     p("InstanceName", T::String, R, N, 0, &S522),
     p("ApplicationProtocol", T::String, R, N, 0, &S523),
     p("TransportProtocol", T::String, R, N, 0, &S524),
@@ -1821,11 +1832,11 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Weight", T::UnsignedInt, R, N, 0, &S69),
     p("TextRecordNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.SD.Service.{i}.TextRecord.{i}.", OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
+  obj(sub(T_DNS, 97, 138), OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
     p("Key", T::String, R, N, 0, &S9),
     p("Value", T::String, R, N, 0, &S9),
   ]),
-  obj("Device.DNS.Zone.{i}.", OW, C, 1, 0, None, Some("ZoneNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DNS, 199, 219), OW, C, 1, 0, None, Some("ZoneNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S72),
@@ -1833,7 +1844,7 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
     p("Interface", T::String, W, N, 0, &S5),
     p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DNS.Zone.{i}.Host.{i}.", OW, C, 0, 0, None, Some("HostNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DNS, 199, 228), OW, C, 0, 0, None, Some("HostNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S516),
@@ -1843,9 +1854,10 @@ pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
   ]),
 ]};
 
+const T_DOCSIS: &str = "Device.DOCSIS.DownstreamChannel.{i}.SignalQualityExt.Device.DOCSIS.DownstreamChannel.{i}.SignalQuality.Device.DOCSIS.Interface.{i}.ConnectivityStatus.Device.DOCSIS.SpectrumAnalysis.Result.{i}.Device.DOCSIS.UpstreamChannel.{i}.Status.Device.DOCSIS.Downstream.{i}.Stats.Device.DOCSIS.Interface.{i}.Stats.Device.DOCSIS.Upstream.{i}.Stats.";
 /// `Device.DOCSIS.` and its descendants: 15 objects, 143 parameters.
 pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
-  obj("Device.DOCSIS.", OR, C, 14, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 0, 14), OR, C, 14, 1, Some(1), None, None, &[], &[
     p("CapabilitiesReq", T::HexBinary, R, N, 0, &S149),
     p("CapabilitiesRsp", T::HexBinary, R, N, 0, &S149),
     p("DownstreamNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -1854,7 +1866,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("UpstreamChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DOCSIS.Downstream.{i}.", OR, C, 1, 0, None, Some("DownstreamNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DOCSIS, 233, 262), OR, C, 1, 0, None, Some("DownstreamNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1866,7 +1878,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("CurrentBitRate", T::UnsignedInt, R, CD, 0, &S1),
     p("DownstreamChannelList", T::String, W, N, 0, &S25),
   ]),
-  obj("Device.DOCSIS.Downstream.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 233, 268), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1883,7 +1895,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DOCSIS.DownstreamChannel.{i}.", OR, C, 2, 0, None, Some("DownstreamChannelNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DOCSIS, 0, 36), OR, C, 2, 0, None, Some("DownstreamChannelNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("ID", T::UnsignedInt, R, N, 0, &S105),
     p("Frequency", T::Int, R, N, 0, &S150),
@@ -1893,7 +1905,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("Power", T::Int, R, N, 0, &S71),
     p("Annex", T::String, R, N, 0, &S154),
   ]),
-  obj("Device.DOCSIS.DownstreamChannel.{i}.SignalQuality.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 53, 103), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SignalNoise", T::Int, R, N, 0, &S71),
     p("Microreflections", T::Int, R, N, 0, &S155),
     p("EqualizationData", T::HexBinary, R, N, 0, &S156),
@@ -1901,12 +1913,12 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("ExtCorrecteds", T::UnsignedLong, R, N, 0, &S97),
     p("ExtUncorrectables", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.DOCSIS.DownstreamChannel.{i}.SignalQualityExt.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 0, 53), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("RxMER", T::Int, R, N, 0, &S71),
     p("RxMerSamples", T::UnsignedInt, R, N, 0, &S1),
     p("FbeNormalizationCoefficient", T::Int, R, N, 0, &S71),
   ]),
-  obj("Device.DOCSIS.Interface.{i}.", OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DOCSIS, 103, 131), OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1920,7 +1932,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("DOCSISVersion", T::String, R, N, 0, &S163),
     p("MdCfgIpProvMode", T::String, R, N, 0, &S164),
   ]),
-  obj("Device.DOCSIS.Interface.{i}.ConnectivityStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 103, 150), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Value", T::String, R, N, 0, &S165),
     p("StatusCode", T::String, R, N, 0, &S166),
     p("Resets", T::UnsignedInt, R, N, 0, &S1),
@@ -1932,7 +1944,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("T1Timeouts", T::UnsignedInt, R, N, 0, &S1),
     p("T2Timeouts", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DOCSIS.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 268, 302), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1949,7 +1961,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
   ]),
-  obj("Device.DOCSIS.SpectrumAnalysis.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 150, 181), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InactivityTimeout", T::Int, W, N, 0, &S167),
     p("FirstSegmentCenterFrequency", T::UnsignedInt, W, N, 0, &S1),
@@ -1961,12 +1973,12 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("NumberOfAverages", T::UnsignedInt, W, N, 0, &S172),
     p("ResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DOCSIS.SpectrumAnalysis.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["Frequency"]], &[
+  obj(sub(T_DOCSIS, 150, 192), OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["Frequency"]], &[
     p("Frequency", T::Int, R, N, 0, &S173),
     p("AmplitudeData", T::HexBinary, R, N, 0, &S174),
     p("TotalSegmentPower", T::Int, R, N, 0, &S71),
   ]),
-  obj("Device.DOCSIS.Upstream.{i}.", OR, C, 1, 0, None, Some("UpstreamNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DOCSIS, 302, 329), OR, C, 1, 0, None, Some("UpstreamNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -1978,7 +1990,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("CurrentBitRate", T::UnsignedInt, R, CD, 0, &S1),
     p("UpstreamChannelList", T::String, W, N, 0, &S25),
   ]),
-  obj("Device.DOCSIS.Upstream.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 302, 335), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -1995,7 +2007,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DOCSIS.UpstreamChannel.{i}.", OW, C, 1, 0, None, Some("UpstreamChannelNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DOCSIS, 192, 226), OW, C, 1, 0, None, Some("UpstreamChannelNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("ID", T::Int, R, N, 0, &S155),
     p("Frequency", T::Int, R, N, 0, &S150),
@@ -2007,7 +2019,7 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
     p("TxBackoffStart", T::Int, R, N, 0, &S158),
     p("TxBackoffEnd", T::Int, R, N, 0, &S158),
   ]),
-  obj("Device.DOCSIS.UpstreamChannel.{i}.Status.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DOCSIS, 192, 233), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("TxPower", T::Int, R, N, 0, &S71),
     p("T3Timeouts", T::UnsignedInt, R, N, 0, &S1),
     p("T4Timeouts", T::UnsignedInt, R, N, 0, &S1),
@@ -2020,14 +2032,15 @@ pub static DOCSIS: Subtree = Subtree { name: "DOCSIS", objects: &[
   ]),
 ]};
 
+const T_DSL: &str = "Device.DSL.BondingGroup.{i}.BondedChannel.{i}.Ethernet.Stats.Device.DSL.BondingGroup.{i}.Stats.QuarterHour.Device.DSL.BondingGroup.{i}.Stats.CurrentDay.Device.DSL.BondingGroup.{i}.Ethernet.Stats.Device.DSL.Channel.{i}.Stats.LastShowtime.Device.DSL.Channel.{i}.Stats.QuarterHour.Device.DSL.BondingGroup.{i}.Stats.Total.Device.DSL.Channel.{i}.Stats.CurrentDay.Device.DSL.Line.{i}.Stats.LastShowtime.Device.DSL.Channel.{i}.Stats.Showtime.Device.DSL.Line.{i}.Stats.QuarterHour.Device.DSL.Line.{i}.Stats.CurrentDay.Device.DSL.Diagnostics.ADSLLineTest.Device.DSL.Channel.{i}.Stats.Total.Device.DSL.Line.{i}.Stats.Showtime.Device.DSL.Line.{i}.DataGathering.Device.DSL.Line.{i}.Stats.Total.Device.DSL.Diagnostics.SELTQLN.Device.DSL.Diagnostics.SELTUER.Device.DSL.Line.{i}.TestParams.Device.DSL.Diagnostics.SELTP.";
 /// `Device.DSL.` and its descendants: 32 objects, 350 parameters.
 pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
-  obj("Device.DSL.", OR, C, 31, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 0, 11), OR, C, 31, 1, Some(1), None, None, &[], &[
     p("LineNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("BondingGroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.", OR, C, 9, 0, None, Some("BondingGroupNumberOfEntries"), None, &[&["Alias"], &["Name"], &["GroupID"]], &[
+  obj(sub(T_DSL, 0, 28), OR, C, 9, 0, None, Some("BondingGroupNumberOfEntries"), None, &[&["Alias"], &["Name"], &["GroupID"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2048,13 +2061,13 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("DownstreamDifferentialDelayTolerance", T::UnsignedInt, R, N, 0, &S1),
     p("BondedChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S109),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.BondedChannel.{i}.", OR, C, 2, 0, None, Some("BondedChannelNumberOfEntries"), None, &[&["Alias"], &["Channel"]], &[
+  obj(sub(T_DSL, 0, 46), OR, C, 2, 0, None, Some("BondedChannelNumberOfEntries"), None, &[&["Alias"], &["Channel"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Channel", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.BondedChannel.{i}.Ethernet.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 0, 55), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.DSL.BondingGroup.{i}.BondedChannel.{i}.Ethernet.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 0, 61), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("UnderflowErrorsSent", T::UnsignedInt, R, N, 0, &S1),
     p("CRCErrorsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("AlignmentErrorsReceived", T::UnsignedInt, R, N, 0, &S1),
@@ -2064,9 +2077,9 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("PauseFramesReceived", T::UnsignedInt, R, N, 0, &S1),
     p("FramesDropped", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Ethernet.", OR, C, 1, 0, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 152, 189), OR, C, 1, 0, Some(1), None, None, &[], &[
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Ethernet.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 152, 195), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PAFErrors", T::UnsignedInt, R, N, 0, &S1),
     p("PAFSmallFragments", T::UnsignedInt, R, N, 0, &S1),
     p("PAFLargeFragments", T::UnsignedInt, R, N, 0, &S1),
@@ -2084,7 +2097,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("OverflowErrorsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("FramesDropped", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Stats.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 61, 95), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2104,7 +2117,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("CurrentDayStart", T::UnsignedInt, R, CD, 0, &S1),
     p("QuarterHourStart", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 107, 152), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FailureReasons", T::String, R, N, 0, &S110),
     p("UpstreamRate", T::UnsignedInt, R, N, 0, &S1),
     p("DownstreamRate", T::UnsignedInt, R, N, 0, &S1),
@@ -2117,7 +2130,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("SeverelyErroredSeconds", T::UnsignedInt, R, N, 0, &S1),
     p("UnavailableSeconds", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 61, 107), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FailureReasons", T::String, R, N, 0, &S110),
     p("UpstreamRate", T::UnsignedInt, R, N, 0, &S1),
     p("DownstreamRate", T::UnsignedInt, R, N, 0, &S1),
@@ -2130,7 +2143,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("SeverelyErroredSeconds", T::UnsignedInt, R, N, 0, &S1),
     p("UnavailableSeconds", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.BondingGroup.{i}.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 278, 318), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FailureReasons", T::String, R, N, 0, &S110),
     p("UpstreamRate", T::UnsignedInt, R, N, 0, &S1),
     p("DownstreamRate", T::UnsignedInt, R, N, 0, &S1),
@@ -2143,7 +2156,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("SeverelyErroredSeconds", T::UnsignedInt, R, N, 0, &S1),
     p("UnavailableSeconds", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.", OR, C, 6, 0, None, Some("ChannelNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DSL, 195, 218), OR, C, 6, 0, None, Some("ChannelNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2166,7 +2179,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("ACTNDR", T::UnsignedInt, R, N, 0, &S1),
     p("ACTINPREIN", T::UnsignedInt, R, N, 0, &S105),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 195, 224), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2181,7 +2194,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("CurrentDayStart", T::UnsignedInt, R, CD, 0, &S1),
     p("QuarterHourStart", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 318, 358), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("XTURFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTURHECErrors", T::UnsignedInt, R, CD, 0, &S1),
@@ -2189,7 +2202,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTURCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.LastShowtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 195, 237), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("XTURFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTURHECErrors", T::UnsignedInt, R, CD, 0, &S1),
@@ -2197,7 +2210,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTURCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 237, 278), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("XTURFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTURHECErrors", T::UnsignedInt, R, CD, 0, &S1),
@@ -2205,7 +2218,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTURCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.Showtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 397, 435), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("XTURFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTURHECErrors", T::UnsignedInt, R, CD, 0, &S1),
@@ -2213,7 +2226,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTURCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Channel.{i}.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 546, 581), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("XTURFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTURHECErrors", T::UnsignedInt, R, CD, 0, &S1),
@@ -2221,9 +2234,9 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTURCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("XTUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Diagnostics.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 510, 533), OR, C, 4, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.DSL.Diagnostics.ADSLLineTest.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 510, 546), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S111),
     p("Interface", T::String, W, N, 0, &S5),
     p("ACTPSDds", T::Int, R, CD, 0, &S71),
@@ -2261,7 +2274,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("BITSpsds", T::String, R, CD, 0, &S112),
     p("BITSpsus", T::String, R, CD, 0, &S113),
   ]),
-  obj("Device.DSL.Diagnostics.SELTP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 775, 804), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S114),
     p("Interface", T::String, W, N, 0, &S5),
     p("CapacityEstimateEnabling", T::Boolean, W, N, 0, &S10),
@@ -2276,7 +2289,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("MissingFilter", T::Boolean, R, N, 0, &S10),
     p("CapacityEstimate", T::String, R, N, 0, &S123),
   ]),
-  obj("Device.DSL.Diagnostics.SELTQLN.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 682, 713), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S114),
     p("Interface", T::String, W, N, 0, &S5),
     p("QLNMaxMeasurementDuration", T::UnsignedInt, W, N, 0, &S118),
@@ -2284,7 +2297,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("QLN", T::String, R, N, 0, &S112),
     p("QLNGroupSize", T::UnsignedInt, R, N, 0, &S117),
   ]),
-  obj("Device.DSL.Diagnostics.SELTUER.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 713, 744), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S114),
     p("Interface", T::String, W, N, 0, &S5),
     p("UERMaxMeasurementDuration", T::UnsignedInt, W, N, 0, &S115),
@@ -2294,7 +2307,7 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("UERGroupSize", T::UnsignedInt, R, N, 0, &S117),
     p("UERVar", T::Int, R, N, 0, &S71),
   ]),
-  obj("Device.DSL.Line.{i}.", OR, C, 8, 0, None, Some("LineNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DSL, 358, 378), OR, C, 8, 0, None, Some("LineNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("EnableDataGathering", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
@@ -2372,12 +2385,12 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("XTUCANSIStd", T::UnsignedInt, R, N, 0, &S1),
     p("XTUCANSIRev", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.DataGathering.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 616, 650), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LoggingDepthR", T::UnsignedInt, R, N, 0, &S1),
     p("ActLoggingDepthReportingR", T::UnsignedInt, R, N, 0, &S1),
     p("EventTraceBufferR", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 358, 384), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2392,27 +2405,27 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
     p("CurrentDayStart", T::UnsignedInt, R, CD, 0, &S1),
     p("QuarterHourStart", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 473, 510), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.LastShowtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 358, 397), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 435, 473), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.Showtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 581, 616), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 650, 682), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DSL.Line.{i}.TestParams.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DSL, 744, 775), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HLOGGds", T::UnsignedInt, R, CD, 0, &S1),
     p("HLOGGus", T::UnsignedInt, R, CD, 0, &S1),
     p("HLOGpsds", T::String, R, CD, 0, &S98),
@@ -2438,13 +2451,14 @@ pub static DSL: Subtree = Subtree { name: "DSL", objects: &[
   ]),
 ]};
 
+const T_DS_LITE: &str = "Device.DSLite.InterfaceSetting.{i}.";
 /// `Device.DSLite.` and its descendants: 2 objects, 13 parameters.
 pub static DS_LITE: Subtree = Subtree { name: "DSLite", objects: &[
-  obj("Device.DSLite.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DS_LITE, 0, 14), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DSLite.InterfaceSetting.{i}.", OR, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DS_LITE, 0, 35), OR, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2459,9 +2473,10 @@ pub static DS_LITE: Subtree = Subtree { name: "DSLite", objects: &[
   ]),
 ]};
 
+const T_DEVICE_INFO: &str = "Device.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.Device.DeviceInfo.ProcessFaults.ProcessFault.{i}.Device.DeviceInfo.KernelFaults.KernelFault.{i}.Device.DeviceInfo.LogRotate.{i}.LogFile.{i}.Device.DeviceInfo.ProcessStatus.Process.{i}.Device.DeviceInfo.SupportedDataModel.{i}.Device.DeviceInfo.VendorConfigFile.{i}.Device.DeviceInfo.DeviceImageFile.{i}.Device.DeviceInfo.FirmwareImage.{i}.Device.DeviceInfo.NetworkProperties.Device.DeviceInfo.VendorLogFile.{i}.Device.DeviceInfo.Processor.{i}.Device.DeviceInfo.Location.{i}.Device.DeviceInfo.MemoryStatus.Device.DeviceInfo.ProxierInfo.";
 /// `Device.DeviceInfo.` and its descendants: 21 objects, 133 parameters.
 pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
-  obj("Device.DeviceInfo.", OR, C, 20, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 0, 18), OR, C, 20, 1, Some(1), None, None, &[], &[
     p("DeviceCategory", T::String, R, N, 0, &S2),
     p("Manufacturer", T::String, R, N, 0, &S3),
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
@@ -2489,12 +2504,12 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("DeviceImageNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SupportedDataModelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.DeviceImageFile.{i}.", OR, C, 0, 0, None, Some("DeviceImageNumberOfEntries"), None, &[&["Location"], &["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 322, 360), OR, C, 0, 0, None, Some("DeviceImageNumberOfEntries"), None, &[&["Location"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Location", T::String, R, N, 0, &S49),
     p("Image", T::Base64, R, N, 0, &S50),
   ]),
-  obj("Device.DeviceInfo.FirmwareImage.{i}.", OR, C, 0, 0, None, Some("FirmwareImageNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 360, 396), OR, C, 0, 0, None, Some("FirmwareImageNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Version", T::String, R, N, 0, &S3),
@@ -2502,7 +2517,7 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("Status", T::String, R, N, 0, &S51),
     p("BootFailureLog", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.DeviceInfo.KernelFaults.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 107, 138), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("StoragePath", T::String, R, N, 0, &S6),
     p("LastUpgradeCount", T::UnsignedInt, R, N, 0, &S1),
     p("PreviousBootCount", T::UnsignedInt, R, N, 0, &S1),
@@ -2510,7 +2525,7 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("MaxKernelFaultEntries", T::UnsignedInt, W, N, 0, &S1),
     p("KernelFaultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.KernelFaults.KernelFault.{i}.", OR, C, 0, 0, None, Some("KernelFaultNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 107, 154), OR, C, 0, 0, None, Some("KernelFaultNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, N, 0, &S3),
     p("FaultLocation", T::String, R, N, 0, &S6),
     p("LastInstruction", T::String, R, N, 0, &S6),
@@ -2519,14 +2534,14 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("ProcessName", T::String, R, N, 0, &S6),
     p("Reason", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.DeviceInfo.Location.{i}.", OW, C, 0, 0, None, Some("LocationNumberOfEntries"), None, &[&["Source", "ExternalSource"]], &[
+  obj(sub(T_DEVICE_INFO, 500, 531), OW, C, 0, 0, None, Some("LocationNumberOfEntries"), None, &[&["Source", "ExternalSource"]], &[
     p("Source", T::String, R, N, 0, &S46),
     p("AcquiredTime", T::DateTime, R, N, 0, &S8),
     p("ExternalSource", T::String, R, N, 0, &S6),
     p("ExternalProtocol", T::String, R, N, 0, &S47),
     p("DataObject", T::String, W, N, 0, &S48),
   ]),
-  obj("Device.DeviceInfo.LogRotate.{i}.", OW, C, 1, 0, None, Some("LogRotateNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DEVICE_INFO, 154, 186), OW, C, 1, 0, None, Some("LogRotateNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S6),
@@ -2537,23 +2552,23 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("Compression", T::String, W, N, 0, &S45),
     p("LogFileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.LogRotate.{i}.LogFile.{i}.", OR, C, 0, 0, None, Some("LogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DEVICE_INFO, 154, 198), OR, C, 0, 0, None, Some("LogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Size", T::UnsignedInt, R, N, 0, &S1),
     p("LastChange", T::DateTime, R, CD, 0, &S8),
   ]),
-  obj("Device.DeviceInfo.MemoryStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 531, 562), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Total", T::UnsignedInt, R, N, 0, &S1),
     p("Free", T::UnsignedInt, R, CD, 0, &S1),
     p("TotalPersistent", T::UnsignedInt, R, N, 0, &S1),
     p("FreePersistent", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.NetworkProperties.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 396, 432), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("MaxTCPWindowSize", T::UnsignedInt, R, N, 0, &S1),
     p("TCPImplementation", T::String, R, N, 0, &S43),
   ]),
-  obj("Device.DeviceInfo.ProcessFaults.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 58, 90), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("StoragePath", T::String, R, N, 0, &S6),
     p("LastUpgradeCount", T::UnsignedInt, R, N, 0, &S1),
     p("PreviousBootCount", T::UnsignedInt, R, N, 0, &S1),
@@ -2561,7 +2576,7 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("MaxProcessFaultEntries", T::UnsignedInt, W, N, 0, &S1),
     p("ProcessFaultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.ProcessFaults.ProcessFault.{i}.", OR, C, 0, 0, None, Some("ProcessFaultNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 58, 107), OR, C, 0, 0, None, Some("ProcessFaultNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, W, N, 0, &S3),
     p("ProcessID", T::String, R, N, 0, &S6),
     p("ProcessName", T::String, R, N, 0, &S6),
@@ -2571,11 +2586,11 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("Arguments", T::String, R, N, 0, &S6),
     p("Reason", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.DeviceInfo.ProcessStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 198, 230), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CPUUsage", T::UnsignedInt, R, CD, 0, &S39),
     p("ProcessNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.ProcessStatus.Process.{i}.", OR, C, 0, 0, None, Some("ProcessNumberOfEntries"), None, &[&["PID"]], &[
+  obj(sub(T_DEVICE_INFO, 198, 242), OR, C, 0, 0, None, Some("ProcessNumberOfEntries"), None, &[&["PID"]], &[
     p("PID", T::UnsignedInt, R, N, 0, &S1),
     p("Command", T::String, R, N, 0, &S5),
     p("Size", T::UnsignedInt, R, CD, 0, &S1),
@@ -2583,27 +2598,27 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("CPUTime", T::UnsignedInt, R, CD, 0, &S1),
     p("State", T::String, R, CD, 0, &S41),
   ]),
-  obj("Device.DeviceInfo.Processor.{i}.", OR, C, 0, 0, None, Some("ProcessorNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 468, 500), OR, C, 0, 0, None, Some("ProcessorNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Architecture", T::String, R, N, 0, &S44),
   ]),
-  obj("Device.DeviceInfo.ProxierInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 562, 592), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
     p("ProductClass", T::String, R, N, 0, &S3),
     p("SerialNumber", T::String, R, N, 0, &S3),
     p("ProxyProtocol", T::String, R, N, 0, &S33),
   ]),
-  obj("Device.DeviceInfo.SupportedDataModel.{i}.", OR, C, 0, 0, None, Some("SupportedDataModelNumberOfEntries"), None, &[&["URL"], &["Alias"], &["UUID"]], &[
+  obj(sub(T_DEVICE_INFO, 242, 283), OR, C, 0, 0, None, Some("SupportedDataModelNumberOfEntries"), None, &[&["URL"], &["Alias"], &["UUID"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("URL", T::String, R, N, 0, &S11),
     p("UUID", T::String, R, N, 0, &S52),
     p("URN", T::String, R, N, 0, &S5),
     p("Features", T::String, R, N, 0, &S2),
   ]),
-  obj("Device.DeviceInfo.TemperatureStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DEVICE_INFO, 0, 36), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("TemperatureSensorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.", OR, C, 0, 0, None, Some("TemperatureSensorNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_DEVICE_INFO, 0, 58), OR, C, 0, 0, None, Some("TemperatureSensorNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
@@ -2622,7 +2637,7 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("PollingInterval", T::UnsignedInt, W, N, 0, &S1),
     p("HighAlarmTime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DeviceInfo.VendorConfigFile.{i}.", OR, C, 0, 0, None, Some("VendorConfigFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DEVICE_INFO, 283, 322), OR, C, 0, 0, None, Some("VendorConfigFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Version", T::String, R, N, 0, &S38),
@@ -2630,7 +2645,7 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
     p("Description", T::String, R, N, 0, &S5),
     p("UseForBackupRestore", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.DeviceInfo.VendorLogFile.{i}.", OR, C, 0, 0, None, Some("VendorLogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_DEVICE_INFO, 432, 468), OR, C, 0, 0, None, Some("VendorLogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("MaximumSize", T::UnsignedInt, R, N, 0, &S1),
@@ -2638,14 +2653,15 @@ pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
   ]),
 ]};
 
+const T_DYNAMIC_DNS: &str = "Device.DynamicDNS.Client.{i}.Hostname.{i}.Device.DynamicDNS.Server.{i}.";
 /// `Device.DynamicDNS.` and its descendants: 4 objects, 27 parameters.
 pub static DYNAMIC_DNS: Subtree = Subtree { name: "DynamicDNS", objects: &[
-  obj("Device.DynamicDNS.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_DYNAMIC_DNS, 0, 18), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SupportedServices", T::String, R, N, 0, &S25),
   ]),
-  obj("Device.DynamicDNS.Client.{i}.", OW, C, 1, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Server", "Username"], &["Alias"]], &[
+  obj(sub(T_DYNAMIC_DNS, 0, 29), OW, C, 1, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Server", "Username"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S642),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2656,13 +2672,13 @@ pub static DYNAMIC_DNS: Subtree = Subtree { name: "DynamicDNS", objects: &[
     p("Password", T::String, W, N, 4, &S5),
     p("HostnameNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.DynamicDNS.Client.{i}.Hostname.{i}.", OW, C, 0, 0, None, Some("HostnameNumberOfEntries"), Some("Enable"), &[&["Name"]], &[
+  obj(sub(T_DYNAMIC_DNS, 0, 42), OW, C, 0, 0, None, Some("HostnameNumberOfEntries"), Some("Enable"), &[&["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S644),
     p("Name", T::String, W, N, 0, &S5),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.DynamicDNS.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
+  obj(sub(T_DYNAMIC_DNS, 42, 71), OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S3),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2677,12 +2693,13 @@ pub static DYNAMIC_DNS: Subtree = Subtree { name: "DynamicDNS", objects: &[
   ]),
 ]};
 
+const T_ETSIM2M: &str = "Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.RequestCategory.{i}.Schedule.{i}.AbsTimeSpan.{i}.Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.M2MSPPolicy.RequestCategory.{i}.Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.BlockPeriod.{i}.Device.ETSIM2M.SCL.{i}.AreaNwkDeviceInfoInstance.{i}.Property.{i}.Device.ETSIM2M.SCL.{i}.AreaNwkInstance.{i}.Property.{i}.Device.ETSIM2M.SCL.{i}.Reregistration.ActionStatus.Device.ETSIM2M.SCL.{i}.Discovery.";
 /// `Device.ETSIM2M.` and its descendants: 17 objects, 67 parameters.
 pub static ETSIM2M: Subtree = Subtree { name: "ETSIM2M", objects: &[
-  obj("Device.ETSIM2M.", OR, C, 16, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETSIM2M, 0, 15), OR, C, 16, 1, Some(1), None, None, &[], &[
     p("SCLNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.", OW, C, 15, 0, None, Some("SCLNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 23), OW, C, 15, 0, None, Some("SCLNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("AnnouncedToSCLList", T::String, W, N, 0, &S2),
@@ -2690,7 +2707,7 @@ pub static ETSIM2M: Subtree = Subtree { name: "ETSIM2M", objects: &[
     p("AreaNwkInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AreaNwkDeviceInfoInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.AreaNwkDeviceInfoInstance.{i}.", OR, C, 1, 0, None, Some("AreaNwkDeviceInfoInstanceNumberOfEntries"), None, &[], &[
+  obj(sub(T_ETSIM2M, 245, 298), OR, C, 1, 0, None, Some("AreaNwkDeviceInfoInstanceNumberOfEntries"), None, &[], &[
     p("AreaNwkInstance", T::String, R, N, 0, &S6),
     p("Host", T::String, R, N, 0, &S2),
     p("ListOfDeviceNeighbors", T::String, R, N, 0, &S2),
@@ -2701,77 +2718,77 @@ pub static ETSIM2M: Subtree = Subtree { name: "ETSIM2M", objects: &[
     p("Active", T::Boolean, R, N, 0, &S10),
     p("PropertyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.AreaNwkDeviceInfoInstance.{i}.Property.{i}.", OR, C, 0, 0, None, Some("PropertyNumberOfEntries"), None, &[], &[
+  obj(sub(T_ETSIM2M, 245, 311), OR, C, 0, 0, None, Some("PropertyNumberOfEntries"), None, &[], &[
     p("Name", T::String, R, N, 0, &S6),
     p("Value", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.AreaNwkInstance.{i}.", OR, C, 1, 0, None, Some("AreaNwkInstanceNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_ETSIM2M, 311, 354), OR, C, 1, 0, None, Some("AreaNwkInstanceNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::String, R, N, 0, &S6),
     p("AreaNwkType", T::String, R, N, 0, &S6),
     p("ListOfDevices", T::String, R, N, 0, &S2),
     p("PropertyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.AreaNwkInstance.{i}.Property.{i}.", OR, C, 0, 0, None, Some("PropertyNumberOfEntries"), None, &[], &[
+  obj(sub(T_ETSIM2M, 311, 367), OR, C, 0, 0, None, Some("PropertyNumberOfEntries"), None, &[], &[
     p("Name", T::String, R, N, 0, &S6),
     p("Value", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.Discovery.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETSIM2M, 418, 451), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("MaxNumberOfDiscovRecords", T::UnsignedInt, W, N, 0, &S1),
     p("MaxSizeOfDiscovAnswer", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.Reregistration.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETSIM2M, 367, 405), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("RegTargetNSCLList", T::String, W, N, 0, &S2),
     p("RegSearchStrings", T::String, W, N, 0, &S2),
     p("RegAccessRightID", T::String, W, N, 0, &S6),
     p("RegExpirationDuration", T::Int, W, N, 0, &S71),
     p("Reregistration", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.Reregistration.ActionStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETSIM2M, 367, 418), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Progress", T::UnsignedInt, R, CD, 0, &S252),
     p("FinalStatus", T::String, R, N, 0, &S702),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.", OW, C, 7, 0, None, Some("SAFPolicySetNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 40), OW, C, 7, 0, None, Some("SAFPolicySetNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("PolicyScope", T::String, W, N, 0, &S2),
     p("ANPPolicyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.", OW, C, 4, 0, None, Some("ANPPolicyNumberOfEntries"), Some("Enable"), &[&["ANName"], &["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 54), OW, C, 4, 0, None, Some("ANPPolicyNumberOfEntries"), Some("Enable"), &[&["ANName"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("ANName", T::String, W, N, 0, &S6),
     p("BlockPeriodNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RequestCategoryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.BlockPeriod.{i}.", OW, C, 0, 0, None, Some("BlockPeriodNumberOfEntries"), Some("Enable"), &[&["Alias"], &["FailedAttempts"]], &[
+  obj(sub(T_ETSIM2M, 175, 245), OW, C, 0, 0, None, Some("BlockPeriodNumberOfEntries"), Some("Enable"), &[&["Alias"], &["FailedAttempts"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("FailedAttempts", T::UnsignedInt, W, N, 0, &S1),
     p("BlockDuration", T::Int, W, N, 0, &S71),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.RequestCategory.{i}.", OW, C, 2, 0, None, Some("RequestCategoryNumberOfEntries"), Some("Enable"), &[&["RCAT"], &["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 74), OW, C, 2, 0, None, Some("RequestCategoryNumberOfEntries"), Some("Enable"), &[&["RCAT"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("RCAT", T::String, W, N, 0, &S6),
     p("ScheduleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.RequestCategory.{i}.Schedule.{i}.", OW, C, 1, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 87), OW, C, 1, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Schedules", T::String, W, N, 0, &S2),
     p("AbsTimeSpanNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.ANPPolicy.{i}.RequestCategory.{i}.Schedule.{i}.AbsTimeSpan.{i}.", OW, C, 0, 0, None, Some("AbsTimeSpanNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ETSIM2M, 0, 103), OW, C, 0, 0, None, Some("AbsTimeSpanNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("StartTime", T::DateTime, W, N, 0, &S8),
     p("EndTime", T::DateTime, W, N, 0, &S8),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.M2MSPPolicy.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETSIM2M, 103, 155), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DefaultRCATValue", T::String, W, N, 0, &S6),
     p("RequestCategoryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ETSIM2M.SCL.{i}.SAFPolicySet.{i}.M2MSPPolicy.RequestCategory.{i}.", OW, C, 0, 0, None, Some("RequestCategoryNumberOfEntries"), Some("Enable"), &[&["RCAT"], &["Alias"]], &[
+  obj(sub(T_ETSIM2M, 103, 175), OW, C, 0, 0, None, Some("RequestCategoryNumberOfEntries"), Some("Enable"), &[&["RCAT"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("RCAT", T::String, W, N, 0, &S6),
@@ -2782,9 +2799,10 @@ pub static ETSIM2M: Subtree = Subtree { name: "ETSIM2M", objects: &[
   ]),
 ]};
 
+const T_ETHERNET: &str = "Device.Ethernet.VLANTermination.{i}.Stats.Device.Ethernet.Interface.{i}.Stats.Device.Ethernet.Link.{i}.Stats.Device.Ethernet.LAG.{i}.Stats.Device.Ethernet.RMONStats.{i}.Device.Ethernet.WoL.";
 /// `Device.Ethernet.` and its descendants: 11 objects, 131 parameters.
 pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
-  obj("Device.Ethernet.", OR, C, 10, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 0, 16), OR, C, 10, 1, Some(1), None, None, &[], &[
     p("WoLSupported", T::Boolean, R, N, 0, &S10),
     p("FlowControlSupported", T::Boolean, R, N, 0, &S10),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -2793,7 +2811,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("RMONStatsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LAGNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Ethernet.Interface.{i}.", OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_ETHERNET, 42, 72), OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2810,7 +2828,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("EEEEnable", T::Boolean, W, N, 0, &S10),
     p("EEEStatus", T::String, R, N, 0, &S177),
   ]),
-  obj("Device.Ethernet.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 42, 78), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2827,7 +2845,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Ethernet.LAG.{i}.", OW, C, 1, 0, None, Some("LAGNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["MACAddress"]], &[
+  obj(sub(T_ETHERNET, 109, 133), OW, C, 1, 0, None, Some("LAGNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["MACAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2836,7 +2854,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("LowerLayers", T::String, W, N, 0, &S25),
     p("MACAddress", T::String, W, N, 0, &S161),
   ]),
-  obj("Device.Ethernet.LAG.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 109, 139), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2853,7 +2871,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Ethernet.Link.{i}.", OW, C, 1, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["MACAddress"]], &[
+  obj(sub(T_ETHERNET, 78, 103), OW, C, 1, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["MACAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2864,7 +2882,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("PriorityTagging", T::Boolean, W, N, 0, &S10),
     p("FlowControl", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Ethernet.Link.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 78, 109), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2881,7 +2899,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Ethernet.RMONStats.{i}.", OW, C, 0, 0, None, Some("RMONStatsNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface", "VLANID", "Queue"]], &[
+  obj(sub(T_ETHERNET, 139, 169), OW, C, 0, 0, None, Some("RMONStatsNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface", "VLANID", "Queue"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2905,7 +2923,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("Packets512to1023Bytes", T::UnsignedLong, R, CD, 0, &S97),
     p("Packets1024to1518Bytes", T::UnsignedLong, R, CD, 0, &S97),
   ]),
-  obj("Device.Ethernet.VLANTermination.{i}.", OW, C, 1, 0, None, Some("VLANTerminationNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_ETHERNET, 0, 36), OW, C, 1, 0, None, Some("VLANTerminationNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -2915,7 +2933,7 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("VLANID", T::UnsignedInt, W, N, 0, &S178),
     p("TPID", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.Ethernet.VLANTermination.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 0, 42), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -2932,25 +2950,26 @@ pub static ETHERNET: Subtree = Subtree { name: "Ethernet", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Ethernet.WoL.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ETHERNET, 169, 189), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SendMagicPacket", T::Boolean, W, N, 8, &S10),
     p("MACAddress", T::String, W, N, 0, &S161),
     p("Password", T::String, W, N, 0, &S6),
   ]),
 ]};
 
+const T_FAP: &str = "Device.FAP.ApplicationPlatform.Monitoring.TerminalLocation.Device.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.Device.FAP.ApplicationPlatform.Control.TerminalLocation.Device.FAP.ApplicationPlatform.Control.FemtoAwareness.Device.FAP.ApplicationPlatform.Monitoring.MMS.Device.FAP.ApplicationPlatform.Monitoring.SMS.Device.FAP.ApplicationPlatform.Capabilities.Device.FAP.ApplicationPlatform.Control.MMS.Device.FAP.ApplicationPlatform.Control.SMS.Device.FAP.GPS.ContinuousGPSStatus.Device.FAP.GPS.AGPSServerConfig.Device.FAP.PerfMgmt.Config.{i}.";
 /// `Device.FAP.` and its descendants: 18 objects, 122 parameters.
 pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
-  obj("Device.FAP.", OR, C, 17, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 11), OR, C, 17, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.FAP.ApplicationPlatform.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 31), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("Version", T::String, R, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S590),
     p("MaxNumberOfApplications", T::UnsignedInt, R, N, 0, &S1),
     p("CurrentNumberofApplications", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 318, 362), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PresenceApplicationSupport", T::Boolean, R, N, 0, &S10),
     p("FemtoAwarenessAPISupport", T::Boolean, R, N, 0, &S10),
     p("SMSAPISupport", T::Boolean, R, N, 0, &S10),
@@ -2965,11 +2984,11 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("SendSMSTargetAddressType", T::String, R, N, 0, &S593),
     p("SendMMSTargetAddressType", T::String, R, N, 0, &S593),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Control.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 116, 155), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("AuthenticationMethod", T::String, W, N, 0, &S5),
     p("TunnelInst", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Control.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 172, 226), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S10),
     p("QueueEnable", T::Boolean, W, N, 0, &S10),
     p("Queueing", T::String, W, N, 0, &S594),
@@ -2979,7 +2998,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("SubscribeToNotificationsResponseCallbackData", T::Boolean, W, N, 0, &S10),
     p("QueryFemtocellResponseTimezone", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Control.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 362, 405), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S10),
     p("QueueEnable", T::Boolean, W, N, 0, &S10),
     p("Queueing", T::String, W, N, 0, &S594),
@@ -2988,7 +3007,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("EnableQueryMMSDeliveryStatus", T::Boolean, W, N, 0, &S10),
     p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Control.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 405, 448), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S10),
     p("QueueEnable", T::Boolean, W, N, 0, &S10),
     p("Queueing", T::String, W, N, 0, &S594),
@@ -2997,7 +3016,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("EnableQuerySMSDeliveryStatus", T::Boolean, W, N, 0, &S10),
     p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Control.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 116, 172), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIEnable", T::Boolean, W, N, 0, &S10),
     p("QueueEnable", T::Boolean, W, N, 0, &S10),
     p("Queueing", T::String, W, N, 0, &S594),
@@ -3007,13 +3026,13 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueryMobileLocationResponseAltitude", T::Boolean, W, N, 0, &S10),
     p("QueryMobileLocationResponseTimestamp", T::UnsignedInt, W, N, 0, &S597),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Monitoring.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 42), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("MonitoringInterval", T::UnsignedInt, W, N, 0, &S1),
     p("AuthenticationRequestsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("AuthenticationRequestsRejected", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 59, 116), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S10),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S105),
     p("QueueState", T::String, R, N, 0, &S598),
@@ -3021,7 +3040,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Monitoring.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 226, 272), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S10),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S105),
     p("QueueState", T::String, R, N, 0, &S598),
@@ -3029,7 +3048,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Monitoring.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 272, 318), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S10),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S105),
     p("QueueState", T::String, R, N, 0, &S598),
@@ -3037,7 +3056,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.ApplicationPlatform.Monitoring.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 0, 59), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("APIAvailable", T::Boolean, R, N, 0, &S10),
     p("APIUsers", T::UnsignedInt, R, N, 0, &S105),
     p("QueueState", T::String, R, N, 0, &S598),
@@ -3045,7 +3064,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
     p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.GPS.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 448, 463), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("ScanOnBoot", T::Boolean, W, N, 0, &S10),
     p("ScanPeriodically", T::Boolean, W, N, 0, &S10),
     p("PeriodicInterval", T::UnsignedInt, W, N, 0, &S1),
@@ -3061,7 +3080,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("NumberOfSatellites", T::UnsignedInt, R, CD, 0, &S1),
     p("GPSReset", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.FAP.GPS.AGPSServerConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 483, 515), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("ServerURL", T::String, W, N, 0, &S5),
     p("ServerPort", T::UnsignedInt, W, N, 0, &S69),
@@ -3071,7 +3090,7 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("ReferenceLongitude", T::Int, W, N, 0, &S585),
     p("ServerInUse", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.FAP.GPS.ContinuousGPSStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 448, 483), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CurrentFix", T::Boolean, R, CD, 0, &S10),
     p("GotFix", T::Boolean, R, CD, 0, &S10),
     p("TimingGood", T::Boolean, R, CD, 0, &S10),
@@ -3087,10 +3106,10 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
     p("LocationType", T::String, R, CD, 0, &S588),
     p("LockTimeOutDuration", T::UnsignedInt, W, N, 0, &S589),
   ]),
-  obj("Device.FAP.PerfMgmt.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAP, 515, 535), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("ConfigNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAP.PerfMgmt.Config.{i}.", OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), Some("Enable"), &[&["Alias"], &["URL", "PeriodicUploadInterval", "PeriodicUploadTime"]], &[
+  obj(sub(T_FAP, 515, 546), OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), Some("Enable"), &[&["Alias"], &["URL", "PeriodicUploadInterval", "PeriodicUploadTime"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("URL", T::String, W, N, 0, &S11),
@@ -3101,12 +3120,13 @@ pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
   ]),
 ]};
 
+const T_FAST: &str = "Device.FAST.Line.{i}.Stats.LastShowtime.Device.FAST.Line.{i}.Stats.QuarterHour.Device.FAST.Line.{i}.Stats.CurrentDay.Device.FAST.Line.{i}.Stats.Showtime.Device.FAST.Line.{i}.Stats.Total.Device.FAST.Line.{i}.TestParams.";
 /// `Device.FAST.` and its descendants: 9 objects, 123 parameters.
 pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
-  obj("Device.FAST.", OR, C, 8, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 0, 12), OR, C, 8, 1, Some(1), None, None, &[], &[
     p("LineNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.", OR, C, 7, 0, None, Some("LineNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_FAST, 0, 21), OR, C, 7, 0, None, Some("LineNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3145,7 +3165,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("ATTETRus", T::UnsignedInt, R, CD, 0, &S1),
     p("MINEFTR", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 0, 27), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -3160,7 +3180,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("CurrentDayStart", T::UnsignedInt, R, CD, 0, &S1),
     p("QuarterHourStart", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 79, 117), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("LOSS", T::UnsignedInt, R, CD, 0, &S1),
@@ -3174,7 +3194,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("SuccessRPA", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessTIGA", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.LastShowtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("LOSS", T::UnsignedInt, R, CD, 0, &S1),
@@ -3188,7 +3208,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("SuccessRPA", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessTIGA", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 40, 79), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("LOSS", T::UnsignedInt, R, CD, 0, &S1),
@@ -3202,7 +3222,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("SuccessRPA", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessTIGA", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.Showtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 117, 153), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("LOSS", T::UnsignedInt, R, CD, 0, &S1),
@@ -3216,7 +3236,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("SuccessRPA", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessTIGA", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 153, 186), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
     p("LOSS", T::UnsignedInt, R, CD, 0, &S1),
@@ -3230,7 +3250,7 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
     p("SuccessRPA", T::UnsignedInt, R, CD, 0, &S1),
     p("SuccessTIGA", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.FAST.Line.{i}.TestParams.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAST, 186, 218), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SNRGds", T::UnsignedInt, R, CD, 0, &S1),
     p("SNRGus", T::UnsignedInt, R, CD, 0, &S1),
     p("SNRpsds", T::String, R, CD, 0, &S99),
@@ -3246,19 +3266,20 @@ pub static FAST: Subtree = Subtree { name: "FAST", objects: &[
   ]),
 ]};
 
+const T_FWE: &str = "Device.FWE.Link.{i}.Stats.";
 /// `Device.FWE.` and its descendants: 3 objects, 21 parameters.
 pub static FWE: Subtree = Subtree { name: "FWE", objects: &[
-  obj("Device.FWE.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FWE, 0, 11), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("LinkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FWE.Link.{i}.", OR, C, 1, 0, None, Some("LinkNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_FWE, 0, 20), OR, C, 1, 0, None, Some("LinkNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("LastChange", T::UnsignedInt, R, CD, 0, &S1),
     p("LowerLayers", T::String, W, N, 0, &S25),
   ]),
-  obj("Device.FWE.Link.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FWE, 0, 26), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -3277,9 +3298,10 @@ pub static FWE: Subtree = Subtree { name: "FWE", objects: &[
   ]),
 ]};
 
+const T_FAULT_MGMT: &str = "Device.FaultMgmt.ExpeditedEvent.{i}.Device.FaultMgmt.SupportedAlarm.{i}.Device.FaultMgmt.CurrentAlarm.{i}.Device.FaultMgmt.HistoryEvent.{i}.Device.FaultMgmt.QueuedEvent.{i}.";
 /// `Device.FaultMgmt.` and its descendants: 6 objects, 51 parameters.
 pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
-  obj("Device.FaultMgmt.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FAULT_MGMT, 0, 17), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("SupportedAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxCurrentAlarmEntries", T::UnsignedInt, R, N, 0, &S1),
     p("CurrentAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -3287,7 +3309,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("ExpeditedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("QueuedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.FaultMgmt.CurrentAlarm.{i}.", OR, C, 0, 0, None, Some("CurrentAlarmNumberOfEntries"), None, &[&["AlarmIdentifier"], &["EventType", "ProbableCause", "SpecificProblem"]], &[
+  obj(sub(T_FAULT_MGMT, 72, 106), OR, C, 0, 0, None, Some("CurrentAlarmNumberOfEntries"), None, &[&["AlarmIdentifier"], &["EventType", "ProbableCause", "SpecificProblem"]], &[
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("AlarmRaisedTime", T::DateTime, R, N, 0, &S8),
     p("AlarmChangedTime", T::DateTime, R, N, 0, &S8),
@@ -3299,7 +3321,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.FaultMgmt.ExpeditedEvent.{i}.", OR, C, 0, 0, None, Some("ExpeditedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 0, 36), OR, C, 0, 0, None, Some("ExpeditedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S8),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S581),
@@ -3311,7 +3333,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.FaultMgmt.HistoryEvent.{i}.", OR, C, 0, 0, None, Some("HistoryEventNumberOfEntries"), None, &[&["EventTime", "AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 106, 140), OR, C, 0, 0, None, Some("HistoryEventNumberOfEntries"), None, &[&["EventTime", "AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S8),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S581),
@@ -3323,7 +3345,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.FaultMgmt.QueuedEvent.{i}.", OR, C, 0, 0, None, Some("QueuedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
+  obj(sub(T_FAULT_MGMT, 140, 173), OR, C, 0, 0, None, Some("QueuedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
     p("EventTime", T::DateTime, R, N, 0, &S8),
     p("AlarmIdentifier", T::String, R, N, 0, &S3),
     p("NotificationType", T::String, R, N, 0, &S581),
@@ -3335,7 +3357,7 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
     p("AdditionalText", T::String, R, N, 0, &S5),
     p("AdditionalInformation", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.FaultMgmt.SupportedAlarm.{i}.", OR, C, 0, 0, None, Some("SupportedAlarmNumberOfEntries"), None, &[&["EventType", "ProbableCause", "SpecificProblem", "PerceivedSeverity"]], &[
+  obj(sub(T_FAULT_MGMT, 36, 72), OR, C, 0, 0, None, Some("SupportedAlarmNumberOfEntries"), None, &[&["EventType", "ProbableCause", "SpecificProblem", "PerceivedSeverity"]], &[
     p("EventType", T::String, R, N, 0, &S3),
     p("ProbableCause", T::String, R, N, 0, &S3),
     p("SpecificProblem", T::String, R, N, 0, &S72),
@@ -3344,9 +3366,10 @@ pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
   ]),
 ]};
 
+const T_FIREWALL: &str = "Device.Firewall.ConnectionTracking.H323.Device.Firewall.ConnectionTracking.PPTP.Device.Firewall.ConnectionTracking.TFTP.Device.Firewall.ConnectionTracking.FTP.Device.Firewall.ConnectionTracking.IRC.Device.Firewall.ConnectionTracking.SIP.Device.Firewall.InterfaceSetting.{i}.Device.Firewall.Chain.{i}.Rule.{i}.Device.Firewall.Pinhole.{i}.Device.Firewall.Service.{i}.Device.Firewall.Policy.{i}.Device.Firewall.Level.{i}.Device.Firewall.DMZ.{i}.";
 /// `Device.Firewall.` and its descendants: 16 objects, 138 parameters.
 pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
-  obj("Device.Firewall.", OR, C, 15, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 0, 16), OR, C, 15, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Config", T::String, W, N, 0, &S561),
     p("AdvancedLevel", T::String, W, N, 0, &S6),
@@ -3362,14 +3385,14 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("PolicyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Firewall.Chain.{i}.", OW, C, 1, 0, None, Some("ChainNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_FIREWALL, 274, 300), OW, C, 1, 0, None, Some("ChainNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("Creator", T::String, R, N, 0, &S565),
     p("RuleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Firewall.Chain.{i}.Rule.{i}.", OW, C, 0, 0, None, Some("RuleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_FIREWALL, 274, 309), OW, C, 0, 0, None, Some("RuleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -3407,29 +3430,29 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("SourceMAC", T::String, W, N, 0, &S161),
     p("SourceMACExclude", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.ConnectionTracking.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 0, 35), OR, C, 6, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.Firewall.ConnectionTracking.FTP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 120, 159), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Ports", T::String, W, N, 0, &S572),
     p("Loose", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.ConnectionTracking.H323.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("RegistrationRequestTTL", T::UnsignedInt, W, N, 0, &S1),
     p("GKRoutedOnly", T::Boolean, W, N, 0, &S10),
     p("CallForwardFilter", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.ConnectionTracking.IRC.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 159, 198), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Ports", T::String, W, N, 0, &S571),
     p("MAXDCCChannels", T::UnsignedInt, W, N, 0, &S1),
     p("DCCTimeout", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.Firewall.ConnectionTracking.PPTP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 40, 80), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.ConnectionTracking.SIP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 198, 237), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Ports", T::String, W, N, 0, &S571),
     p("DirectMedia", T::Boolean, W, N, 0, &S10),
@@ -3437,11 +3460,11 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("ExternalMedia", T::Boolean, W, N, 0, &S10),
     p("TimeOut", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.Firewall.ConnectionTracking.TFTP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_FIREWALL, 80, 120), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Ports", T::String, W, N, 0, &S572),
   ]),
-  obj("Device.Firewall.DMZ.{i}.", OW, C, 0, 0, None, Some("DMZNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIP", "SourcePrefix"]], &[
+  obj(sub(T_FIREWALL, 418, 442), OW, C, 0, 0, None, Some("DMZNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIP", "SourcePrefix"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
@@ -3453,7 +3476,7 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("DestIP", T::String, W, N, 0, &S303),
     p("SourcePrefix", T::String, W, N, 0, &S478),
   ]),
-  obj("Device.Firewall.InterfaceSetting.{i}.", OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_FIREWALL, 237, 274), OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3464,7 +3487,7 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("IPv6AcceptICMPEchoRequest", T::Boolean, W, N, 0, &S10),
     p("StealthMode", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.Level.{i}.", OW, C, 0, 0, None, Some("LevelNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_FIREWALL, 392, 418), OW, C, 0, 0, None, Some("LevelNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("Description", T::String, W, N, 0, &S5),
@@ -3475,7 +3498,7 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("DefaultPolicy", T::String, W, N, 0, &S563),
     p("DefaultLogPolicy", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Firewall.Pinhole.{i}.", OW, C, 0, 0, None, Some("PinholeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_FIREWALL, 309, 337), OW, C, 0, 0, None, Some("PinholeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
@@ -3492,7 +3515,7 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("DestIP", T::String, W, N, 0, &S68),
     p("DestMACAddress", T::String, W, N, 0, &S161),
   ]),
-  obj("Device.Firewall.Policy.{i}.", OW, C, 0, 0, None, Some("PolicyNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_FIREWALL, 365, 392), OW, C, 0, 0, None, Some("PolicyNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
@@ -3504,7 +3527,7 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
     p("ReverseChain", T::String, W, N, 0, &S6),
     p("ReverseTargetChain", T::String, W, N, 0, &S564),
   ]),
-  obj("Device.Firewall.Service.{i}.", OW, C, 0, 0, None, Some("ServiceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface", "DestPort", "Protocol", "SourcePrefixes"]], &[
+  obj(sub(T_FIREWALL, 337, 365), OW, C, 0, 0, None, Some("ServiceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface", "DestPort", "Protocol", "SourcePrefixes"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
@@ -3518,13 +3541,14 @@ pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
   ]),
 ]};
 
+const T_GRE: &str = "Device.GRE.Tunnel.{i}.Interface.{i}.Stats.Device.GRE.Tunnel.{i}.Stats.Device.GRE.Filter.{i}.";
 /// `Device.GRE.` and its descendants: 6 objects, 49 parameters.
 pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
-  obj("Device.GRE.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GRE, 0, 11), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("TunnelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.GRE.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_GRE, 70, 92), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -3535,7 +3559,7 @@ pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
     p("VLANIDExclude", T::Boolean, W, N, 0, &S10),
     p("DSCPMarkPolicy", T::Int, W, N, 0, &S463),
   ]),
-  obj("Device.GRE.Tunnel.{i}.", OW, C, 3, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_GRE, 0, 22), OW, C, 3, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3548,7 +3572,7 @@ pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
     p("ConnectedRemoteEndpoint", T::String, R, N, 0, &S5),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.GRE.Tunnel.{i}.Interface.{i}.", OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_GRE, 0, 36), OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3561,7 +3585,7 @@ pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
     p("KeyIdentifier", T::UnsignedInt, W, N, 0, &S1),
     p("UseSequenceNumber", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.GRE.Tunnel.{i}.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GRE, 0, 42), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -3571,7 +3595,7 @@ pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
     p("DiscardChecksumReceived", T::UnsignedInt, R, N, 0, &S1),
     p("DiscardSequenceNumberReceived", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.GRE.Tunnel.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GRE, 42, 70), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("KeepAliveSent", T::UnsignedInt, R, N, 0, &S1),
     p("KeepAliveReceived", T::UnsignedInt, R, N, 0, &S1),
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
@@ -3583,46 +3607,48 @@ pub static GRE: Subtree = Subtree { name: "GRE", objects: &[
   ]),
 ]};
 
+const T_GATEWAY_INFO: &str = "Device.GatewayInfo.";
 /// `Device.GatewayInfo.` and its descendants: 1 objects, 3 parameters.
 pub static GATEWAY_INFO: Subtree = Subtree { name: "GatewayInfo", objects: &[
-  obj("Device.GatewayInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GATEWAY_INFO, 0, 19), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ManufacturerOUI", T::String, R, FD, 0, &S451),
     p("ProductClass", T::String, R, FD, 0, &S3),
     p("SerialNumber", T::String, R, FD, 0, &S3),
   ]),
 ]};
 
+const T_GHN: &str = "Device.Ghn.Diagnostics.PerformanceMonitoring.Channels.Channel.{i}.Device.Ghn.Diagnostics.PerformanceMonitoring.Nodes.Node.{i}.Device.Ghn.Interface.{i}.AssociatedDevice.{i}.Device.Ghn.Interface.{i}.SMMaskedBand.{i}.Device.Ghn.Diagnostics.PHYThroughput.Device.Ghn.Interface.{i}.DMInfo.Device.Ghn.Interface.{i}.SCInfo.Device.Ghn.Interface.{i}.Stats.";
 /// `Device.Ghn.` and its descendants: 14 objects, 119 parameters.
 pub static GHN: Subtree = Subtree { name: "Ghn", objects: &[
-  obj("Device.Ghn.", OR, C, 13, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 0, 11), OR, C, 13, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Ghn.Diagnostics.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 0, 23), OR, C, 6, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.Ghn.Diagnostics.PHYThroughput.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 214, 251), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S244),
   ]),
-  obj("Device.Ghn.Diagnostics.PerformanceMonitoring.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 0, 45), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S244),
     p("Interface", T::String, W, N, 0, &S6),
     p("DiagnoseMACAddress", T::String, W, N, 0, &S161),
     p("SampleInterval", T::UnsignedInt, W, N, 0, &S1),
     p("SNRGroupLength", T::UnsignedInt, W, N, 0, &S245),
   ]),
-  obj("Device.Ghn.Diagnostics.PerformanceMonitoring.Channels.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 0, 54), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("ChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Ghn.Diagnostics.PerformanceMonitoring.Channels.Channel.{i}.", OR, C, 0, 0, None, Some("ChannelNumberOfEntries"), None, &[&["DestinationMACAddress"]], &[
+  obj(sub(T_GHN, 0, 66), OR, C, 0, 0, None, Some("ChannelNumberOfEntries"), None, &[&["DestinationMACAddress"]], &[
     p("DestinationMACAddress", T::String, R, N, 0, &S161),
     p("SNR", T::String, R, N, 0, &S175),
   ]),
-  obj("Device.Ghn.Diagnostics.PerformanceMonitoring.Nodes.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 66, 117), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CurrentStart", T::DateTime, R, N, 0, &S8),
     p("CurrentEnd", T::DateTime, R, N, 0, &S8),
     p("NodeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Ghn.Diagnostics.PerformanceMonitoring.Nodes.Node.{i}.", OR, C, 0, 1, None, Some("NodeNumberOfEntries"), None, &[&["DestinationMACAddress"]], &[
+  obj(sub(T_GHN, 66, 126), OR, C, 0, 1, None, Some("NodeNumberOfEntries"), None, &[&["DestinationMACAddress"]], &[
     p("DestinationMACAddress", T::String, R, N, 0, &S161),
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
@@ -3648,7 +3674,7 @@ pub static GHN: Subtree = Subtree { name: "Ghn", objects: &[
     p("BlocksResent", T::UnsignedInt, R, CD, 0, &S1),
     p("BlocksErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.Ghn.Interface.{i}.", OR, C, 5, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_GHN, 126, 151), OR, C, 5, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3685,14 +3711,14 @@ pub static GHN: Subtree = Subtree { name: "Ghn", objects: &[
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("PSM", T::String, W, N, 0, &S119),
   ]),
-  obj("Device.Ghn.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_GHN, 126, 172), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("DeviceId", T::UnsignedInt, R, N, 0, &S1),
     p("TxPhyRate", T::UnsignedInt, R, CD, 0, &S1),
     p("RxPhyRate", T::UnsignedInt, R, CD, 0, &S1),
     p("Active", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Ghn.Interface.{i}.DMInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 251, 283), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DomainName", T::HexBinary, W, N, 0, &S222),
     p("DomainNameIdentifier", T::HexBinary, R, N, 0, &S238),
     p("DomainId", T::UnsignedInt, R, N, 0, &S1),
@@ -3704,19 +3730,19 @@ pub static GHN: Subtree = Subtree { name: "Ghn", objects: &[
     p("MinSupportedBandplan", T::UnsignedInt, W, N, 0, &S1),
     p("MaxSupportedBandplan", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.Ghn.Interface.{i}.SCInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 283, 315), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ModesSupported", T::String, R, N, 0, &S241),
     p("ModeEnabled", T::String, W, N, 0, &S242),
     p("MICSize", T::String, W, N, 0, &S243),
     p("Location", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Ghn.Interface.{i}.SMMaskedBand.{i}.", OW, C, 0, 0, Some(32), Some("SMMaskedBandNumberOfEntries"), Some("Enable"), &[&["BandNumber"]], &[
+  obj(sub(T_GHN, 172, 214), OW, C, 0, 0, Some(32), Some("SMMaskedBandNumberOfEntries"), Some("Enable"), &[&["BandNumber"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("BandNumber", T::UnsignedInt, W, N, 0, &S1),
     p("StartSubCarrier", T::UnsignedInt, W, N, 0, &S1),
     p("StopSubCarrier", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.Ghn.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_GHN, 315, 346), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -3743,14 +3769,15 @@ pub static GHN: Subtree = Subtree { name: "Ghn", objects: &[
   ]),
 ]};
 
+const T_HPNA: &str = "Device.HPNA.Diagnostics.PerformanceMonitoring.Channels.Channel.{i}.Device.HPNA.Diagnostics.PerformanceMonitoring.Nodes.Node.{i}.Device.HPNA.Diagnostics.PHYThroughput.Result.{i}.Device.HPNA.Interface.{i}.AssociatedDevice.{i}.Device.HPNA.Interface.{i}.QoS.FlowSpec.{i}.Device.HPNA.Interface.{i}.Stats.";
 /// `Device.HPNA.` and its descendants: 14 objects, 129 parameters.
 pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
-  obj("Device.HPNA.", OR, C, 13, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 0, 12), OR, C, 13, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 0, 24), OR, C, 7, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.HPNA.Diagnostics.PHYThroughput.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 128, 166), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S196),
     p("Interface", T::String, W, N, 0, &S5),
     p("NumPacketsInBurst", T::UnsignedInt, W, N, 0, &S1),
@@ -3762,7 +3789,7 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("PriorityLevel", T::UnsignedInt, W, N, 0, &S91),
     p("ResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.PHYThroughput.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["SrcMACAddress", "DestMACAddress"]], &[
+  obj(sub(T_HPNA, 128, 177), OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["SrcMACAddress", "DestMACAddress"]], &[
     p("SrcMACAddress", T::String, R, N, 0, &S161),
     p("DestMACAddress", T::String, R, N, 0, &S161),
     p("PHYRate", T::UnsignedInt, R, N, 0, &S1),
@@ -3771,16 +3798,16 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("PacketsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("Attenuation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.PerformanceMonitoring.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 0, 46), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S199),
     p("Interface", T::String, W, N, 0, &S5),
     p("SampleInterval", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.PerformanceMonitoring.Channels.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 0, 55), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("ChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.PerformanceMonitoring.Channels.Channel.{i}.", OR, C, 0, 0, None, Some("ChannelNumberOfEntries"), None, &[&["HostSrcMACAddress", "HostDestMACAddress"]], &[
+  obj(sub(T_HPNA, 0, 67), OR, C, 0, 0, None, Some("ChannelNumberOfEntries"), None, &[&["HostSrcMACAddress", "HostDestMACAddress"]], &[
     p("HostSrcMACAddress", T::String, R, N, 0, &S161),
     p("HostDestMACAddress", T::String, R, N, 0, &S161),
     p("HPNASrcMACAddress", T::String, R, N, 0, &S161),
@@ -3793,12 +3820,12 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("LARQPacketsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("FlowSpec", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.HPNA.Diagnostics.PerformanceMonitoring.Nodes.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 67, 119), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CurrentStart", T::DateTime, R, N, 0, &S8),
     p("CurrentEnd", T::DateTime, R, N, 0, &S8),
     p("NodeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Diagnostics.PerformanceMonitoring.Nodes.Node.{i}.", OR, C, 0, 1, None, Some("NodeNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_HPNA, 67, 128), OR, C, 0, 1, None, Some("NodeNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
@@ -3827,7 +3854,7 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("PacketsReceivedForwardUnknown", T::UnsignedInt, R, N, 0, &S1),
     p("NodeUtilization", T::UnsignedInt, R, N, 0, &S188),
   ]),
-  obj("Device.HPNA.Interface.{i}.", OR, C, 4, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_HPNA, 177, 203), OR, C, 4, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3856,7 +3883,7 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("MasterSelectionMode", T::String, W, N, 0, &S192),
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_HPNA, 177, 224), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("NodeID", T::UnsignedInt, R, N, 0, &S1),
     p("IsMaster", T::Boolean, R, N, 0, &S10),
@@ -3866,10 +3893,10 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("PHYDiagnosticsEnable", T::Boolean, W, N, 0, &S10),
     p("Active", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.HPNA.Interface.{i}.QoS.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 224, 254), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("FlowSpecNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Interface.{i}.QoS.FlowSpec.{i}.", OW, C, 0, 0, None, Some("FlowSpecNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_HPNA, 224, 267), OW, C, 0, 0, None, Some("FlowSpecNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3885,7 +3912,7 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
     p("PER", T::UnsignedInt, W, N, 0, &S1),
     p("Timeout", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.HPNA.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HPNA, 267, 299), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -3904,12 +3931,13 @@ pub static HPNA: Subtree = Subtree { name: "HPNA", objects: &[
   ]),
 ]};
 
+const T_HOME_PLUG: &str = "Device.HomePlug.Interface.{i}.AssociatedDevice.{i}.Device.HomePlug.Interface.{i}.Stats.";
 /// `Device.HomePlug.` and its descendants: 4 objects, 44 parameters.
 pub static HOME_PLUG: Subtree = Subtree { name: "HomePlug", objects: &[
-  obj("Device.HomePlug.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HOME_PLUG, 0, 16), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HomePlug.Interface.{i}.", OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_HOME_PLUG, 0, 30), OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -3927,7 +3955,7 @@ pub static HOME_PLUG: Subtree = Subtree { name: "HomePlug", objects: &[
     p("MaxBitRate", T::UnsignedInt, R, N, 0, &S1),
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.HomePlug.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_HOME_PLUG, 0, 51), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("TxPhyRate", T::UnsignedInt, R, N, 0, &S1),
     p("RxPhyRate", T::UnsignedInt, R, N, 0, &S1),
@@ -3936,7 +3964,7 @@ pub static HOME_PLUG: Subtree = Subtree { name: "HomePlug", objects: &[
     p("EndStationMACs", T::String, R, N, 0, &S247),
     p("Active", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.HomePlug.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HOME_PLUG, 51, 87), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -3960,13 +3988,14 @@ pub static HOME_PLUG: Subtree = Subtree { name: "HomePlug", objects: &[
   ]),
 ]};
 
+const T_HOSTS: &str = "Device.Hosts.AccessControl.{i}.Schedule.{i}.Device.Hosts.Host.{i}.IPv4Address.{i}.Device.Hosts.Host.{i}.IPv6Address.{i}.Device.Hosts.Host.{i}.WANStats.";
 /// `Device.Hosts.` and its descendants: 7 objects, 36 parameters.
 pub static HOSTS: Subtree = Subtree { name: "Hosts", objects: &[
-  obj("Device.Hosts.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HOSTS, 0, 13), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AccessControlNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Hosts.AccessControl.{i}.", OW, C, 1, 0, None, Some("AccessControlNumberOfEntries"), Some("Enable"), &[&["Alias"], &["PhysAddress"]], &[
+  obj(sub(T_HOSTS, 0, 31), OW, C, 1, 0, None, Some("AccessControlNumberOfEntries"), Some("Enable"), &[&["Alias"], &["PhysAddress"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Origin", T::String, R, N, 0, &S513),
     p("PhysAddress", T::String, W, N, 0, &S3),
@@ -3976,14 +4005,14 @@ pub static HOSTS: Subtree = Subtree { name: "Hosts", objects: &[
     p("AccessPolicy", T::String, W, N, 0, &S514),
     p("ScheduleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Hosts.AccessControl.{i}.Schedule.{i}.", OW, C, 0, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_HOSTS, 0, 44), OW, C, 0, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Day", T::String, W, N, 0, &S273),
     p("StartTime", T::String, W, N, 0, &S274),
     p("Duration", T::UnsignedInt, W, N, 0, &S13),
   ]),
-  obj("Device.Hosts.Host.{i}.", OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["PhysAddress"]], &[
+  obj(sub(T_HOSTS, 44, 66), OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["PhysAddress"]], &[
     p("PhysAddress", T::String, R, N, 0, &S3),
     p("IPAddress", T::String, R, N, 0, &S68),
     p("DHCPClient", T::String, R, N, 0, &S511),
@@ -3997,13 +4026,13 @@ pub static HOSTS: Subtree = Subtree { name: "Hosts", objects: &[
     p("IPv4AddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("IPv6AddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Hosts.Host.{i}.IPv4Address.{i}.", OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
+  obj(sub(T_HOSTS, 44, 82), OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
     p("IPAddress", T::String, R, N, 0, &S303),
   ]),
-  obj("Device.Hosts.Host.{i}.IPv6Address.{i}.", OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
+  obj(sub(T_HOSTS, 82, 120), OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["IPAddress"]], &[
     p("IPAddress", T::String, R, N, 0, &S68),
   ]),
-  obj("Device.Hosts.Host.{i}.WANStats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_HOSTS, 120, 151), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -4014,16 +4043,18 @@ pub static HOSTS: Subtree = Subtree { name: "Hosts", objects: &[
   ]),
 ]};
 
+const T_IEEE1905: &str = "Device.IEEE1905.";
 /// `Device.IEEE1905.` and its descendants: 1 objects, 1 parameters.
 pub static IEEE1905: Subtree = Subtree { name: "IEEE1905", objects: &[
-  obj("Device.IEEE1905.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905, 0, 16), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Version", T::String, R, N, 0, &S621),
   ]),
 ]};
 
+const T_IEEE1905_AL: &str = "Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IEEE1905Neighbor.{i}.Metric.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.NonIEEE1905Neighbor.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.VendorProperties.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.BridgingTuple.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IPv4Address.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IPv6Address.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.L2Neighbor.{i}.Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.Interface.{i}.Device.IEEE1905.AL.ForwardingTable.ForwardingRule.{i}.Device.IEEE1905.AL.Interface.{i}.VendorProperties.{i}.Device.IEEE1905.AL.Interface.{i}.Link.{i}.Metric.Device.IEEE1905.AL.NetworkTopology.ChangeLog.{i}.Device.IEEE1905.AL.NetworkingRegistrar.Device.IEEE1905.AL.Security.";
 /// `Device.IEEE1905.AL.` and its descendants, a part of [`IEEE1905`] of its own: 21 objects, 123 parameters.
 pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
-  obj("Device.IEEE1905.AL.", OR, C, 20, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 0, 19), OR, C, 20, 1, Some(1), None, None, &[], &[
     p("IEEE1905Id", T::String, R, N, 0, &S161),
     p("Status", T::String, R, N, 0, &S622),
     p("LastChange", T::UnsignedInt, R, CD, 0, &S1),
@@ -4031,11 +4062,11 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("RegistrarFreqBand", T::String, R, N, 0, &S623),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.ForwardingTable.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 588, 623), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("SetForwardingEnabled", T::Boolean, W, N, 0, &S10),
     p("ForwardingRuleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.ForwardingTable.ForwardingRule.{i}.", OW, C, 0, 0, None, Some("ForwardingRuleNumberOfEntries"), None, &[], &[
+  obj(sub(T_IEEE1905_AL, 588, 642), OW, C, 0, 0, None, Some("ForwardingRuleNumberOfEntries"), None, &[], &[
     p("InterfaceList", T::String, W, N, 0, &S66),
     p("MACDestinationAddress", T::String, W, N, 0, &S161),
     p("MACDestinationAddressFlag", T::Boolean, W, N, 0, &S10),
@@ -4048,7 +4079,7 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("PCP", T::UnsignedInt, W, N, 0, &S91),
     p("PCPFlag", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.IEEE1905.AL.Interface.{i}.", OR, C, 3, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceId"]], &[
+  obj(sub(T_IEEE1905_AL, 642, 675), OR, C, 3, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceId"]], &[
     p("InterfaceId", T::String, R, N, 0, &S161),
     p("Status", T::String, R, N, 0, &S74),
     p("LastChange", T::UnsignedInt, R, CD, 0, &S1),
@@ -4063,7 +4094,7 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("VendorPropertiesNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("LinkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.Interface.{i}.Link.{i}.", OR, C, 1, 0, None, Some("LinkNumberOfEntries"), None, &[&["InterfaceId", "IEEE1905Id"]], &[
+  obj(sub(T_IEEE1905_AL, 696, 738), OR, C, 1, 0, None, Some("LinkNumberOfEntries"), None, &[&["InterfaceId", "IEEE1905Id"]], &[
     p("InterfaceId", T::String, R, N, 0, &S161),
     p("IEEE1905Id", T::String, R, N, 0, &S161),
     p("MediaType", T::String, R, N, 0, &S624),
@@ -4071,7 +4102,7 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("GenericPhyVariant", T::HexBinary, R, N, 0, &S625),
     p("GenericPhyURL", T::String, R, N, 0, &S11),
   ]),
-  obj("Device.IEEE1905.AL.Interface.{i}.Link.{i}.Metric.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 696, 745), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("IEEE802dot1Bridge", T::Boolean, R, N, 0, &S10),
     p("PacketErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("PacketErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
@@ -4082,11 +4113,11 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("PHYRate", T::UnsignedInt, R, CD, 0, &S1),
     p("RSSI", T::UnsignedInt, R, CD, 0, &S105),
   ]),
-  obj("Device.IEEE1905.AL.Interface.{i}.VendorProperties.{i}.", OR, C, 0, 0, None, Some("VendorPropertiesNumberOfEntries"), None, &[], &[
+  obj(sub(T_IEEE1905_AL, 642, 696), OR, C, 0, 0, None, Some("VendorPropertiesNumberOfEntries"), None, &[], &[
     p("OUI", T::String, R, N, 0, &S4),
     p("Information", T::HexBinary, R, N, 0, &S362),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 0, 35), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S627),
     p("MaxChangeLogEntries", T::UnsignedInt, W, N, 0, &S13),
@@ -4094,7 +4125,7 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("IEEE1905DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ChangeLogNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.ChangeLog.{i}.", OR, C, 0, 0, None, Some("ChangeLogNumberOfEntries"), None, &[], &[
+  obj(sub(T_IEEE1905_AL, 745, 794), OR, C, 0, 0, None, Some("ChangeLogNumberOfEntries"), None, &[], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("EventType", T::String, R, N, 0, &S628),
     p("ReporterDeviceId", T::String, R, N, 0, &S161),
@@ -4102,7 +4133,7 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("NeighborType", T::String, R, N, 0, &S629),
     p("NeighborId", T::String, R, N, 0, &S161),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.", OR, C, 9, 0, None, Some("IEEE1905DeviceNumberOfEntries"), None, &[&["IEEE1905Id"]], &[
+  obj(sub(T_IEEE1905_AL, 0, 54), OR, C, 9, 0, None, Some("IEEE1905DeviceNumberOfEntries"), None, &[&["IEEE1905Id"]], &[
     p("IEEE1905Id", T::String, R, N, 0, &S161),
     p("Version", T::String, R, N, 0, &S621),
     p("RegistrarFreqBand", T::String, R, N, 0, &S623),
@@ -4120,15 +4151,15 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("L2NeighborNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("BridgingTupleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.BridgingTuple.{i}.", OR, C, 0, 0, None, Some("BridgingTupleNumberOfEntries"), None, &[], &[
+  obj(sub(T_IEEE1905_AL, 239, 311), OR, C, 0, 0, None, Some("BridgingTupleNumberOfEntries"), None, &[], &[
     p("InterfaceList", T::String, R, N, 0, &S66),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IEEE1905Neighbor.{i}.", OR, C, 1, 0, None, Some("IEEE1905NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborDeviceId"]], &[
+  obj(sub(T_IEEE1905_AL, 0, 75), OR, C, 1, 0, None, Some("IEEE1905NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborDeviceId"]], &[
     p("LocalInterface", T::String, R, N, 0, &S5),
     p("NeighborDeviceId", T::String, R, N, 0, &S161),
     p("MetricNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IEEE1905Neighbor.{i}.Metric.{i}.", OR, C, 0, 0, None, Some("MetricNumberOfEntries"), None, &[&["NeighborMACAddress"]], &[
+  obj(sub(T_IEEE1905_AL, 0, 86), OR, C, 0, 0, None, Some("MetricNumberOfEntries"), None, &[&["NeighborMACAddress"]], &[
     p("NeighborMACAddress", T::String, R, N, 0, &S161),
     p("IEEE802dot1Bridge", T::Boolean, R, N, 0, &S10),
     p("PacketErrors", T::UnsignedInt, R, N, 0, &S1),
@@ -4140,19 +4171,19 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("PHYRate", T::UnsignedInt, R, N, 0, &S1),
     p("RSSI", T::UnsignedInt, R, N, 0, &S105),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IPv4Address.{i}.", OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["MACAddress", "IPv4Address"]], &[
+  obj(sub(T_IEEE1905_AL, 311, 381), OR, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), None, &[&["MACAddress", "IPv4Address"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("IPv4Address", T::String, R, N, 0, &S303),
     p("IPv4AddressType", T::String, R, N, 0, &S630),
     p("DHCPServer", T::String, R, N, 0, &S68),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.IPv6Address.{i}.", OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["MACAddress", "IPv6Address"]], &[
+  obj(sub(T_IEEE1905_AL, 381, 451), OR, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), None, &[&["MACAddress", "IPv6Address"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("IPv6Address", T::String, R, N, 0, &S68),
     p("IPv6AddressType", T::String, R, N, 0, &S631),
     p("IPv6AddressOrigin", T::String, R, N, 0, &S68),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.Interface.{i}.", OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceId"]], &[
+  obj(sub(T_IEEE1905_AL, 520, 588), OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceId"]], &[
     p("InterfaceId", T::String, R, N, 0, &S161),
     p("MediaType", T::String, R, N, 0, &S624),
     p("PowerState", T::String, R, N, 0, &S626),
@@ -4165,37 +4196,38 @@ pub static IEEE1905_AL: Subtree = Subtree { name: "IEEE1905", objects: &[
     p("FrequencyIndex1", T::HexBinary, R, N, 0, &S625),
     p("FrequencyIndex2", T::HexBinary, R, N, 0, &S625),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.L2Neighbor.{i}.", OR, C, 0, 0, None, Some("L2NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborInterfaceId"]], &[
+  obj(sub(T_IEEE1905_AL, 451, 520), OR, C, 0, 0, None, Some("L2NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborInterfaceId"]], &[
     p("LocalInterface", T::String, R, N, 0, &S5),
     p("NeighborInterfaceId", T::String, R, N, 0, &S161),
     p("BehindInterfaceIds", T::String, R, N, 0, &S633),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.NonIEEE1905Neighbor.{i}.", OR, C, 0, 0, None, Some("NonIEEE1905NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborInterfaceId"]], &[
+  obj(sub(T_IEEE1905_AL, 86, 164), OR, C, 0, 0, None, Some("NonIEEE1905NeighborNumberOfEntries"), None, &[&["LocalInterface", "NeighborInterfaceId"]], &[
     p("LocalInterface", T::String, R, N, 0, &S5),
     p("NeighborInterfaceId", T::String, R, N, 0, &S161),
   ]),
-  obj("Device.IEEE1905.AL.NetworkTopology.IEEE1905Device.{i}.VendorProperties.{i}.", OR, C, 0, 0, None, Some("VendorPropertiesNumberOfEntries"), None, &[], &[
+  obj(sub(T_IEEE1905_AL, 164, 239), OR, C, 0, 0, None, Some("VendorPropertiesNumberOfEntries"), None, &[], &[
     p("MessageType", T::HexBinary, R, N, 0, &S625),
     p("OUI", T::String, R, N, 0, &S4),
     p("Information", T::HexBinary, R, N, 0, &S362),
   ]),
-  obj("Device.IEEE1905.AL.NetworkingRegistrar.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 794, 833), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Registrar2dot4", T::String, R, N, 0, &S633),
     p("Registrar5", T::String, R, N, 0, &S633),
     p("Registrar60", T::String, R, N, 0, &S633),
   ]),
-  obj("Device.IEEE1905.AL.Security.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE1905_AL, 833, 861), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SetupMethod", T::String, W, N, 0, &S634),
     p("Password", T::String, W, N, 4, &S6),
   ]),
 ]};
 
+const T_IEEE8021X: &str = "Device.IEEE8021x.Supplicant.{i}.EAPMD5.Device.IEEE8021x.Supplicant.{i}.EAPTLS.Device.IEEE8021x.Supplicant.{i}.Stats.";
 /// `Device.IEEE8021x.` and its descendants: 5 objects, 32 parameters.
 pub static IEEE8021X: Subtree = Subtree { name: "IEEE8021x", objects: &[
-  obj("Device.IEEE8021x.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE8021X, 0, 17), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("SupplicantNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IEEE8021x.Supplicant.{i}.", OW, C, 3, 1, None, Some("SupplicantNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_IEEE8021X, 0, 32), OW, C, 3, 1, None, Some("SupplicantNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4212,15 +4244,15 @@ pub static IEEE8021X: Subtree = Subtree { name: "IEEE8021x", objects: &[
     p("Reset", T::Boolean, W, N, 8, &S10),
     p("Disconnect", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.IEEE8021x.Supplicant.{i}.EAPMD5.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE8021X, 0, 39), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("SharedSecret", T::String, W, N, 4, &S5),
   ]),
-  obj("Device.IEEE8021x.Supplicant.{i}.EAPTLS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE8021X, 39, 78), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("MutualAuthenticationEnable", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.IEEE8021x.Supplicant.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IEEE8021X, 78, 116), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceivedFrames", T::UnsignedInt, R, N, 0, &S1),
     p("TransmittedFrames", T::UnsignedInt, R, N, 0, &S1),
     p("TransmittedStartFrames", T::UnsignedInt, R, N, 0, &S1),
@@ -4236,9 +4268,10 @@ pub static IEEE8021X: Subtree = Subtree { name: "IEEE8021x", objects: &[
   ]),
 ]};
 
+const T_IP: &str = "Device.IP.Interface.{i}.TWAMPReflector.{i}.Device.IP.Interface.{i}.IPv4Address.{i}.Device.IP.Interface.{i}.IPv6Address.{i}.Device.IP.Interface.{i}.IPv6Prefix.{i}.Device.IP.Interface.{i}.Stats.Device.IP.ActivePort.{i}.";
 /// `Device.IP.` and its descendants: 8 objects, 84 parameters.
 pub static IP: Subtree = Subtree { name: "IP", objects: &[
-  obj("Device.IP.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP, 0, 10), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("IPv4Capable", T::Boolean, R, N, 0, &S10),
     p("IPv4Enable", T::Boolean, W, N, 0, &S10),
     p("IPv4Status", T::String, R, N, 0, &S29),
@@ -4249,14 +4282,14 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ActivePortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.ActivePort.{i}.", OR, C, 0, 0, None, Some("ActivePortNumberOfEntries"), None, &[&["LocalIPAddress", "LocalPort", "RemoteIPAddress", "RemotePort"]], &[
+  obj(sub(T_IP, 192, 217), OR, C, 0, 0, None, Some("ActivePortNumberOfEntries"), None, &[&["LocalIPAddress", "LocalPort", "RemoteIPAddress", "RemotePort"]], &[
     p("LocalIPAddress", T::String, R, N, 0, &S68),
     p("LocalPort", T::UnsignedInt, R, N, 0, &S17),
     p("RemoteIPAddress", T::String, R, N, 0, &S68),
     p("RemotePort", T::UnsignedInt, R, N, 0, &S17),
     p("Status", T::String, R, N, 0, &S413),
   ]),
-  obj("Device.IP.Interface.{i}.", OW, C, 5, 0, None, Some("InterfaceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_IP, 0, 24), OW, C, 5, 0, None, Some("InterfaceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("IPv4Enable", T::Boolean, W, N, 0, &S10),
     p("IPv6Enable", T::Boolean, W, N, 0, &S10),
@@ -4277,7 +4310,7 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("AutoIPEnable", T::Boolean, W, N, 0, &S10),
     p("TWAMPReflectorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.Interface.{i}.IPv4Address.{i}.", OW, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPAddress", "SubnetMask"]], &[
+  obj(sub(T_IP, 43, 83), OW, C, 0, 0, None, Some("IPv4AddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPAddress", "SubnetMask"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4285,7 +4318,7 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("SubnetMask", T::String, W, N, 0, &S303),
     p("AddressingType", T::String, R, N, 0, &S405),
   ]),
-  obj("Device.IP.Interface.{i}.IPv6Address.{i}.", OW, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPAddress"]], &[
+  obj(sub(T_IP, 83, 123), OW, C, 0, 0, None, Some("IPv6AddressNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("IPAddressStatus", T::String, R, N, 0, &S408),
@@ -4297,7 +4330,7 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("ValidLifetime", T::DateTime, W, N, 0, &S8),
     p("Anycast", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.IP.Interface.{i}.IPv6Prefix.{i}.", OW, C, 0, 0, None, Some("IPv6PrefixNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Prefix"]], &[
+  obj(sub(T_IP, 123, 162), OW, C, 0, 0, None, Some("IPv6PrefixNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Prefix"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("PrefixStatus", T::String, R, N, 0, &S410),
@@ -4312,7 +4345,7 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("PreferredLifetime", T::DateTime, W, N, 0, &S8),
     p("ValidLifetime", T::DateTime, W, N, 0, &S8),
   ]),
-  obj("Device.IP.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP, 162, 192), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -4329,7 +4362,7 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, N, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.IP.Interface.{i}.TWAMPReflector.{i}.", OW, C, 0, 0, None, Some("TWAMPReflectorNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Port"]], &[
+  obj(sub(T_IP, 0, 43), OW, C, 0, 0, None, Some("TWAMPReflectorNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Port"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S406),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4340,9 +4373,10 @@ pub static IP: Subtree = Subtree { name: "IP", objects: &[
   ]),
 ]};
 
+const T_IP_DIAGNOSTICS: &str = "Device.IP.Diagnostics.UDPEchoDiagnostics.IndividualPacketResult.{i}.Device.IP.Diagnostics.IPLayerCapacityMetrics.IncrementalResult.{i}.Device.IP.Diagnostics.DownloadDiagnostics.PerConnectionResult.{i}.Device.IP.Diagnostics.DownloadDiagnostics.IncrementalResult.{i}.Device.IP.Diagnostics.UploadDiagnostics.PerConnectionResult.{i}.Device.IP.Diagnostics.UploadDiagnostics.IncrementalResult.{i}.Device.IP.Diagnostics.IPLayerCapacityMetrics.ModalResult.{i}.Device.IP.Diagnostics.ServerSelectionDiagnostics.Device.IP.Diagnostics.TraceRoute.RouteHops.{i}.Device.IP.Diagnostics.UDPEchoConfig.Device.IP.Diagnostics.IPPing.";
 /// `Device.IP.Diagnostics.` and its descendants, a part of [`IP`] of its own: 17 objects, 284 parameters.
 pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
-  obj("Device.IP.Diagnostics.", OR, C, 16, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 0, 22), OR, C, 16, 1, Some(1), None, None, &[], &[
     p("IPv4PingSupported", T::Boolean, R, N, 0, &S10),
     p("IPv6PingSupported", T::Boolean, R, N, 0, &S10),
     p("IPv4TraceRouteSupported", T::Boolean, R, N, 0, &S10),
@@ -4357,7 +4391,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("IPv4ServerSelectionDiagnosticsSupported", T::Boolean, R, N, 0, &S10),
     p("IPv6ServerSelectionDiagnosticsSupported", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.IP.Diagnostics.DownloadDiagnostics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 135, 177), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S420),
     p("Interface", T::String, W, N, 0, &S5),
     p("DownloadURL", T::String, W, N, 0, &S11),
@@ -4388,14 +4422,14 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("EnablePerConnectionResults", T::Boolean, W, CD, 0, &S10),
     p("IncrementalResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.Diagnostics.DownloadDiagnostics.IncrementalResult.{i}.", OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 201, 265), OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
     p("TestBytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("TotalBytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("TotalBytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("StartTime", T::DateTime, R, CD, 0, &S8),
     p("EndTime", T::DateTime, R, CD, 0, &S8),
   ]),
-  obj("Device.IP.Diagnostics.DownloadDiagnostics.PerConnectionResult.{i}.", OR, C, 0, 0, None, Some("PerConnectionResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 135, 201), OR, C, 0, 0, None, Some("PerConnectionResultNumberOfEntries"), None, &[], &[
     p("ROMTime", T::DateTime, R, CD, 0, &S8),
     p("BOMTime", T::DateTime, R, CD, 0, &S8),
     p("EOMTime", T::DateTime, R, CD, 0, &S8),
@@ -4405,7 +4439,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("TCPOpenRequestTime", T::DateTime, R, CD, 0, &S8),
     p("TCPOpenResponseTime", T::DateTime, R, CD, 0, &S8),
   ]),
-  obj("Device.IP.Diagnostics.IPLayerCapacityMetrics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 68, 113), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S425),
     p("IPLayerMaxConnections", T::UnsignedInt, R, N, 0, &S13),
     p("IPLayerMaxIncrementalResult", T::UnsignedInt, R, N, 0, &S13),
@@ -4488,7 +4522,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("TimestampResolutionUsed", T::UnsignedInt, R, N, 0, &S1),
     p("ActiveFlows", T::UnsignedInt, R, N, 0, &S24),
   ]),
-  obj("Device.IP.Diagnostics.IPLayerCapacityMetrics.IncrementalResult.{i}.", OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 68, 135), OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
     p("IPLayerCapacity", T::Decimal, R, N, 0, &S445),
     p("TimeOfSubInterval", T::DateTime, R, CD, 0, &S8),
     p("LossRatio", T::Decimal, R, N, 0, &S445),
@@ -4499,7 +4533,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("ReplicatedRatio", T::Decimal, R, N, 0, &S445),
     p("InterfaceEthMbps", T::Decimal, R, N, 0, &S445),
   ]),
-  obj("Device.IP.Diagnostics.IPLayerCapacityMetrics.ModalResult.{i}.", OR, C, 0, 1, None, Some("ModalResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 391, 452), OR, C, 0, 1, None, Some("ModalResultNumberOfEntries"), None, &[], &[
     p("MaxIPLayerCapacity", T::Decimal, R, N, 0, &S445),
     p("TimeOfMax", T::DateTime, R, N, 0, &S8),
     p("MaxETHCapacityNoFCS", T::Decimal, R, N, 0, &S445),
@@ -4513,7 +4547,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("ReplicatedRatioAtMax", T::Decimal, R, N, 0, &S445),
     p("InterfaceEthMbpsAtMax", T::Decimal, R, N, 0, &S445),
   ]),
-  obj("Device.IP.Diagnostics.IPPing.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 584, 613), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S414),
     p("Interface", T::String, W, N, 0, &S5),
     p("ProtocolVersion", T::String, W, N, 0, &S415),
@@ -4532,7 +4566,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("MinimumResponseTimeDetailed", T::UnsignedInt, R, CD, 0, &S1),
     p("MaximumResponseTimeDetailed", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.Diagnostics.ServerSelectionDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 452, 501), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S424),
     p("Interface", T::String, W, N, 0, &S5),
     p("ProtocolVersion", T::String, W, N, 0, &S415),
@@ -4546,7 +4580,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("MaximumResponseTime", T::UnsignedInt, R, N, 0, &S1),
     p("IPAddressUsed", T::String, R, N, 0, &S68),
   ]),
-  obj("Device.IP.Diagnostics.TraceRoute.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 501, 534), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S417),
     p("Interface", T::String, W, N, 0, &S5),
     p("ProtocolVersion", T::String, W, N, 0, &S415),
@@ -4560,13 +4594,13 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("IPAddressUsed", T::String, R, N, 0, &S68),
     p("ResponseTime", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.IP.Diagnostics.TraceRoute.RouteHops.{i}.", OR, C, 0, 0, None, Some("RouteHopsNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 501, 548), OR, C, 0, 0, None, Some("RouteHopsNumberOfEntries"), None, &[], &[
     p("Host", T::String, R, CD, 0, &S5),
     p("HostAddress", T::String, R, CD, 0, &S6),
     p("ErrorCode", T::UnsignedInt, R, CD, 0, &S1),
     p("RTTimes", T::String, R, N, 0, &S423),
   ]),
-  obj("Device.IP.Diagnostics.UDPEchoConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 548, 584), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Interface", T::String, W, N, 0, &S5),
     p("SourceIPAddress", T::String, W, N, 0, &S68),
@@ -4580,7 +4614,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("TimeFirstPacketReceived", T::DateTime, R, CD, 0, &S8),
     p("TimeLastPacketReceived", T::DateTime, R, CD, 0, &S8),
   ]),
-  obj("Device.IP.Diagnostics.UDPEchoDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 0, 41), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S424),
     p("Interface", T::String, W, N, 0, &S5),
     p("Host", T::String, W, CD, 0, &S5),
@@ -4601,7 +4635,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("IndividualPacketResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("UDPEchoDiagnosticsMaxResults", T::UnsignedInt, R, N, 0, &S13),
   ]),
-  obj("Device.IP.Diagnostics.UDPEchoDiagnostics.IndividualPacketResult.{i}.", OR, C, 0, 0, None, Some("IndividualPacketResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 0, 68), OR, C, 0, 0, None, Some("IndividualPacketResultNumberOfEntries"), None, &[], &[
     p("PacketSuccess", T::Boolean, R, N, 0, &S10),
     p("PacketSendTime", T::DateTime, R, N, 0, &S8),
     p("PacketReceiveTime", T::DateTime, R, N, 0, &S8),
@@ -4611,7 +4645,7 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("TestRespReplyTimeStamp", T::UnsignedInt, R, N, 0, &S1),
     p("TestRespReplyFailureCount", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.Diagnostics.UploadDiagnostics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 265, 305), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S422),
     p("Interface", T::String, W, N, 0, &S5),
     p("UploadURL", T::String, W, N, 0, &S11),
@@ -4643,14 +4677,14 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
     p("EnablePerConnectionResults", T::Boolean, W, CD, 0, &S10),
     p("IncrementalResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IP.Diagnostics.UploadDiagnostics.IncrementalResult.{i}.", OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 329, 391), OR, C, 0, 0, None, Some("IncrementalResultNumberOfEntries"), None, &[], &[
     p("TestBytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("TotalBytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("TotalBytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("StartTime", T::DateTime, R, CD, 0, &S8),
     p("EndTime", T::DateTime, R, CD, 0, &S8),
   ]),
-  obj("Device.IP.Diagnostics.UploadDiagnostics.PerConnectionResult.{i}.", OR, C, 0, 0, None, Some("PerConnectionResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_IP_DIAGNOSTICS, 265, 329), OR, C, 0, 0, None, Some("PerConnectionResultNumberOfEntries"), None, &[], &[
     p("ROMTime", T::DateTime, R, CD, 0, &S8),
     p("BOMTime", T::DateTime, R, CD, 0, &S8),
     p("EOMTime", T::DateTime, R, CD, 0, &S8),
@@ -4662,9 +4696,10 @@ pub static IP_DIAGNOSTICS: Subtree = Subtree { name: "IP", objects: &[
   ]),
 ]};
 
+const T_I_PSEC: &str = "Device.IPsec.IKEv2SA.{i}.ReceivedCPAttr.{i}.Device.IPsec.IKEv2SA.{i}.ChildSA.{i}.Stats.Device.IPsec.Profile.{i}.SentCPAttr.{i}.Device.IPsec.IKEv2SA.{i}.Stats.Device.IPsec.Tunnel.{i}.Stats.Device.IPsec.Filter.{i}.Device.IPsec.Stats.";
 /// `Device.IPsec.` and its descendants: 12 objects, 125 parameters.
 pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
-  obj("Device.IPsec.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_I_PSEC, 0, 13), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("AHSupported", T::Boolean, R, N, 0, &S10),
@@ -4680,7 +4715,7 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("TunnelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("IKEv2SANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_I_PSEC, 188, 212), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -4704,7 +4739,7 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("ProcessingChoice", T::String, W, N, 0, &S459),
     p("Profile", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.IPsec.IKEv2SA.{i}.", OR, C, 4, 0, None, Some("IKEv2SANumberOfEntries"), None, &[&["Tunnel"]], &[
+  obj(sub(T_I_PSEC, 0, 25), OR, C, 4, 0, None, Some("IKEv2SANumberOfEntries"), None, &[&["Tunnel"]], &[
     p("Status", T::String, R, N, 0, &S466),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tunnel", T::String, R, N, 0, &S6),
@@ -4720,14 +4755,14 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("ReceivedCPAttrNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ChildSANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.IKEv2SA.{i}.ChildSA.{i}.", OR, C, 1, 0, None, Some("ChildSANumberOfEntries"), None, &[&["InboundSPI"], &["OutboundSPI"]], &[
+  obj(sub(T_I_PSEC, 44, 81), OR, C, 1, 0, None, Some("ChildSANumberOfEntries"), None, &[&["InboundSPI"], &["OutboundSPI"]], &[
     p("Status", T::String, R, N, 0, &S466),
     p("Alias", T::String, WO, N, 0, &S3),
     p("InboundSPI", T::UnsignedInt, R, N, 0, &S1),
     p("OutboundSPI", T::UnsignedInt, R, N, 0, &S1),
     p("CreationTime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.IPsec.IKEv2SA.{i}.ChildSA.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_I_PSEC, 44, 87), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -4739,11 +4774,11 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("PolicyErrors", T::UnsignedInt, R, N, 0, &S1),
     p("OtherReceiveErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.IKEv2SA.{i}.ReceivedCPAttr.{i}.", OW, C, 0, 0, None, Some("ReceivedCPAttrNumberOfEntries"), None, &[], &[
+  obj(sub(T_I_PSEC, 0, 44), OW, C, 0, 0, None, Some("ReceivedCPAttrNumberOfEntries"), None, &[], &[
     p("Type", T::UnsignedInt, R, N, 0, &S465),
     p("Value", T::HexBinary, R, N, 0, &S362),
   ]),
-  obj("Device.IPsec.IKEv2SA.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_I_PSEC, 127, 158), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -4753,7 +4788,7 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("IntegrityErrors", T::UnsignedInt, R, N, 0, &S1),
     p("OtherReceiveErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.Profile.{i}.", OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_I_PSEC, 87, 112), OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("MaxChildSAs", T::UnsignedInt, W, N, 0, &S1),
     p("RemoteEndpoints", T::String, W, N, 0, &S460),
@@ -4780,13 +4815,13 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("ChildSAExpiryAction", T::String, W, N, 0, &S464),
     p("SentCPAttrNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.Profile.{i}.SentCPAttr.{i}.", OW, C, 0, 0, None, Some("SentCPAttrNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Type"]], &[
+  obj(sub(T_I_PSEC, 87, 127), OW, C, 0, 0, None, Some("SentCPAttrNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Type"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Type", T::UnsignedInt, W, N, 0, &S465),
     p("Value", T::HexBinary, W, N, 0, &S362),
   ]),
-  obj("Device.IPsec.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_I_PSEC, 212, 231), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("NegotiationFailures", T::UnsignedInt, R, N, 0, &S1),
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
@@ -4800,13 +4835,13 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
     p("PolicyErrors", T::UnsignedInt, R, N, 0, &S1),
     p("OtherReceiveErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPsec.Tunnel.{i}.", OR, C, 1, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"], &["TunnelInterface", "TunneledInterface"]], &[
+  obj(sub(T_I_PSEC, 158, 182), OR, C, 1, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"], &["TunnelInterface", "TunneledInterface"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("TunnelInterface", T::String, R, N, 0, &S6),
     p("TunneledInterface", T::String, R, N, 0, &S6),
     p("Filters", T::String, R, N, 0, &S2),
   ]),
-  obj("Device.IPsec.Tunnel.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_I_PSEC, 158, 188), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DecryptionErrors", T::UnsignedInt, R, N, 0, &S1),
     p("IntegrityErrors", T::UnsignedInt, R, N, 0, &S1),
     p("ReplayErrors", T::UnsignedInt, R, N, 0, &S1),
@@ -4815,13 +4850,14 @@ pub static I_PSEC: Subtree = Subtree { name: "IPsec", objects: &[
   ]),
 ]};
 
+const T_IPV6RD: &str = "Device.IPv6rd.InterfaceSetting.{i}.";
 /// `Device.IPv6rd.` and its descendants: 2 objects, 12 parameters.
 pub static IPV6RD: Subtree = Subtree { name: "IPv6rd", objects: &[
-  obj("Device.IPv6rd.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_IPV6RD, 0, 14), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.IPv6rd.InterfaceSetting.{i}.", OR, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_IPV6RD, 0, 35), OR, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4835,9 +4871,10 @@ pub static IPV6RD: Subtree = Subtree { name: "IPv6rd", objects: &[
   ]),
 ]};
 
+const T_INTERFACE_STACK: &str = "Device.InterfaceStack.{i}.";
 /// `Device.InterfaceStack.{i}.` and its descendants: 1 objects, 5 parameters.
 pub static INTERFACE_STACK: Subtree = Subtree { name: "InterfaceStack", objects: &[
-  obj("Device.InterfaceStack.{i}.", OR, C, 0, 0, None, Some("InterfaceStackNumberOfEntries"), None, &[&["HigherLayer", "LowerLayer"], &["Alias"]], &[
+  obj(sub(T_INTERFACE_STACK, 0, 26), OR, C, 0, 0, None, Some("InterfaceStackNumberOfEntries"), None, &[&["HigherLayer", "LowerLayer"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("HigherLayer", T::String, R, N, 0, &S5),
     p("LowerLayer", T::String, R, N, 0, &S5),
@@ -4846,13 +4883,14 @@ pub static INTERFACE_STACK: Subtree = Subtree { name: "InterfaceStack", objects:
   ]),
 ]};
 
+const T_L2TPV3: &str = "Device.L2TPv3.Tunnel.{i}.Interface.{i}.Stats.Device.L2TPv3.Tunnel.{i}.Stats.Device.L2TPv3.Tunnel.{i}.UDP.Device.L2TPv3.Filter.{i}.";
 /// `Device.L2TPv3.` and its descendants: 7 objects, 51 parameters.
 pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
-  obj("Device.L2TPv3.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_L2TPV3, 0, 14), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("TunnelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.L2TPv3.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_L2TPV3, 105, 130), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -4863,7 +4901,7 @@ pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
     p("VLANIDExclude", T::Boolean, W, N, 0, &S10),
     p("DSCPMarkPolicy", T::Int, W, N, 0, &S463),
   ]),
-  obj("Device.L2TPv3.Tunnel.{i}.", OW, C, 4, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_L2TPV3, 0, 25), OW, C, 4, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4877,7 +4915,7 @@ pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
     p("ConnectedRemoteEndpoint", T::String, R, N, 0, &S5),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.L2TPv3.Tunnel.{i}.Interface.{i}.", OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_L2TPV3, 0, 39), OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -4888,7 +4926,7 @@ pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
     p("CookiePolicy", T::String, W, N, 0, &S474),
     p("Cookie", T::UnsignedLong, W, N, 0, &S97),
   ]),
-  obj("Device.L2TPv3.Tunnel.{i}.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_L2TPV3, 0, 45), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -4898,7 +4936,7 @@ pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
     p("DiscardChecksumReceived", T::UnsignedInt, R, N, 0, &S1),
     p("DiscardSequenceNumberReceived", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.L2TPv3.Tunnel.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_L2TPV3, 45, 76), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("KeepAliveSent", T::UnsignedInt, R, N, 0, &S1),
     p("KeepAliveReceived", T::UnsignedInt, R, N, 0, &S1),
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
@@ -4908,26 +4946,28 @@ pub static L2TPV3: Subtree = Subtree { name: "L2TPv3", objects: &[
     p("ErrorsSent", T::UnsignedInt, R, N, 0, &S1),
     p("ErrorsReceived", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.L2TPv3.Tunnel.{i}.UDP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_L2TPV3, 76, 105), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SourcePort", T::UnsignedInt, W, N, 0, &S69),
     p("RemotePort", T::UnsignedInt, W, N, 0, &S69),
     p("EnableChecksum", T::Boolean, W, N, 0, &S10),
   ]),
 ]};
 
+const T_LAN_CONFIG_SECURITY: &str = "Device.LANConfigSecurity.";
 /// `Device.LANConfigSecurity.` and its descendants: 1 objects, 1 parameters.
 pub static LAN_CONFIG_SECURITY: Subtree = Subtree { name: "LANConfigSecurity", objects: &[
-  obj("Device.LANConfigSecurity.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LAN_CONFIG_SECURITY, 0, 25), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ConfigPassword", T::String, W, N, 4, &S3),
   ]),
 ]};
 
+const T_LEDS: &str = "Device.LEDs.LED.{i}.CurrentCycleElement.Device.LEDs.LED.{i}.CycleElement.{i}.";
 /// `Device.LEDs.` and its descendants: 4 objects, 19 parameters.
 pub static LEDS: Subtree = Subtree { name: "LEDs", objects: &[
-  obj("Device.LEDs.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LEDS, 0, 12), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("LEDNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LEDs.LED.{i}.", OR, C, 2, 0, None, Some("LEDNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_LEDS, 0, 20), OR, C, 2, 0, None, Some("LEDNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S6),
     p("Status", T::String, R, N, 0, &S645),
@@ -4938,12 +4978,12 @@ pub static LEDS: Subtree = Subtree { name: "LEDs", objects: &[
     p("RelativeYPosition", T::UnsignedInt, R, N, 0, &S1),
     p("CycleElementNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LEDs.LED.{i}.CurrentCycleElement.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LEDS, 0, 40), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CycleElementReference", T::String, R, CD, 0, &S6),
     p("Color", T::HexBinary, R, CD, 0, &S62),
     p("Duration", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.LEDs.LED.{i}.CycleElement.{i}.", OW, C, 0, 0, None, Some("CycleElementNumberOfEntries"), Some("Enable"), &[&["Order"], &["Alias"]], &[
+  obj(sub(T_LEDS, 40, 77), OW, C, 0, 0, None, Some("CycleElementNumberOfEntries"), Some("Enable"), &[&["Order"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -4953,33 +4993,34 @@ pub static LEDS: Subtree = Subtree { name: "LEDs", objects: &[
   ]),
 ]};
 
+const T_LLDP: &str = "Device.LLDP.Discovery.Device.{i}.DeviceInformation.VendorSpecific.{i}.Device.LLDP.Discovery.Device.{i}.Port.{i}.LinkInformation.";
 /// `Device.LLDP.` and its descendants: 7 objects, 22 parameters.
 pub static LLDP: Subtree = Subtree { name: "LLDP", objects: &[
-  obj("Device.LLDP.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LLDP, 0, 12), OR, C, 6, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.LLDP.Discovery.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LLDP, 0, 22), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LLDP.Discovery.Device.{i}.", OR, C, 4, 0, None, Some("DeviceNumberOfEntries"), None, &[&["ChassisIDSubtype", "ChassisID"]], &[
+  obj(sub(T_LLDP, 0, 33), OR, C, 4, 0, None, Some("DeviceNumberOfEntries"), None, &[&["ChassisIDSubtype", "ChassisID"]], &[
     p("Interface", T::String, R, N, 0, &S6),
     p("ChassisIDSubtype", T::UnsignedInt, R, N, 0, &S187),
     p("ChassisID", T::String, R, N, 0, &S448),
     p("Host", T::String, R, N, 0, &S449),
     p("PortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LLDP.Discovery.Device.{i}.DeviceInformation.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LLDP, 0, 51), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DeviceCategory", T::String, R, N, 0, &S2),
     p("ManufacturerOUI", T::String, R, N, 0, &S451),
     p("ModelName", T::String, R, N, 0, &S452),
     p("ModelNumber", T::String, R, N, 0, &S452),
     p("VendorSpecificNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LLDP.Discovery.Device.{i}.DeviceInformation.VendorSpecific.{i}.", OR, C, 0, 0, None, Some("VendorSpecificNumberOfEntries"), None, &[&["OrganizationCode", "InformationType"]], &[
+  obj(sub(T_LLDP, 0, 70), OR, C, 0, 0, None, Some("VendorSpecificNumberOfEntries"), None, &[&["OrganizationCode", "InformationType"]], &[
     p("OrganizationCode", T::String, R, N, 0, &S4),
     p("InformationType", T::UnsignedInt, R, N, 0, &S187),
     p("Information", T::String, R, N, 0, &S453),
   ]),
-  obj("Device.LLDP.Discovery.Device.{i}.Port.{i}.", OR, C, 1, 0, None, Some("PortNumberOfEntries"), None, &[&["PortIDSubtype", "PortID"]], &[
+  obj(sub(T_LLDP, 70, 112), OR, C, 1, 0, None, Some("PortNumberOfEntries"), None, &[&["PortIDSubtype", "PortID"]], &[
     p("PortIDSubtype", T::UnsignedInt, R, N, 0, &S187),
     p("PortID", T::String, R, N, 0, &S448),
     p("TTL", T::UnsignedInt, R, N, 0, &S69),
@@ -4987,20 +5028,21 @@ pub static LLDP: Subtree = Subtree { name: "LLDP", objects: &[
     p("MACAddressList", T::String, R, N, 0, &S450),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.LLDP.Discovery.Device.{i}.Port.{i}.LinkInformation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LLDP, 70, 128), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("InterfaceType", T::UnsignedInt, R, N, 0, &S1),
     p("MACForwardingTable", T::String, R, N, 0, &S450),
   ]),
 ]};
 
+const T_LMAP: &str = "Device.LMAP.MeasurementAgent.{i}.Instruction.{i}.MeasurementSuppression.{i}.Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Action.{i}.Option.{i}.Device.LMAP.MeasurementAgent.{i}.TaskCapability.{i}.Registry.{i}.Device.LMAP.Report.{i}.Result.{i}.ReportTable.{i}.ResultRow.{i}.Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Action.{i}.Stats.Device.LMAP.Report.{i}.Result.{i}.ReportTable.{i}.Registry.{i}.Device.LMAP.MeasurementAgent.{i}.CommunicationChannel.{i}.Device.LMAP.MeasurementAgent.{i}.Task.{i}.Registry.{i}.Device.LMAP.MeasurementAgent.{i}.Task.{i}.Option.{i}.Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Stats.Device.LMAP.Report.{i}.Result.{i}.Conflict.{i}.Device.LMAP.Report.{i}.Result.{i}.Option.{i}.Device.LMAP.MeasurementAgent.{i}.Controller.Device.LMAP.Event.{i}.CalendarTimer.Device.LMAP.Event.{i}.PeriodicTimer.Device.LMAP.Event.{i}.OneOff.";
 /// `Device.LMAP.` and its descendants: 27 objects, 161 parameters.
 pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
-  obj("Device.LMAP.", OR, C, 26, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 0, 12), OR, C, 26, 1, Some(1), None, None, &[], &[
     p("MeasurementAgentNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ReportNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("EventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.Event.{i}.", OW, C, 3, 0, None, Some("EventNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 753, 775), OW, C, 3, 0, None, Some("EventNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S5),
@@ -5008,7 +5050,7 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("RandomnessSpread", T::Int, W, N, 0, &S71),
     p("CycleInterval", T::Int, W, N, 0, &S71),
   ]),
-  obj("Device.LMAP.Event.{i}.CalendarTimer.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 753, 789), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("StartTime", T::DateTime, W, N, 0, &S8),
     p("EndTime", T::DateTime, W, N, 0, &S8),
     p("ScheduleMonths", T::String, W, N, 0, &S6),
@@ -5020,15 +5062,15 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("EnableScheduleTimezoneOffset", T::Boolean, W, N, 0, &S10),
     p("ScheduleTimezoneOffset", T::Int, W, N, 0, &S654),
   ]),
-  obj("Device.LMAP.Event.{i}.OneOff.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 825, 854), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("StartTime", T::DateTime, W, N, 0, &S8),
   ]),
-  obj("Device.LMAP.Event.{i}.PeriodicTimer.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 789, 825), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("StartTime", T::DateTime, W, N, 0, &S8),
     p("EndTime", T::DateTime, W, N, 0, &S8),
     p("Interval", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.", OW, C, 14, 0, None, Some("MeasurementAgentNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Identifier"]], &[
+  obj(sub(T_LMAP, 0, 33), OW, C, 14, 0, None, Some("MeasurementAgentNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Identifier"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Version", T::String, R, N, 0, &S6),
@@ -5049,7 +5091,7 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("CommunicationChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("InstructionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.CommunicationChannel.{i}.", OW, C, 0, 0, None, Some("CommunicationChannelNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 399, 457), OW, C, 0, 0, None, Some("CommunicationChannelNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S5),
@@ -5059,13 +5101,13 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("TargetPublicCredential", T::String, W, N, 0, &S6),
     p("Interface", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Controller.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 709, 753), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ControllerTimeout", T::Int, W, N, 0, &S648),
     p("ControlSchedules", T::String, W, N, 0, &S2),
     p("ControlTasks", T::String, W, N, 0, &S2),
     p("ControlChannels", T::String, W, N, 0, &S2),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Instruction.{i}.", OW, C, 1, 0, None, Some("InstructionNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_LMAP, 0, 49), OW, C, 1, 0, None, Some("InstructionNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("LastChange", T::DateTime, R, N, 0, &S8),
@@ -5074,7 +5116,7 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("ReportChannels", T::String, W, N, 0, &S2),
     p("MeasurementSuppressionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Instruction.{i}.MeasurementSuppression.{i}.", OW, C, 0, 0, None, Some("MeasurementSuppressionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 0, 76), OW, C, 0, 0, None, Some("MeasurementSuppressionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S5),
@@ -5084,7 +5126,7 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("End", T::String, W, N, 0, &S6),
     p("SuppressionMatch", T::String, W, N, 0, &S2),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.", OW, C, 4, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 76, 122), OW, C, 4, 0, None, Some("ScheduleNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S5),
@@ -5099,7 +5141,7 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("Storage", T::UnsignedLong, R, CD, 0, &S97),
     p("ActionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Action.{i}.", OW, C, 2, 0, None, Some("ActionNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_LMAP, 76, 133), OW, C, 2, 0, None, Some("ActionNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("State", T::String, R, N, 0, &S649),
@@ -5118,26 +5160,26 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("LastFailedMessage", T::String, R, N, 0, &S6),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Action.{i}.Option.{i}.", OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 76, 144), OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Order", T::UnsignedInt, W, N, 0, &S1),
     p("Name", T::String, W, N, 0, &S5),
     p("Value", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Action.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 273, 336), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Invocations", T::UnsignedLong, R, CD, 0, &S97),
     p("Suppressions", T::UnsignedLong, R, CD, 0, &S97),
     p("Overlaps", T::UnsignedLong, R, CD, 0, &S97),
     p("Failures", T::UnsignedLong, R, CD, 0, &S97),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Schedule.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LMAP, 565, 617), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Invocations", T::UnsignedLong, R, CD, 0, &S97),
     p("Suppressions", T::UnsignedLong, R, CD, 0, &S97),
     p("Overlaps", T::UnsignedLong, R, CD, 0, &S97),
     p("Failures", T::UnsignedLong, R, CD, 0, &S97),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Task.{i}.", OW, C, 2, 0, None, Some("TaskNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 457, 499), OW, C, 2, 0, None, Some("TaskNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S5),
@@ -5145,36 +5187,36 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RegistryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Task.{i}.Option.{i}.", OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LMAP, 512, 565), OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Order", T::UnsignedInt, W, N, 0, &S1),
     p("Name", T::String, W, N, 0, &S5),
     p("Value", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.Task.{i}.Registry.{i}.", OW, C, 0, 0, None, Some("RegistryNumberOfEntries"), Some("Enable"), &[&["RegistryEntry"], &["Alias"]], &[
+  obj(sub(T_LMAP, 457, 512), OW, C, 0, 0, None, Some("RegistryNumberOfEntries"), Some("Enable"), &[&["RegistryEntry"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("RegistryEntry", T::String, W, N, 0, &S6),
     p("Roles", T::String, W, N, 0, &S66),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.TaskCapability.{i}.", OR, C, 1, 0, None, Some("TaskCapabilityNumberOfEntries"), None, &[&["Name"]], &[
+  obj(sub(T_LMAP, 144, 196), OR, C, 1, 0, None, Some("TaskCapabilityNumberOfEntries"), None, &[&["Name"]], &[
     p("Name", T::String, R, N, 0, &S5),
     p("Version", T::String, R, N, 0, &S5),
     p("TaskCapabilityRegistryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.MeasurementAgent.{i}.TaskCapability.{i}.Registry.{i}.", OR, C, 0, 0, None, Some("TaskCapabilityRegistryNumberOfEntries"), None, &[&["RegistryEntry"]], &[
+  obj(sub(T_LMAP, 144, 209), OR, C, 0, 0, None, Some("TaskCapabilityRegistryNumberOfEntries"), None, &[&["RegistryEntry"]], &[
     p("RegistryEntry", T::String, R, N, 0, &S6),
     p("Roles", T::String, R, N, 0, &S66),
   ]),
-  obj("Device.LMAP.Report.{i}.", OR, C, 6, 0, None, Some("ReportNumberOfEntries"), None, &[], &[
+  obj(sub(T_LMAP, 209, 232), OR, C, 6, 0, None, Some("ReportNumberOfEntries"), None, &[], &[
     p("ReportDate", T::DateTime, R, N, 0, &S8),
     p("AgentIdentifier", T::String, R, N, 0, &S52),
     p("GroupIdentifier", T::String, R, N, 0, &S6),
     p("MeasurementPoint", T::String, R, N, 0, &S5),
     p("ResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.", OR, C, 5, 0, None, Some("ResultNumberOfEntries"), None, &[&["ScheduleName", "ActionName", "StartTime"]], &[
+  obj(sub(T_LMAP, 209, 243), OR, C, 5, 0, None, Some("ResultNumberOfEntries"), None, &[&["ScheduleName", "ActionName", "StartTime"]], &[
     p("TaskName", T::String, R, N, 0, &S5),
     p("ScheduleName", T::String, R, N, 0, &S5),
     p("ActionName", T::String, R, N, 0, &S5),
@@ -5188,36 +5230,37 @@ pub static LMAP: Subtree = Subtree { name: "LMAP", objects: &[
     p("ResultConflictNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ResultReportTableNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.Conflict.{i}.", OR, C, 0, 0, None, Some("ResultConflictNumberOfEntries"), None, &[&["ScheduleName", "ActionName", "TaskName"]], &[
+  obj(sub(T_LMAP, 617, 664), OR, C, 0, 0, None, Some("ResultConflictNumberOfEntries"), None, &[&["ScheduleName", "ActionName", "TaskName"]], &[
     p("TaskName", T::String, R, N, 0, &S5),
     p("ScheduleName", T::String, R, N, 0, &S5),
     p("ActionName", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.Option.{i}.", OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[&["Name"]], &[
+  obj(sub(T_LMAP, 664, 709), OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[&["Name"]], &[
     p("Order", T::UnsignedInt, R, N, 0, &S1),
     p("Name", T::Int, R, N, 0, &S71),
     p("Value", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.ReportTable.{i}.", OR, C, 2, 0, None, Some("ResultReportTableNumberOfEntries"), None, &[], &[
+  obj(sub(T_LMAP, 209, 259), OR, C, 2, 0, None, Some("ResultReportTableNumberOfEntries"), None, &[], &[
     p("ColumnLabels", T::String, R, N, 0, &S2),
     p("ResultReportRowNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RegistryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.ReportTable.{i}.Registry.{i}.", OR, C, 0, 0, None, Some("RegistryNumberOfEntries"), None, &[&["RegistryEntry"]], &[
+  obj(sub(T_LMAP, 336, 399), OR, C, 0, 0, None, Some("RegistryNumberOfEntries"), None, &[&["RegistryEntry"]], &[
     p("RegistryEntry", T::String, R, N, 0, &S6),
     p("Roles", T::String, R, N, 0, &S66),
   ]),
-  obj("Device.LMAP.Report.{i}.Result.{i}.ReportTable.{i}.ResultRow.{i}.", OR, C, 0, 0, None, Some("ResultReportRowNumberOfEntries"), None, &[], &[
+  obj(sub(T_LMAP, 209, 273), OR, C, 0, 0, None, Some("ResultReportRowNumberOfEntries"), None, &[], &[
     p("Values", T::String, R, N, 0, &S2),
   ]),
 ]};
 
+const T_LOGICAL: &str = "Device.Logical.Interface.{i}.Stats.";
 /// `Device.Logical.` and its descendants: 3 objects, 22 parameters.
 pub static LOGICAL: Subtree = Subtree { name: "Logical", objects: &[
-  obj("Device.Logical.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LOGICAL, 0, 15), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Logical.Interface.{i}.", OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_LOGICAL, 0, 29), OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5225,7 +5268,7 @@ pub static LOGICAL: Subtree = Subtree { name: "Logical", objects: &[
     p("LastChange", T::UnsignedInt, R, CD, 0, &S1),
     p("LowerLayers", T::String, W, N, 0, &S25),
   ]),
-  obj("Device.Logical.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_LOGICAL, 0, 35), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -5244,13 +5287,14 @@ pub static LOGICAL: Subtree = Subtree { name: "Logical", objects: &[
   ]),
 ]};
 
+const T_MAP: &str = "Device.MAP.Domain.{i}.Interface.Stats.Device.MAP.Domain.{i}.Rule.{i}.";
 /// `Device.MAP.` and its descendants: 5 objects, 48 parameters.
 pub static MAP: Subtree = Subtree { name: "MAP", objects: &[
-  obj("Device.MAP.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MAP, 0, 11), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("DomainNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MAP.Domain.{i}.", OW, C, 3, 0, None, Some("DomainNumberOfEntries"), Some("Enable"), &[&["Alias"], &["WANInterface", "IPv6Prefix"]], &[
+  obj(sub(T_MAP, 0, 22), OW, C, 3, 0, None, Some("DomainNumberOfEntries"), Some("Enable"), &[&["Alias"], &["WANInterface", "IPv6Prefix"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5265,7 +5309,7 @@ pub static MAP: Subtree = Subtree { name: "MAP", objects: &[
     p("IncludeSystemPorts", T::Boolean, W, N, 32, &S10),
     p("RuleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MAP.Domain.{i}.Interface.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MAP, 0, 32), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5273,7 +5317,7 @@ pub static MAP: Subtree = Subtree { name: "MAP", objects: &[
     p("LastChange", T::UnsignedInt, R, CD, 0, &S1),
     p("LowerLayers", T::String, W, N, 0, &S25),
   ]),
-  obj("Device.MAP.Domain.{i}.Interface.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MAP, 0, 38), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -5290,7 +5334,7 @@ pub static MAP: Subtree = Subtree { name: "MAP", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, N, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.MAP.Domain.{i}.Rule.{i}.", OW, C, 0, 0, None, Some("RuleNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPv6Prefix"], &["IPv4Prefix"]], &[
+  obj(sub(T_MAP, 38, 69), OW, C, 0, 0, None, Some("RuleNumberOfEntries"), Some("Enable"), &[&["Alias"], &["IPv6Prefix"], &["IPv4Prefix"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5306,13 +5350,14 @@ pub static MAP: Subtree = Subtree { name: "MAP", objects: &[
   ]),
 ]};
 
+const T_MQTT: &str = "Device.MQTT.Broker.{i}.Bridge.{i}.Subscription.{i}.Device.MQTT.Broker.{i}.Bridge.{i}.Server.{i}.Device.MQTT.Client.{i}.Subscription.{i}.Device.MQTT.Client.{i}.UserProperty.{i}.Device.MQTT.Broker.{i}.Stats.Device.MQTT.Client.{i}.Stats.Device.MQTT.Capabilities.";
 /// `Device.MQTT.` and its descendants: 11 objects, 121 parameters.
 pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
-  obj("Device.MQTT.", OR, C, 10, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MQTT, 0, 12), OR, C, 10, 1, Some(1), None, None, &[], &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("BrokerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Broker.{i}.", OW, C, 4, 0, None, Some("BrokerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_MQTT, 0, 23), OW, C, 4, 0, None, Some("BrokerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
@@ -5323,7 +5368,7 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("Password", T::String, W, N, 4, &S5),
     p("BridgeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Broker.{i}.Bridge.{i}.", OW, C, 2, 0, None, Some("BridgeNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_MQTT, 0, 34), OW, C, 2, 0, None, Some("BridgeNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
@@ -5344,7 +5389,7 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SubscriptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Broker.{i}.Bridge.{i}.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Address", "Port"]], &[
+  obj(sub(T_MQTT, 51, 96), OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Address", "Port"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Priority", T::UnsignedInt, W, N, 0, &S17),
@@ -5352,7 +5397,7 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("Address", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
   ]),
-  obj("Device.MQTT.Broker.{i}.Bridge.{i}.Subscription.{i}.", OW, C, 0, 0, None, Some("SubscriptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Topic", "Direction"]], &[
+  obj(sub(T_MQTT, 0, 51), OW, C, 0, 0, None, Some("SubscriptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Topic", "Direction"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S599),
@@ -5362,7 +5407,7 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("LocalPrefix", T::String, W, N, 0, &S5),
     p("RemotePrefix", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.MQTT.Broker.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MQTT, 176, 205), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("TotalNumberOfClients", T::UnsignedInt, R, N, 0, &S1),
     p("NumberOfActiveClients", T::UnsignedInt, R, N, 0, &S1),
     p("NumberOfInactiveClients", T::UnsignedInt, R, N, 0, &S1),
@@ -5374,14 +5419,14 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("ConnectionErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("PublishErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MQTT, 234, 259), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ProtocolVersionsSupported", T::String, R, N, 0, &S635),
     p("TransportProtocolSupported", T::String, R, N, 0, &S636),
     p("MaxNumberOfClientSubscriptions", T::UnsignedInt, R, N, 0, &S1),
     p("MaxNumberOfBrokerBridges", T::UnsignedInt, R, N, 0, &S1),
     p("MaxNumberOfBrokerBridgeSubscriptions", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Client.{i}.", OW, C, 3, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_MQTT, 96, 119), OW, C, 3, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, W, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
@@ -5424,7 +5469,7 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("SubscriptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("UserPropertyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Client.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MQTT, 205, 234), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BrokerConnectionEstablished", T::DateTime, R, CD, 0, &S8),
     p("LastPublishMessageSent", T::DateTime, R, CD, 0, &S8),
     p("LastPublishMessageReceived", T::DateTime, R, CD, 0, &S8),
@@ -5437,14 +5482,14 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
     p("ConnectionErrors", T::UnsignedInt, R, CD, 0, &S1),
     p("PublishErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MQTT.Client.{i}.Subscription.{i}.", OW, C, 0, 0, None, Some("SubscriptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Topic"]], &[
+  obj(sub(T_MQTT, 96, 136), OW, C, 0, 0, None, Some("SubscriptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Topic"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S638),
     p("Topic", T::String, W, N, 0, &S608),
     p("QoS", T::UnsignedInt, W, N, 0, &S609),
   ]),
-  obj("Device.MQTT.Client.{i}.UserProperty.{i}.", OW, C, 0, 0, None, Some("UserPropertyNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_MQTT, 136, 176), OW, C, 0, 0, None, Some("UserPropertyNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S608),
@@ -5453,9 +5498,10 @@ pub static MQTT: Subtree = Subtree { name: "MQTT", objects: &[
   ]),
 ]};
 
+const T_MANAGEMENT_SERVER: &str = "Device.ManagementServer.DownloadAvailability.Announcement.Group.{i}.Device.ManagementServer.AutonomousTransferCompletePolicy.Device.ManagementServer.DownloadAvailability.Query.Device.ManagementServer.DUStateChangeComplPolicy.Device.ManagementServer.ManageableDevice.{i}.Device.ManagementServer.InformParameter.{i}.Device.ManagementServer.EmbeddedDevice.{i}.Device.ManagementServer.VirtualDevice.{i}.Device.ManagementServer.HeartbeatPolicy.Device.ManagementServer.StandbyPolicy.";
 /// `Device.ManagementServer.` and its descendants: 13 objects, 107 parameters.
 pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", objects: &[
-  obj("Device.ManagementServer.", OR, C, 12, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 24), OR, C, 12, 1, Some(1), None, None, &[], &[
     p("EnableCWMP", T::Boolean, W, N, 0, &S10),
     p("URL", T::String, W, N, 0, &S11),
     p("Username", T::String, W, N, 0, &S5),
@@ -5507,37 +5553,37 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("InstanceWildcardsSupported", T::Boolean, R, N, 0, &S10),
     p("InformParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ManagementServer.AutonomousTransferCompletePolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 68, 125), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("TransferTypeFilter", T::String, W, N, 0, &S26),
     p("ResultTypeFilter", T::String, W, N, 0, &S27),
     p("FileTypeFilter", T::String, W, N, 0, &S28),
   ]),
-  obj("Device.ManagementServer.DUStateChangeComplPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 176, 225), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("OperationTypeFilter", T::String, W, N, 0, &S30),
     p("ResultTypeFilter", T::String, W, N, 0, &S27),
     p("FaultCodeFilter", T::String, W, N, 0, &S31),
   ]),
-  obj("Device.ManagementServer.DownloadAvailability.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 45), OR, C, 3, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.ManagementServer.DownloadAvailability.Announcement.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 58), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("GroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ManagementServer.DownloadAvailability.Announcement.Group.{i}.", OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["URL"], &["Alias"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 0, 68), OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["URL"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("URL", T::String, W, N, 0, &S11),
   ]),
-  obj("Device.ManagementServer.DownloadAvailability.Query.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 125, 176), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("URL", T::String, W, N, 0, &S11),
   ]),
-  obj("Device.ManagementServer.EmbeddedDevice.{i}.", OR, C, 0, 0, None, Some("EmbeddedDeviceNumberOfEntries"), None, &[&["ControllerID", "ProxiedDeviceID"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 314, 357), OR, C, 0, 0, None, Some("EmbeddedDeviceNumberOfEntries"), None, &[&["ControllerID", "ProxiedDeviceID"]], &[
     p("ControllerID", T::String, R, N, 0, &S5),
     p("ProxiedDeviceID", T::String, R, N, 0, &S5),
     p("Reference", T::String, R, N, 0, &S6),
@@ -5551,24 +5597,24 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("CommandProcessingErrMsg", T::String, R, N, 0, &S36),
     p("LastSyncTime", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.ManagementServer.HeartbeatPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 399, 439), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("ReportingInterval", T::UnsignedInt, W, N, 0, &S37),
     p("InitiationTime", T::DateTime, W, N, 0, &S8),
   ]),
-  obj("Device.ManagementServer.InformParameter.{i}.", OW, C, 0, 0, None, Some("InformParameterNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ParameterName"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 270, 314), OW, C, 0, 0, None, Some("InformParameterNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ParameterName"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("ParameterName", T::String, W, N, 0, &S5),
     p("EventList", T::String, W, N, 0, &S2),
   ]),
-  obj("Device.ManagementServer.ManageableDevice.{i}.", OR, C, 0, 0, None, Some("ManageableDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "SerialNumber", "ProductClass"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 225, 270), OR, C, 0, 0, None, Some("ManageableDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "SerialNumber", "ProductClass"]], &[
     p("ManufacturerOUI", T::String, R, CD, 0, &S4),
     p("SerialNumber", T::String, R, CD, 0, &S3),
     p("ProductClass", T::String, R, CD, 0, &S3),
     p("Host", T::String, R, N, 0, &S25),
   ]),
-  obj("Device.ManagementServer.StandbyPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MANAGEMENT_SERVER, 439, 477), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CRUnawarenessMaxDuration", T::Int, W, N, 0, &S12),
     p("MaxMissedPeriodic", T::Int, W, N, 0, &S12),
     p("NotifyMissedScheduled", T::Boolean, W, N, 0, &S10),
@@ -5578,7 +5624,7 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
     p("PeriodicAwarenessRequested", T::Boolean, W, N, 0, &S10),
     p("ScheduledAwarenessRequested", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.ManagementServer.VirtualDevice.{i}.", OR, C, 0, 0, None, Some("VirtualDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "ProductClass", "SerialNumber"]], &[
+  obj(sub(T_MANAGEMENT_SERVER, 357, 399), OR, C, 0, 0, None, Some("VirtualDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "ProductClass", "SerialNumber"]], &[
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
     p("ProductClass", T::String, R, N, 0, &S3),
     p("SerialNumber", T::String, R, N, 0, &S3),
@@ -5590,12 +5636,13 @@ pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", obje
   ]),
 ]};
 
+const T_MOCA: &str = "Device.MoCA.Interface.{i}.AssociatedDevice.{i}.Device.MoCA.Interface.{i}.AccessControl.{i}.Device.MoCA.Interface.{i}.QoS.FlowStats.{i}.Device.MoCA.Interface.{i}.MeshScMod.{i}.Device.MoCA.Interface.{i}.Bridge.{i}.Device.MoCA.Interface.{i}.Rlapm.{i}.Device.MoCA.Interface.{i}.Mesh.{i}.Device.MoCA.Interface.{i}.Sapm.{i}.Device.MoCA.Interface.{i}.Reset.Device.MoCA.Interface.{i}.Stats.Device.MoCA.Interface.{i}.Aca.";
 /// `Device.MoCA.` and its descendants: 14 objects, 270 parameters.
 pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
-  obj("Device.MoCA.", OR, C, 13, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MOCA, 0, 12), OR, C, 13, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MoCA.Interface.{i}.", OR, C, 12, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_MOCA, 0, 26), OR, C, 12, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("AccessControlNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RlapmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SapmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -5751,7 +5798,7 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("NodeDropMpsTriggeredTrap", T::UnsignedInt, R, N, 0, &S1),
     p("NodeDropNcChgTrap", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MoCA.Interface.{i}.Aca.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MOCA, 382, 412), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S227),
     p("NodeID", T::UnsignedInt, W, N, 0, &S201),
     p("Type", T::String, W, N, 0, &S228),
@@ -5760,11 +5807,11 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("TotalRxPower", T::Int, R, N, 0, &S71),
     p("PowerProfile", T::HexBinary, R, N, 0, &S218),
   ]),
-  obj("Device.MoCA.Interface.{i}.AccessControl.{i}.", OW, C, 0, 0, None, Some("AccessControlNumberOfEntries"), Some("Enable"), &[&["MACAddress"]], &[
+  obj(sub(T_MOCA, 47, 91), OW, C, 0, 0, None, Some("AccessControlNumberOfEntries"), Some("Enable"), &[&["MACAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("MACAddress", T::String, W, N, 0, &S161),
   ]),
-  obj("Device.MoCA.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_MOCA, 0, 47), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("NodeID", T::UnsignedInt, R, N, 0, &S201),
     p("PreferredNC", T::Boolean, R, N, 0, &S10),
@@ -5802,11 +5849,11 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("EgressNodeNumFlows", T::UnsignedInt, R, N, 0, &S1),
     p("IngressNodeNumFlows", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MoCA.Interface.{i}.Bridge.{i}.", OR, C, 0, 0, None, Some("BridgeNumberOfEntries"), None, &[&["NodeIndex"]], &[
+  obj(sub(T_MOCA, 175, 212), OR, C, 0, 0, None, Some("BridgeNumberOfEntries"), None, &[&["NodeIndex"]], &[
     p("NodeIndex", T::UnsignedInt, R, N, 0, &S201),
     p("MACAddresses", T::String, R, N, 0, &S234),
   ]),
-  obj("Device.MoCA.Interface.{i}.Mesh.{i}.", OR, C, 0, 0, None, Some("MeshNumberOfEntries"), None, &[&["TxNodeIndex", "RxNodeIndex"]], &[
+  obj(sub(T_MOCA, 248, 283), OR, C, 0, 0, None, Some("MeshNumberOfEntries"), None, &[&["TxNodeIndex", "RxNodeIndex"]], &[
     p("TxNodeIndex", T::UnsignedInt, R, N, 0, &S201),
     p("RxNodeIndex", T::UnsignedInt, R, N, 0, &S201),
     p("TxRate", T::UnsignedInt, R, N, 0, &S203),
@@ -5817,7 +5864,7 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("PowerReduction", T::HexBinary, R, N, 0, &S233),
     p("RxSNR", T::HexBinary, R, N, 0, &S233),
   ]),
-  obj("Device.MoCA.Interface.{i}.MeshScMod.{i}.", OR, C, 0, 0, None, Some("MeshScModNumberOfEntries"), None, &[&["TxNodeIndex", "RxNodeIndex", "ChannelIndex"]], &[
+  obj(sub(T_MOCA, 135, 175), OR, C, 0, 0, None, Some("MeshScModNumberOfEntries"), None, &[&["TxNodeIndex", "RxNodeIndex", "ChannelIndex"]], &[
     p("TxNodeIndex", T::UnsignedInt, R, N, 0, &S201),
     p("RxNodeIndex", T::UnsignedInt, R, N, 0, &S201),
     p("ChannelIndex", T::String, R, N, 0, &S235),
@@ -5826,12 +5873,12 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("Vlper", T::HexBinary, R, N, 0, &S218),
     p("ModM25", T::HexBinary, R, N, 0, &S218),
   ]),
-  obj("Device.MoCA.Interface.{i}.QoS.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MOCA, 91, 121), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("EgressNumFlows", T::UnsignedInt, R, N, 0, &S1),
     p("IngressNumFlows", T::UnsignedInt, R, N, 0, &S1),
     p("FlowStatsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MoCA.Interface.{i}.QoS.FlowStats.{i}.", OR, C, 0, 0, None, Some("FlowStatsNumberOfEntries"), None, &[&["FlowID"]], &[
+  obj(sub(T_MOCA, 91, 135), OR, C, 0, 0, None, Some("FlowStatsNumberOfEntries"), None, &[&["FlowID"]], &[
     p("FlowID", T::String, R, N, 0, &S161),
     p("PacketDA", T::String, R, N, 0, &S161),
     p("MaxRate", T::UnsignedInt, R, N, 0, &S1),
@@ -5850,13 +5897,13 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("DscpMoca", T::UnsignedInt, R, N, 0, &S1),
     p("Dfid", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.MoCA.Interface.{i}.Reset.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MOCA, 318, 350), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("NodeMask", T::HexBinary, W, N, 0, &S95),
     p("StartTime", T::UnsignedInt, W, N, 8, &S1),
     p("StatusTrapEnable", T::Boolean, W, N, 0, &S10),
     p("NetworkTrapEnable", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.MoCA.Interface.{i}.Rlapm.{i}.", OW, C, 0, 0, None, Some("RlapmNumberOfEntries"), Some("Enable"), &[&["Profile", "Frequency", "GlobalAggrRxPwrLevel"]], &[
+  obj(sub(T_MOCA, 212, 248), OW, C, 0, 0, None, Some("RlapmNumberOfEntries"), Some("Enable"), &[&["Profile", "Frequency", "GlobalAggrRxPwrLevel"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Profile", T::UnsignedInt, W, N, 0, &S1),
     p("Frequency", T::UnsignedInt, W, N, 0, &S1),
@@ -5864,7 +5911,7 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("PhyMargin", T::UnsignedInt, W, N, 0, &S224),
     p("Status", T::String, R, N, 0, &S225),
   ]),
-  obj("Device.MoCA.Interface.{i}.Sapm.{i}.", OW, C, 0, 0, None, Some("SapmNumberOfEntries"), Some("Enable"), &[&["Profile", "Frequency"]], &[
+  obj(sub(T_MOCA, 283, 318), OW, C, 0, 0, None, Some("SapmNumberOfEntries"), Some("Enable"), &[&["Profile", "Frequency"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Profile", T::UnsignedInt, W, N, 0, &S1),
     p("Frequency", T::UnsignedInt, W, N, 0, &S1),
@@ -5872,7 +5919,7 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
     p("PhyMargin", T::String, W, N, 0, &S226),
     p("Status", T::String, R, N, 0, &S225),
   ]),
-  obj("Device.MoCA.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_MOCA, 350, 382), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -5892,16 +5939,17 @@ pub static MOCA: Subtree = Subtree { name: "MoCA", objects: &[
   ]),
 ]};
 
+const T_NAT: &str = "Device.NAT.PortTrigger.{i}.Rule.{i}.Device.NAT.InterfaceSetting.{i}.Device.NAT.PortMapping.{i}.";
 /// `Device.NAT.` and its descendants: 5 objects, 42 parameters.
 pub static NAT: Subtree = Subtree { name: "NAT", objects: &[
-  obj("Device.NAT.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_NAT, 0, 11), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("PortMappingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxNumberOfPortMappings", T::UnsignedInt, R, N, 0, &S1),
     p("PortTriggerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxNumberOfPortTriggers", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.NAT.InterfaceSetting.{i}.", OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_NAT, 36, 68), OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S527),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5910,7 +5958,7 @@ pub static NAT: Subtree = Subtree { name: "NAT", objects: &[
     p("TCPTranslationTimeout", T::Int, W, N, 0, &S12),
     p("UDPTranslationTimeout", T::Int, W, N, 0, &S12),
   ]),
-  obj("Device.NAT.PortMapping.{i}.", OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["RemoteHost", "ExternalPort", "Protocol"]], &[
+  obj(sub(T_NAT, 68, 95), OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["RemoteHost", "ExternalPort", "Protocol"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Origin", T::String, R, N, 0, &S528),
@@ -5926,7 +5974,7 @@ pub static NAT: Subtree = Subtree { name: "NAT", objects: &[
     p("InternalClient", T::String, W, N, 0, &S5),
     p("Description", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.NAT.PortTrigger.{i}.", OW, C, 1, 0, None, Some("PortTriggerNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_NAT, 0, 27), OW, C, 1, 0, None, Some("PortTriggerNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
@@ -5940,7 +5988,7 @@ pub static NAT: Subtree = Subtree { name: "NAT", objects: &[
     p("Protocol", T::String, W, N, 0, &S524),
     p("RuleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.NAT.PortTrigger.{i}.Rule.{i}.", OW, C, 0, 0, None, Some("RuleNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_NAT, 0, 36), OW, C, 0, 0, None, Some("RuleNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Port", T::UnsignedInt, W, N, 0, &S17),
     p("PortEndRange", T::UnsignedInt, W, N, 0, &S17),
@@ -5948,13 +5996,14 @@ pub static NAT: Subtree = Subtree { name: "NAT", objects: &[
   ]),
 ]};
 
+const T_NEIGHBOR_DISCOVERY: &str = "Device.NeighborDiscovery.InterfaceSetting.{i}.";
 /// `Device.NeighborDiscovery.` and its descendants: 2 objects, 12 parameters.
 pub static NEIGHBOR_DISCOVERY: Subtree = Subtree { name: "NeighborDiscovery", objects: &[
-  obj("Device.NeighborDiscovery.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_NEIGHBOR_DISCOVERY, 0, 25), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.NeighborDiscovery.InterfaceSetting.{i}.", OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_NEIGHBOR_DISCOVERY, 0, 46), OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5968,12 +6017,13 @@ pub static NEIGHBOR_DISCOVERY: Subtree = Subtree { name: "NeighborDiscovery", ob
   ]),
 ]};
 
+const T_OPTICAL: &str = "Device.Optical.Interface.{i}.Stats.";
 /// `Device.Optical.` and its descendants: 3 objects, 22 parameters.
 pub static OPTICAL: Subtree = Subtree { name: "Optical", objects: &[
-  obj("Device.Optical.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_OPTICAL, 0, 15), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Optical.Interface.{i}.", OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_OPTICAL, 0, 29), OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -5988,7 +6038,7 @@ pub static OPTICAL: Subtree = Subtree { name: "Optical", objects: &[
     p("LowerTransmitPowerThreshold", T::Int, R, N, 32, &S132),
     p("UpperTransmitPowerThreshold", T::Int, R, N, 32, &S132),
   ]),
-  obj("Device.Optical.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_OPTICAL, 0, 35), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -6000,16 +6050,17 @@ pub static OPTICAL: Subtree = Subtree { name: "Optical", objects: &[
   ]),
 ]};
 
+const T_PCP: &str = "Device.PCP.Client.{i}.Server.{i}.InboundMapping.{i}.Filter.{i}.Device.PCP.Client.{i}.Server.{i}.OutboundMapping.{i}.Device.PCP.Client.{i}.PCPProxy.Device.PCP.Client.{i}.UPnPIWF.";
 /// `Device.PCP.` and its descendants: 8 objects, 74 parameters.
 pub static PCP: Subtree = Subtree { name: "PCP", objects: &[
-  obj("Device.PCP.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PCP, 0, 11), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("SupportedVersions", T::String, R, N, 0, &S529),
     p("PreferredVersion", T::UnsignedInt, W, N, 0, &S17),
     p("OptionList", T::String, R, N, 0, &S530),
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PCP.Client.{i}.", OW, C, 6, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["WANInterface"]], &[
+  obj(sub(T_PCP, 0, 22), OW, C, 6, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"], &["WANInterface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("WANInterface", T::String, R, N, 0, &S6),
@@ -6022,12 +6073,12 @@ pub static PCP: Subtree = Subtree { name: "PCP", objects: &[
     p("FILTEREnable", T::Boolean, W, N, 0, &S10),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PCP.Client.{i}.PCPProxy.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PCP, 116, 147), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("HighestVersion", T::UnsignedInt, R, N, 0, &S17),
     p("Status", T::String, R, N, 0, &S29),
   ]),
-  obj("Device.PCP.Client.{i}.Server.{i}.", OW, C, 3, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerNameOrAddress"]], &[
+  obj(sub(T_PCP, 0, 33), OW, C, 3, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerNameOrAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S532),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6044,7 +6095,7 @@ pub static PCP: Subtree = Subtree { name: "PCP", objects: &[
     p("InboundMappingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("OutboundMappingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PCP.Client.{i}.Server.{i}.InboundMapping.{i}.", OW, C, 1, 0, None, Some("InboundMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["InternalPort", "ProtocolNumber", "ThirdPartyAddress"]], &[
+  obj(sub(T_PCP, 0, 52), OW, C, 1, 0, None, Some("InboundMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["InternalPort", "ProtocolNumber", "ThirdPartyAddress"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S535),
     p("ErrorCode", T::UnsignedInt, R, N, 0, &S59),
@@ -6063,14 +6114,14 @@ pub static PCP: Subtree = Subtree { name: "PCP", objects: &[
     p("AssignedExternalPortEndRange", T::UnsignedInt, R, N, 0, &S17),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PCP.Client.{i}.Server.{i}.InboundMapping.{i}.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_PCP, 0, 63), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("RemoteHostIPAddress", T::String, W, N, 0, &S68),
     p("PrefixLength", T::UnsignedInt, W, N, 0, &S537),
     p("RemotePort", T::UnsignedInt, W, N, 0, &S17),
     p("RemotePortEndRange", T::UnsignedInt, R, N, 0, &S17),
   ]),
-  obj("Device.PCP.Client.{i}.Server.{i}.OutboundMapping.{i}.", OW, C, 0, 0, None, Some("OutboundMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["InternalPort", "ProtocolNumber", "ThirdPartyAddress", "RemoteHostIPAddress", "RemotePort"]], &[
+  obj(sub(T_PCP, 63, 116), OW, C, 0, 0, None, Some("OutboundMappingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["InternalPort", "ProtocolNumber", "ThirdPartyAddress", "RemoteHostIPAddress", "RemotePort"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S535),
     p("ErrorCode", T::UnsignedInt, R, N, 0, &S59),
@@ -6088,18 +6139,19 @@ pub static PCP: Subtree = Subtree { name: "PCP", objects: &[
     p("AssignedExternalIPAddress", T::String, R, N, 0, &S68),
     p("AssignedExternalPort", T::UnsignedInt, R, N, 0, &S17),
   ]),
-  obj("Device.PCP.Client.{i}.UPnPIWF.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PCP, 147, 177), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
   ]),
 ]};
 
+const T_PDU: &str = "Device.PDU.Session.{i}.QoSRule.{i}.Filter.{i}.Device.PDU.Session.{i}.NetworkSlice.Device.PDU.Session.{i}.QoSFlow.{i}.Device.PDU.Session.{i}.PCO.";
 /// `Device.PDU.` and its descendants: 7 objects, 43 parameters.
 pub static PDU: Subtree = Subtree { name: "PDU", objects: &[
-  obj("Device.PDU.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PDU, 0, 11), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("SessionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PDU.Session.{i}.", OR, C, 5, 0, None, Some("SessionNumberOfEntries"), None, &[&["Alias"], &["SessionID"]], &[
+  obj(sub(T_PDU, 0, 23), OR, C, 5, 0, None, Some("SessionNumberOfEntries"), None, &[&["Alias"], &["SessionID"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Interface", T::String, R, N, 0, &S5),
     p("SessionID", T::UnsignedInt, R, N, 0, &S666),
@@ -6117,17 +6169,17 @@ pub static PDU: Subtree = Subtree { name: "PDU", objects: &[
     p("QoSRuleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("QoSFlowNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PDU.Session.{i}.NetworkSlice.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PDU, 46, 82), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SliceServiceType", T::String, R, N, 0, &S665),
     p("SliceDifferentiator", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PDU.Session.{i}.PCO.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PDU, 117, 144), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("IPv6PCSCF", T::String, R, N, 0, &S68),
     p("IPv6DNS", T::String, R, N, 0, &S66),
     p("IPv4PCSCF", T::String, R, N, 0, &S303),
     p("IPv4DNS", T::String, R, N, 0, &S66),
   ]),
-  obj("Device.PDU.Session.{i}.QoSFlow.{i}.", OR, C, 0, 0, None, Some("QoSFlowNumberOfEntries"), None, &[&["Alias"], &["QFI"]], &[
+  obj(sub(T_PDU, 82, 117), OR, C, 0, 0, None, Some("QoSFlowNumberOfEntries"), None, &[&["Alias"], &["QFI"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("QFI", T::UnsignedInt, R, N, 0, &S667),
     p("FiveQI", T::UnsignedInt, R, N, 0, &S59),
@@ -6138,7 +6190,7 @@ pub static PDU: Subtree = Subtree { name: "PDU", objects: &[
     p("AveragingWindow", T::UnsignedInt, R, N, 0, &S1),
     p("EPSBearer", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PDU.Session.{i}.QoSRule.{i}.", OR, C, 1, 0, None, Some("QoSRuleNumberOfEntries"), None, &[&["Alias"], &["Identifier"]], &[
+  obj(sub(T_PDU, 0, 35), OR, C, 1, 0, None, Some("QoSRuleNumberOfEntries"), None, &[&["Alias"], &["Identifier"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Identifier", T::UnsignedInt, R, N, 0, &S59),
     p("Precedence", T::UnsignedInt, R, N, 0, &S105),
@@ -6147,7 +6199,7 @@ pub static PDU: Subtree = Subtree { name: "PDU", objects: &[
     p("DQR", T::Boolean, R, N, 0, &S10),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PDU.Session.{i}.QoSRule.{i}.Filter.{i}.", OR, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_PDU, 0, 46), OR, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Direction", T::String, R, N, 0, &S668),
     p("Type", T::UnsignedInt, R, N, 0, &S1),
@@ -6155,13 +6207,14 @@ pub static PDU: Subtree = Subtree { name: "PDU", objects: &[
   ]),
 ]};
 
+const T_PPP: &str = "Device.PPP.Interface.{i}.IPv6CP.Device.PPP.Interface.{i}.PPPoE.Device.PPP.Interface.{i}.Stats.Device.PPP.Interface.{i}.IPCP.";
 /// `Device.PPP.` and its descendants: 6 objects, 52 parameters.
 pub static PPP: Subtree = Subtree { name: "PPP", objects: &[
-  obj("Device.PPP.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PPP, 0, 11), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SupportedNCPs", T::String, R, N, 0, &S395),
   ]),
-  obj("Device.PPP.Interface.{i}.", OW, C, 4, 0, None, Some("InterfaceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_PPP, 0, 25), OW, C, 4, 0, None, Some("InterfaceNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6188,23 +6241,23 @@ pub static PPP: Subtree = Subtree { name: "PPP", objects: &[
     p("IPCPEnable", T::Boolean, W, N, 0, &S10),
     p("IPv6CPEnable", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.PPP.Interface.{i}.IPCP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PPP, 94, 124), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LocalIPAddress", T::String, R, N, 0, &S303),
     p("RemoteIPAddress", T::String, R, N, 0, &S303),
     p("DNSServers", T::String, R, N, 0, &S403),
     p("PassthroughEnable", T::Boolean, W, N, 0, &S10),
     p("PassthroughDHCPPool", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.PPP.Interface.{i}.IPv6CP.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PPP, 0, 32), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LocalInterfaceIdentifier", T::String, R, N, 0, &S68),
     p("RemoteInterfaceIdentifier", T::String, R, N, 0, &S68),
   ]),
-  obj("Device.PPP.Interface.{i}.PPPoE.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_PPP, 32, 63), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("SessionID", T::UnsignedInt, R, N, 0, &S13),
     p("ACName", T::String, W, N, 0, &S5),
     p("ServiceName", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.PPP.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PPP, 63, 94), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -6223,12 +6276,13 @@ pub static PPP: Subtree = Subtree { name: "PPP", objects: &[
   ]),
 ]};
 
+const T_PTM: &str = "Device.PTM.Link.{i}.Stats.";
 /// `Device.PTM.` and its descendants: 3 objects, 23 parameters.
 pub static PTM: Subtree = Subtree { name: "PTM", objects: &[
-  obj("Device.PTM.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PTM, 0, 11), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("LinkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PTM.Link.{i}.", OW, C, 1, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_PTM, 0, 20), OW, C, 1, 0, None, Some("LinkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6237,7 +6291,7 @@ pub static PTM: Subtree = Subtree { name: "PTM", objects: &[
     p("LowerLayers", T::String, W, N, 0, &S25),
     p("MACAddress", T::String, R, N, 0, &S161),
   ]),
-  obj("Device.PTM.Link.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PTM, 0, 26), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -6256,9 +6310,10 @@ pub static PTM: Subtree = Subtree { name: "PTM", objects: &[
   ]),
 ]};
 
+const T_PACKET_CAPTURE_DIAGNOSTICS: &str = "Device.PacketCaptureDiagnostics.PacketCaptureResult.{i}.";
 /// `Device.PacketCaptureDiagnostics.` and its descendants: 2 objects, 15 parameters.
 pub static PACKET_CAPTURE_DIAGNOSTICS: Subtree = Subtree { name: "PacketCaptureDiagnostics", objects: &[
-  obj("Device.PacketCaptureDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PACKET_CAPTURE_DIAGNOSTICS, 0, 32), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S111),
     p("Interface", T::String, W, N, 0, &S5),
     p("Format", T::String, R, N, 0, &S692),
@@ -6271,7 +6326,7 @@ pub static PACKET_CAPTURE_DIAGNOSTICS: Subtree = Subtree { name: "PacketCaptureD
     p("Password", T::String, W, N, 4, &S5),
     p("PacketCaptureResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PacketCaptureDiagnostics.PacketCaptureResult.{i}.", OR, C, 0, 0, None, Some("PacketCaptureResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_PACKET_CAPTURE_DIAGNOSTICS, 0, 56), OR, C, 0, 0, None, Some("PacketCaptureResultNumberOfEntries"), None, &[], &[
     p("FileLocation", T::String, R, N, 0, &S11),
     p("StartTime", T::DateTime, R, N, 0, &S8),
     p("EndTime", T::DateTime, R, N, 0, &S8),
@@ -6279,14 +6334,15 @@ pub static PACKET_CAPTURE_DIAGNOSTICS: Subtree = Subtree { name: "PacketCaptureD
   ]),
 ]};
 
+const T_PERIODIC_STATISTICS: &str = "Device.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.";
 /// `Device.PeriodicStatistics.` and its descendants: 3 objects, 27 parameters.
 pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", objects: &[
-  obj("Device.PeriodicStatistics.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 26), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("MinSampleInterval", T::UnsignedInt, R, N, 0, &S1),
     p("MaxReportSamples", T::UnsignedInt, R, N, 0, &S1),
     p("SampleSetNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.PeriodicStatistics.SampleSet.{i}.", OW, C, 1, 0, None, Some("SampleSetNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 40), OW, C, 1, 0, None, Some("SampleSetNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S72),
@@ -6301,7 +6357,7 @@ pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", 
     p("FetchSamples", T::UnsignedInt, W, N, 0, &S1),
     p("ForceSample", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), Some("Enable"), &[&["Reference"], &["Alias"]], &[
+  obj(sub(T_PERIODIC_STATISTICS, 0, 54), OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), Some("Enable"), &[&["Reference"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Reference", T::String, W, N, 0, &S5),
@@ -6316,9 +6372,10 @@ pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", 
   ]),
 ]};
 
+const T_QOS: &str = "Device.QoS.Classification.{i}.Device.QoS.QueueStats.{i}.Device.QoS.Scheduler.{i}.Device.QoS.Policer.{i}.Device.QoS.Shaper.{i}.Device.QoS.Queue.{i}.Device.QoS.Flow.{i}.Device.QoS.App.{i}.";
 /// `Device.QoS.` and its descendants: 9 objects, 200 parameters.
 pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
-  obj("Device.QoS.", OR, C, 8, 1, Some(1), None, None, &[], &[
+  obj(sub(T_QOS, 0, 11), OR, C, 8, 1, Some(1), None, None, &[], &[
     p("MaxClassificationEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ClassificationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("MaxAppEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -6343,7 +6400,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("DefaultInnerEthernetPriorityMark", T::Int, W, N, 0, &S503),
     p("AvailableAppList", T::String, R, N, 0, &S25),
   ]),
-  obj("Device.QoS.App.{i}.", OW, C, 0, 0, None, Some("AppNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 167, 186), OW, C, 0, 0, None, Some("AppNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6356,7 +6413,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("DefaultEthernetPriorityMark", T::Int, W, N, 0, &S503),
     p("DefaultInnerEthernetPriorityMark", T::Int, W, N, 0, &S503),
   ]),
-  obj("Device.QoS.Classification.{i}.", OW, C, 0, 0, None, Some("ClassificationNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 0, 30), OW, C, 0, 0, None, Some("ClassificationNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -6443,7 +6500,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("Policer", T::String, W, N, 0, &S5),
     p("App", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.QoS.Flow.{i}.", OW, C, 0, 0, None, Some("FlowNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 147, 167), OW, C, 0, 0, None, Some("FlowNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6458,7 +6515,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("EthernetPriorityMark", T::Int, W, N, 0, &S503),
     p("InnerEthernetPriorityMark", T::Int, W, N, 0, &S503),
   ]),
-  obj("Device.QoS.Policer.{i}.", OW, C, 0, 0, None, Some("PolicerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 81, 104), OW, C, 0, 0, None, Some("PolicerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6481,7 +6538,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("NonConformingCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
     p("NonConformingCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.QoS.Queue.{i}.", OW, C, 0, 0, None, Some("QueueNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 126, 147), OW, C, 0, 0, None, Some("QueueNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6503,7 +6560,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("CurrentAssuredRate", T::Int, R, N, 0, &S12),
     p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.QoS.QueueStats.{i}.", OW, C, 0, 0, None, Some("QueueStatsNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Queue", "Interface"]], &[
+  obj(sub(T_QOS, 30, 56), OW, C, 0, 0, None, Some("QueueStatsNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Queue", "Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6516,7 +6573,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("QueueOccupancyPackets", T::UnsignedInt, R, CD, 0, &S1),
     p("QueueOccupancyPercentage", T::UnsignedInt, R, CD, 0, &S252),
   ]),
-  obj("Device.QoS.Scheduler.{i}.", OW, C, 0, 0, None, Some("SchedulerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_QOS, 56, 81), OW, C, 0, 0, None, Some("SchedulerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6527,7 +6584,7 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
     p("AssuredRate", T::Int, W, N, 0, &S12),
     p("DefaultQueue", T::String, W, N, 0, &S5),
   ]),
-  obj("Device.QoS.Shaper.{i}.", OW, C, 0, 0, None, Some("ShaperNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_QOS, 104, 126), OW, C, 0, 0, None, Some("ShaperNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6538,13 +6595,14 @@ pub static QOS: Subtree = Subtree { name: "QoS", objects: &[
   ]),
 ]};
 
+const T_ROUTER_ADVERTISEMENT: &str = "Device.RouterAdvertisement.InterfaceSetting.{i}.Option.{i}.";
 /// `Device.RouterAdvertisement.` and its descendants: 3 objects, 30 parameters.
 pub static ROUTER_ADVERTISEMENT: Subtree = Subtree { name: "RouterAdvertisement", objects: &[
-  obj("Device.RouterAdvertisement.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTER_ADVERTISEMENT, 0, 27), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.RouterAdvertisement.InterfaceSetting.{i}.", OW, C, 1, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_ROUTER_ADVERTISEMENT, 0, 48), OW, C, 1, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6570,7 +6628,7 @@ pub static ROUTER_ADVERTISEMENT: Subtree = Subtree { name: "RouterAdvertisement"
     p("AdvDNSSLLifetime", T::UnsignedInt, W, N, 0, &S499),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.RouterAdvertisement.InterfaceSetting.{i}.Option.{i}.", OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_ROUTER_ADVERTISEMENT, 0, 59), OW, C, 0, 0, None, Some("OptionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Tag"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, W, N, 0, &S17),
@@ -6578,12 +6636,13 @@ pub static ROUTER_ADVERTISEMENT: Subtree = Subtree { name: "RouterAdvertisement"
   ]),
 ]};
 
+const T_ROUTING: &str = "Device.Routing.RouteInformation.InterfaceSetting.{i}.Option.{i}.Device.Routing.Babel.InterfaceSetting.{i}.Neighbor.{i}.Device.Routing.Babel.DTLSCertSet.{i}.DTLSCert.{i}.Device.Routing.Babel.InterfaceSetting.{i}.Stats.Device.Routing.Babel.MACKeySet.{i}.MACKey.{i}.Device.Routing.Router.{i}.IPv4Forwarding.{i}.Device.Routing.Router.{i}.IPv6Forwarding.{i}.Device.Routing.RIP.InterfaceSetting.{i}.Device.Routing.Babel.Constants.Device.Routing.Babel.Route.{i}.";
 /// `Device.Routing.` and its descendants: 19 objects, 135 parameters.
 pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
-  obj("Device.Routing.", OR, C, 18, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 0, 15), OR, C, 18, 1, Some(1), None, None, &[], &[
     p("RouterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.Babel.", OR, C, 9, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 64, 85), OR, C, 9, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("ImplementationVersion", T::String, R, N, 0, &S14),
@@ -6600,22 +6659,22 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("DTLSCertSetNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("StatsReset", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.Routing.Babel.Constants.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 393, 424), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("UDPPort", T::UnsignedInt, W, N, 0, &S15),
     p("MulticastGroup", T::String, W, N, 0, &S68),
   ]),
-  obj("Device.Routing.Babel.DTLSCertSet.{i}.", OW, C, 1, 0, None, Some("DTLSCertSetNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 119, 156), OW, C, 1, 0, None, Some("DTLSCertSetNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("DefaultApply", T::Boolean, W, N, 0, &S10),
     p("DTLSCertNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.Babel.DTLSCertSet.{i}.DTLSCert.{i}.", OW, C, 0, 0, None, Some("DTLSCertNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 119, 169), OW, C, 0, 0, None, Some("DTLSCertNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("CertValue", T::String, WO, N, 0, &S5),
     p("CertType", T::String, W, N, 0, &S6),
     p("CertPrivateKey", T::HexBinary, WO, N, 4, &S218),
   ]),
-  obj("Device.Routing.Babel.InterfaceSetting.{i}.", OW, C, 2, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 64, 106), OW, C, 2, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6636,7 +6695,7 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("PacketLog", T::String, R, N, 0, &S6),
     p("NeighborNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.Babel.InterfaceSetting.{i}.Neighbor.{i}.", OR, C, 0, 0, None, Some("NeighborNumberOfEntries"), None, &[&["NeighborAddress"]], &[
+  obj(sub(T_ROUTING, 64, 119), OR, C, 0, 0, None, Some("NeighborNumberOfEntries"), None, &[&["NeighborAddress"]], &[
     p("NeighborAddress", T::String, R, N, 0, &S68),
     p("HelloMCastHistory", T::HexBinary, R, N, 0, &S218),
     p("HelloUCastHistory", T::HexBinary, R, N, 0, &S218),
@@ -6648,7 +6707,7 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("RXCost", T::UnsignedInt, R, N, 0, &S69),
     p("Cost", T::UnsignedInt, R, N, 0, &S69),
   ]),
-  obj("Device.Routing.Babel.InterfaceSetting.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 169, 217), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SentMcastHello", T::UnsignedLong, R, N, 0, &S97),
     p("SentMcastUpdate", T::UnsignedLong, R, N, 0, &S97),
     p("SentUcastHello", T::UnsignedLong, R, N, 0, &S97),
@@ -6656,12 +6715,12 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("SentIHU", T::UnsignedLong, R, N, 0, &S97),
     p("ReceivedPackets", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.Routing.Babel.MACKeySet.{i}.", OW, C, 1, 0, None, Some("MACKeySetNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 217, 252), OW, C, 1, 0, None, Some("MACKeySetNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("DefaultApply", T::Boolean, W, N, 0, &S10),
     p("MACKeyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.Babel.MACKeySet.{i}.MACKey.{i}.", OW, C, 0, 0, None, Some("MACKeyNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 217, 263), OW, C, 0, 0, None, Some("MACKeyNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("KeyUseSend", T::Boolean, W, N, 0, &S10),
     p("KeyUseVerify", T::Boolean, W, N, 0, &S10),
@@ -6672,7 +6731,7 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("InputMAC", T::HexBinary, W, N, 0, &S218),
     p("Match", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Routing.Babel.Route.{i}.", OR, C, 0, 0, None, Some("RouteNumberOfEntries"), None, &[&["RoutePrefix", "SourceRouterID"]], &[
+  obj(sub(T_ROUTING, 424, 455), OR, C, 0, 0, None, Some("RouteNumberOfEntries"), None, &[&["RoutePrefix", "SourceRouterID"]], &[
     p("RoutePrefix", T::String, R, N, 0, &S391),
     p("SourceRouterID", T::HexBinary, R, N, 0, &S218),
     p("Neighbor", T::String, R, N, 0, &S6),
@@ -6683,12 +6742,12 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("RouteFeasible", T::Boolean, R, N, 0, &S10),
     p("RouteSelected", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Routing.RIP.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 353, 372), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("SupportedModes", T::String, R, N, 0, &S485),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.RIP.InterfaceSetting.{i}.", OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
+  obj(sub(T_ROUTING, 353, 393), OW, C, 0, 0, None, Some("InterfaceSettingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Interface"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6696,11 +6755,11 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("AcceptRA", T::Boolean, W, N, 0, &S10),
     p("SendRA", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Routing.RouteInformation.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ROUTING, 0, 32), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("InterfaceSettingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.RouteInformation.InterfaceSetting.{i}.", OR, C, 1, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Interface"]], &[
+  obj(sub(T_ROUTING, 0, 53), OR, C, 1, 0, None, Some("InterfaceSettingNumberOfEntries"), None, &[&["Interface"]], &[
     p("Status", T::String, R, N, 0, &S486),
     p("Interface", T::String, R, N, 0, &S5),
     p("SourceRouter", T::String, R, N, 0, &S68),
@@ -6714,19 +6773,19 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("HomeAgent", T::Boolean, R, N, 0, &S10),
     p("OptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.RouteInformation.InterfaceSetting.{i}.Option.{i}.", OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[&["Alias"], &["Tag"]], &[
+  obj(sub(T_ROUTING, 0, 64), OR, C, 0, 0, None, Some("OptionNumberOfEntries"), None, &[&["Alias"], &["Tag"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Tag", T::UnsignedInt, R, N, 0, &S17),
     p("Value", T::HexBinary, R, N, 0, &S362),
   ]),
-  obj("Device.Routing.Router.{i}.", OW, C, 2, 0, None, Some("RouterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ROUTING, 263, 289), OW, C, 2, 0, None, Some("RouterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
     p("IPv4ForwardingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("IPv6ForwardingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Routing.Router.{i}.IPv4Forwarding.{i}.", OW, C, 0, 0, None, Some("IPv4ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIPAddress", "DestSubnetMask", "ForwardingPolicy", "GatewayIPAddress", "Interface", "ForwardingMetric"]], &[
+  obj(sub(T_ROUTING, 263, 308), OW, C, 0, 0, None, Some("IPv4ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIPAddress", "DestSubnetMask", "ForwardingPolicy", "GatewayIPAddress", "Interface", "ForwardingMetric"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6740,7 +6799,7 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
     p("Origin", T::String, R, N, 0, &S483),
     p("ForwardingMetric", T::Int, W, N, 0, &S12),
   ]),
-  obj("Device.Routing.Router.{i}.IPv6Forwarding.{i}.", OW, C, 0, 0, None, Some("IPv6ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIPPrefix", "ForwardingPolicy", "NextHop", "Interface", "ForwardingMetric"]], &[
+  obj(sub(T_ROUTING, 308, 353), OW, C, 0, 0, None, Some("IPv6ForwardingNumberOfEntries"), Some("Enable"), &[&["Alias"], &["DestIPPrefix", "ForwardingPolicy", "NextHop", "Interface", "ForwardingMetric"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6755,20 +6814,21 @@ pub static ROUTING: Subtree = Subtree { name: "Routing", objects: &[
   ]),
 ]};
 
+const T_SSH: &str = "Device.SSH.Server.{i}.Session.{i}.Device.SSH.AuthorizedKey.{i}.";
 /// `Device.SSH.` and its descendants: 4 objects, 30 parameters.
 pub static SSH: Subtree = Subtree { name: "SSH", objects: &[
-  obj("Device.SSH.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SSH, 0, 11), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AuthorizedKeyNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
   ]),
-  obj("Device.SSH.AuthorizedKey.{i}.", OW, C, 0, 0, None, Some("AuthorizedKeyNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SSH, 34, 63), OW, C, 0, 0, None, Some("AuthorizedKeyNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("User", T::String, W, N, 0, &S5),
     p("Key", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.SSH.Server.{i}.", OW, C, 1, 0, None, Some("ServerNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SSH, 0, 22), OW, C, 1, 0, None, Some("ServerNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S682),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6789,7 +6849,7 @@ pub static SSH: Subtree = Subtree { name: "SSH", objects: &[
     p("PID", T::UnsignedInt, W, N, 0, &S1),
     p("SessionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SSH.Server.{i}.Session.{i}.", OW, C, 0, 0, None, Some("SessionNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SSH, 0, 34), OW, C, 0, 0, None, Some("SessionNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("User", T::String, W, N, 0, &S5),
     p("IPAddress", T::String, R, N, 0, &S68),
@@ -6797,12 +6857,13 @@ pub static SSH: Subtree = Subtree { name: "SSH", objects: &[
   ]),
 ]};
 
+const T_STOMP: &str = "Device.STOMP.Connection.{i}.";
 /// `Device.STOMP.` and its descendants: 2 objects, 17 parameters.
 pub static STOMP: Subtree = Subtree { name: "STOMP", objects: &[
-  obj("Device.STOMP.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_STOMP, 0, 13), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("ConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.STOMP.Connection.{i}.", OW, C, 0, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Host", "Username", "VirtualHost"], &["Alias"]], &[
+  obj(sub(T_STOMP, 0, 28), OW, C, 0, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Host", "Username", "VirtualHost"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S705),
@@ -6822,12 +6883,13 @@ pub static STOMP: Subtree = Subtree { name: "STOMP", objects: &[
   ]),
 ]};
 
+const T_SECURITY: &str = "Device.Security.Certificate.{i}.";
 /// `Device.Security.` and its descendants: 2 objects, 10 parameters.
 pub static SECURITY: Subtree = Subtree { name: "Security", objects: &[
-  obj("Device.Security.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SECURITY, 0, 16), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("CertificateNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Security.Certificate.{i}.", OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"]], &[
+  obj(sub(T_SECURITY, 0, 32), OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("LastModif", T::DateTime, R, N, 0, &S8),
     p("SerialNumber", T::String, R, N, 0, &S3),
@@ -6840,26 +6902,29 @@ pub static SECURITY: Subtree = Subtree { name: "Security", objects: &[
   ]),
 ]};
 
+const T_SELF_TEST_DIAGNOSTICS: &str = "Device.SelfTestDiagnostics.";
 /// `Device.SelfTestDiagnostics.` and its descendants: 1 objects, 2 parameters.
 pub static SELF_TEST_DIAGNOSTICS: Subtree = Subtree { name: "SelfTestDiagnostics", objects: &[
-  obj("Device.SelfTestDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SELF_TEST_DIAGNOSTICS, 0, 27), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, CD, 0, &S560),
     p("Results", T::String, R, CD, 0, &S36),
   ]),
 ]};
 
+const T_SERVICES: &str = "Device.Services.";
 /// `Device.Services.` and its descendants: 1 objects, 0 parameters.
 pub static SERVICES: Subtree = Subtree { name: "Services", objects: &[
-  obj("Device.Services.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SERVICES, 0, 16), OR, C, 0, 1, Some(1), None, None, &[], &[
   ]),
 ]};
 
+const T_SMART_CARD_READERS: &str = "Device.SmartCardReaders.SmartCardReader.{i}.SmartCard.";
 /// `Device.SmartCardReaders.` and its descendants: 3 objects, 14 parameters.
 pub static SMART_CARD_READERS: Subtree = Subtree { name: "SmartCardReaders", objects: &[
-  obj("Device.SmartCardReaders.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SMART_CARD_READERS, 0, 24), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("SmartCardReaderNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SmartCardReaders.SmartCardReader.{i}.", OR, C, 1, 0, None, Some("SmartCardReaderNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_SMART_CARD_READERS, 0, 44), OR, C, 1, 0, None, Some("SmartCardReaderNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
@@ -6869,7 +6934,7 @@ pub static SMART_CARD_READERS: Subtree = Subtree { name: "SmartCardReaders", obj
     p("DecryptionFailedCounter", T::UnsignedInt, R, CD, 0, &S1),
     p("DecryptionFailedNoKeyCounter", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.SmartCardReaders.SmartCardReader.{i}.SmartCard.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SMART_CARD_READERS, 0, 54), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Status", T::String, R, N, 0, &S552),
     p("Type", T::String, R, N, 0, &S553),
     p("Application", T::String, R, N, 0, &S554),
@@ -6878,15 +6943,16 @@ pub static SMART_CARD_READERS: Subtree = Subtree { name: "SmartCardReaders", obj
   ]),
 ]};
 
+const T_SOFTWARE_MODULES: &str = "Device.SoftwareModules.ExecutionUnit.{i}.EnvVariable.{i}.Device.SoftwareModules.ExecutionUnit.{i}.HostObject.{i}.Device.SoftwareModules.ExecEnv.{i}.ApplicationData.{i}.Device.SoftwareModules.ExecEnvClass.{i}.Capability.{i}.Device.SoftwareModules.ExecutionUnit.{i}.NetworkConfig.Device.SoftwareModules.ExecutionUnit.{i}.AutoRestart.Device.SoftwareModules.ExecutionUnit.{i}.Extensions.Device.SoftwareModules.DeploymentUnit.{i}.";
 /// `Device.SoftwareModules.` and its descendants: 12 objects, 107 parameters.
 pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", objects: &[
-  obj("Device.SoftwareModules.", OR, C, 11, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 23), OR, C, 11, 1, Some(1), None, None, &[], &[
     p("ExecEnvClassNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ExecEnvNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeploymentUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ExecutionUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SoftwareModules.DeploymentUnit.{i}.", OR, C, 0, 0, None, Some("DeploymentUnitNumberOfEntries"), None, &[&["UUID", "Version", "ExecutionEnvRef"], &["Alias"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 383, 425), OR, C, 0, 0, None, Some("DeploymentUnitNumberOfEntries"), None, &[&["UUID", "Version", "ExecutionEnvRef"], &["Alias"]], &[
     p("UUID", T::String, R, N, 0, &S52),
     p("DUID", T::String, R, N, 0, &S3),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -6904,7 +6970,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("Installed", T::DateTime, R, N, 0, &S8),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.SoftwareModules.ExecEnv.{i}.", OR, C, 1, 0, None, Some("ExecEnvNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 113, 148), OR, C, 1, 0, None, Some("ExecEnvNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S611),
     p("Reset", T::Boolean, W, N, 8, &S10),
@@ -6930,7 +6996,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("ExecEnvClassRef", T::String, R, N, 0, &S6),
     p("ApplicationDataNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SoftwareModules.ExecEnv.{i}.ApplicationData.{i}.", OR, C, 0, 0, None, Some("ApplicationDataNumberOfEntries"), None, &[&["Alias"], &["ApplicationUUID", "Name"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 113, 168), OR, C, 0, 0, None, Some("ApplicationDataNumberOfEntries"), None, &[&["Alias"], &["ApplicationUUID", "Name"]], &[
     p("Name", T::String, R, N, 0, &S3),
     p("Capacity", T::UnsignedInt, R, N, 0, &S1),
     p("Encrypted", T::Boolean, R, N, 0, &S10),
@@ -6940,7 +7006,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("ApplicationUUID", T::String, R, N, 0, &S52),
     p("Utilization", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.SoftwareModules.ExecEnvClass.{i}.", OR, C, 1, 0, None, Some("ExecEnvClassNumberOfEntries"), None, &[&["Alias"], &["Vendor", "Name", "Version"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 168, 208), OR, C, 1, 0, None, Some("ExecEnvClassNumberOfEntries"), None, &[&["Alias"], &["Vendor", "Name", "Version"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S5),
     p("Vendor", T::String, R, N, 0, &S72),
@@ -6948,12 +7014,12 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("DeploymentUnitRef", T::String, R, N, 0, &S6),
     p("CapabilityNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SoftwareModules.ExecEnvClass.{i}.Capability.{i}.", OR, C, 0, 0, None, Some("CapabilityNumberOfEntries"), None, &[&["Specification", "SpecificationVersion"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 168, 223), OR, C, 0, 0, None, Some("CapabilityNumberOfEntries"), None, &[&["Specification", "SpecificationVersion"]], &[
     p("Specification", T::String, R, N, 0, &S610),
     p("SpecificationVersion", T::String, R, N, 0, &S14),
     p("SpecificationURI", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.", OR, C, 5, 0, None, Some("ExecutionUnitNumberOfEntries"), None, &[&["EUID"], &["Alias"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 41), OR, C, 5, 0, None, Some("ExecutionUnitNumberOfEntries"), None, &[&["EUID"], &["Alias"]], &[
     p("EUID", T::String, R, N, 0, &S3),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S5),
@@ -6983,7 +7049,7 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("HostObjectNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("EnvVariableNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.AutoRestart.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 278, 331), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("RetryMinimumWaitInterval", T::UnsignedInt, W, N, 0, &S1),
     p("RetryMaximumWaitInterval", T::UnsignedInt, W, N, 0, &S1),
@@ -6994,28 +7060,29 @@ pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", object
     p("LastRestarted", T::DateTime, R, N, 0, &S8),
     p("NextRestart", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.EnvVariable.{i}.", OR, C, 0, 0, None, Some("EnvVariableNumberOfEntries"), None, &[&["Alias"], &["Key"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 0, 57), OR, C, 0, 0, None, Some("EnvVariableNumberOfEntries"), None, &[&["Alias"], &["Key"]], &[
     p("Key", T::String, R, N, 0, &S11),
     p("Value", T::String, R, N, 0, &S11),
     p("Alias", T::String, WO, N, 0, &S3),
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.Extensions.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 331, 383), OR, C, 0, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.HostObject.{i}.", OR, C, 0, 0, None, Some("HostObjectNumberOfEntries"), None, &[&["Alias"], &["Destination"]], &[
+  obj(sub(T_SOFTWARE_MODULES, 57, 113), OR, C, 0, 0, None, Some("HostObjectNumberOfEntries"), None, &[&["Alias"], &["Destination"]], &[
     p("Source", T::String, R, N, 0, &S5),
     p("Destination", T::String, R, N, 0, &S5),
     p("Options", T::String, R, N, 0, &S5),
     p("Alias", T::String, WO, N, 0, &S3),
   ]),
-  obj("Device.SoftwareModules.ExecutionUnit.{i}.NetworkConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SOFTWARE_MODULES, 223, 278), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("AccessInterfaceRefList", T::String, R, N, 0, &S2),
     p("PortMappingRefList", T::String, R, N, 0, &S2),
   ]),
 ]};
 
+const T_SYSLOG: &str = "Device.Syslog.Action.{i}.LogRemote.Device.Syslog.Action.{i}.LogFile.Device.Syslog.Source.{i}.Network.Device.Syslog.Template.{i}.Device.Syslog.Filter.{i}.";
 /// `Device.Syslog.` and its descendants: 8 objects, 38 parameters.
 pub static SYSLOG: Subtree = Subtree { name: "Syslog", objects: &[
-  obj("Device.Syslog.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SYSLOG, 0, 14), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -7023,19 +7090,19 @@ pub static SYSLOG: Subtree = Subtree { name: "Syslog", objects: &[
     p("TemplateNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ActionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Syslog.Action.{i}.", OW, C, 2, 0, None, Some("ActionNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SYSLOG, 0, 25), OW, C, 2, 0, None, Some("ActionNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("SourceRef", T::String, W, N, 0, &S66),
     p("FilterRef", T::String, W, N, 0, &S66),
     p("TemplateRef", T::String, W, N, 0, &S5),
     p("StructuredData", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Syslog.Action.{i}.LogFile.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SYSLOG, 35, 68), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("VendorLogFileRef", T::String, R, N, 0, &S6),
     p("FilePath", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.Syslog.Action.{i}.LogRemote.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SYSLOG, 0, 35), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Address", T::String, W, N, 0, &S6),
     p("Protocol", T::String, R, N, 0, &S691),
@@ -7043,7 +7110,7 @@ pub static SYSLOG: Subtree = Subtree { name: "Syslog", objects: &[
     p("Certificate", T::String, W, N, 0, &S6),
     p("PeerVerify", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.Syslog.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SYSLOG, 128, 153), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("FacilityLevel", T::String, W, N, 0, &S686),
     p("Severity", T::String, W, N, 0, &S687),
@@ -7051,29 +7118,30 @@ pub static SYSLOG: Subtree = Subtree { name: "Syslog", objects: &[
     p("SeverityCompareAction", T::String, W, N, 0, &S689),
     p("PatternMatch", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.Syslog.Source.{i}.", OW, C, 1, 0, None, Some("SourceNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SYSLOG, 68, 93), OW, C, 1, 0, None, Some("SourceNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("KernelMessages", T::Boolean, W, N, 0, &S10),
     p("SystemMessages", T::Boolean, W, N, 0, &S10),
     p("Severity", T::String, W, N, 0, &S687),
     p("FacilityLevel", T::String, W, N, 0, &S690),
   ]),
-  obj("Device.Syslog.Source.{i}.Network.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_SYSLOG, 68, 101), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Interface", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
     p("Protocol", T::String, W, N, 0, &S691),
   ]),
-  obj("Device.Syslog.Template.{i}.", OW, C, 0, 0, None, Some("TemplateNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_SYSLOG, 101, 128), OW, C, 0, 0, None, Some("TemplateNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Expression", T::String, W, N, 0, &S6),
     p("EscapeMessage", T::Boolean, W, N, 0, &S10),
   ]),
 ]};
 
+const T_TIME: &str = "Device.Time.Client.{i}.Authentication.Device.Time.Server.{i}.Authentication.Device.Time.Client.{i}.Stats.Device.Time.Server.{i}.Stats.";
 /// `Device.Time.` and its descendants: 7 objects, 52 parameters.
 pub static TIME: Subtree = Subtree { name: "Time", objects: &[
-  obj("Device.Time.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 0, 12), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S53),
     p("NTPServer1", T::String, W, N, 16, &S3),
@@ -7086,7 +7154,7 @@ pub static TIME: Subtree = Subtree { name: "Time", objects: &[
     p("ClientNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Time.Client.{i}.", OW, C, 2, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_TIME, 0, 23), OW, C, 2, 0, None, Some("ClientNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S54),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7104,18 +7172,18 @@ pub static TIME: Subtree = Subtree { name: "Time", objects: &[
     p("Interface", T::String, W, N, 0, &S5),
     p("BindType", T::String, W, N, 0, &S57),
   ]),
-  obj("Device.Time.Client.{i}.Authentication.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 0, 38), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Certificate", T::String, W, N, 0, &S6),
     p("NTSPort", T::UnsignedInt, W, N, 0, &S15),
   ]),
-  obj("Device.Time.Client.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 76, 105), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PacketsSent", T::UnsignedInt, R, N, 0, &S1),
     p("PacketsSentFailed", T::UnsignedInt, R, N, 0, &S1),
     p("PacketsReceived", T::UnsignedInt, R, N, 0, &S1),
     p("PacketsDropped", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Time.Server.{i}.", OW, C, 2, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_TIME, 38, 61), OW, C, 2, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S58),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7128,12 +7196,12 @@ pub static TIME: Subtree = Subtree { name: "Time", objects: &[
     p("MaxPoll", T::UnsignedInt, W, N, 0, &S1),
     p("TTL", T::UnsignedInt, W, N, 0, &S59),
   ]),
-  obj("Device.Time.Server.{i}.Authentication.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 38, 76), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Certificate", T::String, W, N, 0, &S6),
     p("NTSNTPServer", T::String, W, N, 0, &S2),
   ]),
-  obj("Device.Time.Server.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_TIME, 105, 134), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PacketsSent", T::UnsignedInt, R, N, 0, &S1),
     p("PacketsSentFailed", T::UnsignedInt, R, N, 0, &S1),
     p("PacketsReceived", T::UnsignedInt, R, N, 0, &S1),
@@ -7141,14 +7209,15 @@ pub static TIME: Subtree = Subtree { name: "Time", objects: &[
   ]),
 ]};
 
+const T_UPA: &str = "Device.UPA.Interface.{i}.AssociatedDevice.{i}.Device.UPA.Diagnostics.InterfaceMeasurement.Device.UPA.Interface.{i}.ActiveNotch.{i}.Device.UPA.Interface.{i}.BridgeFor.{i}.Device.UPA.Interface.{i}.Stats.";
 /// `Device.UPA.` and its descendants: 8 objects, 62 parameters.
 pub static UPA: Subtree = Subtree { name: "UPA", objects: &[
-  obj("Device.UPA.", OR, C, 7, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPA, 0, 11), OR, C, 7, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UPA.Diagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPA, 46, 69), OR, C, 1, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.UPA.Diagnostics.InterfaceMeasurement.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPA, 46, 90), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S253),
     p("Type", T::String, W, N, 0, &S254),
     p("Interface", T::String, W, N, 0, &S5),
@@ -7156,7 +7225,7 @@ pub static UPA: Subtree = Subtree { name: "UPA", objects: &[
     p("Measurements", T::String, R, N, 0, &S255),
     p("RxGain", T::Int, R, N, 0, &S71),
   ]),
-  obj("Device.UPA.Interface.{i}.", OR, C, 4, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_UPA, 0, 25), OR, C, 4, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7179,14 +7248,14 @@ pub static UPA: Subtree = Subtree { name: "UPA", objects: &[
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("BridgeForNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UPA.Interface.{i}.ActiveNotch.{i}.", OW, C, 0, 0, None, Some("ActiveNotchNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_UPA, 90, 131), OW, C, 0, 0, None, Some("ActiveNotchNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("StartFreq", T::UnsignedInt, W, N, 0, &S1),
     p("StopFreq", T::UnsignedInt, W, N, 0, &S1),
     p("Depth", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.UPA.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_UPA, 0, 46), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("Port", T::UnsignedInt, R, N, 0, &S17),
     p("LogicalNetwork", T::String, R, N, 0, &S249),
@@ -7199,12 +7268,12 @@ pub static UPA: Subtree = Subtree { name: "UPA", objects: &[
     p("DirectRoute", T::Boolean, R, N, 0, &S10),
     p("Active", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.UPA.Interface.{i}.BridgeFor.{i}.", OR, C, 0, 0, None, Some("BridgeForNumberOfEntries"), None, &[&["Alias"], &["MACAddress"]], &[
+  obj(sub(T_UPA, 131, 170), OR, C, 0, 0, None, Some("BridgeForNumberOfEntries"), None, &[&["Alias"], &["MACAddress"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("MACAddress", T::String, R, N, 0, &S161),
     p("Port", T::UnsignedInt, R, N, 0, &S17),
   ]),
-  obj("Device.UPA.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPA, 170, 201), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -7223,21 +7292,22 @@ pub static UPA: Subtree = Subtree { name: "UPA", objects: &[
   ]),
 ]};
 
+const T_UPNP: &str = "Device.UPnP.Description.DeviceDescription.{i}.Device.UPnP.Description.ServiceInstance.{i}.Device.UPnP.Description.DeviceInstance.{i}.Device.UPnP.Discovery.RootDevice.{i}.Device.UPnP.Discovery.Service.{i}.Device.UPnP.Discovery.Device.{i}.Device.UPnP.Device.Capabilities.";
 /// `Device.UPnP.` and its descendants: 11 objects, 78 parameters.
 pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
-  obj("Device.UPnP.", OR, C, 10, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 0, 12), OR, C, 10, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.UPnP.Description.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 0, 24), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("DeviceDescriptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeviceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServiceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UPnP.Description.DeviceDescription.{i}.", OR, C, 0, 0, None, Some("DeviceDescriptionNumberOfEntries"), None, &[&["URLBase"]], &[
+  obj(sub(T_UPNP, 0, 46), OR, C, 0, 0, None, Some("DeviceDescriptionNumberOfEntries"), None, &[&["URLBase"]], &[
     p("URLBase", T::String, R, N, 0, &S11),
     p("SpecVersion", T::String, R, N, 0, &S558),
     p("Host", T::String, R, N, 0, &S557),
   ]),
-  obj("Device.UPnP.Description.DeviceInstance.{i}.", OR, C, 0, 0, None, Some("DeviceInstanceNumberOfEntries"), None, &[&["UDN"]], &[
+  obj(sub(T_UPNP, 90, 133), OR, C, 0, 0, None, Some("DeviceInstanceNumberOfEntries"), None, &[&["UDN"]], &[
     p("UDN", T::String, R, N, 0, &S52),
     p("ParentDevice", T::String, R, N, 0, &S5),
     p("DiscoveryDevice", T::String, R, N, 0, &S5),
@@ -7255,7 +7325,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPC", T::String, R, N, 0, &S559),
     p("PresentationURL", T::String, R, N, 0, &S11),
   ]),
-  obj("Device.UPnP.Description.ServiceInstance.{i}.", OR, C, 0, 0, None, Some("ServiceInstanceNumberOfEntries"), None, &[&["ParentDevice", "ServiceId"]], &[
+  obj(sub(T_UPNP, 46, 90), OR, C, 0, 0, None, Some("ServiceInstanceNumberOfEntries"), None, &[&["ParentDevice", "ServiceId"]], &[
     p("ParentDevice", T::String, R, N, 0, &S5),
     p("ServiceId", T::String, R, N, 0, &S5),
     p("ServiceDiscovery", T::String, R, N, 0, &S5),
@@ -7264,7 +7334,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("ControlURL", T::String, R, N, 0, &S11),
     p("EventSubURL", T::String, R, N, 0, &S11),
   ]),
-  obj("Device.UPnP.Device.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 237, 256), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("UPnPMediaServer", T::Boolean, W, N, 0, &S10),
     p("UPnPMediaRenderer", T::Boolean, W, N, 0, &S10),
@@ -7276,7 +7346,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPnPDMConfigurationMgmt", T::Boolean, W, N, 0, &S10),
     p("UPnPDMSoftwareMgmt", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.UPnP.Device.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 237, 269), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("UPnPArchitecture", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPArchitectureMinorVer", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPMediaServer", T::UnsignedInt, R, N, 0, &S1),
@@ -7290,12 +7360,12 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("UPnPDMConfigurationMgmt", T::UnsignedInt, R, N, 0, &S1),
     p("UPnPDMSoftwareMgmt", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UPnP.Discovery.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UPNP, 133, 155), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("RootDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UPnP.Discovery.Device.{i}.", OR, C, 0, 0, None, Some("DeviceNumberOfEntries"), None, &[&["UUID"]], &[
+  obj(sub(T_UPNP, 204, 237), OR, C, 0, 0, None, Some("DeviceNumberOfEntries"), None, &[&["UUID"]], &[
     p("Status", T::String, R, N, 0, &S555),
     p("UUID", T::String, R, N, 0, &S556),
     p("USN", T::String, R, N, 0, &S5),
@@ -7305,7 +7375,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("Host", T::String, R, N, 0, &S557),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.UPnP.Discovery.RootDevice.{i}.", OR, C, 0, 0, None, Some("RootDeviceNumberOfEntries"), None, &[&["UUID"]], &[
+  obj(sub(T_UPNP, 133, 170), OR, C, 0, 0, None, Some("RootDeviceNumberOfEntries"), None, &[&["UUID"]], &[
     p("Status", T::String, R, N, 0, &S555),
     p("UUID", T::String, R, N, 0, &S556),
     p("USN", T::String, R, N, 0, &S5),
@@ -7315,7 +7385,7 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
     p("Host", T::String, R, N, 0, &S66),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.UPnP.Discovery.Service.{i}.", OR, C, 0, 0, None, Some("ServiceNumberOfEntries"), None, &[&["USN"]], &[
+  obj(sub(T_UPNP, 170, 204), OR, C, 0, 0, None, Some("ServiceNumberOfEntries"), None, &[&["USN"]], &[
     p("Status", T::String, R, N, 0, &S555),
     p("USN", T::String, R, N, 0, &S5),
     p("LeaseTime", T::UnsignedInt, R, N, 0, &S1),
@@ -7327,13 +7397,14 @@ pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
   ]),
 ]};
 
+const T_USB: &str = "Device.USB.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.Device.USB.Interface.{i}.Stats.Device.USB.Port.{i}.";
 /// `Device.USB.` and its descendants: 9 objects, 68 parameters.
 pub static USB: Subtree = Subtree { name: "USB", objects: &[
-  obj("Device.USB.", OR, C, 8, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USB, 0, 11), OR, C, 8, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("PortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USB.Interface.{i}.", OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_USB, 72, 97), OR, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7345,7 +7416,7 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
     p("MaxBitRate", T::UnsignedInt, R, N, 0, &S1),
     p("Port", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.USB.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USB, 72, 103), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -7362,7 +7433,7 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.USB.Port.{i}.", OR, C, 0, 0, None, Some("PortNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_USB, 103, 123), OR, C, 0, 0, None, Some("PortNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Standard", T::String, R, N, 0, &S142),
@@ -7371,10 +7442,10 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
     p("Rate", T::String, R, N, 0, &S183),
     p("Power", T::String, R, N, 0, &S184),
   ]),
-  obj("Device.USB.USBHosts.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USB, 0, 20), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USB.USBHosts.Host.{i}.", OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
+  obj(sub(T_USB, 0, 29), OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, R, N, 0, &S3),
@@ -7384,7 +7455,7 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
     p("USBVersion", T::String, R, N, 0, &S142),
     p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USB.USBHosts.Host.{i}.Device.{i}.", OR, C, 2, 0, None, Some("DeviceNumberOfEntries"), None, &[&["DeviceNumber"]], &[
+  obj(sub(T_USB, 0, 40), OR, C, 2, 0, None, Some("DeviceNumberOfEntries"), None, &[&["DeviceNumber"]], &[
     p("DeviceNumber", T::UnsignedInt, R, N, 0, &S1),
     p("USBVersion", T::String, R, N, 0, &S142),
     p("DeviceClass", T::HexBinary, R, N, 0, &S186),
@@ -7405,11 +7476,11 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
     p("IsSelfPowered", T::Boolean, R, N, 0, &S10),
     p("ConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USB.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.", OR, C, 1, 0, None, Some("ConfigurationNumberOfEntries"), None, &[&["ConfigurationNumber"]], &[
+  obj(sub(T_USB, 0, 58), OR, C, 1, 0, None, Some("ConfigurationNumberOfEntries"), None, &[&["ConfigurationNumber"]], &[
     p("ConfigurationNumber", T::UnsignedInt, R, N, 0, &S1),
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USB.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.", OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceNumber"]], &[
+  obj(sub(T_USB, 0, 72), OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceNumber"]], &[
     p("InterfaceNumber", T::UnsignedInt, R, N, 0, &S187),
     p("InterfaceClass", T::HexBinary, R, N, 0, &S186),
     p("InterfaceSubClass", T::HexBinary, R, N, 0, &S186),
@@ -7417,9 +7488,10 @@ pub static USB: Subtree = Subtree { name: "USB", objects: &[
   ]),
 ]};
 
+const T_USP_AGENT: &str = "Device.USPAgent.ControllerTrust.Role.{i}.Permission.{i}.Device.USPAgent.Controller.{i}.MTP.{i}.WebSocket.Device.USPAgent.ControllerTrust.Credential.{i}.Device.USPAgent.ControllerTrust.Challenge.{i}.Device.USPAgent.Controller.{i}.MTP.{i}.STOMP.Device.USPAgent.Controller.{i}.MTP.{i}.CoAP.Device.USPAgent.Controller.{i}.MTP.{i}.MQTT.Device.USPAgent.Controller.{i}.MTP.{i}.UDS.Device.USPAgent.MTP.{i}.WebSocket.Device.USPAgent.Certificate.{i}.Device.USPAgent.MTP.{i}.STOMP.Device.USPAgent.MTP.{i}.CoAP.Device.USPAgent.MTP.{i}.MQTT.Device.USPAgent.MTP.{i}.UDS.";
 /// `Device.USPAgent.` and its descendants: 20 objects, 115 parameters.
 pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
-  obj("Device.USPAgent.", OR, C, 19, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 0, 16), OR, C, 19, 1, Some(1), None, None, &[], &[
     p("EndpointID", T::String, R, N, 0, &S6),
     p("SoftwareVersion", T::String, R, N, 0, &S3),
     p("UpTime", T::UnsignedInt, R, CD, 0, &S1),
@@ -7432,13 +7504,13 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("CertificateNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AddCertificate", T::String, W, N, 8, &S608),
   ]),
-  obj("Device.USPAgent.Certificate.{i}.", OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 408, 440), OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("SerialNumber", T::String, R, N, 0, &S3),
     p("Issuer", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.USPAgent.Controller.{i}.", OW, C, 6, 0, None, Some("ControllerNumberOfEntries"), Some("Enable"), &[&["EndpointID"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 56, 87), OW, C, 6, 0, None, Some("ControllerNumberOfEntries"), Some("Enable"), &[&["EndpointID"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("EndpointID", T::String, W, N, 0, &S6),
     p("ControllerCode", T::String, W, N, 0, &S72),
@@ -7454,19 +7526,19 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("MTPNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SendOnBoardRequest", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.", OW, C, 5, 0, None, Some("MTPNumberOfEntries"), Some("Enable"), &[&["Protocol"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 56, 95), OW, C, 5, 0, None, Some("MTPNumberOfEntries"), Some("Enable"), &[&["Protocol"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Protocol", T::String, W, N, 0, &S6),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.CoAP.", OR, O, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 243, 287), OR, O, 0, 0, Some(1), None, None, &[], &[
     p("Host", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
     p("Path", T::String, W, N, 0, &S6),
     p("EnableEncryption", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.MQTT.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 287, 331), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Reference", T::String, W, N, 16, &S6),
     p("Topic", T::String, W, N, 0, &S608),
     p("PublishRetainResponse", T::Boolean, W, N, 0, &S10),
@@ -7474,16 +7546,16 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("AgentMTPReference", T::String, W, N, 0, &S6),
     p("USPServiceRef", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.STOMP.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 198, 243), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Reference", T::String, W, N, 0, &S6),
     p("Destination", T::String, W, N, 0, &S6),
     p("USPServiceRef", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.UDS.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 331, 374), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("UnixDomainSocketRef", T::String, W, N, 0, &S6),
     p("USPServiceRef", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.Controller.{i}.MTP.{i}.WebSocket.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 56, 105), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Host", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
     p("Path", T::String, W, N, 0, &S6),
@@ -7494,7 +7566,7 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("SessionRetryIntervalMultiplier", T::UnsignedInt, W, N, 0, &S16),
     p("USPServiceRef", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.ControllerTrust.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 0, 32), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("UntrustedRole", T::String, W, N, 0, &S696),
     p("BannedRole", T::String, W, N, 0, &S6),
     p("SecuredRoles", T::String, W, N, 0, &S2),
@@ -7504,7 +7576,7 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("CredentialNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ChallengeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USPAgent.ControllerTrust.Challenge.{i}.", OW, C, 0, 0, None, Some("ChallengeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_USP_AGENT, 152, 198), OW, C, 0, 0, None, Some("ChallengeNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Description", T::String, W, N, 0, &S6),
     p("Role", T::String, W, N, 0, &S2),
@@ -7517,20 +7589,20 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("Retries", T::UnsignedInt, W, N, 0, &S1),
     p("LockoutPeriod", T::Int, W, N, 0, &S648),
   ]),
-  obj("Device.USPAgent.ControllerTrust.Credential.{i}.", OW, C, 0, 0, None, Some("CredentialNumberOfEntries"), Some("Enable"), &[&["Credential"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 105, 152), OW, C, 0, 0, None, Some("CredentialNumberOfEntries"), Some("Enable"), &[&["Credential"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Role", T::String, W, N, 0, &S2),
     p("Credential", T::String, W, N, 0, &S6),
     p("AllowedUses", T::String, W, N, 0, &S698),
   ]),
-  obj("Device.USPAgent.ControllerTrust.Role.{i}.", OW, C, 1, 0, None, Some("RoleNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 0, 41), OW, C, 1, 0, None, Some("RoleNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, W, N, 0, &S6),
     p("PermissionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USPAgent.ControllerTrust.Role.{i}.Permission.{i}.", OW, C, 0, 0, None, Some("PermissionNumberOfEntries"), Some("Enable"), &[&["Order"], &["Alias"]], &[
+  obj(sub(T_USP_AGENT, 0, 56), OW, C, 0, 0, None, Some("PermissionNumberOfEntries"), Some("Enable"), &[&["Order"], &["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Order", T::UnsignedInt, W, N, 0, &S1),
@@ -7540,34 +7612,34 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
     p("InstantiatedObj", T::String, W, N, 0, &S697),
     p("CommandEvent", T::String, W, N, 0, &S697),
   ]),
-  obj("Device.USPAgent.MTP.{i}.", OW, C, 5, 0, None, Some("MTPNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_USP_AGENT, 374, 398), OW, C, 5, 0, None, Some("MTPNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S58),
     p("Protocol", T::String, W, N, 0, &S6),
     p("EnableMDNS", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.USPAgent.MTP.{i}.CoAP.", OR, O, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 470, 499), OR, O, 0, 0, Some(1), None, None, &[], &[
     p("Interfaces", T::String, W, N, 0, &S2),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
     p("Path", T::String, W, N, 0, &S6),
     p("EnableEncryption", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.USPAgent.MTP.{i}.MQTT.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 499, 528), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Reference", T::String, W, N, 0, &S6),
     p("ResponseTopicConfigured", T::String, W, N, 0, &S608),
     p("ResponseTopicDiscovered", T::String, R, N, 0, &S608),
     p("PublishQoS", T::UnsignedInt, W, N, 0, &S609),
   ]),
-  obj("Device.USPAgent.MTP.{i}.STOMP.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 440, 470), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Reference", T::String, W, N, 0, &S6),
     p("Destination", T::String, W, N, 0, &S6),
     p("DestinationFromServer", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.MTP.{i}.UDS.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 528, 556), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("UnixDomainSocketRef", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.USPAgent.MTP.{i}.WebSocket.", OR, C, 0, 0, Some(1), None, None, &[], &[
+  obj(sub(T_USP_AGENT, 374, 408), OR, C, 0, 0, Some(1), None, None, &[], &[
     p("Interfaces", T::String, W, N, 0, &S2),
     p("Port", T::UnsignedInt, W, N, 0, &S15),
     p("Path", T::String, W, N, 0, &S6),
@@ -7576,12 +7648,13 @@ pub static USP_AGENT: Subtree = Subtree { name: "USPAgent", objects: &[
   ]),
 ]};
 
+const T_USP_SERVICES: &str = "Device.USPServices.USPService.{i}.";
 /// `Device.USPServices.` and its descendants: 2 objects, 6 parameters.
 pub static USP_SERVICES: Subtree = Subtree { name: "USPServices", objects: &[
-  obj("Device.USPServices.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USP_SERVICES, 0, 19), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("USPServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.USPServices.USPService.{i}.", OR, C, 0, 0, None, Some("USPServiceNumberOfEntries"), None, &[&["EndpointID"]], &[
+  obj(sub(T_USP_SERVICES, 0, 34), OR, C, 0, 0, None, Some("USPServiceNumberOfEntries"), None, &[&["EndpointID"]], &[
     p("EndpointID", T::String, R, N, 0, &S6),
     p("Protocol", T::String, R, N, 0, &S684),
     p("DataModelPaths", T::String, R, N, 0, &S685),
@@ -7590,21 +7663,23 @@ pub static USP_SERVICES: Subtree = Subtree { name: "USPServices", objects: &[
   ]),
 ]};
 
+const T_UNIX_DOMAIN_SOCKETS: &str = "Device.UnixDomainSockets.UnixDomainSocket.{i}.";
 /// `Device.UnixDomainSockets.` and its descendants: 2 objects, 4 parameters.
 pub static UNIX_DOMAIN_SOCKETS: Subtree = Subtree { name: "UnixDomainSockets", objects: &[
-  obj("Device.UnixDomainSockets.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_UNIX_DOMAIN_SOCKETS, 0, 25), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("UnixDomainSocketNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UnixDomainSockets.UnixDomainSocket.{i}.", OR, C, 0, 0, None, Some("UnixDomainSocketNumberOfEntries"), None, &[&["Alias"], &["Path"]], &[
+  obj(sub(T_UNIX_DOMAIN_SOCKETS, 0, 46), OR, C, 0, 0, None, Some("UnixDomainSocketNumberOfEntries"), None, &[&["Alias"], &["Path"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Mode", T::String, R, N, 0, &S683),
     p("Path", T::String, R, N, 0, &S67),
   ]),
 ]};
 
+const T_USER_INTERFACE: &str = "Device.UserInterface.HTTPAccess.{i}.Session.{i}.Device.UserInterface.LocalDisplay.Device.UserInterface.RemoteAccess.Device.UserInterface.Messages.";
 /// `Device.UserInterface.` and its descendants: 6 objects, 70 parameters.
 pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &[
-  obj("Device.UserInterface.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 0, 21), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("PasswordRequired", T::Boolean, W, N, 0, &S10),
     p("PasswordUserSelectable", T::Boolean, W, N, 0, &S10),
@@ -7630,7 +7705,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("HTTPAccessSupportedProtocols", T::String, R, N, 0, &S64),
     p("HTTPAccessNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UserInterface.HTTPAccess.{i}.", OW, C, 1, 0, None, Some("HTTPAccessNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_USER_INTERFACE, 0, 36), OW, C, 1, 0, None, Some("HTTPAccessNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -7649,7 +7724,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("ActivationDate", T::DateTime, R, N, 0, &S8),
     p("SessionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UserInterface.HTTPAccess.{i}.Session.{i}.", OR, C, 0, 0, None, Some("SessionNumberOfEntries"), None, &[&["SessionID"]], &[
+  obj(sub(T_USER_INTERFACE, 0, 48), OR, C, 0, 0, None, Some("SessionNumberOfEntries"), None, &[&["SessionID"]], &[
     p("SessionID", T::String, R, N, 0, &S67),
     p("User", T::String, R, N, 0, &S5),
     p("IPAddress", T::String, R, N, 0, &S68),
@@ -7657,7 +7732,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("Protocol", T::String, R, N, 0, &S6),
     p("StartDate", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.UserInterface.LocalDisplay.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 48, 82), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Movable", T::Boolean, W, N, 0, &S10),
     p("Resizable", T::Boolean, W, N, 0, &S10),
     p("PosX", T::Int, W, N, 0, &S71),
@@ -7667,7 +7742,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("DisplayWidth", T::UnsignedInt, R, N, 0, &S1),
     p("DisplayHeight", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UserInterface.Messages.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 116, 146), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Title", T::String, W, N, 0, &S72),
     p("SubTitle", T::String, W, N, 0, &S72),
@@ -7680,7 +7755,7 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
     p("RequestedNumberOfRepetitions", T::UnsignedInt, W, N, 0, &S1),
     p("ExecutedNumberOfRepetitions", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.UserInterface.RemoteAccess.", OR, D, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USER_INTERFACE, 82, 116), OR, D, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Port", T::UnsignedInt, W, N, 0, &S69),
     p("SupportedProtocols", T::String, R, N, 0, &S64),
@@ -7688,20 +7763,21 @@ pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &
   ]),
 ]};
 
+const T_USERS: &str = "Device.Users.CheckCredentialsDiagnostics.Device.Users.SupportedShell.{i}.Device.Users.Group.{i}.Device.Users.Role.{i}.Device.Users.User.{i}.";
 /// `Device.Users.` and its descendants: 6 objects, 32 parameters.
 pub static USERS: Subtree = Subtree { name: "Users", objects: &[
-  obj("Device.Users.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USERS, 0, 13), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("UserNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("GroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("RoleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SupportedShellNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.Users.CheckCredentialsDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_USERS, 0, 41), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S551),
     p("Username", T::String, W, N, 0, &S6),
     p("Password", T::String, W, N, 0, &S6),
   ]),
-  obj("Device.Users.Group.{i}.", OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["Groupname"], &["Alias"], &["GroupID"]], &[
+  obj(sub(T_USERS, 73, 96), OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["Groupname"], &["Alias"], &["GroupID"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("GroupID", T::UnsignedInt, W, N, 0, &S1),
@@ -7709,19 +7785,19 @@ pub static USERS: Subtree = Subtree { name: "Users", objects: &[
     p("RoleParticipation", T::String, W, N, 0, &S25),
     p("StaticGroup", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Users.Role.{i}.", OW, C, 0, 0, None, Some("RoleNumberOfEntries"), Some("Enable"), &[&["RoleName"], &["Alias"], &["RoleID"]], &[
+  obj(sub(T_USERS, 96, 118), OW, C, 0, 0, None, Some("RoleNumberOfEntries"), Some("Enable"), &[&["RoleName"], &["Alias"], &["RoleID"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("RoleID", T::UnsignedInt, W, N, 0, &S1),
     p("RoleName", T::String, W, N, 0, &S3),
     p("StaticRole", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.Users.SupportedShell.{i}.", OW, C, 0, 0, None, Some("SupportedShellNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
+  obj(sub(T_USERS, 41, 73), OW, C, 0, 0, None, Some("SupportedShellNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, R, N, 0, &S3),
   ]),
-  obj("Device.Users.User.{i}.", OW, C, 0, 0, None, Some("UserNumberOfEntries"), Some("Enable"), &[&["Username"], &["Alias"], &["UserID"]], &[
+  obj(sub(T_USERS, 118, 140), OW, C, 0, 0, None, Some("UserNumberOfEntries"), Some("Enable"), &[&["Username"], &["Alias"], &["UserID"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("UserID", T::UnsignedInt, W, N, 0, &S1),
@@ -7736,13 +7812,14 @@ pub static USERS: Subtree = Subtree { name: "Users", objects: &[
   ]),
 ]};
 
+const T_VXLAN: &str = "Device.VXLAN.Tunnel.{i}.Interface.{i}.Stats.Device.VXLAN.Tunnel.{i}.Stats.Device.VXLAN.Filter.{i}.";
 /// `Device.VXLAN.` and its descendants: 6 objects, 47 parameters.
 pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
-  obj("Device.VXLAN.", OR, C, 5, 1, Some(1), None, None, &[], &[
+  obj(sub(T_VXLAN, 0, 13), OR, C, 5, 1, Some(1), None, None, &[], &[
     p("TunnelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.VXLAN.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_VXLAN, 74, 98), OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Order", T::UnsignedInt, W, N, 0, &S13),
@@ -7753,7 +7830,7 @@ pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
     p("VLANIDExclude", T::Boolean, W, N, 0, &S10),
     p("DSCPMarkPolicy", T::Int, W, N, 0, &S463),
   ]),
-  obj("Device.VXLAN.Tunnel.{i}.", OW, C, 3, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_VXLAN, 0, 24), OW, C, 3, 0, None, Some("TunnelNumberOfEntries"), None, &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S29),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7768,7 +7845,7 @@ pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
     p("SourcePort", T::UnsignedInt, W, N, 0, &S69),
     p("RemotePort", T::UnsignedInt, W, N, 0, &S69),
   ]),
-  obj("Device.VXLAN.Tunnel.{i}.Interface.{i}.", OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_VXLAN, 0, 38), OW, C, 1, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7777,7 +7854,7 @@ pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
     p("LowerLayers", T::String, W, N, 0, &S25),
     p("VNI", T::Int, W, N, 0, &S475),
   ]),
-  obj("Device.VXLAN.Tunnel.{i}.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_VXLAN, 0, 44), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -7787,7 +7864,7 @@ pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
     p("DiscardChecksumReceived", T::UnsignedInt, R, N, 0, &S1),
     p("DiscardSequenceNumberReceived", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.VXLAN.Tunnel.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_VXLAN, 44, 74), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("KeepAliveSent", T::UnsignedInt, R, N, 0, &S1),
     p("KeepAliveReceived", T::UnsignedInt, R, N, 0, &S1),
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
@@ -7799,9 +7876,10 @@ pub static VXLAN: Subtree = Subtree { name: "VXLAN", objects: &[
   ]),
 ]};
 
+const T_WWC: &str = "Device.WWC.URSP.{i}.TrafficDescriptor.{i}.RouteSelectionDescriptor.{i}.NetworkSlice.Device.WWC.AccessNetwork.{i}.GUTI.";
 /// `Device.WWC.` and its descendants: 7 objects, 31 parameters.
 pub static WWC: Subtree = Subtree { name: "WWC", objects: &[
-  obj("Device.WWC.", OR, C, 6, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WWC, 0, 11), OR, C, 6, 1, Some(1), None, None, &[], &[
     p("HwCapabilities", T::String, R, N, 0, &S655),
     p("SwCapabilities", T::String, R, N, 0, &S656),
     p("Mode", T::String, W, N, 0, &S657),
@@ -7809,7 +7887,7 @@ pub static WWC: Subtree = Subtree { name: "WWC", objects: &[
     p("AccessNetworkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("URSPNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WWC.AccessNetwork.{i}.", OR, C, 1, 0, None, Some("AccessNetworkNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_WWC, 84, 113), OR, C, 1, 0, None, Some("AccessNetworkNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Name", T::String, R, N, 0, &S3),
     p("Interface", T::String, W, N, 0, &S5),
@@ -7818,23 +7896,23 @@ pub static WWC: Subtree = Subtree { name: "WWC", objects: &[
     p("AccessNetworkType", T::String, R, N, 0, &S661),
     p("LastError", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WWC.AccessNetwork.{i}.GUTI.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WWC, 84, 118), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PLMN", T::UnsignedInt, R, N, 0, &S1),
     p("AMFId", T::UnsignedInt, R, N, 0, &S1),
     p("TMSI", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WWC.URSP.{i}.", OR, C, 3, 0, None, Some("URSPNumberOfEntries"), None, &[&["Alias"], &["Precedence"]], &[
+  obj(sub(T_WWC, 0, 20), OR, C, 3, 0, None, Some("URSPNumberOfEntries"), None, &[&["Alias"], &["Precedence"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Precedence", T::UnsignedInt, R, N, 0, &S105),
     p("TrafficDescriptorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WWC.URSP.{i}.TrafficDescriptor.{i}.", OR, C, 2, 0, None, Some("TrafficDescriptorNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_WWC, 0, 42), OR, C, 2, 0, None, Some("TrafficDescriptorNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Type", T::UnsignedInt, R, N, 0, &S1),
     p("Value", T::String, R, N, 0, &S36),
     p("RouteSelectionDescriptorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WWC.URSP.{i}.TrafficDescriptor.{i}.RouteSelectionDescriptor.{i}.", OR, C, 1, 0, None, Some("RouteSelectionDescriptorNumberOfEntries"), None, &[&["Alias"], &["Precedence"]], &[
+  obj(sub(T_WWC, 0, 71), OR, C, 1, 0, None, Some("RouteSelectionDescriptorNumberOfEntries"), None, &[&["Alias"], &["Precedence"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Precedence", T::UnsignedInt, R, N, 0, &S105),
     p("SSC", T::UnsignedInt, R, N, 0, &S418),
@@ -7842,15 +7920,16 @@ pub static WWC: Subtree = Subtree { name: "WWC", objects: &[
     p("PDUSessionType", T::String, R, N, 0, &S663),
     p("AccessType", T::String, R, N, 0, &S664),
   ]),
-  obj("Device.WWC.URSP.{i}.TrafficDescriptor.{i}.RouteSelectionDescriptor.{i}.NetworkSlice.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WWC, 0, 84), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SliceServiceType", T::String, R, N, 0, &S665),
     p("SliceDifferentiator", T::UnsignedInt, R, N, 0, &S1),
   ]),
 ]};
 
+const T_WIFI: &str = "Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.SteeringSummaryStats.Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.SteeringHistory.{i}.Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.Stats.Device.WiFi.AccessPoint.{i}.AssociatedDevice.{i}.Stats.Device.WiFi.NeighboringWiFiDiagnostic.Result.{i}.Device.WiFi.EndPoint.{i}.Profile.{i}.Security.Device.WiFi.AccessPoint.{i}.AC.{i}.Stats.Device.WiFi.MultiAP.SteeringSummaryStats.Device.WiFi.RemoteMeasurementDiagnostic.Device.WiFi.AccessPoint.{i}.Accounting.Device.WiFi.EndPoint.{i}.AC.{i}.Stats.Device.WiFi.AccessPoint.{i}.Security.Device.WiFi.CCAMeasurementDiagnostic.Device.WiFi.EndPoint.{i}.Security.Device.WiFi.AccessPoint.{i}.WPS.Device.WiFi.EndPoint.{i}.Stats.Device.WiFi.EndPoint.{i}.WPS.Device.WiFi.Radio.{i}.Stats.Device.WiFi.SSID.{i}.Stats.";
 /// `Device.WiFi.` and its descendants: 34 objects, 377 parameters.
 pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
-  obj("Device.WiFi.", OR, C, 33, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 0, 12), OR, C, 33, 1, Some(1), None, None, &[], &[
     p("RadioNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SSIDNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AccessPointNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
@@ -7859,7 +7938,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("ResetCause", T::String, R, N, 0, &S256),
     p("Reset", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.", OW, C, 7, 0, None, Some("AccessPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSIDReference"]], &[
+  obj(sub(T_WIFI, 260, 288), OW, C, 7, 0, None, Some("AccessPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSIDReference"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7876,7 +7955,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("MaxAllowedAssociations", T::UnsignedInt, W, N, 0, &S1),
     p("CpeOperationMode", T::String, W, N, 0, &S331),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.AC.{i}.", OR, C, 1, 4, Some(4), None, None, &[&["AccessCategory"]], &[
+  obj(sub(T_WIFI, 410, 445), OR, C, 1, 4, Some(4), None, None, &[&["AccessCategory"]], &[
     p("AccessCategory", T::String, R, N, 0, &S343),
     p("Alias", T::String, WO, N, 0, &S3),
     p("AIFSN", T::UnsignedInt, W, N, 32, &S344),
@@ -7887,7 +7966,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("OutQLenHistogramIntervals", T::String, W, N, 0, &S2),
     p("OutQLenHistogramSampleInterval", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.AC.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 410, 451), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -7899,7 +7978,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("RetransCount", T::UnsignedInt, R, N, 0, &S1),
     p("OutQLenHistogram", T::String, R, N, 0, &S2),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.Accounting.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 532, 571), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("ServerIPAddr", T::String, W, N, 0, &S68),
     p("SecondaryServerIPAddr", T::String, W, N, 0, &S68),
@@ -7909,7 +7988,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("SecondarySecret", T::String, W, N, 4, &S6),
     p("InterimInterval", T::UnsignedInt, W, N, 0, &S345),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.AssociatedDevice.{i}.", OR, C, 1, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI, 260, 309), OR, C, 1, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("Type", T::String, R, N, 0, &S6),
     p("SetStaATF", T::UnsignedInt, W, N, 0, &S252),
@@ -7927,7 +8006,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("Active", T::Boolean, R, N, 0, &S10),
     p("MaxSupportedBandwidth", T::String, R, N, 0, &S342),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.AssociatedDevice.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 260, 315), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -7939,7 +8018,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("RetryCount", T::UnsignedInt, R, N, 0, &S1),
     p("MultipleRetryCount", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.Security.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 609, 646), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ModesSupported", T::String, R, N, 0, &S332),
     p("ModeEnabled", T::String, W, N, 0, &S333),
     p("EncryptionMode", T::String, W, N, 0, &S328),
@@ -7959,7 +8038,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("TransitionDisableIndication", T::Boolean, W, N, 0, &S10),
     p("Reset", T::Boolean, W, N, 8, &S10),
   ]),
-  obj("Device.WiFi.AccessPoint.{i}.WPS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 717, 749), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("ConfigMethodsSupported", T::String, R, N, 0, &S337),
     p("ConfigMethodsEnabled", T::String, W, N, 0, &S337),
@@ -7967,14 +8046,14 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("Version", T::String, R, N, 0, &S6),
     p("PIN", T::String, W, N, 4, &S339),
   ]),
-  obj("Device.WiFi.CCAMeasurementDiagnostic.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 646, 683), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S244),
     p("Channel", T::UnsignedInt, W, N, 0, &S1),
     p("Frequency", T::String, W, N, 0, &S259),
     p("DwellTime", T::UnsignedInt, W, N, 0, &S1),
     p("CCAReport", T::HexBinary, R, N, 0, &S322),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.", OW, C, 7, 0, None, Some("EndPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSIDReference"]], &[
+  obj(sub(T_WIFI, 364, 389), OW, C, 7, 0, None, Some("EndPointNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSIDReference"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S179),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -7982,7 +8061,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("SSIDReference", T::String, R, N, 0, &S5),
     p("ProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.AC.{i}.", OR, C, 1, 4, Some(4), None, None, &[&["AccessCategory"]], &[
+  obj(sub(T_WIFI, 571, 603), OR, C, 1, 4, Some(4), None, None, &[&["AccessCategory"]], &[
     p("AccessCategory", T::String, R, N, 0, &S343),
     p("Alias", T::String, WO, N, 0, &S3),
     p("AIFSN", T::UnsignedInt, W, N, 32, &S344),
@@ -7993,7 +8072,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("OutQLenHistogramIntervals", T::String, W, N, 0, &S2),
     p("OutQLenHistogramSampleInterval", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.AC.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 571, 609), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -8005,7 +8084,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("RetransCount", T::UnsignedInt, R, N, 0, &S1),
     p("OutQLenHistogram", T::String, R, N, 0, &S2),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.Profile.{i}.", OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSID", "Location", "Priority"]], &[
+  obj(sub(T_WIFI, 364, 401), OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"], &["SSID", "Location", "Priority"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S347),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -8013,7 +8092,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("Location", T::String, W, N, 0, &S6),
     p("Priority", T::UnsignedInt, W, N, 0, &S187),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.Profile.{i}.Security.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 364, 410), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ModeEnabled", T::String, W, N, 0, &S6),
     p("WEPKey", T::HexBinary, W, N, 4, &S334),
     p("PreSharedKey", T::HexBinary, W, N, 4, &S222),
@@ -8021,16 +8100,16 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("SAEPassphrase", T::String, W, N, 4, &S6),
     p("MFPConfig", T::String, W, N, 0, &S271),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.Security.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 683, 717), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ModesSupported", T::String, R, N, 0, &S332),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 749, 780), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LastDataDownlinkRate", T::UnsignedInt, R, CD, 0, &S346),
     p("LastDataUplinkRate", T::UnsignedInt, R, CD, 0, &S346),
     p("SignalStrength", T::Int, R, N, 0, &S326),
     p("Retransmissions", T::UnsignedInt, R, N, 0, &S252),
   ]),
-  obj("Device.WiFi.EndPoint.{i}.WPS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 780, 809), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("ConfigMethodsSupported", T::String, R, N, 0, &S337),
     p("ConfigMethodsEnabled", T::String, W, N, 0, &S337),
@@ -8038,10 +8117,10 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("Version", T::String, R, N, 0, &S6),
     p("PIN", T::String, W, N, 4, &S339),
   ]),
-  obj("Device.WiFi.MultiAP.", OR, O, 8, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 0, 20), OR, O, 8, 1, Some(1), None, None, &[], &[
     p("APDeviceNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.", OR, O, 6, 0, None, Some("APDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI, 0, 33), OR, O, 6, 0, None, Some("APDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 32, &S161),
     p("Manufacturer", T::String, R, N, 32, &S6),
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
@@ -8060,7 +8139,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("DFSEnable", T::Boolean, W, N, 32, &S10),
     p("RadioNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.", OR, O, 5, 0, None, Some("RadioNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI, 0, 43), OR, O, 5, 0, None, Some("RadioNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 32, &S161),
     p("OperatingFrequencyBand", T::String, R, N, 32, &S259),
     p("OperatingStandards", T::String, R, N, 32, &S260),
@@ -8073,7 +8152,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("TransmitPowerLimit", T::Int, W, N, 32, &S265),
     p("APNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.", OR, O, 4, 0, None, Some("APNumberOfEntries"), None, &[&["BSSID"]], &[
+  obj(sub(T_WIFI, 0, 50), OR, O, 4, 0, None, Some("APNumberOfEntries"), None, &[&["BSSID"]], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("SSID", T::String, R, N, 0, &S6),
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
@@ -8081,7 +8160,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.", OR, O, 3, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI, 0, 71), OR, O, 3, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("OperatingStandard", T::String, R, N, 32, &S266),
     p("Active", T::Boolean, R, N, 32, &S10),
@@ -8092,7 +8171,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("Noise", T::UnsignedInt, R, N, 0, &S187),
     p("SteeringHistoryNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.Stats.", OR, O, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 183, 260), OR, O, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -8101,7 +8180,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("ErrorsReceived", T::UnsignedLong, R, N, 0, &S97),
     p("RetransCount", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.SteeringHistory.{i}.", OR, O, 0, 0, None, Some("SteeringHistoryNumberOfEntries"), None, &[&["Time", "APOrigin", "APDestination"]], &[
+  obj(sub(T_WIFI, 92, 183), OR, O, 0, 0, None, Some("SteeringHistoryNumberOfEntries"), None, &[&["Time", "APOrigin", "APDestination"]], &[
     p("Time", T::DateTime, R, N, 0, &S8),
     p("APOrigin", T::String, R, N, 0, &S6),
     p("TriggerEvent", T::String, R, N, 0, &S267),
@@ -8109,7 +8188,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("APDestination", T::String, R, N, 0, &S6),
     p("SteeringDuration", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.APDevice.{i}.Radio.{i}.AP.{i}.AssociatedDevice.{i}.SteeringSummaryStats.", OR, O, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 0, 92), OR, O, 0, 1, Some(1), None, None, &[], &[
     p("NoCandidateAPFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistSuccesses", T::UnsignedLong, R, N, 0, &S97),
@@ -8120,7 +8199,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
     p("LastSteerTime", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.MultiAP.SteeringSummaryStats.", OR, O, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 451, 492), OR, O, 0, 1, Some(1), None, None, &[], &[
     p("NoCandidateAPFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistSuccesses", T::UnsignedLong, R, N, 0, &S97),
@@ -8130,11 +8209,11 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("BTMFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.WiFi.NeighboringWiFiDiagnostic.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 315, 353), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S244),
     p("ResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.NeighboringWiFiDiagnostic.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["BSSID"]], &[
+  obj(sub(T_WIFI, 315, 364), OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[&["BSSID"]], &[
     p("Radio", T::String, R, N, 0, &S6),
     p("SSID", T::String, R, N, 0, &S14),
     p("BSSID", T::String, R, N, 0, &S161),
@@ -8153,7 +8232,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("SupportedDataTransferRates", T::String, R, N, 0, &S63),
     p("DTIMPeriod", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.Radio.{i}.", OR, C, 1, 0, None, Some("RadioNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_WIFI, 809, 831), OR, C, 1, 0, None, Some("RadioNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -8208,7 +8287,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("EnableRRM", T::Boolean, W, N, 0, &S10),
     p("ManagementPacketRate", T::UnsignedInt, W, N, 0, &S1),
   ]),
-  obj("Device.WiFi.Radio.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 809, 837), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CtsReceived", T::UnsignedLong, R, N, 0, &S97),
     p("NoCtsReceived", T::UnsignedLong, R, N, 0, &S97),
     p("FrameHeaderError", T::UnsignedLong, R, N, 0, &S97),
@@ -8239,7 +8318,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("AutoDynamicChannelChangeCount", T::UnsignedInt, R, N, 0, &S1),
     p("AutoDFSChannelChangeCount", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.RemoteMeasurementDiagnostic.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 492, 532), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DiagnosticsState", T::String, W, N, 0, &S244),
     p("TargetBSS", T::String, W, N, 0, &S161),
     p("Timeout", T::UnsignedInt, W, N, 0, &S1),
@@ -8248,7 +8327,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("SignalStrength", T::UnsignedInt, R, N, 0, &S187),
     p("Noise", T::UnsignedInt, R, N, 0, &S187),
   ]),
-  obj("Device.WiFi.SSID.{i}.", OW, C, 1, 0, None, Some("SSIDNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["BSSID"]], &[
+  obj(sub(T_WIFI, 837, 858), OW, C, 1, 0, None, Some("SSIDNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Name"], &["BSSID"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -8264,7 +8343,7 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
     p("FlushATFTable", T::Boolean, W, N, 0, &S10),
     p("SetATF", T::UnsignedInt, W, N, 0, &S252),
   ]),
-  obj("Device.WiFi.SSID.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI, 837, 864), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -8297,14 +8376,15 @@ pub static WIFI: Subtree = Subtree { name: "WiFi", objects: &[
   ]),
 ]};
 
+const T_WIFI_DATA_ELEMENTS: &str = "Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanResult.{i}.OpClassScan.{i}.ChannelScan.{i}.NeighborBSS.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.EMLMRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.EMLSRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.NSTRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.EMLMRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.EMLSRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.STRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.MultiAPSTA.SteeringSummaryStats.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CACCapability.CACMethod.{i}.OpClassChannels.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.NSTRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.MultiAPSTA.SteeringHistory.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.STRFreqSeparation.{i}.Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.Backhaul.CurrentOperatingClassProfile.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.CapableOperatingClassProfile.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanCapability.OpClassChannels.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.TIDQueueSizes.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.WiFi6Capabilities.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CurrentOperatingClassProfile.{i}.Device.WiFi.DataElements.AssociationEvent.AssociationEventData.{i}.WiFi6Capabilities.Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACNonOccupancyChannel.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.AKMFrontHaul.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.DisAllowedOpClassChannels.{i}.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.AffiliatedSTA.{i}.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.STATIDLinkMap.{i}.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.WiFi7Capabilities.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.ThroughputTestResult.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.AKMBackhaul.{i}.Device.WiFi.DataElements.Network.Device.{i}.AnticipatedChannelUsage.{i}.Entry.{i}.Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACAvailableChannel.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi6bSTARole.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.LatencyTestResult.Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACActiveChannel.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.QMDescriptor.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi6APRole.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.STAMLDConfig.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MultiAPSteering.Device.WiFi.DataElements.FailedConnectionEvent.FailedConnectionEventData.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.UnassociatedSTA.{i}.Device.WiFi.DataElements.DisassociationEvent.DisassociationEventData.{i}.Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.Backhaul.Stats.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.AffiliatedAP.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MUConfig.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MUStats.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.TIDLinkMap.{i}.Device.WiFi.DataElements.Network.Device.{i}.AnticipatedChannels.{i}.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.MultiAPRadio.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.SpatialReuse.Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.APMLDConfig.Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BackhaulSta.Device.WiFi.DataElements.Network.Device.{i}.bSTAMLD.bSTAMLDConfig.Device.WiFi.DataElements.Network.Device.{i}.IEEE1905Security.{i}.Device.WiFi.DataElements.Network.Device.{i}.SSIDtoVIDMapping.{i}.Device.WiFi.DataElements.Network.Device.{i}.Default8021Q.{i}.Device.WiFi.DataElements.Network.MultiAPSteeringSummaryStats.Device.WiFi.DataElements.Network.STABlock.{i}.Schedule.{i}.Device.WiFi.DataElements.Network.Device.{i}.SPRule.{i}.Device.WiFi.DataElements.Network.Device.{i}.WPS.Device.WiFi.DataElements.Network.SSID.{i}.";
 /// `Device.WiFi.DataElements.` and its descendants, a part of [`WIFI`] of its own: 86 objects, 637 parameters.
 pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
-  obj("Device.WiFi.DataElements.", OR, C, 85, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 25), OR, C, 85, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.WiFi.DataElements.AssociationEvent.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1800, 1842), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("AssociationEventDataNumberOfEntries", T::UnsignedInt, R, N, 16, &S1),
   ]),
-  obj("Device.WiFi.DataElements.AssociationEvent.AssociationEventData.{i}.", OR, D, 1, 0, None, Some("AssociationEventDataNumberOfEntries"), None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1800, 1867), OR, D, 1, 0, None, Some("AssociationEventDataNumberOfEntries"), None, &[], &[
     p("TimeStamp", T::String, R, N, 0, &S6),
     p("BSSID", T::String, R, N, 0, &S161),
     p("MACAddress", T::String, R, N, 0, &S161),
@@ -8314,7 +8394,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("HECapabilities", T::Base64, R, N, 16, &S295),
     p("ClientCapabilities", T::Base64, R, N, 0, &S50),
   ]),
-  obj("Device.WiFi.DataElements.AssociationEvent.AssociationEventData.{i}.WiFi6Capabilities.", OR, D, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1800, 1885), OR, D, 0, 1, Some(1), None, None, &[], &[
     p("HE160", T::Boolean, R, N, 0, &S10),
     p("HE8080", T::Boolean, R, N, 0, &S10),
     p("MCSNSS", T::Base64, R, N, 0, &S296),
@@ -8339,10 +8419,10 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SpatialReuse", T::Boolean, R, N, 0, &S10),
     p("AnticipatedChannelUsage", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.DisassociationEvent.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3422, 3467), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("DisassociationEventDataNumberOfEntries", T::UnsignedInt, R, N, 16, &S1),
   ]),
-  obj("Device.WiFi.DataElements.DisassociationEvent.DisassociationEventData.{i}.", OR, D, 0, 0, None, Some("DisassociationEventDataNumberOfEntries"), None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3422, 3495), OR, D, 0, 0, None, Some("DisassociationEventDataNumberOfEntries"), None, &[], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("MACAddress", T::String, R, N, 0, &S161),
     p("ReasonCode", T::UnsignedInt, R, N, 0, &S1),
@@ -8365,17 +8445,17 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("Noise", T::UnsignedInt, R, N, 0, &S187),
     p("InitiatedBy", T::String, R, N, 0, &S309),
   ]),
-  obj("Device.WiFi.DataElements.FailedConnectionEvent.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3271, 3318), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("FailedConnectionEventDataNumberOfEntries", T::UnsignedInt, R, N, 16, &S1),
   ]),
-  obj("Device.WiFi.DataElements.FailedConnectionEvent.FailedConnectionEventData.{i}.", OR, D, 0, 0, None, Some("FailedConnectionEventDataNumberOfEntries"), None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3271, 3348), OR, D, 0, 0, None, Some("FailedConnectionEventDataNumberOfEntries"), None, &[], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("MACAddress", T::String, R, N, 0, &S161),
     p("StatusCode", T::UnsignedInt, R, N, 0, &S1),
     p("ReasonCode", T::UnsignedInt, R, N, 0, &S1),
     p("TimeStamp", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.WiFi.DataElements.Network.", OR, C, 77, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 33), OR, C, 77, 1, Some(1), None, None, &[], &[
     p("ID", T::String, R, N, 0, &S6),
     p("TimeStamp", T::String, R, N, 0, &S6),
     p("ControllerID", T::String, R, N, 0, &S6),
@@ -8386,7 +8466,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SSIDNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("STABlockNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.", OR, C, 72, 0, None, Some("DeviceNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 44), OR, C, 72, 0, None, Some("DeviceNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::String, R, N, 0, &S161),
     p("MultiAPCapabilities", T::Base64, R, N, 0, &S275),
     p("CollectionInterval", T::UnsignedInt, R, N, 0, &S1),
@@ -8438,20 +8518,20 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("TIDLinkMapCapability", T::String, R, N, 0, &S280),
     p("APMLDNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.", OR, C, 8, 0, None, Some("APMLDNumberOfEntries"), None, &[&["MLDMACAddress"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2138, 2192), OR, C, 8, 0, None, Some("APMLDNumberOfEntries"), None, &[&["MLDMACAddress"]], &[
     p("MLDMACAddress", T::String, R, N, 0, &S161),
     p("TIDLinkMapNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AffiliatedAPNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("STAMLDNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.APMLDConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4051, 4117), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EMLMREnabled", T::Boolean, R, N, 0, &S10),
     p("EMLSREnabled", T::Boolean, R, N, 0, &S10),
     p("STREnabled", T::Boolean, R, N, 0, &S10),
     p("NSTREnabled", T::Boolean, R, N, 0, &S10),
     p("TIDLinkMapNegotiation", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.AffiliatedAP.{i}.", OR, C, 0, 0, None, Some("AffiliatedAPNumberOfEntries"), None, &[&["BSSID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3568, 3639), OR, C, 0, 0, None, Some("AffiliatedAPNumberOfEntries"), None, &[&["BSSID"]], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("LinkID", T::UnsignedInt, R, N, 0, &S105),
     p("RUID", T::Base64, R, N, 0, &S50),
@@ -8470,7 +8550,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("EstServiceParametersVI", T::Base64, R, N, 0, &S300),
     p("EstServiceParametersVO", T::Base64, R, N, 0, &S300),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.", OR, C, 4, 0, None, Some("STAMLDNumberOfEntries"), None, &[&["MLDMACAddress"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2138, 2203), OR, C, 4, 0, None, Some("STAMLDNumberOfEntries"), None, &[&["MLDMACAddress"]], &[
     p("MLDMACAddress", T::String, R, N, 0, &S161),
     p("Hostname", T::String, R, N, 0, &S6),
     p("IPv4Address", T::String, R, N, 0, &S303),
@@ -8487,7 +8567,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("STATIDLinkMapNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AffiliatedSTANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.AffiliatedSTA.{i}.", OR, C, 0, 0, None, Some("AffiliatedSTANumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2138, 2221), OR, C, 0, 0, None, Some("AffiliatedSTANumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("BSSID", T::String, R, N, 0, &S161),
     p("BytesSent", T::UnsignedInt, R, N, 0, &S1),
@@ -8503,39 +8583,39 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("UtilizationReceive", T::UnsignedLong, R, N, 0, &S97),
     p("UtilizationTransmit", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.STAMLDConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3115, 3193), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EMLMREnabled", T::Boolean, R, N, 0, &S10),
     p("EMLSREnabled", T::Boolean, R, N, 0, &S10),
     p("STREnabled", T::Boolean, R, N, 0, &S10),
     p("NSTREnabled", T::Boolean, R, N, 0, &S10),
     p("TIDLinkMapNegotiation", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.STATIDLinkMap.{i}.", OR, C, 0, 0, None, Some("STATIDLinkMapNumberOfEntries"), None, &[&["TID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2221, 2304), OR, C, 0, 0, None, Some("STATIDLinkMapNumberOfEntries"), None, &[&["TID"]], &[
     p("Direction", T::String, R, N, 0, &S308),
     p("TID", T::UnsignedInt, R, N, 0, &S105),
     p("BSSID", T::String, R, N, 0, &S161),
     p("LinkID", T::UnsignedInt, R, N, 0, &S105),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.STAMLD.{i}.WiFi7Capabilities.", OR, C, 0, 1, Some(1), Some("WiFi7CapabilitiesNumberOfEntries"), None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2304, 2387), OR, C, 0, 1, Some(1), Some("WiFi7CapabilitiesNumberOfEntries"), None, &[], &[
     p("EMLMRSupport", T::Boolean, R, N, 0, &S10),
     p("EMLSRSupport", T::Boolean, R, N, 0, &S10),
     p("STRSupport", T::Boolean, R, N, 0, &S10),
     p("NSTRSupport", T::Boolean, R, N, 0, &S10),
     p("TIDLinkMapNegotiation", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.APMLD.{i}.TIDLinkMap.{i}.", OR, C, 0, 0, None, Some("TIDLinkMapNumberOfEntries"), None, &[&["TID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3780, 3849), OR, C, 0, 0, None, Some("TIDLinkMapNumberOfEntries"), None, &[&["TID"]], &[
     p("Direction", T::String, R, N, 0, &S308),
     p("TID", T::UnsignedInt, R, N, 0, &S105),
     p("BSSID", T::String, R, N, 0, &S161),
     p("LinkID", T::UnsignedInt, R, N, 0, &S105),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.AnticipatedChannelUsage.{i}.", OR, C, 1, 0, None, Some("AnticipatedChannelUsageNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2553, 2625), OR, C, 1, 0, None, Some("AnticipatedChannelUsageNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("ReferenceBSSID", T::String, R, N, 0, &S161),
     p("EntryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.AnticipatedChannelUsage.{i}.Entry.{i}.", OR, C, 0, 0, None, Some("EntryNumberOfEntries"), None, &[&["BurstStartTime"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2553, 2635), OR, C, 0, 0, None, Some("EntryNumberOfEntries"), None, &[&["BurstStartTime"]], &[
     p("BurstStartTime", T::HexBinary, R, N, 0, &S94),
     p("BurstLength", T::UnsignedInt, R, N, 0, &S1),
     p("Repetitions", T::UnsignedInt, R, N, 0, &S1),
@@ -8545,62 +8625,62 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("PowerLevel", T::Int, R, N, 0, &S71),
     p("ChannelUsageReason", T::String, R, N, 0, &S287),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.AnticipatedChannels.{i}.", OR, C, 0, 0, None, Some("AnticipatedChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3849, 3917), OR, C, 0, 0, None, Some("AnticipatedChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("ChannelList", T::String, R, N, 0, &S285),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.", OR, C, 3, 0, None, Some("CACStatusNumberOfEntries"), None, &[&["TimeStamp"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1885, 1943), OR, C, 3, 0, None, Some("CACStatusNumberOfEntries"), None, &[&["TimeStamp"]], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("CACAvailableChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("CACNonOccupancyChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("CACActiveChannelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACActiveChannel.{i}.", OR, C, 0, 0, None, Some("CACActiveChannelNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2878, 2957), OR, C, 0, 0, None, Some("CACActiveChannelNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("Countdown", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACAvailableChannel.{i}.", OR, C, 0, 0, None, Some("CACAvailableChannelNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2635, 2717), OR, C, 0, 0, None, Some("CACAvailableChannelNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("Minutes", T::UnsignedInt, R, N, 0, &S69),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.CACStatus.{i}.CACNonOccupancyChannel.{i}.", OR, C, 0, 0, None, Some("CACNonOccupancyChannelNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1885, 1970), OR, C, 0, 0, None, Some("CACNonOccupancyChannelNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("Seconds", T::UnsignedInt, R, N, 0, &S69),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Default8021Q.{i}.", OW, C, 0, 0, None, Some("Default8021QNumberOfEntries"), Some("Enable"), &[&["PrimaryVID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4379, 4440), OW, C, 0, 0, None, Some("Default8021QNumberOfEntries"), Some("Enable"), &[&["PrimaryVID"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("PrimaryVID", T::UnsignedInt, W, N, 0, &S281),
     p("DefaultPCP", T::UnsignedInt, W, N, 0, &S282),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.IEEE1905Security.{i}.", OR, C, 0, 0, None, Some("IEEE1905SecurityNumberOfEntries"), None, &[&["OnboardingProtocol"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4249, 4314), OR, C, 0, 0, None, Some("IEEE1905SecurityNumberOfEntries"), None, &[&["OnboardingProtocol"]], &[
     p("OnboardingProtocol", T::UnsignedInt, R, N, 0, &S1),
     p("IntegrityAlgorithm", T::UnsignedInt, R, N, 0, &S1),
     p("EncryptionAlgorithm", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1248, 1306), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("ManufacturerOUI", T::String, R, N, 0, &S4),
     p("LastContactTime", T::DateTime, R, N, 0, &S8),
     p("AssocIEEE1905DeviceRef", T::String, R, N, 0, &S6),
     p("EasyMeshControllerOperationMode", T::String, R, N, 0, &S278),
     p("EasyMeshAgentOperationMode", T::String, R, N, 0, &S278),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.Backhaul.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1248, 1315), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("LinkType", T::String, R, N, 0, &S257),
     p("BackhaulMACAddress", T::String, R, N, 0, &S161),
     p("BackhaulDeviceID", T::String, R, N, 0, &S161),
     p("MACAddress", T::String, R, N, 0, &S161),
     p("CurrentOperatingClassProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.Backhaul.CurrentOperatingClassProfile.{i}.", OR, C, 0, 0, None, Some("CurrentOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1248, 1348), OR, C, 0, 0, None, Some("CurrentOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
     p("Class", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("TxPower", T::Int, R, N, 0, &S288),
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.MultiAPDevice.Backhaul.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3495, 3568), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, N, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, N, 0, &S97),
@@ -8613,7 +8693,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("LastDataUplinkRate", T::UnsignedInt, R, N, 0, &S1),
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.", OR, C, 44, 0, None, Some("RadioNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 54), OR, C, 44, 0, None, Some("RadioNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::Base64, R, N, 0, &S289),
     p("Enabled", T::Boolean, R, N, 0, &S10),
     p("Noise", T::UnsignedInt, R, N, 0, &S187),
@@ -8639,7 +8719,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("ScanResultNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("DisAllowedOpClassChannelsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.", OR, C, 12, 0, None, Some("BSSNumberOfEntries"), None, &[&["BSSID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 740, 802), OR, C, 12, 0, None, Some("BSSNumberOfEntries"), None, &[&["BSSID"]], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("SSID", T::String, R, N, 0, &S6),
     p("Enabled", T::Boolean, R, N, 0, &S10),
@@ -8673,7 +8753,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("STANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("QMDescriptorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.LatencyTestResult.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2798, 2878), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("ClientMAC", T::String, R, N, 0, &S161),
     p("VID", T::UnsignedInt, R, N, 0, &S61),
@@ -8687,13 +8767,13 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("MinimumResponseTime", T::UnsignedInt, R, N, 0, &S1),
     p("MaximumResponseTime", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MUConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3639, 3710), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DLOFDMAEnable", T::Boolean, W, N, 0, &S10),
     p("ULOFDMAEnable", T::Boolean, W, N, 0, &S10),
     p("DLMUMIMOEnable", T::Boolean, W, N, 0, &S10),
     p("ULMUMIMOEnable", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MUStats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3710, 3780), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DLTotalPPDUCount", T::UnsignedInt, R, N, 0, &S1),
     p("DLHEPPDUCount", T::UnsignedInt, R, N, 0, &S1),
     p("DLMUPPDUCount", T::UnsignedInt, R, N, 0, &S1),
@@ -8721,17 +8801,17 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("ULRU996PPDUCount", T::UnsignedInt, R, N, 0, &S1),
     p("ULRU1992PPDUCount", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.MultiAPSteering.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3193, 3271), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BTMAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.QMDescriptor.{i}.", OR, C, 0, 0, None, Some("QMDescriptorNumberOfEntries"), None, &[&["ClientMAC"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2957, 3036), OR, C, 0, 0, None, Some("QMDescriptorNumberOfEntries"), None, &[&["ClientMAC"]], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("ClientMAC", T::String, R, N, 0, &S161),
     p("DescriptorElement", T::HexBinary, R, N, 0, &S218),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.", OR, C, 5, 0, None, Some("STANumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 740, 810), OR, C, 5, 0, None, Some("STANumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("TimeStamp", T::String, R, N, 0, &S6),
     p("HTCapabilities", T::Base64, R, N, 0, &S275),
@@ -8764,12 +8844,12 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SecurityAssociation", T::String, R, N, 0, &S306),
     p("TIDQueueSizesNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.MultiAPSTA.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 740, 821), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("AssociationTime", T::DateTime, R, N, 0, &S8),
     p("Noise", T::UnsignedInt, R, N, 0, &S187),
     p("SteeringHistoryNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.MultiAPSTA.SteeringHistory.{i}.", OR, C, 0, 0, None, Some("SteeringHistoryNumberOfEntries"), None, &[&["Time", "APOrigin", "APDestination"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1046, 1147), OR, C, 0, 0, None, Some("SteeringHistoryNumberOfEntries"), None, &[&["Time", "APOrigin", "APDestination"]], &[
     p("Time", T::DateTime, R, N, 0, &S8),
     p("APOrigin", T::String, R, N, 0, &S6),
     p("TriggerEvent", T::String, R, N, 0, &S267),
@@ -8777,7 +8857,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("APDestination", T::String, R, N, 0, &S6),
     p("SteeringDuration", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.MultiAPSTA.SteeringSummaryStats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 740, 842), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("NoCandidateAPFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistSuccesses", T::UnsignedLong, R, N, 0, &S97),
@@ -8788,11 +8868,11 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
     p("LastSteerTime", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.TIDQueueSizes.{i}.", OR, C, 0, 0, None, Some("TIDQueueSizesNumberOfEntries"), None, &[&["TID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1537, 1625), OR, C, 0, 0, None, Some("TIDQueueSizesNumberOfEntries"), None, &[&["TID"]], &[
     p("TID", T::UnsignedInt, R, N, 0, &S187),
     p("Size", T::UnsignedInt, R, N, 0, &S187),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.STA.{i}.WiFi6Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1625, 1713), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HE160", T::Boolean, R, N, 0, &S10),
     p("HE8080", T::Boolean, R, N, 0, &S10),
     p("MCSNSS", T::Base64, R, N, 0, &S296),
@@ -8817,7 +8897,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SpatialReuse", T::Boolean, R, N, 0, &S10),
     p("AnticipatedChannelUsage", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BSS.{i}.ThroughputTestResult.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2387, 2470), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("TimeStamp", T::DateTime, R, N, 0, &S8),
     p("ClientMAC", T::String, R, N, 0, &S161),
     p("VID", T::UnsignedInt, R, N, 0, &S61),
@@ -8828,22 +8908,22 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("DownlinkSpeed", T::UnsignedInt, R, N, 0, &S1),
     p("UplinkSpeed", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.BackhaulSta.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4117, 4183), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("MACAddress", T::String, R, N, 0, &S161),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CACCapability.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 842, 910), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("CACMethodNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CACCapability.CACMethod.{i}.", OR, C, 1, 0, Some(4), Some("CACMethodNumberOfEntries"), None, &[&["Method"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 842, 924), OR, C, 1, 0, Some(4), Some("CACMethodNumberOfEntries"), None, &[&["Method"]], &[
     p("Method", T::UnsignedInt, R, N, 0, &S1),
     p("NumberOfSeconds", T::UnsignedInt, R, N, 0, &S1),
     p("OpClassChannelsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CACCapability.CACMethod.{i}.OpClassChannels.{i}.", OR, C, 0, 1, None, Some("OpClassChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 842, 944), OR, C, 0, 1, None, Some("OpClassChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("ChannelList", T::String, R, N, 0, &S285),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.", OR, C, 15, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 117, 184), OR, C, 15, 1, Some(1), None, None, &[], &[
     p("HTCapabilities", T::Base64, R, N, 0, &S275),
     p("VHTCapabilities", T::Base64, R, N, 0, &S294),
     p("HECapabilities", T::Base64, R, N, 32, &S295),
@@ -8856,21 +8936,21 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("AKMFrontHaulNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("AKMBackhaulNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.AKMBackhaul.{i}.", OR, C, 0, 0, None, Some("AKMBackhaulNumberOfEntries"), None, &[&["OUI"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2470, 2553), OR, C, 0, 0, None, Some("AKMBackhaulNumberOfEntries"), None, &[&["OUI"]], &[
     p("OUI", T::Base64, R, N, 0, &S50),
     p("Type", T::UnsignedInt, R, N, 0, &S187),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.AKMFrontHaul.{i}.", OR, C, 0, 0, None, Some("AKMFrontHaulNumberOfEntries"), None, &[&["OUI"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1970, 2054), OR, C, 0, 0, None, Some("AKMFrontHaulNumberOfEntries"), None, &[&["OUI"]], &[
     p("OUI", T::Base64, R, N, 0, &S50),
     p("Type", T::UnsignedInt, R, N, 0, &S187),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.CapableOperatingClassProfile.{i}.", OR, C, 0, 0, None, Some("CapableOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1348, 1448), OR, C, 0, 0, None, Some("CapableOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
     p("Class", T::UnsignedInt, R, N, 0, &S187),
     p("MaxTxPower", T::Int, R, N, 0, &S288),
     p("NonOperable", T::String, R, N, 0, &S285),
     p("NumberOfNonOperChan", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi6APRole.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3036, 3115), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HE160", T::Boolean, R, N, 0, &S10),
     p("HE8080", T::Boolean, R, N, 0, &S10),
     p("MCSNSS", T::Base64, R, N, 0, &S296),
@@ -8895,7 +8975,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SpatialReuse", T::Boolean, R, N, 0, &S10),
     p("AnticipatedChannelUsage", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi6bSTARole.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2717, 2798), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("HE160", T::Boolean, R, N, 0, &S10),
     p("HE8080", T::Boolean, R, N, 0, &S10),
     p("MCSNSS", T::Base64, R, N, 0, &S296),
@@ -8920,7 +9000,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SpatialReuse", T::Boolean, R, N, 0, &S10),
     p("AnticipatedChannelUsage", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 431, 510), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("EMLMRSupport", T::Boolean, R, N, 0, &S10),
     p("EMLSRSupport", T::Boolean, R, N, 0, &S10),
     p("STRSupport", T::Boolean, R, N, 0, &S10),
@@ -8931,23 +9011,23 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("STRFreqSeparationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("NSTRFreqSeparationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.EMLMRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("EMLMRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 431, 534), OR, C, 0, 0, None, Some("EMLMRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.EMLSRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("EMLSRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 534, 637), OR, C, 0, 0, None, Some("EMLSRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.NSTRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("NSTRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 944, 1046), OR, C, 0, 0, None, Some("NSTRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7APRole.STRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("STRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1147, 1248), OR, C, 0, 0, None, Some("STRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 117, 198), OR, C, 4, 1, Some(1), None, None, &[], &[
     p("EMLMRSupport", T::Boolean, R, N, 0, &S10),
     p("EMLSRSupport", T::Boolean, R, N, 0, &S10),
     p("STRSupport", T::Boolean, R, N, 0, &S10),
@@ -8958,58 +9038,58 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("STRFreqSeparationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("NSTRFreqSeparationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.EMLMRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("EMLMRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 117, 222), OR, C, 0, 0, None, Some("EMLMRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.EMLSRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("EMLSRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 222, 327), OR, C, 0, 0, None, Some("EMLSRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.NSTRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("NSTRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 327, 431), OR, C, 0, 0, None, Some("NSTRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.Capabilities.WiFi7bSTARole.STRFreqSeparation.{i}.", OR, C, 0, 0, None, Some("STRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 637, 740), OR, C, 0, 0, None, Some("STRFreqSeparationNumberOfEntries"), None, &[&["RUID"]], &[
     p("RUID", T::Base64, R, N, 0, &S50),
     p("FreqSeparation", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.CurrentOperatingClassProfile.{i}.", OR, C, 0, 0, None, Some("CurrentOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1713, 1800), OR, C, 0, 0, None, Some("CurrentOperatingClassProfileNumberOfEntries"), None, &[&["Class"]], &[
     p("Class", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("TxPower", T::Int, R, N, 0, &S288),
     p("TransmitPowerLimit", T::Int, R, N, 0, &S297),
     p("TimeStamp", T::String, R, N, 0, &S6),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.DisAllowedOpClassChannels.{i}.", OW, C, 0, 0, None, Some("DisAllowedOpClassChannelsNumberOfEntries"), Some("Enable"), &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 2054, 2138), OW, C, 0, 0, None, Some("DisAllowedOpClassChannelsNumberOfEntries"), Some("Enable"), &[&["OpClass"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("OpClass", T::UnsignedInt, W, N, 0, &S187),
     p("ChannelList", T::String, W, N, 0, &S285),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.MultiAPRadio.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3917, 3984), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("RadarDetections", T::String, R, N, 0, &S258),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanCapability.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1448, 1517), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("OnBootOnly", T::Boolean, R, N, 0, &S10),
     p("Impact", T::UnsignedInt, R, N, 0, &S104),
     p("MinimumInterval", T::UnsignedInt, R, N, 0, &S1),
     p("OpClassChannelsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanCapability.OpClassChannels.{i}.", OR, C, 0, 1, None, Some("OpClassChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 1448, 1537), OR, C, 0, 1, None, Some("OpClassChannelsNumberOfEntries"), None, &[&["OpClass"]], &[
     p("OpClass", T::UnsignedInt, R, N, 0, &S187),
     p("ChannelList", T::String, R, N, 0, &S285),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanResult.{i}.", OR, C, 3, 0, None, Some("ScanResultNumberOfEntries"), None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 69), OR, C, 3, 0, None, Some("ScanResultNumberOfEntries"), None, &[], &[
     p("TimeStamp", T::String, R, N, 0, &S6),
     p("AggregateScanDuration", T::UnsignedInt, R, N, 0, &S1),
     p("ScanType", T::Boolean, R, N, 0, &S10),
     p("OpClassScanNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanResult.{i}.OpClassScan.{i}.", OR, C, 2, 0, None, Some("OpClassScanNumberOfEntries"), None, &[&["OperatingClass"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 85), OR, C, 2, 0, None, Some("OpClassScanNumberOfEntries"), None, &[&["OperatingClass"]], &[
     p("OperatingClass", T::UnsignedInt, R, N, 0, &S187),
     p("ChannelScanNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanResult.{i}.OpClassScan.{i}.ChannelScan.{i}.", OR, C, 1, 0, None, Some("ChannelScanNumberOfEntries"), None, &[&["Channel"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 101), OR, C, 1, 0, None, Some("ChannelScanNumberOfEntries"), None, &[&["Channel"]], &[
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
     p("TimeStamp", T::String, R, N, 0, &S6),
     p("Utilization", T::UnsignedInt, R, N, 0, &S187),
@@ -9017,7 +9097,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("ScanStatus", T::String, R, N, 0, &S292),
     p("NeighborBSSNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.ScanResult.{i}.OpClassScan.{i}.ChannelScan.{i}.NeighborBSS.{i}.", OR, C, 0, 0, None, Some("NeighborBSSNumberOfEntries"), None, &[&["BSSID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 0, 117), OR, C, 0, 0, None, Some("NeighborBSSNumberOfEntries"), None, &[&["BSSID"]], &[
     p("BSSID", T::String, R, N, 0, &S161),
     p("SSID", T::String, R, N, 0, &S6),
     p("SignalStrength", T::UnsignedInt, R, N, 0, &S187),
@@ -9030,7 +9110,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("BSSLoadElementPresent", T::Boolean, R, N, 0, &S10),
     p("BSSColor", T::UnsignedInt, R, N, 0, &S293),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.SpatialReuse.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3984, 4051), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("PartialBSSColor", T::UnsignedInt, R, N, 0, &S1),
     p("BSSColor", T::UnsignedInt, R, N, 0, &S1),
     p("HESIGASpatialReuseValue15Allowed", T::Boolean, R, N, 0, &S10),
@@ -9044,39 +9124,39 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("SRGPartialBSSIDBitmap", T::HexBinary, R, N, 0, &S76),
     p("NeighborBSSColorInUseBitmap", T::HexBinary, R, N, 0, &S76),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.Radio.{i}.UnassociatedSTA.{i}.", OR, C, 0, 0, None, Some("UnassociatedSTANumberOfEntries"), None, &[&["MACAddress"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 3348, 3422), OR, C, 0, 0, None, Some("UnassociatedSTANumberOfEntries"), None, &[&["MACAddress"]], &[
     p("MACAddress", T::String, R, N, 0, &S161),
     p("SignalStrength", T::UnsignedInt, R, N, 0, &S187),
     p("OperatingClass", T::UnsignedInt, R, N, 0, &S187),
     p("Channel", T::UnsignedInt, R, N, 0, &S187),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.SPRule.{i}.", OR, C, 0, 0, None, Some("SPRuleNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4560, 4615), OR, C, 0, 0, None, Some("SPRuleNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::UnsignedInt, R, N, 0, &S1),
     p("Precedence", T::UnsignedInt, R, N, 0, &S283),
     p("Output", T::UnsignedInt, R, N, 0, &S284),
     p("AlwaysMatch", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.SSIDtoVIDMapping.{i}.", OR, C, 0, 0, None, Some("SSIDtoVIDMappingNumberOfEntries"), None, &[&["SSID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4314, 4379), OR, C, 0, 0, None, Some("SSIDtoVIDMappingNumberOfEntries"), None, &[&["SSID"]], &[
     p("SSID", T::String, R, N, 0, &S3),
     p("VID", T::UnsignedInt, R, N, 0, &S281),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.WPS.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4615, 4663), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S307),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.bSTAMLD.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4183, 4235), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("MLDMACAddress", T::String, R, N, 0, &S161),
     p("BSSID", T::String, R, N, 0, &S161),
     p("AffiliatedbSTAList", T::String, R, N, 0, &S234),
   ]),
-  obj("Device.WiFi.DataElements.Network.Device.{i}.bSTAMLD.bSTAMLDConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4183, 4249), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("EMLMREnabled", T::Boolean, R, N, 0, &S10),
     p("EMLSREnabled", T::Boolean, R, N, 0, &S10),
     p("STREnabled", T::Boolean, R, N, 0, &S10),
     p("NSTREnabled", T::Boolean, R, N, 0, &S10),
     p("TIDLinkMapNegotiation", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.WiFi.DataElements.Network.MultiAPSteeringSummaryStats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4440, 4501), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("NoCandidateAPFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistAttempts", T::UnsignedLong, R, N, 0, &S97),
     p("BlacklistSuccesses", T::UnsignedLong, R, N, 0, &S97),
@@ -9086,7 +9166,7 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("BTMFailures", T::UnsignedLong, R, N, 0, &S97),
     p("BTMQueryResponses", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.WiFi.DataElements.Network.SSID.{i}.", OR, C, 0, 0, None, Some("SSIDNumberOfEntries"), None, &[&["SSID"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4663, 4705), OR, C, 0, 0, None, Some("SSIDNumberOfEntries"), None, &[&["SSID"]], &[
     p("SSID", T::String, R, N, 0, &S3),
     p("Band", T::String, R, N, 0, &S269),
     p("Enable", T::Boolean, R, N, 0, &S10),
@@ -9097,12 +9177,12 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
     p("MobilityDomain", T::String, R, N, 0, &S161),
     p("HaulType", T::String, R, N, 0, &S272),
   ]),
-  obj("Device.WiFi.DataElements.Network.STABlock.{i}.", OW, C, 1, 0, None, Some("STABlockNumberOfEntries"), None, &[&["BlockedSTA"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4501, 4547), OW, C, 1, 0, None, Some("STABlockNumberOfEntries"), None, &[&["BlockedSTA"]], &[
     p("BlockedSTA", T::String, W, N, 0, &S161),
     p("BSSID", T::String, W, N, 0, &S234),
     p("ScheduleNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.WiFi.DataElements.Network.STABlock.{i}.Schedule.{i}.", OW, C, 0, 0, None, Some("ScheduleNumberOfEntries"), None, &[&["Alias"]], &[
+  obj(sub(T_WIFI_DATA_ELEMENTS, 4501, 4560), OW, C, 0, 0, None, Some("ScheduleNumberOfEntries"), None, &[&["Alias"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("Day", T::String, W, N, 0, &S273),
     p("StartTime", T::String, W, N, 0, &S274),
@@ -9110,13 +9190,14 @@ pub static WIFI_DATA_ELEMENTS: Subtree = Subtree { name: "WiFi", objects: &[
   ]),
 ]};
 
+const T_XMPP: &str = "Device.XMPP.Connection.{i}.Server.{i}.Device.XMPP.Connection.{i}.Stats.";
 /// `Device.XMPP.` and its descendants: 4 objects, 30 parameters.
 pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
-  obj("Device.XMPP.", OR, C, 3, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XMPP, 0, 12), OR, C, 3, 1, Some(1), None, None, &[], &[
     p("ConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("SupportedServerConnectAlgorithms", T::String, R, N, 0, &S617),
   ]),
-  obj("Device.XMPP.Connection.{i}.", OW, C, 2, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Username", "Domain", "Resource"]], &[
+  obj(sub(T_XMPP, 0, 27), OW, C, 2, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Username", "Domain", "Resource"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Username", T::String, W, N, 0, &S5),
@@ -9136,7 +9217,7 @@ pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
     p("TLSEstablished", T::Boolean, R, N, 0, &S10),
     p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XMPP.Connection.{i}.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerAddress", "Port"]], &[
+  obj(sub(T_XMPP, 0, 38), OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerAddress", "Port"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("Priority", T::UnsignedInt, W, N, 0, &S17),
@@ -9144,7 +9225,7 @@ pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
     p("ServerAddress", T::String, W, N, 0, &S5),
     p("Port", T::UnsignedInt, W, N, 0, &S17),
   ]),
-  obj("Device.XMPP.Connection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XMPP, 38, 71), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ReceivedMessages", T::UnsignedInt, R, N, 0, &S1),
     p("TransmittedMessages", T::UnsignedInt, R, N, 0, &S1),
     p("ReceivedErrorMessages", T::UnsignedInt, R, N, 0, &S1),
@@ -9152,12 +9233,13 @@ pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
   ]),
 ]};
 
+const T_XPON: &str = "Device.XPON.ONU.{i}.ANI.{i}.TC.PerformanceThresholds.Device.XPON.ONU.{i}.ANI.{i}.TC.GEM.Port.{i}.PM.Device.XPON.ONU.{i}.ANI.{i}.TC.Authentication.Device.XPON.ONU.{i}.ANI.{i}.TC.ONUActivation.Device.XPON.ONU.{i}.ANI.{i}.Transceiver.{i}.Device.XPON.ONU.{i}.EthernetUNI.{i}.Stats.Device.XPON.ONU.{i}.ANI.{i}.TC.PM.PLOAM.Device.XPON.ONU.{i}.ANI.{i}.TC.PM.OMCI.Device.XPON.ONU.{i}.ANI.{i}.TC.Alarms.Device.XPON.ONU.{i}.ANI.{i}.TC.PM.GEM.Device.XPON.ONU.{i}.ANI.{i}.TC.PM.PHY.Device.XPON.ONU.{i}.SoftwareImage.{i}.Device.XPON.ONU.{i}.ANI.{i}.Stats.";
 /// `Device.XPON.` and its descendants: 21 objects, 120 parameters.
 pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
-  obj("Device.XPON.", OR, C, 20, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 0, 12), OR, C, 20, 1, Some(1), None, None, &[], &[
     p("ONUNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.", OR, C, 19, 0, None, Some("ONUNumberOfEntries"), None, &[&["Name"]], &[
+  obj(sub(T_XPON, 0, 20), OR, C, 19, 0, None, Some("ONUNumberOfEntries"), None, &[&["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Name", T::String, R, N, 0, &S3),
     p("Version", T::String, R, N, 0, &S669),
@@ -9166,7 +9248,7 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("EthernetUNINumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ANINumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.", OR, C, 15, 0, None, Some("ANINumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_XPON, 0, 28), OR, C, 15, 0, None, Some("ANINumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S671),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -9175,7 +9257,7 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("PONMode", T::String, R, N, 0, &S672),
     p("TransceiverNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 508, 542), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -9192,9 +9274,9 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.", OR, C, 12, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 0, 31), OR, C, 12, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.Alarms.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 356, 394), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LOS", T::Boolean, R, N, 0, &S10),
     p("LOF", T::Boolean, R, N, 0, &S10),
     p("SF", T::Boolean, R, N, 0, &S10),
@@ -9211,42 +9293,42 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("LODS", T::Boolean, R, N, 0, &S10),
     p("ROGUE", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.Authentication.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 100, 146), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("Password", T::String, W, N, 4, &S675),
     p("HexadecimalPassword", T::Boolean, W, N, 0, &S10),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.GEM.", OR, C, 2, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 53, 88), OR, C, 2, 1, Some(1), None, None, &[], &[
     p("PortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.GEM.Port.{i}.", OR, C, 1, 0, None, Some("PortNumberOfEntries"), None, &[&["PortID"]], &[
+  obj(sub(T_XPON, 53, 97), OR, C, 1, 0, None, Some("PortNumberOfEntries"), None, &[&["PortID"]], &[
     p("PortID", T::UnsignedInt, R, N, 0, &S676),
     p("Direction", T::String, R, N, 0, &S677),
     p("PortType", T::String, R, N, 0, &S678),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.GEM.Port.{i}.PM.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 53, 100), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FramesSent", T::UnsignedLong, R, N, 0, &S97),
     p("FramesReceived", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.ONUActivation.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 146, 191), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ONUState", T::String, R, N, 0, &S673),
     p("VendorID", T::String, R, N, 0, &S142),
     p("SerialNumber", T::String, R, N, 0, &S559),
     p("ONUID", T::UnsignedInt, R, N, 0, &S674),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PM.", OR, C, 4, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 277, 311), OR, C, 4, 1, Some(1), None, None, &[], &[
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PM.GEM.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 394, 432), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("FramesSent", T::UnsignedLong, R, N, 0, &S97),
     p("FramesReceived", T::UnsignedLong, R, N, 0, &S97),
     p("FrameHeaderHECErrors", T::UnsignedInt, R, N, 0, &S1),
     p("KeyErrors", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PM.OMCI.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 317, 356), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BaselineMessagesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("ExtendedMessagesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("MICErrors", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PM.PHY.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 432, 470), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CorrectedFECBytes", T::UnsignedLong, R, N, 0, &S97),
     p("CorrectedFECCodewords", T::UnsignedLong, R, N, 0, &S97),
     p("UncorrectableFECCodewords", T::UnsignedLong, R, N, 0, &S97),
@@ -9255,17 +9337,17 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("HeaderHECErrorCount", T::UnsignedInt, R, N, 0, &S1),
     p("UnknownProfile", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PM.PLOAM.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 277, 317), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("MICErrors", T::UnsignedInt, R, N, 0, &S1),
     p("DownstreamMessageCount", T::UnsignedLong, R, N, 0, &S97),
     p("RangingTime", T::UnsignedLong, R, N, 0, &S97),
     p("UpstreamMessageCount", T::UnsignedLong, R, N, 0, &S97),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.TC.PerformanceThresholds.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 0, 53), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("SignalFail", T::UnsignedInt, R, N, 0, &S679),
     p("SignalDegrade", T::UnsignedInt, R, N, 0, &S680),
   ]),
-  obj("Device.XPON.ONU.{i}.ANI.{i}.Transceiver.{i}.", OR, C, 0, 0, Some(2), Some("TransceiverNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_XPON, 191, 235), OR, C, 0, 0, Some(2), Some("TransceiverNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::UnsignedInt, R, N, 0, &S299),
     p("Identifier", T::UnsignedInt, R, N, 0, &S105),
     p("VendorName", T::String, R, N, 0, &S5),
@@ -9281,7 +9363,7 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("Bias", T::UnsignedInt, R, N, 0, &S1),
     p("Temperature", T::Int, R, N, 0, &S42),
   ]),
-  obj("Device.XPON.ONU.{i}.EthernetUNI.{i}.", OR, C, 1, 0, None, Some("EthernetUNINumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
+  obj(sub(T_XPON, 235, 271), OR, C, 1, 0, None, Some("EthernetUNINumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
     p("Enable", T::Boolean, R, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -9292,7 +9374,7 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("InterdomainID", T::String, R, N, 0, &S5),
     p("InterdomainName", T::String, R, N, 0, &S670),
   ]),
-  obj("Device.XPON.ONU.{i}.EthernetUNI.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_XPON, 235, 277), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -9309,7 +9391,7 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.XPON.ONU.{i}.SoftwareImage.{i}.", OR, C, 0, 0, Some(2), Some("SoftwareImageNumberOfEntries"), None, &[&["ID"]], &[
+  obj(sub(T_XPON, 470, 508), OR, C, 0, 0, Some(2), Some("SoftwareImageNumberOfEntries"), None, &[&["ID"]], &[
     p("ID", T::UnsignedInt, R, N, 0, &S299),
     p("Version", T::String, R, N, 0, &S669),
     p("IsCommitted", T::Boolean, R, N, 0, &S10),
@@ -9318,16 +9400,17 @@ pub static XPON: Subtree = Subtree { name: "XPON", objects: &[
   ]),
 ]};
 
+const T_ZIG_BEE: &str = "Device.ZigBee.ZDO.{i}.ApplicationEndpoint.{i}.SimpleDescriptor.Device.ZigBee.ZDO.{i}.NodeManager.RoutingTable.{i}.Device.ZigBee.Interface.{i}.AssociatedDevice.{i}.Device.ZigBee.ZDO.{i}.Network.Neighbor.{i}.Device.ZigBee.Discovery.AreaNetwork.{i}.Device.ZigBee.ZDO.{i}.ComplexDescriptor.Device.ZigBee.ZDO.{i}.PowerDescriptor.Device.ZigBee.ZDO.{i}.NodeDescriptor.Device.ZigBee.ZDO.{i}.UserDescriptor.Device.ZigBee.Interface.{i}.Stats.Device.ZigBee.ZDO.{i}.Binding.{i}.Device.ZigBee.ZDO.{i}.Group.{i}.Device.ZigBee.ZDO.{i}.Security.";
 /// `Device.ZigBee.` and its descendants: 20 objects, 108 parameters.
 pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
-  obj("Device.ZigBee.", OR, C, 19, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 0, 14), OR, C, 19, 1, Some(1), None, None, &[], &[
     p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ZDONumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.Discovery.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 206, 230), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("AreaNetworkNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.Discovery.AreaNetwork.{i}.", OW, C, 0, 0, None, Some("AreaNetworkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Coordinator"]], &[
+  obj(sub(T_ZIG_BEE, 206, 246), OW, C, 0, 0, None, Some("AreaNetworkNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Coordinator"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("LastUpdate", T::DateTime, R, N, 0, &S8),
     p("Status", T::String, R, N, 0, &S372),
@@ -9336,7 +9419,7 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("ZDOReference", T::String, R, N, 0, &S5),
     p("ZDOList", T::String, R, N, 0, &S66),
   ]),
-  obj("Device.ZigBee.Interface.{i}.", OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"], &["ZDOReference"]], &[
+  obj(sub(T_ZIG_BEE, 114, 142), OR, C, 2, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["Alias"], &["Name"], &["ZDOReference"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Status", T::String, R, N, 0, &S74),
     p("Alias", T::String, WO, N, 0, &S3),
@@ -9348,13 +9431,13 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("ZDOReference", T::String, R, N, 0, &S5),
     p("AssociatedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.Interface.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["IEEEAddress", "NetworkAddress"]], &[
+  obj(sub(T_ZIG_BEE, 114, 163), OR, C, 0, 0, None, Some("AssociatedDeviceNumberOfEntries"), None, &[&["IEEEAddress", "NetworkAddress"]], &[
     p("IEEEAddress", T::String, R, N, 0, &S349),
     p("NetworkAddress", T::String, R, N, 0, &S350),
     p("Active", T::Boolean, R, N, 0, &S10),
     p("ZDOReference", T::String, R, N, 0, &S5),
   ]),
-  obj("Device.ZigBee.Interface.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 398, 432), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("BytesSent", T::UnsignedLong, R, CD, 0, &S97),
     p("BytesReceived", T::UnsignedLong, R, CD, 0, &S97),
     p("PacketsSent", T::UnsignedLong, R, CD, 0, &S97),
@@ -9371,7 +9454,7 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
     p("UnknownPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.", OR, C, 13, 0, None, Some("ZDONumberOfEntries"), None, &[&["IEEEAddress", "NetworkAddress"]], &[
+  obj(sub(T_ZIG_BEE, 0, 22), OR, C, 13, 0, None, Some("ZDONumberOfEntries"), None, &[&["IEEEAddress", "NetworkAddress"]], &[
     p("Alias", T::String, WO, N, 0, &S3),
     p("IEEEAddress", T::String, R, N, 0, &S349),
     p("NetworkAddress", T::String, R, N, 0, &S350),
@@ -9379,19 +9462,19 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("GroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
     p("ApplicationEndpointNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.ApplicationEndpoint.{i}.", OW, C, 1, 0, None, Some("ApplicationEndpointNumberOfEntries"), Some("Enable"), &[&["EndpointId"], &["Alias"]], &[
+  obj(sub(T_ZIG_BEE, 0, 46), OW, C, 1, 0, None, Some("ApplicationEndpointNumberOfEntries"), Some("Enable"), &[&["EndpointId"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("EndpointId", T::UnsignedInt, W, N, 0, &S368),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.ApplicationEndpoint.{i}.SimpleDescriptor.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 0, 63), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("ProfileId", T::UnsignedInt, W, N, 0, &S69),
     p("DeviceId", T::UnsignedInt, R, N, 0, &S69),
     p("DeviceVersion", T::UnsignedInt, R, N, 0, &S370),
     p("InputClusterList", T::String, W, N, 0, &S371),
     p("OutputClusterList", T::String, W, N, 0, &S371),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.Binding.{i}.", OW, C, 0, 0, None, Some("BindingTableNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
+  obj(sub(T_ZIG_BEE, 432, 466), OW, C, 0, 0, None, Some("BindingTableNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("SourceEndpoint", T::UnsignedInt, W, N, 0, &S368),
@@ -9402,7 +9485,7 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("IEEEDestinationAddress", T::String, W, N, 0, &S349),
     p("GroupDestinationAddress", T::String, W, N, 0, &S350),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.ComplexDescriptor.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 246, 286), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DescriptorAvailable", T::Boolean, R, N, 0, &S10),
     p("Language", T::String, R, N, 0, &S6),
     p("CharacterSet", T::String, R, N, 0, &S6),
@@ -9413,23 +9496,23 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("Icon", T::HexBinary, R, N, 0, &S362),
     p("IconURL", T::String, R, N, 0, &S11),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.Group.{i}.", OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["GroupId"], &["Alias"]], &[
+  obj(sub(T_ZIG_BEE, 466, 498), OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["GroupId"], &["Alias"]], &[
     p("Enable", T::Boolean, W, N, 0, &S10),
     p("Alias", T::String, WO, N, 0, &S3),
     p("GroupId", T::String, W, N, 0, &S350),
     p("EndpointList", T::String, W, N, 0, &S66),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.Network.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 163, 193), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("NeighborNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.Network.Neighbor.{i}.", OR, C, 0, 0, None, Some("NeighborNumberOfEntries"), None, &[&["Neighbor"]], &[
+  obj(sub(T_ZIG_BEE, 163, 206), OR, C, 0, 0, None, Some("NeighborNumberOfEntries"), None, &[&["Neighbor"]], &[
     p("Neighbor", T::String, R, N, 0, &S6),
     p("LQI", T::UnsignedInt, R, CD, 0, &S187),
     p("Relationship", T::String, R, N, 0, &S364),
     p("PermitJoin", T::String, R, N, 0, &S365),
     p("Depth", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.NodeDescriptor.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 324, 361), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("LogicalType", T::String, R, N, 0, &S351),
     p("ComplexDescriptorSupported", T::Boolean, R, N, 0, &S10),
     p("UserDescriptorSupported", T::Boolean, R, N, 0, &S10),
@@ -9442,10 +9525,10 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("ServerMask", T::String, R, N, 0, &S356),
     p("DescriptorCapability", T::String, R, N, 0, &S357),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.NodeManager.", OR, C, 1, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 63, 97), OR, C, 1, 1, Some(1), None, None, &[], &[
     p("RoutingTableNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.NodeManager.RoutingTable.{i}.", OR, C, 0, 0, None, Some("RoutingTableNumberOfEntries"), None, &[&["DestinationAddress"]], &[
+  obj(sub(T_ZIG_BEE, 63, 114), OR, C, 0, 0, None, Some("RoutingTableNumberOfEntries"), None, &[&["DestinationAddress"]], &[
     p("DestinationAddress", T::String, R, N, 0, &S366),
     p("NextHopAddress", T::String, R, CD, 0, &S350),
     p("Status", T::String, R, N, 0, &S367),
@@ -9453,18 +9536,18 @@ pub static ZIG_BEE: Subtree = Subtree { name: "ZigBee", objects: &[
     p("ManyToOne", T::Boolean, R, N, 0, &S10),
     p("RouteRecordRequired", T::Boolean, R, N, 0, &S10),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.PowerDescriptor.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 286, 324), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("CurrentPowerMode", T::String, R, N, 0, &S358),
     p("AvailablePowerSource", T::String, R, N, 0, &S359),
     p("CurrentPowerSource", T::String, R, N, 0, &S360),
     p("CurrentPowerSourceLevel", T::String, R, N, 0, &S361),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.Security.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 498, 529), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("TrustCenterAddress", T::String, R, N, 0, &S349),
     p("SecurityLevel", T::String, R, N, 0, &S363),
     p("TimeOutPeriod", T::UnsignedInt, R, N, 0, &S69),
   ]),
-  obj("Device.ZigBee.ZDO.{i}.UserDescriptor.", OR, C, 0, 1, Some(1), None, None, &[], &[
+  obj(sub(T_ZIG_BEE, 361, 398), OR, C, 0, 1, Some(1), None, None, &[], &[
     p("DescriptorAvailable", T::Boolean, R, N, 0, &S10),
     p("Description", T::String, R, N, 0, &S38),
   ]),
