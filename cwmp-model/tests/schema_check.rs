@@ -3,16 +3,16 @@
 
 use cwmp_core::{ParamType, Value};
 use cwmp_model::schema::check::CheckKind;
-use cwmp_model::schema::{ParamDef, Schema, tr098, tr181};
+use cwmp_model::schema::{Param, ParamDef, Schema, tr098, tr181};
 use cwmp_testkit::alloc::assert_no_alloc;
 
 const S: &Schema = &tr181::SCHEMA;
 
-fn all_params() -> impl Iterator<Item = (&'static str, &'static ParamDef)> {
+fn all_params() -> impl Iterator<Item = (&'static str, Param)> {
     [&tr181::SCHEMA, &tr098::SCHEMA]
         .into_iter()
         .flat_map(|s| s.objects())
-        .flat_map(|o| o.params.iter().map(move |p| (o.name, p)))
+        .flat_map(|o| o.params().map(move |p| (o.name, p)))
 }
 
 fn param(path: &str) -> &'static ParamDef {

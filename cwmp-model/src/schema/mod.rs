@@ -46,8 +46,12 @@
 //!
 //! # Flash
 //!
-//! A parameter costs 16 bytes on a 32-bit target plus its name (identical
-//! names are merged by the linker), an object about 56; facets are shared.
+//! A parameter costs a 4-byte [`ParamEntry`] on a 32-bit target; its name
+//! is stored once per subtree part ([`ParamTable`]: a text in which a string
+//! contained in another is not repeated), its definition ([`ParamDef`], 8
+//! bytes) once per subtree part for all parameters alike. An object costs
+//! about 60 bytes, its template sharing the text of its parent's; facets are
+//! shared.
 //! Each top-level object is its own [`Subtree`] `static`, and large
 //! single-instance objects one level down are parts of their own
 //! (`WIFI_DATA_ELEMENTS`, `IP_DIAGNOSTICS`, `IEEE1905_AL`), so a firmware
@@ -199,8 +203,96 @@ pub struct ObjectDef {
     /// Unique keys: each a set of parameter names whose values identify an
     /// instance (`<uniqueKey>`).
     pub unique_keys: &'static [&'static [&'static str]],
-    /// The parameters, in the model's order.
-    pub params: &'static [ParamDef],
+    /// The parameters, in the model's order: where each name is in
+    /// `table`'s text and which of its definitions it has.
+    entries: &'static [ParamEntry],
+    /// The names and distinct definitions of the parameters of this object's
+    /// subtree part.
+    table: &'static ParamTable,
+}
+
+/// The parameters of one [`Subtree`] part, stored once: their names (and
+/// the part's object templates) in one text in which a string contained in
+/// another is not repeated, and their distinct definitions (type, access,
+/// notification, flags, facets), shared by every parameter that has the same.
+#[derive(Debug)]
+pub struct ParamTable {
+    text: &'static str,
+    defs: &'static [ParamDef],
+}
+
+impl ParamTable {
+    /// A table over `text` and `defs` (see [`ObjectDef`] for how objects
+    /// refer into it).
+    pub const fn new(text: &'static str, defs: &'static [ParamDef]) -> ParamTable {
+        ParamTable { text, defs }
+    }
+}
+
+/// One parameter of an object: its name (a piece of its table's text) and
+/// its definition (an index into its table's definitions). Four bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamEntry {
+    at: u16,
+    len: u8,
+    def: u8,
+}
+
+impl ParamEntry {
+    /// The parameter named `text[at..at + len]` with the definition
+    /// `defs[def]` of its object's [`ParamTable`].
+    pub const fn new(at: u16, len: u8, def: u8) -> ParamEntry {
+        ParamEntry { at, len, def }
+    }
+
+    fn name(self, table: &'static ParamTable) -> &'static str {
+        let at = usize::from(self.at);
+        table.text.get(at..at + usize::from(self.len)).unwrap_or("")
+    }
+}
+
+/// One parameter of an object as its name and definition (see
+/// [`ObjectDef::params`]); dereferences to the [`ParamDef`].
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// The name within its object, e.g. `IPAddress`.
+    pub name: &'static str,
+    /// Type, access, notification, flags and facets.
+    pub def: &'static ParamDef,
+}
+
+impl core::ops::Deref for Param {
+    type Target = ParamDef;
+
+    fn deref(&self) -> &ParamDef {
+        self.def
+    }
+}
+
+/// Iterator over the parameters of an object, in the model's order (see
+/// [`ObjectDef::params`]).
+#[derive(Debug, Clone)]
+pub struct Params {
+    entries: core::slice::Iter<'static, ParamEntry>,
+    table: &'static ParamTable,
+}
+
+impl Iterator for Params {
+    type Item = Param;
+
+    fn next(&mut self) -> Option<Param> {
+        loop {
+            let e = *self.entries.next()?;
+            // Generated entries always resolve (a test pins every one).
+            if let Some(def) = self.table.defs.get(usize::from(e.def)) {
+                return Some(Param { name: e.name(self.table), def });
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.entries.len()))
+    }
 }
 
 impl ObjectDef {
@@ -221,7 +313,25 @@ impl ObjectDef {
 
     /// The parameter called `name` (the last segment only, e.g. `Enable`).
     pub fn param(&self, name: &str) -> Option<&'static ParamDef> {
-        self.params.iter().find(|p| lookup::same_bytes(p.name.as_bytes(), name.as_bytes()))
+        let (text, n) = (self.table.text.as_bytes(), name.as_bytes());
+        // No parameter has an empty name. Length, then first byte, then the
+        // rest: most entries are rejected without touching the text twice.
+        let first = n.first()?;
+        let e = self.entries.iter().find(|e| {
+            let at = usize::from(e.at);
+            usize::from(e.len) == n.len() && text.get(at) == Some(first) && text.get(at..at + n.len()) == Some(n)
+        })?;
+        self.table.defs.get(usize::from(e.def))
+    }
+
+    /// The parameters with their names, in the model's order.
+    pub fn params(&self) -> Params {
+        Params { entries: self.entries.iter(), table: self.table }
+    }
+
+    /// Number of parameters.
+    pub fn param_count(&self) -> usize {
+        self.entries.len()
     }
 
     /// Number of segments of the template, `Device.` being 1.
@@ -262,11 +372,11 @@ impl ParamFlags {
     }
 }
 
-/// One parameter of an object.
+/// What the model says about a parameter besides its name (see [`Param`]
+/// for both): the tables store each distinct definition once per subtree
+/// part, so parameters alike share one.
 #[derive(Debug)]
 pub struct ParamDef {
-    /// The name within its object, e.g. `IPAddress`.
-    pub name: &'static str,
     /// The wire type. A list-valued parameter is a `string` on the wire; its
     /// item type is in [`Syntax::list`].
     pub ty: ParamType,
@@ -276,7 +386,7 @@ pub struct ParamDef {
     pub notify: ActiveNotify,
     /// forcedInform / hidden / secured / command, and the lifecycle status
     /// (read it with [`ParamDef::status`]). Packing the status here keeps a
-    /// parameter at 16 bytes on 32-bit targets.
+    /// definition at 8 bytes on 32-bit targets.
     pub flags: ParamFlags,
     /// Facets the value must satisfy (shared between parameters).
     pub syntax: &'static Syntax,

@@ -51,13 +51,12 @@ fn assert_object(o: &Object, def: &ObjectDef) {
     let want: Vec<Vec<&str>> = o.unique.iter().map(|k| k.iter().map(String::as_str).collect()).collect();
     assert_eq!(keys, want, "{n}");
     assert_eq!(def.is_multi_instance(), n.ends_with(".{i}."), "{n}");
-    let names: Vec<&str> = def.params.iter().map(|p| p.name).collect();
+    let names: Vec<&str> = def.params().map(|p| p.name).collect();
     let want: Vec<&str> = o.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, want, "{n}: parameters and their order");
 }
 
 fn assert_param(path: &str, p: &Param, f: &Facets, def: &ParamDef) {
-    assert_eq!(def.name, p.name, "{path}");
     assert_eq!(def.ty, p.ty, "{path}");
     let access = match p.access {
         "W" => ParamAccess::ReadWrite,
@@ -120,12 +119,14 @@ fn check_model(module: &str, schema: &Schema, object_count: usize, parameter_cou
             let t = schema.table(&concrete(table, k)).unwrap_or_else(|| panic!("{table}: table not found"));
             assert!(core::ptr::eq(def, t), "{table}");
         }
-        for p in &o.params {
+        for (p, entry) in o.params.iter().zip(def.params()) {
             let f = m.syntaxes.get(p.syntax).expect("syntax");
             let path = format!("{}{}", o.name, p.name);
+            assert_eq!(entry.name, p.name, "{path}");
+            assert_param(&path, p, f, entry.def);
+            assert!(core::ptr::eq(def.param(&p.name).expect("param by name"), entry.def), "{path}");
             let (obj, def) = schema.parameter_with_object(&path).unwrap_or_else(|| panic!("{path}: not found"));
-            assert!(core::ptr::eq(obj, by_inst), "{path}");
-            assert_param(&path, p, f, def);
+            assert!(core::ptr::eq(obj, by_inst) && core::ptr::eq(def, entry.def), "{path}");
             let inst = concrete(&path, k + 1);
             let by_inst = schema.parameter(&inst).unwrap_or_else(|| panic!("{inst}: not found"));
             assert!(core::ptr::eq(def, by_inst), "{inst}");

@@ -10,8 +10,8 @@ pub mod tr181;
 /// Short constructors the generated tables are written with.
 mod build {
     use crate::schema::{
-        ActiveNotify, ListFacet, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamFlags, Range, Size, Status,
-        Syntax,
+        ActiveNotify, ListFacet, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry, ParamFlags, ParamTable,
+        Range, Size, Status, Syntax,
     };
     pub(super) use cwmp_core::ParamType as T;
 
@@ -53,14 +53,21 @@ mod build {
     }
 
     pub(super) const fn p(
-        name: &'static str,
         ty: T,
         access: ParamAccess,
         notify: ActiveNotify,
         flags: u8,
         syntax: &'static Syntax,
     ) -> ParamDef {
-        ParamDef { name, ty, access, notify, flags: ParamFlags(flags), syntax }
+        ParamDef { ty, access, notify, flags: ParamFlags(flags), syntax }
+    }
+
+    pub(super) const fn e(at: u16, len: u8, def: u8) -> ParamEntry {
+        ParamEntry::new(at, len, def)
+    }
+
+    pub(super) const fn table(text: &'static str, defs: &'static [ParamDef]) -> ParamTable {
+        ParamTable::new(text, defs)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -74,7 +81,8 @@ mod build {
         num_entries_param: Option<&'static str>,
         enable_param: Option<&'static str>,
         unique_keys: &'static [&'static [&'static str]],
-        params: &'static [ParamDef],
+        table: &'static ParamTable,
+        entries: &'static [ParamEntry],
     ) -> ObjectDef {
         ObjectDef {
             name,
@@ -86,7 +94,8 @@ mod build {
             num_entries_param,
             enable_param,
             unique_keys,
-            params,
+            entries,
+            table,
         }
     }
 }
