@@ -213,24 +213,28 @@ pub struct ObjectDef {
 
 /// The parameters of one [`Subtree`] part, stored once: their names (and
 /// the part's object templates) in one text in which a string contained in
-/// another is not repeated, and their distinct definitions (type, access,
-/// notification, flags, facets), shared by every parameter that has the same.
+/// another is not repeated, names used all over the model (`Enable`,
+/// `Alias`, `BytesSent`, …) in a text shared by every part, and their
+/// distinct definitions (type, access, notification, flags, facets), shared
+/// by every parameter that has the same.
 #[derive(Debug)]
 pub struct ParamTable {
     text: &'static str,
+    common: &'static str,
     defs: &'static [ParamDef],
 }
 
 impl ParamTable {
-    /// A table over `text` and `defs` (see [`ObjectDef`] for how objects
-    /// refer into it).
-    pub const fn new(text: &'static str, defs: &'static [ParamDef]) -> ParamTable {
-        ParamTable { text, defs }
+    /// A table over the part's `text`, the model's `common` text and `defs`
+    /// (see [`ParamEntry::new`] for how entries refer into it).
+    pub const fn new(text: &'static str, common: &'static str, defs: &'static [ParamDef]) -> ParamTable {
+        ParamTable { text, common, defs }
     }
 }
 
-/// One parameter of an object: its name (a piece of its table's text) and
-/// its definition (an index into its table's definitions). Four bytes.
+/// One parameter of an object: its name (a piece of its table's part text
+/// or common text) and its definition (an index into its table's
+/// definitions). Four bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamEntry {
     at: u16,
@@ -239,15 +243,26 @@ pub struct ParamEntry {
 }
 
 impl ParamEntry {
-    /// The parameter named `text[at..at + len]` with the definition
+    /// Bit of `len` selecting the common text.
+    const COMMON: u8 = 0x80;
+
+    /// The parameter named `text[at..at + len]` (names are shorter than 128
+    /// bytes; with `len | 0x80`, `common[at..at + len]`) with the definition
     /// `defs[def]` of its object's [`ParamTable`].
     pub const fn new(at: u16, len: u8, def: u8) -> ParamEntry {
         ParamEntry { at, len, def }
     }
 
+    /// The name's length and the text it is in.
+    fn text(self, table: &'static ParamTable) -> (usize, &'static str) {
+        let len = usize::from(self.len & !Self::COMMON);
+        (len, if self.len & Self::COMMON == 0 { table.text } else { table.common })
+    }
+
     fn name(self, table: &'static ParamTable) -> &'static str {
+        let (len, text) = self.text(table);
         let at = usize::from(self.at);
-        table.text.get(at..at + usize::from(self.len)).unwrap_or("")
+        text.get(at..at + len).unwrap_or("")
     }
 }
 
@@ -313,13 +328,14 @@ impl ObjectDef {
 
     /// The parameter called `name` (the last segment only, e.g. `Enable`).
     pub fn param(&self, name: &str) -> Option<&'static ParamDef> {
-        let (text, n) = (self.table.text.as_bytes(), name.as_bytes());
+        let n = name.as_bytes();
         // No parameter has an empty name. Length, then first byte, then the
         // rest: most entries are rejected without touching the text twice.
         let first = n.first()?;
         let e = self.entries.iter().find(|e| {
-            let at = usize::from(e.at);
-            usize::from(e.len) == n.len() && text.get(at) == Some(first) && text.get(at..at + n.len()) == Some(n)
+            let (len, text) = e.text(self.table);
+            let (at, text) = (usize::from(e.at), text.as_bytes());
+            len == n.len() && text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
         })?;
         self.table.defs.get(usize::from(e.def))
     }

@@ -519,6 +519,10 @@ fn shared_text<'a>(items: impl Iterator<Item = &'a str>) -> String {
     text
 }
 
+/// A parameter name used in at least this many subtree parts is stored once
+/// in the model's common text instead of in each part's.
+pub const COMMON_MIN_PARTS: usize = 3;
+
 /// A single-instance object directly below a top-level object whose subtree
 /// holds at least this many parameters becomes a separate [`Subtree`] part
 /// (e.g. `Device.WiFi.DataElements.`), so firmware can leave it out.
@@ -610,6 +614,21 @@ fn emit(
             pats.join(", ")
         );
     }
+    // Parameter names used in many parts go in one text all parts share.
+    let mut parts_using: BTreeMap<&str, usize> = BTreeMap::new();
+    for objs in groups.values() {
+        let names: std::collections::BTreeSet<&str> =
+            objs.iter().flat_map(|o| o.params.iter().map(|p| p.name.as_str())).collect();
+        for n in names {
+            *parts_using.entry(n).or_default() += 1;
+        }
+    }
+    let common = shared_text(parts_using.iter().filter(|(_, n)| **n >= COMMON_MIN_PARTS).map(|(name, _)| *name));
+    let is_common = |name: &str| parts_using.get(name).is_some_and(|n| *n >= COMMON_MIN_PARTS);
+    if common.len() > usize::from(u16::MAX) {
+        return Err(format!("common text of {} bytes does not fit the u16 offsets", common.len()));
+    }
+    let _ = writeln!(w, "\nconst COMMON: &str = {};", rust_str(&common));
     let mut all = Vec::new();
     for ((seg, part), objs) in groups {
         let n_par: usize = objs.iter().map(|o| o.params.len()).sum();
@@ -624,7 +643,7 @@ fn emit(
             );
             (format!("{}_{}", const_name(seg), const_name(part)), doc)
         };
-        let names = objs.iter().flat_map(|o| o.params.iter().map(|p| p.name.as_str()));
+        let names = objs.iter().flat_map(|o| o.params.iter().map(|p| p.name.as_str())).filter(|n| !is_common(n));
         let text = shared_text(objs.iter().map(|o| o.name.as_str()).chain(names));
         if text.len() > usize::from(u16::MAX) {
             return Err(format!("{cname}: shared text of {} bytes does not fit the u16 offsets", text.len()));
@@ -644,15 +663,20 @@ fn emit(
         for o in objs {
             let mut row = Vec::new();
             for p in &o.params {
-                let at = text.find(p.name.as_str()).ok_or_else(|| format!("{}{}: not in the text", o.name, p.name))?;
-                let len = u8::try_from(p.name.len()).map_err(|_| format!("{}{}: name too long", o.name, p.name))?;
+                let (in_text, flag) = if is_common(&p.name) { (&common, 0x80) } else { (&text, 0) };
+                let at = in_text.find(p.name.as_str()).ok_or_else(|| format!("{}{}: not in a text", o.name, p.name))?;
+                let len = u8::try_from(p.name.len())
+                    .ok()
+                    .filter(|l| *l < 0x80)
+                    .ok_or_else(|| format!("{}{}: name too long", o.name, p.name))?
+                    | flag;
                 row.push(format!("e({at}, {len}, {})", def_of(p)?));
             }
             entries.push(row);
         }
         let _ = writeln!(w, "\nconst T_{cname}: &str = {};", rust_str(&text));
         let _ = writeln!(w, "static K_{cname}: [ParamDef; {}] = [{}];", defs.len(), defs.join(", "));
-        let _ = writeln!(w, "static P_{cname}: ParamTable = table(T_{cname}, &K_{cname});");
+        let _ = writeln!(w, "static P_{cname}: ParamTable = table(T_{cname}, COMMON, &K_{cname});");
         let _ = writeln!(w, "/// {doc}");
         let _ = writeln!(w, "pub static {cname}: Subtree = Subtree {{ name: {}, objects: &[", rust_str(seg));
         for (k, o) in objs.iter().enumerate() {

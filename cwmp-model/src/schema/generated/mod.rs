@@ -66,8 +66,8 @@ mod build {
         ParamEntry::new(at, len, def)
     }
 
-    pub(super) const fn table(text: &'static str, defs: &'static [ParamDef]) -> ParamTable {
-        ParamTable::new(text, defs)
+    pub(super) const fn table(text: &'static str, common: &'static str, defs: &'static [ParamDef]) -> ParamTable {
+        ParamTable::new(text, common, defs)
     }
 
     #[allow(clippy::too_many_arguments)]
