@@ -50,8 +50,9 @@
 //! is stored once per subtree part ([`ParamTable`]: a text in which a string
 //! contained in another is not repeated), its definition ([`ParamDef`], 8
 //! bytes) once per subtree part for all parameters alike. An object costs
-//! about 60 bytes, its template sharing the text of its parent's; facets are
-//! shared.
+//! 48 bytes, its template sharing the text of its parent's (its
+//! `numEntriesParameter`, `enableParameter` and unique keys are references
+//! into its table); facets are shared.
 //! Each top-level object is its own [`Subtree`] `static`, and large
 //! single-instance objects one level down are parts of their own
 //! (`WIFI_DATA_ELEMENTS`, `IP_DIAGNOSTICS`, `IEEE1905_AL`), so a firmware
@@ -195,20 +196,80 @@ pub struct ObjectDef {
     pub min_entries: u32,
     /// `maxEntries`; `None` for `unbounded`.
     pub max_entries: Option<u32>,
-    /// The parameter of the parent object counting the instances
-    /// (`InterfaceNumberOfEntries`), for multi-instance objects.
-    pub num_entries_param: Option<&'static str>,
-    /// The parameter enabling an instance (`enableParameter`), if any.
-    pub enable_param: Option<&'static str>,
-    /// Unique keys: each a set of parameter names whose values identify an
-    /// instance (`<uniqueKey>`).
-    pub unique_keys: &'static [&'static [&'static str]],
+    /// `numEntriesParameter` (see [`ObjectDef::num_entries_param`]) and
+    /// `enableParameter` (see [`ObjectDef::enable_param`]) as names in
+    /// `table`'s texts, `len` 0 for none.
+    num_entries: NameRef,
+    enable: NameRef,
+    /// Offset of this object's unique keys in `table`'s key bytes
+    /// ([`ObjectDef::NO_KEYS`] for none; see [`ObjectDef::unique_keys`]).
+    keys_at: u16,
     /// The parameters, in the model's order: where each name is in
     /// `table`'s text and which of its definitions it has.
     entries: &'static [ParamEntry],
     /// The names and distinct definitions of the parameters of this object's
     /// subtree part.
     table: &'static ParamTable,
+}
+
+/// A name in a [`ParamTable`]'s texts: `len` as in [`ParamEntry::new`], 0
+/// for no name.
+#[derive(Debug, Clone, Copy)]
+pub struct NameRef {
+    at: u16,
+    len: u8,
+}
+
+impl NameRef {
+    /// No name.
+    pub const NONE: NameRef = NameRef { at: 0, len: 0 };
+
+    /// The name at `at` with `len` (see [`ParamEntry::new`]).
+    pub const fn new(at: u16, len: u8) -> NameRef {
+        NameRef { at, len }
+    }
+
+    fn get(self, table: &'static ParamTable) -> Option<&'static str> {
+        let e = ParamEntry { at: self.at, len: self.len, def: 0 };
+        Some(e.name(table)).filter(|n| !n.is_empty())
+    }
+}
+
+/// The unique keys of an object (see [`ObjectDef::unique_keys`]).
+#[derive(Debug, Clone)]
+pub struct UniqueKeys {
+    rest: &'static [u8],
+    entries: &'static [ParamEntry],
+    table: &'static ParamTable,
+}
+
+impl Iterator for UniqueKeys {
+    type Item = UniqueKey;
+
+    fn next(&mut self) -> Option<UniqueKey> {
+        let end = self.rest.iter().position(|&b| b >= ParamTable::KEY_NEXT)?;
+        let (key, rest) = self.rest.split_at(end);
+        let more = rest.first() == Some(&ParamTable::KEY_NEXT);
+        self.rest = if more { rest.get(1..).unwrap_or(&[]) } else { &[] };
+        Some(UniqueKey { params: key.iter(), entries: self.entries, table: self.table })
+    }
+}
+
+/// The parameter names of one unique key (see [`ObjectDef::unique_keys`]).
+#[derive(Debug, Clone)]
+pub struct UniqueKey {
+    params: core::slice::Iter<'static, u8>,
+    entries: &'static [ParamEntry],
+    table: &'static ParamTable,
+}
+
+impl Iterator for UniqueKey {
+    type Item = &'static str;
+
+    fn next(&mut self) -> Option<&'static str> {
+        let i = *self.params.next()?;
+        self.entries.get(usize::from(i)).map(|e| e.name(self.table))
+    }
 }
 
 /// The parameters of one [`Subtree`] part, stored once: their names (and
@@ -222,13 +283,28 @@ pub struct ParamTable {
     text: &'static str,
     common: &'static str,
     defs: &'static [ParamDef],
+    keys: &'static [u8],
 }
 
 impl ParamTable {
-    /// A table over the part's `text`, the model's `common` text and `defs`
-    /// (see [`ParamEntry::new`] for how entries refer into it).
-    pub const fn new(text: &'static str, common: &'static str, defs: &'static [ParamDef]) -> ParamTable {
-        ParamTable { text, common, defs }
+    /// In `keys`: ends one unique key, another of the same object follows.
+    pub const KEY_NEXT: u8 = 0xFE;
+    /// In `keys`: ends an object's unique keys. Parameter indices are smaller
+    /// than both markers.
+    pub const KEYS_DONE: u8 = 0xFF;
+
+    /// A table over the part's `text`, the model's `common` text, `defs`
+    /// (see [`ParamEntry::new`] for how entries refer into them) and the
+    /// unique keys of the part's objects: for each object with keys, the
+    /// indices of each key's parameters among the object's, keys separated
+    /// by [`ParamTable::KEY_NEXT`], the last ended by [`ParamTable::KEYS_DONE`].
+    pub const fn new(
+        text: &'static str,
+        common: &'static str,
+        defs: &'static [ParamDef],
+        keys: &'static [u8],
+    ) -> ParamTable {
+        ParamTable { text, common, defs, keys }
     }
 }
 
@@ -348,6 +424,30 @@ impl ObjectDef {
     /// Number of parameters.
     pub fn param_count(&self) -> usize {
         self.entries.len()
+    }
+
+    /// `keys_at` of an object without unique keys.
+    pub const NO_KEYS: u16 = u16::MAX;
+
+    /// The parameter of the parent object counting the instances
+    /// (`InterfaceNumberOfEntries`), for multi-instance objects.
+    pub fn num_entries_param(&self) -> Option<&'static str> {
+        self.num_entries.get(self.table)
+    }
+
+    /// The parameter enabling an instance (`enableParameter`), if any.
+    pub fn enable_param(&self) -> Option<&'static str> {
+        self.enable.get(self.table)
+    }
+
+    /// Unique keys (`<uniqueKey>`): each a set of parameter names whose
+    /// values identify an instance.
+    pub fn unique_keys(&self) -> UniqueKeys {
+        let rest = match self.keys_at {
+            Self::NO_KEYS => &[][..],
+            at => self.table.keys.get(usize::from(at)..).unwrap_or(&[]),
+        };
+        UniqueKeys { rest, entries: self.entries, table: self.table }
     }
 
     /// Number of segments of the template, `Device.` being 1.

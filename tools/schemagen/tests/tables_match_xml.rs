@@ -45,9 +45,9 @@ fn assert_object(o: &Object, def: &ObjectDef) {
     assert_eq!(def.status, status(o.status), "{n}");
     assert_eq!(def.min_entries, o.min, "{n}");
     assert_eq!(def.max_entries, o.max, "{n}");
-    assert_eq!(def.num_entries_param, o.num_entries.as_deref(), "{n}");
-    assert_eq!(def.enable_param, o.enable.as_deref(), "{n}");
-    let keys: Vec<Vec<&str>> = def.unique_keys.iter().map(|k| k.to_vec()).collect();
+    assert_eq!(def.num_entries_param(), o.num_entries.as_deref(), "{n}");
+    assert_eq!(def.enable_param(), o.enable.as_deref(), "{n}");
+    let keys: Vec<Vec<&str>> = def.unique_keys().map(Iterator::collect).collect();
     let want: Vec<Vec<&str>> = o.unique.iter().map(|k| k.iter().map(String::as_str).collect()).collect();
     assert_eq!(keys, want, "{n}");
     assert_eq!(def.is_multi_instance(), n.ends_with(".{i}."), "{n}");

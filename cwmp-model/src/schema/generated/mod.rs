@@ -10,8 +10,8 @@ pub mod tr181;
 /// Short constructors the generated tables are written with.
 mod build {
     use crate::schema::{
-        ActiveNotify, ListFacet, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry, ParamFlags, ParamTable,
-        Range, Size, Status, Syntax,
+        ActiveNotify, ListFacet, NameRef, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry, ParamFlags,
+        ParamTable, Range, Size, Status, Syntax,
     };
     pub(super) use cwmp_core::ParamType as T;
 
@@ -66,8 +66,19 @@ mod build {
         ParamEntry::new(at, len, def)
     }
 
-    pub(super) const fn table(text: &'static str, common: &'static str, defs: &'static [ParamDef]) -> ParamTable {
-        ParamTable::new(text, common, defs)
+    pub(super) const fn table(
+        text: &'static str,
+        common: &'static str,
+        defs: &'static [ParamDef],
+        keys: &'static [u8],
+    ) -> ParamTable {
+        ParamTable::new(text, common, defs, keys)
+    }
+
+    pub(super) const NO_KEYS: u16 = ObjectDef::NO_KEYS;
+
+    pub(super) const fn n(at: u16, len: u8) -> NameRef {
+        NameRef::new(at, len)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -78,9 +89,9 @@ mod build {
         descendants: u16,
         min_entries: u32,
         max_entries: Option<u32>,
-        num_entries_param: Option<&'static str>,
-        enable_param: Option<&'static str>,
-        unique_keys: &'static [&'static [&'static str]],
+        num_entries: NameRef,
+        enable: NameRef,
+        keys_at: u16,
         table: &'static ParamTable,
         entries: &'static [ParamEntry],
     ) -> ObjectDef {
@@ -91,9 +102,9 @@ mod build {
             descendants,
             min_entries,
             max_entries,
-            num_entries_param,
-            enable_param,
-            unique_keys,
+            num_entries,
+            enable,
+            keys_at,
             entries,
             table,
         }
