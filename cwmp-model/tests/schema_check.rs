@@ -249,7 +249,7 @@ proptest::proptest! {
                 proptest::prop_assert!(p.syntax.sizes.iter().any(|s| len >= s.min && s.max.is_none_or(|m| len <= m)));
             }
             if !p.syntax.enumeration.is_empty() && p.ty == ParamType::String {
-                proptest::prop_assert!(p.syntax.enumeration.contains(&text.as_str()));
+                proptest::prop_assert!(p.syntax.enumeration.contains(&text));
             }
         }
     }

@@ -87,8 +87,8 @@ fn object_and_parameter_properties_follow_the_xml() {
     let pw = S.parameter("Device.ManagementServer.Password").unwrap();
     assert!(pw.reads_empty());
     let status = S.parameter("Device.IP.Interface.1.Status").unwrap();
-    assert_eq!(status.syntax.enumeration.first(), Some(&"Up"));
-    assert!(status.syntax.enumeration.contains(&"LowerLayerDown"));
+    assert_eq!(status.syntax.enumeration.first(), Some("Up"));
+    assert!(status.syntax.enumeration.contains("LowerLayerDown"));
     let mac = S.parameter("Device.Ethernet.Interface.1.MACAddress").unwrap();
     assert_eq!(mac.syntax.sizes.first().and_then(|s| s.max), Some(17), "MACAddress dataType resolved");
     assert_eq!(mac.syntax.patterns.len(), 2);

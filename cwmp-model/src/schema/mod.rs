@@ -553,19 +553,81 @@ pub struct Syntax {
     /// Inclusive numeric ranges (of each item for a list).
     pub ranges: &'static [Range],
     /// Allowed values (of each item for a list).
-    pub enumeration: &'static [&'static str],
+    pub enumeration: Values,
     /// The values of [`Syntax::enumeration`] marked `access="readOnly"`: the
     /// CPE reports them but the ACS may not set them (e.g. `Complete` of a
     /// `DiagnosticsState`).
-    pub cpe_only_values: &'static [&'static str],
+    pub cpe_only_values: Values,
     /// XSD patterns anchored at both ends (of each item for a list).
     pub patterns: &'static [&'static str],
 }
 
 impl Syntax {
     /// No facets at all.
-    pub const NONE: Syntax =
-        Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
+    pub const NONE: Syntax = Syntax {
+        list: None,
+        sizes: &[],
+        ranges: &[],
+        enumeration: Values::NONE,
+        cpe_only_values: Values::NONE,
+        patterns: &[],
+    };
+}
+
+/// The values of an enumeration facet, in the model's order, stored as one
+/// text (each value followed by `\n`, which no value contains) rather than
+/// a slice of string references: 8 bytes fewer per value on 32-bit targets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Values(&'static str);
+
+impl Values {
+    /// No values (no enumeration facet).
+    pub const NONE: Values = Values("");
+
+    /// The values of `text`: each value followed by `\n`.
+    pub const fn new(text: &'static str) -> Values {
+        Values(text)
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> core::str::SplitTerminator<'static, char> {
+        self.0.split_terminator('\n')
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.0.bytes().filter(|&b| b == b'\n').count()
+    }
+
+    /// `true` when there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first value.
+    pub fn first(&self) -> Option<&'static str> {
+        self.iter().next()
+    }
+
+    /// `true` when `value` is one of the values.
+    pub fn contains(&self, value: &str) -> bool {
+        self.iter().any(|v| v == value)
+    }
+}
+
+impl IntoIterator for Values {
+    type Item = &'static str;
+    type IntoIter = core::str::SplitTerminator<'static, char>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl core::fmt::Debug for Values {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// `<list>`: the value is a comma-separated list of items.

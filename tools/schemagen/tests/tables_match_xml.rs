@@ -90,8 +90,16 @@ fn assert_param(path: &str, p: &Param, f: &Facets, def: &ParamDef) {
     assert_eq!(sizes, f.sizes, "{path}");
     let ranges: Vec<(Option<i64>, Option<i64>, u32)> = s.ranges.iter().map(|r| (r.min, r.max, r.step)).collect();
     assert_eq!(ranges, f.ranges, "{path}");
-    assert_eq!(s.enumeration, f.enums.iter().map(String::as_str).collect::<Vec<_>>(), "{path}");
-    assert_eq!(s.cpe_only_values, f.ro_enums.iter().map(String::as_str).collect::<Vec<_>>(), "{path}");
+    assert_eq!(
+        s.enumeration.iter().collect::<Vec<_>>(),
+        f.enums.iter().map(String::as_str).collect::<Vec<_>>(),
+        "{path}"
+    );
+    assert_eq!(
+        s.cpe_only_values.iter().collect::<Vec<_>>(),
+        f.ro_enums.iter().map(String::as_str).collect::<Vec<_>>(),
+        "{path}"
+    );
     assert_eq!(s.patterns, f.patterns.iter().map(String::as_str).collect::<Vec<_>>(), "{path}");
 }
 
