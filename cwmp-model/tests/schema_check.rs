@@ -88,7 +88,7 @@ fn values_only_the_cpe_may_set() {
         assert_eq!((e.kind, e.fault_code_number()), (CheckKind::CpeOnlyValue, 9007), "{v}");
         assert!(st.check_cpe_value(v).is_ok(), "{v}");
     }
-    let n = all_params().filter(|(_, p)| !p.syntax.cpe_only_values.is_empty()).count();
+    let n = all_params().filter(|(_, p)| p.syntax.cpe_only_values().next().is_some()).count();
     assert!(n > 30, "{n}");
 }
 
@@ -116,7 +116,7 @@ fn every_enumeration_value_is_accepted() {
         }
         for v in p.syntax.enumeration {
             assert!(p.check_cpe_value(v).is_ok(), "{o}{} = {v:?}: {:?}", p.name, p.check_cpe_value(v));
-            if p.syntax.cpe_only_values.contains(v) {
+            if p.syntax.cpe_only_values().any(|c| c == v) {
                 assert_eq!(p.check(v).unwrap_err().kind, CheckKind::CpeOnlyValue, "{o}{} = {v:?}", p.name);
             } else {
                 assert!(p.check(v).is_ok(), "{o}{} = {v:?}: {:?}", p.name, p.check(v));

@@ -185,7 +185,7 @@ fn check_item<'a>(ty: ParamType, syn: &Syntax, text: &'a str, writer: Writer) ->
     if !syn.enumeration.is_empty() && !syn.enumeration.contains(lexical) {
         return Err(CheckError::new(CheckKind::Enumeration));
     }
-    if writer == Writer::Acs && syn.cpe_only_values.contains(lexical) {
+    if writer == Writer::Acs && syn.enumeration.is_cpe_only(lexical) {
         return Err(CheckError::new(CheckKind::CpeOnlyValue));
     }
     if !syn.patterns.is_empty() {

@@ -552,46 +552,58 @@ pub struct Syntax {
     pub sizes: &'static [Size],
     /// Inclusive numeric ranges (of each item for a list).
     pub ranges: &'static [Range],
-    /// Allowed values (of each item for a list).
+    /// Allowed values (of each item for a list), those only the CPE may set
+    /// marked (see [`Syntax::cpe_only_values`]).
     pub enumeration: Values,
-    /// The values of [`Syntax::enumeration`] marked `access="readOnly"`: the
-    /// CPE reports them but the ACS may not set them (e.g. `Complete` of a
-    /// `DiagnosticsState`).
-    pub cpe_only_values: Values,
     /// XSD patterns anchored at both ends (of each item for a list).
     pub patterns: &'static [&'static str],
 }
 
 impl Syntax {
     /// No facets at all.
-    pub const NONE: Syntax = Syntax {
-        list: None,
-        sizes: &[],
-        ranges: &[],
-        enumeration: Values::NONE,
-        cpe_only_values: Values::NONE,
-        patterns: &[],
-    };
+    pub const NONE: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+
+    /// The values of [`Syntax::enumeration`] marked `access="readOnly"`: the
+    /// CPE reports them but the ACS may not set them (e.g. `Complete` of a
+    /// `DiagnosticsState`).
+    pub fn cpe_only_values(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
+        self.enumeration.0.split_terminator('\n').filter_map(|v| v.strip_prefix(Values::CPE_ONLY))
+    }
 }
 
 /// The values of an enumeration facet, in the model's order, stored as one
-/// text (each value followed by `\n`, which no value contains) rather than
-/// a slice of string references: 8 bytes fewer per value on 32-bit targets.
+/// text (each value followed by `\n`, one only the CPE may set preceded by
+/// [`Values::CPE_ONLY`]; no value contains either) rather than slices of
+/// string references: 8 bytes fewer per value on 32-bit targets.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Values(&'static str);
+
+/// Iterator over [`Values`] (markers removed).
+pub type ValuesIter = core::iter::Map<core::str::SplitTerminator<'static, char>, fn(&'static str) -> &'static str>;
 
 impl Values {
     /// No values (no enumeration facet).
     pub const NONE: Values = Values("");
+    /// Marks a value only the CPE may set (`access="readOnly"`).
+    pub const CPE_ONLY: char = '\u{1}';
 
-    /// The values of `text`: each value followed by `\n`.
+    /// The values of `text`: each value followed by `\n`, one only the CPE
+    /// may set preceded by [`Values::CPE_ONLY`].
     pub const fn new(text: &'static str) -> Values {
         Values(text)
     }
 
     /// The values in order.
-    pub fn iter(&self) -> core::str::SplitTerminator<'static, char> {
-        self.0.split_terminator('\n')
+    pub fn iter(&self) -> ValuesIter {
+        fn unmark(v: &'static str) -> &'static str {
+            v.strip_prefix(Values::CPE_ONLY).unwrap_or(v)
+        }
+        self.0.split_terminator('\n').map(unmark)
+    }
+
+    /// `true` when `value` is one of the values and only the CPE may set it.
+    pub fn is_cpe_only(&self, value: &str) -> bool {
+        self.0.split_terminator('\n').any(|v| v.strip_prefix(Values::CPE_ONLY) == Some(value))
     }
 
     /// Number of values.
@@ -617,7 +629,7 @@ impl Values {
 
 impl IntoIterator for Values {
     type Item = &'static str;
-    type IntoIter = core::str::SplitTerminator<'static, char>;
+    type IntoIter = ValuesIter;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()

@@ -572,17 +572,32 @@ fn emit(
     );
     let _ = writeln!(w, "/// Number of objects in the full model.\npub const OBJECT_COUNT: usize = {n_obj};");
     let _ = writeln!(w, "/// Number of parameters in the full model.\npub const PARAMETER_COUNT: usize = {n_par};\n");
-    // Enumerations shared between syntaxes.
-    let mut enum_ids: BTreeMap<&Vec<String>, usize> = BTreeMap::new();
-    for list in syntaxes.iter().flat_map(|f| [&f.enums, &f.ro_enums]) {
-        if !list.is_empty() && !enum_ids.contains_key(list) {
-            let id = enum_ids.len();
-            enum_ids.insert(list, id);
-            if list.iter().any(|e| e.contains('\n')) {
-                return Err(format!("an enumeration value contains a line feed: {list:?}"));
+    // Enumerations shared between syntaxes: each value followed by a line
+    // feed, a value only the CPE may set preceded by a 0x01 byte.
+    let enum_text = |f: &Facets| -> Result<String, String> {
+        let mut text = String::new();
+        for v in &f.enums {
+            if v.contains(['\n', '\u{1}']) {
+                return Err(format!("enumeration value {v:?} contains a line feed or 0x01"));
             }
-            let text: String = list.iter().map(|e| format!("{e}\n")).collect();
+            if f.ro_enums.contains(v) {
+                text.push('\u{1}');
+            }
+            text.push_str(v);
+            text.push('\n');
+        }
+        match f.ro_enums.iter().find(|r| !f.enums.contains(r)) {
+            Some(r) => Err(format!("read-only value {r:?} is not in its enumeration")),
+            None => Ok(text),
+        }
+    };
+    let mut enum_ids: BTreeMap<String, usize> = BTreeMap::new();
+    for f in syntaxes {
+        let text = enum_text(f)?;
+        if !text.is_empty() && !enum_ids.contains_key(&text) {
+            let id = enum_ids.len();
             let _ = writeln!(w, "const E{id}: Values = Values::new({});", rust_str(&text));
+            enum_ids.insert(text, id);
         }
     }
     // List facets shared between syntaxes.
@@ -606,15 +621,14 @@ fn emit(
         let sizes: Vec<String> = f.sizes.iter().map(|(a, b)| format!("size({a}, {})", opt_u32(*b))).collect();
         let ranges: Vec<String> =
             f.ranges.iter().map(|(a, b, st)| format!("range({}, {}, {st})", opt_i64(*a), opt_i64(*b))).collect();
-        let enum_ref = |list: &Vec<String>| match enum_ids.get(list) {
+        let enums = match enum_ids.get(&enum_text(f)?) {
             Some(id) => format!("E{id}"),
             None => "Values::NONE".to_owned(),
         };
-        let (enums, ro_enums) = (enum_ref(&f.enums), enum_ref(&f.ro_enums));
         let pats: Vec<String> = f.patterns.iter().map(|p| rust_str(p)).collect();
         let _ = writeln!(
             w,
-            "static S{i}: Syntax = Syntax {{ list: {list}, sizes: &[{}], ranges: &[{}], enumeration: {enums}, cpe_only_values: {ro_enums}, patterns: &[{}] }};",
+            "static S{i}: Syntax = Syntax {{ list: {list}, sizes: &[{}], ranges: &[{}], enumeration: {enums}, patterns: &[{}] }};",
             sizes.join(", "),
             ranges.join(", "),
             pats.join(", ")

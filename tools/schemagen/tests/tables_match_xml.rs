@@ -96,10 +96,15 @@ fn assert_param(path: &str, p: &Param, f: &Facets, def: &ParamDef) {
         "{path}"
     );
     assert_eq!(
-        s.cpe_only_values.iter().collect::<Vec<_>>(),
+        s.cpe_only_values().collect::<Vec<_>>(),
         f.ro_enums.iter().map(String::as_str).collect::<Vec<_>>(),
         "{path}"
     );
+    for v in &f.enums {
+        assert_eq!(s.enumeration.is_cpe_only(v), f.ro_enums.contains(v), "{path} = {v:?}");
+        assert!(s.enumeration.contains(v), "{path} = {v:?}");
+    }
+    assert_eq!(s.enumeration.len(), f.enums.len(), "{path}");
     assert_eq!(s.patterns, f.patterns.iter().map(String::as_str).collect::<Vec<_>>(), "{path}");
 }
 
