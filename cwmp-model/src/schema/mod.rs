@@ -275,16 +275,33 @@ impl Iterator for UniqueKey {
     }
 }
 
+/// What every [`ParamTable`] of a model shares: the names and parameter
+/// definitions used by three or more subtree parts (`Enable`, `Alias`,
+/// `BytesSent`, a read-only `unsignedInt`, …), stored once per model. A
+/// firmware subset links it whatever subtrees it names.
+#[derive(Debug)]
+pub struct Common {
+    text: &'static str,
+    defs: &'static [ParamDef],
+}
+
+impl Common {
+    /// The shared `text` and `defs` (see [`ParamEntry::new`]).
+    pub const fn new(text: &'static str, defs: &'static [ParamDef]) -> Common {
+        Common { text, defs }
+    }
+}
+
 /// The parameters of one [`Subtree`] part, stored once: their names (and
 /// the part's object templates) in one text in which a string contained in
-/// another is not repeated, names used all over the model (`Enable`,
-/// `Alias`, `BytesSent`, …) in a text shared by every part, and their
-/// distinct definitions (type, access, notification, flags, facets), shared
-/// by every parameter that has the same.
+/// another is not repeated and their distinct definitions (type, access,
+/// notification, flags, facets), shared by every parameter that has the
+/// same; names and definitions used all over the model are in its
+/// [`Common`].
 #[derive(Debug)]
 pub struct ParamTable {
     text: &'static str,
-    common: &'static str,
+    common: &'static Common,
     defs: &'static [ParamDef],
     keys: &'static [u8],
 }
@@ -296,14 +313,14 @@ impl ParamTable {
     /// than both markers.
     pub const KEYS_DONE: u8 = 0xFF;
 
-    /// A table over the part's `text`, the model's `common` text, `defs`
-    /// (see [`ParamEntry::new`] for how entries refer into them) and the
+    /// A table over the part's `text`, the model's [`Common`], `defs` (see
+    /// [`ParamEntry::new`] for how entries refer into them) and the
     /// unique keys of the part's objects: for each object with keys, the
     /// indices of each key's parameters among the object's, keys separated
     /// by [`ParamTable::KEY_NEXT`], the last ended by [`ParamTable::KEYS_DONE`].
     pub const fn new(
         text: &'static str,
-        common: &'static str,
+        common: &'static Common,
         defs: &'static [ParamDef],
         keys: &'static [u8],
     ) -> ParamTable {
@@ -312,8 +329,8 @@ impl ParamTable {
 }
 
 /// One parameter of an object: its name (a piece of its table's part text
-/// or common text) and its definition (an index into its table's
-/// definitions). Four bytes.
+/// or common text) and its definition (an index into its table's or the
+/// common definitions). Four bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamEntry {
     at: u16,
@@ -322,12 +339,15 @@ pub struct ParamEntry {
 }
 
 impl ParamEntry {
-    /// Bit of `len` selecting the common text.
+    /// Bit of `len` selecting the common text, of `def` the common
+    /// definitions.
     const COMMON: u8 = 0x80;
 
     /// The parameter named `text[at..at + len]` (names are shorter than 128
-    /// bytes; with `len | 0x80`, `common[at..at + len]`) with the definition
-    /// `defs[def]` of its object's [`ParamTable`].
+    /// bytes; with `len | 0x80`, the common text's `[at..at + len]`) with the
+    /// definition `defs[def]` of its object's [`ParamTable`] (part tables and
+    /// the common one hold fewer than 128; with `def | 0x80`, the common
+    /// definition `def & 0x7F`).
     pub const fn new(at: u16, len: u8, def: u8) -> ParamEntry {
         ParamEntry { at, len, def }
     }
@@ -335,7 +355,12 @@ impl ParamEntry {
     /// The name's length and the text it is in.
     fn text(self, table: &'static ParamTable) -> (usize, &'static str) {
         let len = usize::from(self.len & !Self::COMMON);
-        (len, if self.len & Self::COMMON == 0 { table.text } else { table.common })
+        (len, if self.len & Self::COMMON == 0 { table.text } else { table.common.text })
+    }
+
+    fn def(self, table: &'static ParamTable) -> Option<&'static ParamDef> {
+        let defs = if self.def & Self::COMMON == 0 { table.defs } else { table.common.defs };
+        defs.get(usize::from(self.def & !Self::COMMON))
     }
 
     fn name(self, table: &'static ParamTable) -> &'static str {
@@ -378,7 +403,7 @@ impl Iterator for Params {
         loop {
             let e = *self.entries.next()?;
             // Generated entries always resolve (a test pins every one).
-            if let Some(def) = self.table.defs.get(usize::from(e.def)) {
+            if let Some(def) = e.def(self.table) {
                 return Some(Param { name: e.name(self.table), def });
             }
         }
@@ -416,7 +441,7 @@ impl ObjectDef {
             let (at, text) = (usize::from(e.at), text.as_bytes());
             len == n.len() && text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
         })?;
-        self.table.defs.get(usize::from(e.def))
+        e.def(self.table)
     }
 
     /// The parameters with their names, in the model's order.

@@ -568,7 +568,7 @@ fn emit(
     let _ = writeln!(w, "use super::build::*;");
     let _ = writeln!(
         w,
-        "use crate::schema::{{ListFacet, NameRef, ParamDef, ParamTable, Schema, Subtree, Syntax, Values}};\n"
+        "use crate::schema::{{Common, ListFacet, NameRef, ParamDef, ParamTable, Schema, Subtree, Syntax, Values}};\n"
     );
     let _ = writeln!(w, "/// Number of objects in the full model.\npub const OBJECT_COUNT: usize = {n_obj};");
     let _ = writeln!(w, "/// Number of parameters in the full model.\npub const PARAMETER_COUNT: usize = {n_par};\n");
@@ -645,10 +645,28 @@ fn emit(
     }
     let common = shared_text(parts_using.iter().filter(|(_, n)| **n >= COMMON_MIN_PARTS).map(|(name, _)| *name));
     let is_common = |name: &str| parts_using.get(name).is_some_and(|n| *n >= COMMON_MIN_PARTS);
+    // So are the parameter definitions used in many parts.
+    let def_text =
+        |p: &Param| format!("p(T::{}, {}, {}, {}, &S{})", type_variant(p.ty), p.access, p.notify, p.flags, p.syntax);
+    let mut def_parts: BTreeMap<String, usize> = BTreeMap::new();
+    for objs in groups.values() {
+        let defs: std::collections::BTreeSet<String> =
+            objs.iter().flat_map(|o| o.params.iter().map(def_text)).collect();
+        for d in defs {
+            *def_parts.entry(d).or_default() += 1;
+        }
+    }
+    let common_defs: Vec<&String> = def_parts.iter().filter(|(_, n)| **n >= COMMON_MIN_PARTS).map(|(d, _)| d).collect();
+    if common_defs.len() >= 0x80 {
+        return Err(format!("{} common parameter definitions do not fit 7 bits", common_defs.len()));
+    }
     if common.len() > usize::from(u16::MAX) {
         return Err(format!("common text of {} bytes does not fit the u16 offsets", common.len()));
     }
-    let _ = writeln!(w, "\nconst COMMON: &str = {};", rust_str(&common));
+    let _ = writeln!(w, "\nconst COMMON_TEXT: &str = {};", rust_str(&common));
+    let defs_list: Vec<&str> = common_defs.iter().map(|d| d.as_str()).collect();
+    let _ = writeln!(w, "static COMMON_DEFS: [ParamDef; {}] = [{}];", defs_list.len(), defs_list.join(", "));
+    let _ = writeln!(w, "static COMMON: Common = Common::new(COMMON_TEXT, &COMMON_DEFS);");
     let mut all = Vec::new();
     for ((seg, part), objs) in groups {
         let n_par: usize = objs.iter().map(|o| o.params.len()).sum();
@@ -677,12 +695,18 @@ fn emit(
         let mut defs: Vec<String> = Vec::new();
         let mut def_ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut def_of = |p: &Param| -> Result<u8, String> {
-            let d = format!("p(T::{}, {}, {}, {}, &S{})", type_variant(p.ty), p.access, p.notify, p.flags, p.syntax);
+            let d = def_text(p);
+            if let Some(i) = common_defs.iter().position(|c| **c == d) {
+                return u8::try_from(i).map(|i| i | 0x80).map_err(|e| e.to_string());
+            }
             let id = *def_ids.entry(d.clone()).or_insert_with(|| {
                 defs.push(d);
                 defs.len() - 1
             });
-            u8::try_from(id).map_err(|_| format!("{cname}: more than 256 distinct parameter definitions"))
+            u8::try_from(id)
+                .ok()
+                .filter(|i| *i < 0x80)
+                .ok_or_else(|| format!("{cname}: more than 128 distinct parameter definitions"))
         };
         // A name as (offset, length with the common-text bit).
         let name_ref = |name: &str| -> Result<(usize, u8), String> {
@@ -730,7 +754,7 @@ fn emit(
         let _ = writeln!(w, "static K_{cname}: [ParamDef; {}] = [{}];", defs.len(), defs.join(", "));
         let key_bytes: Vec<String> = keys.iter().map(u8::to_string).collect();
         let _ = writeln!(w, "static Y_{cname}: [u8; {}] = [{}];", keys.len(), key_bytes.join(", "));
-        let _ = writeln!(w, "static P_{cname}: ParamTable = table(T_{cname}, COMMON, &K_{cname}, &Y_{cname});");
+        let _ = writeln!(w, "static P_{cname}: ParamTable = table(T_{cname}, &COMMON, &K_{cname}, &Y_{cname});");
         let _ = writeln!(w, "/// {doc}");
         let _ = writeln!(w, "pub static {cname}: Subtree = Subtree {{ name: {}, objects: &[", rust_str(seg));
         for (k, o) in objs.iter().enumerate() {

@@ -10,8 +10,8 @@ pub mod tr181;
 /// Short constructors the generated tables are written with.
 mod build {
     use crate::schema::{
-        ActiveNotify, ListFacet, NameRef, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry, ParamFlags,
-        ParamTable, Range, Size, Status, Syntax,
+        ActiveNotify, Common, ListFacet, NameRef, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry,
+        ParamFlags, ParamTable, Range, Size, Status, Syntax,
     };
     pub(super) use cwmp_core::ParamType as T;
 
@@ -68,7 +68,7 @@ mod build {
 
     pub(super) const fn table(
         text: &'static str,
-        common: &'static str,
+        common: &'static Common,
         defs: &'static [ParamDef],
         keys: &'static [u8],
     ) -> ParamTable {
