@@ -50,8 +50,8 @@
 //! is stored once per subtree part ([`ParamTable`]: a text in which a string
 //! contained in another is not repeated), its definition ([`ParamDef`], 8
 //! bytes) once per subtree part for all parameters alike; names and
-//! definitions used by three or more parts once per model ([`Common`]). An object costs 48
-//! bytes, its template sharing the text of its parent's (its
+//! definitions used by three or more parts once per model ([`Common`]). An
+//! object costs 48 bytes, its template sharing the text of its parent's (its
 //! `numEntriesParameter`, `enableParameter` and unique keys are references
 //! into its table); facets are shared, enumerations are one text each.
 //! Each top-level object is its own [`Subtree`] `static`, and large
@@ -280,7 +280,6 @@ impl Iterator for UniqueKey {
 /// definitions used by three or more subtree parts (`Enable`, `Alias`,
 /// `BytesSent`, a read-only `unsignedInt`, …), stored once per model. A
 /// firmware subset links it whatever subtrees it names.
-#[derive(Debug)]
 pub struct Common {
     text: &'static str,
     defs: &'static [ParamDef],
@@ -299,12 +298,29 @@ impl Common {
 /// notification, flags, facets), shared by every parameter that has the
 /// same; names and definitions used all over the model are in its
 /// [`Common`].
-#[derive(Debug)]
 pub struct ParamTable {
     text: &'static str,
     common: &'static Common,
     defs: &'static [ParamDef],
     keys: &'static [u8],
+}
+
+impl core::fmt::Debug for Common {
+    /// A summary (sizes), not the tables.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Common").field("text_len", &self.text.len()).field("defs", &self.defs.len()).finish()
+    }
+}
+
+impl core::fmt::Debug for ParamTable {
+    /// A summary (sizes), not the tables.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ParamTable")
+            .field("text_len", &self.text.len())
+            .field("defs", &self.defs.len())
+            .field("key_bytes", &self.keys.len())
+            .finish()
+    }
 }
 
 impl ParamTable {
