@@ -471,6 +471,13 @@ impl ObjectDef {
         self.entries.len()
     }
 
+    /// The parameter at `index` in the model's order (for cursors that keep
+    /// a position as plain data); `None` past the end.
+    pub fn param_at(&self, index: usize) -> Option<Param> {
+        let e = *self.entries.get(index)?;
+        Some(Param { name: e.name(self.table), def: e.def(self.table)? })
+    }
+
     /// `keys_at` of an object without unique keys.
     pub const NO_KEYS: u16 = u16::MAX;
 

@@ -132,7 +132,10 @@ fn check_model(module: &str, schema: &Schema, object_count: usize, parameter_cou
             let t = schema.table(&concrete(table, k)).unwrap_or_else(|| panic!("{table}: table not found"));
             assert!(core::ptr::eq(def, t), "{table}");
         }
-        for (p, entry) in o.params.iter().zip(def.params()) {
+        assert!(def.param_at(o.params.len()).is_none(), "{}", o.name);
+        for (i, (p, entry)) in o.params.iter().zip(def.params()).enumerate() {
+            let at = def.param_at(i).expect("param_at");
+            assert!(at.name == entry.name && core::ptr::eq(at.def, entry.def), "{}{}", o.name, p.name);
             let f = m.syntaxes.get(p.syntax).expect("syntax");
             let path = format!("{}{}", o.name, p.name);
             assert_eq!(entry.name, p.name, "{path}");
