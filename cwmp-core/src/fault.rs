@@ -48,6 +48,33 @@ pub enum FaultKind {
     Unknown,
 }
 
+/// Where a fault code is carried: each schema allows its own set of codes in
+/// each (see [`FaultCode::allowed_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum FaultContext {
+    /// `cwmp:Fault/FaultCode` (the fault response to any RPC).
+    Fault,
+    /// `SetParameterValuesFault/FaultCode` inside a `cwmp:Fault`.
+    SetParameterValuesFault,
+    /// `FaultStruct/FaultCode` of TransferComplete and
+    /// AutonomousTransferComplete.
+    TransferComplete,
+    /// `FaultStruct/FaultCode` of a deployment-unit operation result
+    /// (DUStateChangeComplete, AutonomousDUStateChangeComplete; cwmp-1-2 on).
+    DeploymentUnit,
+}
+
+impl FaultContext {
+    /// Every context.
+    pub const ALL: [FaultContext; 4] = [
+        FaultContext::Fault,
+        FaultContext::SetParameterValuesFault,
+        FaultContext::TransferComplete,
+        FaultContext::DeploymentUnit,
+    ];
+}
+
 /// The SOAP 1.1 `faultcode` a fault travels under: `Client` when the
 /// request was at fault, `Server` when the responder was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -251,14 +278,68 @@ impl FaultCode {
         }
     }
 
-    /// True for codes a CPE may send (9000–9899).
+    /// True for codes in the CPE part of the numbering plan (9000–9899:
+    /// defined, reserved and vendor). This is the set the cwmp-1-1 and
+    /// cwmp-1-2 schemas allow for CPE codes in `cwmp:Fault`; cwmp-1-0 allows
+    /// fewer (9000–9013 and 9800–9899 only) and each fault context its own
+    /// subset: ask [`FaultCode::allowed_in`] what a schema accepts.
     pub const fn is_cpe(self) -> bool {
         matches!(self.kind(), FaultKind::Cpe | FaultKind::CpeReserved | FaultKind::CpeVendor)
     }
 
-    /// True for codes an ACS may send (8000–8899).
+    /// True for codes in the ACS part of the numbering plan (8000–8899:
+    /// defined, reserved and vendor). This is the set the cwmp-1-1 and
+    /// cwmp-1-2 schemas allow for ACS codes in `cwmp:Fault`; cwmp-1-0 allows
+    /// only 8000–8005 and 8800–8899 (so not 8006, defined by CWMP 1.4): ask
+    /// [`FaultCode::allowed_in`] what a schema accepts.
     pub const fn is_acs(self) -> bool {
         matches!(self.kind(), FaultKind::Acs | FaultKind::AcsReserved | FaultKind::AcsVendor)
+    }
+
+    /// Whether the schema of `version`'s namespace accepts this code in
+    /// `context` (cwmp-1-0 and cwmp-1-1 have their own schemas; CWMP 1.2, 1.3
+    /// and 1.4 share cwmp-1-2, whose 1-3 and 1-4 revisions add no fault
+    /// codes outside it):
+    ///
+    /// | context | cwmp-1-0 | cwmp-1-1 | cwmp-1-2 |
+    /// |---|---|---|---|
+    /// | [`Fault`](FaultContext::Fault) | 9000–9013, 9800–9899, 8000–8005, 8800–8899 | 9000–9899, 8000–8899 | 9000–9899, 8000–8899 |
+    /// | [`SetParameterValuesFault`](FaultContext::SetParameterValuesFault) | as `Fault` | as `Fault` | 9000–9899 |
+    /// | [`TransferComplete`](FaultContext::TransferComplete) | 0, 9001, 9002, 9010–9012 | 0, 9001, 9002, 9010–9012, 9014–9899 | 0, 9001, 9002, 9010–9012, 9014–9020, 9033–9899 |
+    /// | [`DeploymentUnit`](FaultContext::DeploymentUnit) | none | none | 0, 9001, 9003, 9012, 9013, 9015–9018, 9022–9899 |
+    ///
+    /// So 9020 (and every code up to 9799) is accepted by cwmp-1-1 through
+    /// its reserved range, and 8006 is refused by cwmp-1-0.
+    ///
+    /// ```
+    /// use cwmp_core::{CwmpVersion, FaultCode, fault::FaultContext};
+    ///
+    /// let ctx = FaultContext::TransferComplete;
+    /// assert!(FaultCode::new(9020).allowed_in(ctx, CwmpVersion::V1_1));
+    /// assert!(!FaultCode::new(9021).allowed_in(ctx, CwmpVersion::V1_2));
+    /// assert!(!FaultCode::ACS_VERSION_INCOMPATIBLE.allowed_in(FaultContext::Fault, CwmpVersion::V1_0));
+    /// ```
+    pub const fn allowed_in(self, context: FaultContext, version: CwmpVersion) -> bool {
+        let c = self.0;
+        let old = match version {
+            CwmpVersion::V1_0 => Some(true),
+            CwmpVersion::V1_1 => Some(false),
+            _ => None,
+        };
+        match (context, old) {
+            (FaultContext::Fault | FaultContext::SetParameterValuesFault, Some(true)) => {
+                matches!(c, 9000..=9013 | 9800..=9899 | 8000..=8005 | 8800..=8899)
+            }
+            (FaultContext::Fault, _) | (FaultContext::SetParameterValuesFault, Some(false)) => {
+                self.is_cpe() || self.is_acs()
+            }
+            (FaultContext::SetParameterValuesFault, None) => self.is_cpe(),
+            (FaultContext::TransferComplete, Some(true)) => matches!(c, 0 | 9001 | 9002 | 9010..=9012),
+            (FaultContext::TransferComplete, Some(false)) => matches!(c, 0 | 9001 | 9002 | 9010..=9012 | 9014..=9899),
+            (FaultContext::TransferComplete, None) => self.allowed_in_transfer_complete(),
+            (FaultContext::DeploymentUnit, Some(_)) => false,
+            (FaultContext::DeploymentUnit, None) => self.allowed_in_du_result(),
+        }
     }
 
     /// The SOAP `faultcode` to send this fault under. Undefined and vendor
@@ -269,14 +350,16 @@ impl FaultCode {
 
     /// May this code appear in `TransferComplete` / `AutonomousTransferComplete`
     /// `FaultStruct` under cwmp-1-2 (0, 9001, 9002, 9010, 9011, 9012,
-    /// 9014–9020, extension and vendor ranges; **not** 9013)?
+    /// 9014–9020, extension and vendor ranges; **not** 9013)? cwmp-1-0 and
+    /// cwmp-1-1 allow other sets: see [`FaultCode::allowed_in`].
     pub const fn allowed_in_transfer_complete(self) -> bool {
         matches!(self.0, 0 | 9001 | 9002 | 9010 | 9011 | 9012 | 9014..=9020 | 9033..=9899)
     }
 
     /// May this code appear in a deployment-unit result `Fault` under
     /// cwmp-1-2 (0, 9001, 9003, 9012, 9013, 9015–9018, 9022–9032, extension
-    /// and vendor ranges)?
+    /// and vendor ranges)? The context does not exist before cwmp-1-2 (see
+    /// [`FaultCode::allowed_in`]).
     pub const fn allowed_in_du_result(self) -> bool {
         matches!(self.0, 0 | 9001 | 9003 | 9012 | 9013 | 9015..=9018 | 9022..=9032 | 9033..=9899)
     }

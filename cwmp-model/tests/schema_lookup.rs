@@ -17,8 +17,8 @@ fn concrete_paths_resolve_to_templates() {
     ] {
         assert_eq!(S.object(path).map(|o| o.name), Some(tpl), "{path}");
     }
-    let p = S.parameter("Device.IP.Interface.3.IPv4Address.1.IPAddress").unwrap();
-    assert_eq!(p.name, "IPAddress");
+    let (o, p) = S.parameter_with_object("Device.IP.Interface.3.IPv4Address.1.IPAddress").unwrap();
+    assert!(o.params().any(|q| q.name == "IPAddress" && core::ptr::eq(q.def, p)));
     assert_eq!(p.access, ParamAccess::ReadWrite);
     for bad in [
         "Device.IP.Interface.x.IPv4Address.1.",
@@ -45,7 +45,7 @@ fn tables_are_found_from_their_path() {
     assert_eq!(o.name, "Device.IP.Interface.{i}.");
     assert!(o.is_multi_instance());
     assert_eq!(o.access, ObjectAccess::ReadWrite);
-    assert_eq!(o.num_entries_param, Some("InterfaceNumberOfEntries"));
+    assert_eq!(o.num_entries_param(), Some("InterfaceNumberOfEntries"));
     assert_eq!(o.table_name(), "Device.IP.Interface.");
     assert_eq!(S.table("Device.IP.Interface.2.IPv4Address.").unwrap().name, "Device.IP.Interface.{i}.IPv4Address.{i}.");
     assert!(S.table("Device.IP.").is_none(), "not a table");
@@ -77,8 +77,8 @@ fn object_and_parameter_properties_follow_the_xml() {
     let o = S.object("Device.IP.Interface.1.").unwrap();
     assert_eq!(o.max_entries, None);
     assert_eq!(o.min_entries, 0);
-    assert_eq!(o.enable_param, Some("Enable"));
-    assert_eq!(o.unique_keys, &[&["Alias"][..], &["Name"][..]]);
+    assert_eq!(o.enable_param(), Some("Enable"));
+    assert_eq!(o.unique_keys().map(Iterator::collect::<Vec<_>>).collect::<Vec<_>>(), [["Alias"], ["Name"]]);
     assert_eq!(o.param("Alias").unwrap().access, ParamAccess::WriteOnceReadOnly);
     assert_eq!(o.param("LastChange").unwrap().notify, ActiveNotify::CanDeny);
     let v = S.parameter("Device.RootDataModelVersion").unwrap();
@@ -87,8 +87,8 @@ fn object_and_parameter_properties_follow_the_xml() {
     let pw = S.parameter("Device.ManagementServer.Password").unwrap();
     assert!(pw.reads_empty());
     let status = S.parameter("Device.IP.Interface.1.Status").unwrap();
-    assert_eq!(status.syntax.enumeration.first(), Some(&"Up"));
-    assert!(status.syntax.enumeration.contains(&"LowerLayerDown"));
+    assert_eq!(status.syntax.enumeration.first(), Some("Up"));
+    assert!(status.syntax.enumeration.contains("LowerLayerDown"));
     let mac = S.parameter("Device.Ethernet.Interface.1.MACAddress").unwrap();
     assert_eq!(mac.syntax.sizes.first().and_then(|s| s.max), Some(17), "MACAddress dataType resolved");
     assert_eq!(mac.syntax.patterns.len(), 2);
@@ -101,7 +101,7 @@ fn object_and_parameter_properties_follow_the_xml() {
     assert!(S.parameter("Device.ManagementServer.ManageableDevice.1.Alias").is_none(), "deleted");
     assert!(S.parameter("Device.DSL.Line.1.StandardUsed").is_none(), "deleted");
     assert_eq!(S.parameter("Device.Time.NTPServer1").map(|p| p.status()), Some(Status::Deprecated));
-    let deprecated = S.objects().flat_map(|o| o.params).filter(|p| p.status() == Status::Deprecated).count();
+    let deprecated = S.objects().flat_map(|o| o.params()).filter(|p| p.status() == Status::Deprecated).count();
     assert!(deprecated > 0);
 }
 
@@ -199,11 +199,17 @@ fn firmware_subset_knows_only_its_subtrees() {
 
 #[test]
 fn table_entry_sizes_are_pinned() {
-    // 16 bytes per parameter on 32-bit targets (name 8, syntax 4, 4 bytes of
-    // type/access/notify/flags); the 64-bit host doubles the pointers.
+    // 4 bytes per parameter (name offset and length, definition index); a
+    // definition, shared by the parameters alike, 8 bytes on 32-bit targets
+    // (syntax 4, 4 bytes of type/access/notify/flags); the 64-bit host
+    // doubles the pointers.
     let ptr = size_of::<usize>();
-    assert_eq!(size_of::<cwmp_model::schema::ParamDef>(), 3 * ptr + 4 + if ptr == 8 { 4 } else { 0 });
-    assert!(size_of::<cwmp_model::schema::ObjectDef>() <= 14 * ptr);
+    assert_eq!(size_of::<cwmp_model::schema::ParamEntry>(), 4);
+    assert_eq!(size_of::<cwmp_model::schema::ParamDef>(), 2 * ptr);
+    // An object: template, entries and table (2.5 pointers' worth), entry
+    // counts, status and packed references to its numEntries/enable names
+    // and unique keys: 48 bytes on 32-bit targets.
+    assert!(size_of::<cwmp_model::schema::ObjectDef>() <= 9 * ptr);
     let dbg = format!("{:?}", tr181::SCHEMA);
     assert!(dbg.len() < 2000 && dbg.contains("Device:2.17") && dbg.contains("\"WiFi\""), "{dbg}");
 }
@@ -335,7 +341,7 @@ fn tr098_names_with_stray_spaces_are_trimmed() {
     );
     assert!(tr098::SCHEMA.parameter("InternetGatewayDevice.UPnP.Device.Capabilities.UPnPQoSDevice").is_some());
     for o in tr098::SCHEMA.objects() {
-        for p in o.params {
+        for p in o.params() {
             assert_eq!(p.name.trim(), p.name, "{}{}", o.name, p.name);
         }
     }

@@ -182,10 +182,10 @@ fn check_item<'a>(ty: ParamType, syn: &Syntax, text: &'a str, writer: Writer) ->
         Value::String(s) => s,
         _ => trim_ws(text),
     };
-    if !syn.enumeration.is_empty() && !syn.enumeration.contains(&lexical) {
+    if !syn.enumeration.is_empty() && !syn.enumeration.contains(lexical) {
         return Err(CheckError::new(CheckKind::Enumeration));
     }
-    if writer == Writer::Acs && syn.cpe_only_values.contains(&lexical) {
+    if writer == Writer::Acs && syn.enumeration.is_cpe_only(lexical) {
         return Err(CheckError::new(CheckKind::CpeOnlyValue));
     }
     if !syn.patterns.is_empty() {

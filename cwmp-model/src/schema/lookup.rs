@@ -120,7 +120,7 @@ impl Schema {
 
     /// Number of parameters in the schema.
     pub fn parameter_count(&self) -> usize {
-        self.objects().map(|o| o.params.len()).sum()
+        self.objects().map(|o| o.param_count()).sum()
     }
 
     /// The object at `path` (concrete or template) and all its descendants,
@@ -219,10 +219,14 @@ fn descend(objects: &'static [ObjectDef], path: &str) -> Option<Found> {
             let child = objects.get(j)?;
             // A child's template is its parent's plus `Name.` or `Name.{i}.`.
             let extra = child.name.as_bytes().get(parent.name.len()..)?;
-            let (name, tail) = first_segment(extra);
-            if same_bytes(name, seg) {
-                next = Some((j, tail.is_some_and(|t| t == b"{i}.")));
-                break;
+            // Most siblings differ in their first byte: skip them before
+            // looking for the end of their segment.
+            if extra.first() == seg.first() {
+                let (name, tail) = first_segment(extra);
+                if same_bytes(name, seg) {
+                    next = Some((j, tail.is_some_and(|t| t == b"{i}.")));
+                    break;
+                }
             }
             j = j.checked_add(1)?.checked_add(usize::from(child.descendants))?;
         }

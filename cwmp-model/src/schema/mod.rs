@@ -46,12 +46,21 @@
 //!
 //! # Flash
 //!
-//! A parameter costs 16 bytes on a 32-bit target plus its name (identical
-//! names are merged by the linker), an object about 56; facets are shared.
+//! A parameter costs a 4-byte [`ParamEntry`] on a 32-bit target; its name
+//! is stored once per subtree part ([`ParamTable`]: a text in which a string
+//! contained in another is not repeated), its definition ([`ParamDef`], 8
+//! bytes) once per subtree part for all parameters alike; names and
+//! definitions used by three or more parts once per model ([`Common`]). An
+//! object costs 48 bytes, its template sharing the text of its parent's (its
+//! `numEntriesParameter`, `enableParameter` and unique keys are references
+//! into its table); facets are shared, enumerations are one text each.
 //! Each top-level object is its own [`Subtree`] `static`, and large
 //! single-instance objects one level down are parts of their own
 //! (`WIFI_DATA_ELEMENTS`, `IP_DIAGNOSTICS`, `IEEE1905_AL`), so a firmware
-//! [`Schema::subset`] links in only what it names.
+//! [`Schema::subset`] links in only what it names, plus the model's
+//! [`Common`] (a TR-181 schema of the root object alone: 9.3 KB of tables).
+//! `tools/schemagen/flashprobe` measures it: 28 bytes per object or
+//! parameter for all of TR-181 on thumbv7em, 33 for a gateway subset.
 
 pub mod check;
 pub mod generated;
@@ -191,16 +200,235 @@ pub struct ObjectDef {
     pub min_entries: u32,
     /// `maxEntries`; `None` for `unbounded`.
     pub max_entries: Option<u32>,
-    /// The parameter of the parent object counting the instances
-    /// (`InterfaceNumberOfEntries`), for multi-instance objects.
-    pub num_entries_param: Option<&'static str>,
-    /// The parameter enabling an instance (`enableParameter`), if any.
-    pub enable_param: Option<&'static str>,
-    /// Unique keys: each a set of parameter names whose values identify an
-    /// instance (`<uniqueKey>`).
-    pub unique_keys: &'static [&'static [&'static str]],
-    /// The parameters, in the model's order.
-    pub params: &'static [ParamDef],
+    /// `numEntriesParameter` (see [`ObjectDef::num_entries_param`]) and
+    /// `enableParameter` (see [`ObjectDef::enable_param`]) as names in
+    /// `table`'s texts, `len` 0 for none.
+    num_entries: NameRef,
+    enable: NameRef,
+    /// Offset of this object's unique keys in `table`'s key bytes
+    /// ([`ObjectDef::NO_KEYS`] for none; see [`ObjectDef::unique_keys`]).
+    keys_at: u16,
+    /// The parameters, in the model's order: where each name is in
+    /// `table`'s text and which of its definitions it has.
+    entries: &'static [ParamEntry],
+    /// The names and distinct definitions of the parameters of this object's
+    /// subtree part.
+    table: &'static ParamTable,
+}
+
+/// A name in a [`ParamTable`]'s texts: `len` as in [`ParamEntry::new`], 0
+/// for no name.
+#[derive(Debug, Clone, Copy)]
+pub struct NameRef {
+    at: u16,
+    len: u8,
+}
+
+impl NameRef {
+    /// No name.
+    pub const NONE: NameRef = NameRef { at: 0, len: 0 };
+
+    /// The name at `at` with `len` (see [`ParamEntry::new`]).
+    pub const fn new(at: u16, len: u8) -> NameRef {
+        NameRef { at, len }
+    }
+
+    fn get(self, table: &'static ParamTable) -> Option<&'static str> {
+        let e = ParamEntry { at: self.at, len: self.len, def: 0 };
+        Some(e.name(table)).filter(|n| !n.is_empty())
+    }
+}
+
+/// The unique keys of an object (see [`ObjectDef::unique_keys`]).
+#[derive(Debug, Clone)]
+pub struct UniqueKeys {
+    rest: &'static [u8],
+    entries: &'static [ParamEntry],
+    table: &'static ParamTable,
+}
+
+impl Iterator for UniqueKeys {
+    type Item = UniqueKey;
+
+    fn next(&mut self) -> Option<UniqueKey> {
+        let end = self.rest.iter().position(|&b| b >= ParamTable::KEY_NEXT)?;
+        let (key, rest) = self.rest.split_at(end);
+        let more = rest.first() == Some(&ParamTable::KEY_NEXT);
+        self.rest = if more { rest.get(1..).unwrap_or(&[]) } else { &[] };
+        Some(UniqueKey { params: key.iter(), entries: self.entries, table: self.table })
+    }
+}
+
+/// The parameter names of one unique key (see [`ObjectDef::unique_keys`]).
+#[derive(Debug, Clone)]
+pub struct UniqueKey {
+    params: core::slice::Iter<'static, u8>,
+    entries: &'static [ParamEntry],
+    table: &'static ParamTable,
+}
+
+impl Iterator for UniqueKey {
+    type Item = &'static str;
+
+    fn next(&mut self) -> Option<&'static str> {
+        let i = *self.params.next()?;
+        self.entries.get(usize::from(i)).map(|e| e.name(self.table))
+    }
+}
+
+/// What every [`ParamTable`] of a model shares: the names and parameter
+/// definitions used by three or more subtree parts (`Enable`, `Alias`,
+/// `BytesSent`, a read-only `unsignedInt`, …), stored once per model. A
+/// firmware subset links it whatever subtrees it names.
+pub struct Common {
+    text: &'static str,
+    defs: &'static [ParamDef],
+}
+
+impl Common {
+    /// The shared `text` and `defs` (see [`ParamEntry::new`]).
+    pub const fn new(text: &'static str, defs: &'static [ParamDef]) -> Common {
+        Common { text, defs }
+    }
+}
+
+/// The parameters of one [`Subtree`] part, stored once: their names (and
+/// the part's object templates) in one text in which a string contained in
+/// another is not repeated and their distinct definitions (type, access,
+/// notification, flags, facets), shared by every parameter that has the
+/// same; names and definitions used all over the model are in its
+/// [`Common`].
+pub struct ParamTable {
+    text: &'static str,
+    common: &'static Common,
+    defs: &'static [ParamDef],
+    keys: &'static [u8],
+}
+
+impl core::fmt::Debug for Common {
+    /// A summary (sizes), not the tables.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Common").field("text_len", &self.text.len()).field("defs", &self.defs.len()).finish()
+    }
+}
+
+impl core::fmt::Debug for ParamTable {
+    /// A summary (sizes), not the tables.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ParamTable")
+            .field("text_len", &self.text.len())
+            .field("defs", &self.defs.len())
+            .field("key_bytes", &self.keys.len())
+            .finish()
+    }
+}
+
+impl ParamTable {
+    /// In `keys`: ends one unique key, another of the same object follows.
+    pub const KEY_NEXT: u8 = 0xFE;
+    /// In `keys`: ends an object's unique keys. Parameter indices are smaller
+    /// than both markers.
+    pub const KEYS_DONE: u8 = 0xFF;
+
+    /// A table over the part's `text`, the model's [`Common`], `defs` (see
+    /// [`ParamEntry::new`] for how entries refer into them) and the
+    /// unique keys of the part's objects: for each object with keys, the
+    /// indices of each key's parameters among the object's, keys separated
+    /// by [`ParamTable::KEY_NEXT`], the last ended by [`ParamTable::KEYS_DONE`].
+    pub const fn new(
+        text: &'static str,
+        common: &'static Common,
+        defs: &'static [ParamDef],
+        keys: &'static [u8],
+    ) -> ParamTable {
+        ParamTable { text, common, defs, keys }
+    }
+}
+
+/// One parameter of an object: its name (a piece of its table's part text
+/// or common text) and its definition (an index into its table's or the
+/// common definitions). Four bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamEntry {
+    at: u16,
+    len: u8,
+    def: u8,
+}
+
+impl ParamEntry {
+    /// Bit of `len` selecting the common text, of `def` the common
+    /// definitions.
+    const COMMON: u8 = 0x80;
+
+    /// The parameter named `text[at..at + len]` (names are shorter than 128
+    /// bytes; with `len | 0x80`, the common text's `[at..at + len]`) with the
+    /// definition `defs[def]` of its object's [`ParamTable`] (part tables and
+    /// the common one hold fewer than 128; with `def | 0x80`, the common
+    /// definition `def & 0x7F`).
+    pub const fn new(at: u16, len: u8, def: u8) -> ParamEntry {
+        ParamEntry { at, len, def }
+    }
+
+    /// The name's length and the text it is in.
+    fn text(self, table: &'static ParamTable) -> (usize, &'static str) {
+        let len = usize::from(self.len & !Self::COMMON);
+        (len, if self.len & Self::COMMON == 0 { table.text } else { table.common.text })
+    }
+
+    fn def(self, table: &'static ParamTable) -> Option<&'static ParamDef> {
+        let defs = if self.def & Self::COMMON == 0 { table.defs } else { table.common.defs };
+        defs.get(usize::from(self.def & !Self::COMMON))
+    }
+
+    fn name(self, table: &'static ParamTable) -> &'static str {
+        let (len, text) = self.text(table);
+        let at = usize::from(self.at);
+        text.get(at..at + len).unwrap_or("")
+    }
+}
+
+/// One parameter of an object as its name and definition (see
+/// [`ObjectDef::params`]); dereferences to the [`ParamDef`].
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// The name within its object, e.g. `IPAddress`.
+    pub name: &'static str,
+    /// Type, access, notification, flags and facets.
+    pub def: &'static ParamDef,
+}
+
+impl core::ops::Deref for Param {
+    type Target = ParamDef;
+
+    fn deref(&self) -> &ParamDef {
+        self.def
+    }
+}
+
+/// Iterator over the parameters of an object, in the model's order (see
+/// [`ObjectDef::params`]).
+#[derive(Debug, Clone)]
+pub struct Params {
+    entries: core::slice::Iter<'static, ParamEntry>,
+    table: &'static ParamTable,
+}
+
+impl Iterator for Params {
+    type Item = Param;
+
+    fn next(&mut self) -> Option<Param> {
+        loop {
+            let e = *self.entries.next()?;
+            // Generated entries always resolve (a test pins every one).
+            if let Some(def) = e.def(self.table) {
+                return Some(Param { name: e.name(self.table), def });
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.entries.len()))
+    }
 }
 
 impl ObjectDef {
@@ -221,7 +449,57 @@ impl ObjectDef {
 
     /// The parameter called `name` (the last segment only, e.g. `Enable`).
     pub fn param(&self, name: &str) -> Option<&'static ParamDef> {
-        self.params.iter().find(|p| lookup::same_bytes(p.name.as_bytes(), name.as_bytes()))
+        let n = name.as_bytes();
+        // No parameter has an empty name. Length, then first byte, then the
+        // rest: most entries are rejected without touching the text twice.
+        let first = n.first()?;
+        let e = self.entries.iter().find(|e| {
+            let (len, text) = e.text(self.table);
+            let (at, text) = (usize::from(e.at), text.as_bytes());
+            len == n.len() && text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
+        })?;
+        e.def(self.table)
+    }
+
+    /// The parameters with their names, in the model's order.
+    pub fn params(&self) -> Params {
+        Params { entries: self.entries.iter(), table: self.table }
+    }
+
+    /// Number of parameters.
+    pub fn param_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The parameter at `index` in the model's order (for cursors that keep
+    /// a position as plain data); `None` past the end.
+    pub fn param_at(&self, index: usize) -> Option<Param> {
+        let e = *self.entries.get(index)?;
+        Some(Param { name: e.name(self.table), def: e.def(self.table)? })
+    }
+
+    /// `keys_at` of an object without unique keys.
+    pub const NO_KEYS: u16 = u16::MAX;
+
+    /// The parameter of the parent object counting the instances
+    /// (`InterfaceNumberOfEntries`), for multi-instance objects.
+    pub fn num_entries_param(&self) -> Option<&'static str> {
+        self.num_entries.get(self.table)
+    }
+
+    /// The parameter enabling an instance (`enableParameter`), if any.
+    pub fn enable_param(&self) -> Option<&'static str> {
+        self.enable.get(self.table)
+    }
+
+    /// Unique keys (`<uniqueKey>`): each a set of parameter names whose
+    /// values identify an instance.
+    pub fn unique_keys(&self) -> UniqueKeys {
+        let rest = match self.keys_at {
+            Self::NO_KEYS => &[][..],
+            at => self.table.keys.get(usize::from(at)..).unwrap_or(&[]),
+        };
+        UniqueKeys { rest, entries: self.entries, table: self.table }
     }
 
     /// Number of segments of the template, `Device.` being 1.
@@ -262,11 +540,11 @@ impl ParamFlags {
     }
 }
 
-/// One parameter of an object.
+/// What the model says about a parameter besides its name (see [`Param`]
+/// for both): the tables store each distinct definition once per subtree
+/// part, so parameters alike share one.
 #[derive(Debug)]
 pub struct ParamDef {
-    /// The name within its object, e.g. `IPAddress`.
-    pub name: &'static str,
     /// The wire type. A list-valued parameter is a `string` on the wire; its
     /// item type is in [`Syntax::list`].
     pub ty: ParamType,
@@ -276,7 +554,7 @@ pub struct ParamDef {
     pub notify: ActiveNotify,
     /// forcedInform / hidden / secured / command, and the lifecycle status
     /// (read it with [`ParamDef::status`]). Packing the status here keeps a
-    /// parameter at 16 bytes on 32-bit targets.
+    /// definition at 8 bytes on 32-bit targets.
     pub flags: ParamFlags,
     /// Facets the value must satisfy (shared between parameters).
     pub syntax: &'static Syntax,
@@ -318,26 +596,102 @@ impl ParamDef {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Syntax {
     /// Present for list-valued parameters (comma-separated items).
-    pub list: Option<ListFacet>,
+    /// (A reference: most syntaxes have none, and a pointer is 20 bytes
+    /// smaller than the facet on 32-bit targets.)
+    pub list: Option<&'static ListFacet>,
     /// Lengths of the value (of each item for a list). For `base64` and
     /// `hexBinary`, the length of the decoded bytes.
     pub sizes: &'static [Size],
     /// Inclusive numeric ranges (of each item for a list).
     pub ranges: &'static [Range],
-    /// Allowed values (of each item for a list).
-    pub enumeration: &'static [&'static str],
-    /// The values of [`Syntax::enumeration`] marked `access="readOnly"`: the
-    /// CPE reports them but the ACS may not set them (e.g. `Complete` of a
-    /// `DiagnosticsState`).
-    pub cpe_only_values: &'static [&'static str],
+    /// Allowed values (of each item for a list), those only the CPE may set
+    /// marked (see [`Syntax::cpe_only_values`]).
+    pub enumeration: Values,
     /// XSD patterns anchored at both ends (of each item for a list).
     pub patterns: &'static [&'static str],
 }
 
 impl Syntax {
     /// No facets at all.
-    pub const NONE: Syntax =
-        Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
+    pub const NONE: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+
+    /// The values of [`Syntax::enumeration`] marked `access="readOnly"`: the
+    /// CPE reports them but the ACS may not set them (e.g. `Complete` of a
+    /// `DiagnosticsState`).
+    pub fn cpe_only_values(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
+        self.enumeration.0.split_terminator('\n').filter_map(|v| v.strip_prefix(Values::CPE_ONLY))
+    }
+}
+
+/// The values of an enumeration facet, in the model's order, stored as one
+/// text (each value followed by `\n`, one only the CPE may set preceded by
+/// [`Values::CPE_ONLY`]; no value contains either) rather than slices of
+/// string references: 8 bytes fewer per value on 32-bit targets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Values(&'static str);
+
+/// Iterator over [`Values`] (markers removed).
+pub type ValuesIter = core::iter::Map<core::str::SplitTerminator<'static, char>, fn(&'static str) -> &'static str>;
+
+impl Values {
+    /// No values (no enumeration facet).
+    pub const NONE: Values = Values("");
+    /// Marks a value only the CPE may set (`access="readOnly"`).
+    pub const CPE_ONLY: char = '\u{1}';
+
+    /// The values of `text`: each value followed by `\n`, one only the CPE
+    /// may set preceded by [`Values::CPE_ONLY`].
+    pub const fn new(text: &'static str) -> Values {
+        Values(text)
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> ValuesIter {
+        fn unmark(v: &'static str) -> &'static str {
+            v.strip_prefix(Values::CPE_ONLY).unwrap_or(v)
+        }
+        self.0.split_terminator('\n').map(unmark)
+    }
+
+    /// `true` when `value` is one of the values and only the CPE may set it.
+    pub fn is_cpe_only(&self, value: &str) -> bool {
+        self.0.split_terminator('\n').any(|v| v.strip_prefix(Values::CPE_ONLY) == Some(value))
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.0.bytes().filter(|&b| b == b'\n').count()
+    }
+
+    /// `true` when there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first value.
+    pub fn first(&self) -> Option<&'static str> {
+        self.iter().next()
+    }
+
+    /// `true` when `value` is one of the values.
+    pub fn contains(&self, value: &str) -> bool {
+        self.iter().any(|v| v == value)
+    }
+}
+
+impl IntoIterator for Values {
+    type Item = &'static str;
+    type IntoIter = ValuesIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl core::fmt::Debug for Values {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// `<list>`: the value is a comma-separated list of items.

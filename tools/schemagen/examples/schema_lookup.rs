@@ -22,7 +22,7 @@ use cwmp_model::schema::{ParamDef, tr181};
 fn concrete_paths() -> Vec<String> {
     let mut out = Vec::new();
     for (k, o) in tr181::SCHEMA.objects().enumerate() {
-        for p in o.params {
+        for p in o.params() {
             let name = format!("{}{}", o.name, p.name);
             let name = if k % 3 == 0 { name.replace("{i}", "[cpe-7]") } else { name.replace("{i}", "12") };
             out.push(name);
@@ -32,7 +32,7 @@ fn concrete_paths() -> Vec<String> {
 }
 
 fn peer_map() -> HashMap<String, &'static ParamDef> {
-    tr181::SCHEMA.objects().flat_map(|o| o.params.iter().map(move |p| (format!("{}{}", o.name, p.name), p))).collect()
+    tr181::SCHEMA.objects().flat_map(|o| o.params().map(move |p| (format!("{}{}", o.name, p.name), p.def))).collect()
 }
 
 fn peer_lookup<'m>(map: &'m HashMap<String, &'static ParamDef>, buf: &mut String, path: &str) -> Option<&'m ParamDef> {

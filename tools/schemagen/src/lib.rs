@@ -55,31 +55,48 @@ pub fn output_dir() -> PathBuf {
 
 /// Generates the module text for one job, reading its XML from the corpus.
 pub fn generate_job(job: &Job) -> Result<String, String> {
-    let path = corpus_dir().join("datamodel").join(job.xml);
-    let xml = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    generate(&xml, job.xml)
+    generate(&read_job_xml(job)?, job.xml)
 }
 
-/// A facet set being resolved (named data types are applied base first).
+/// The XML text of the job's model from the corpus.
+fn read_job_xml(job: &Job) -> Result<String, String> {
+    let path = corpus_dir().join("datamodel").join(job.xml);
+    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The facets of a parameter's syntax as read from the XML (named data types
+/// resolved, base first; a derived type's facet kind replaces the base's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct Facets {
-    ty: Option<String>,
-    list: Option<ListF>,
-    sizes: Vec<(u32, Option<u32>)>,
-    ranges: Vec<(Option<i64>, Option<i64>, u32)>,
-    enums: Vec<String>,
+pub struct Facets {
+    /// The XSD type name of the value (of each item for a list).
+    pub ty: Option<String>,
+    /// `<list>`, unless it has `nestedBrackets`.
+    pub list: Option<ListF>,
+    /// `<size>`: (minLength, maxLength).
+    pub sizes: Vec<(u32, Option<u32>)>,
+    /// `<range>`: (minInclusive, maxInclusive, step); the unsignedLong
+    /// maximum is `None`.
+    pub ranges: Vec<(Option<i64>, Option<i64>, u32)>,
+    /// `<enumeration>` values, in document order.
+    pub enums: Vec<String>,
     /// Enumeration values with `access="readOnly"` (the ACS may not set them).
-    ro_enums: Vec<String>,
-    patterns: Vec<String>,
-    /// `<enumerationRef targetParam>`: the values of a sibling's enumeration.
+    pub ro_enums: Vec<String>,
+    /// `<pattern>` values.
+    pub patterns: Vec<String>,
+    /// `<enumerationRef targetParam>`: the values of a sibling's enumeration
+    /// (resolved and cleared by [`parse`]).
     enum_ref: Option<String>,
 }
 
+/// `<list minItems maxItems>` with the `<size maxLength>` of the whole text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct ListF {
-    min: u32,
-    max: Option<u32>,
-    max_len: Option<u32>,
+pub struct ListF {
+    /// `minItems` (0 when absent).
+    pub min: u32,
+    /// `maxItems`.
+    pub max: Option<u32>,
+    /// `maxLength` of the whole list text.
+    pub max_len: Option<u32>,
 }
 
 fn attr_u32(n: Node<'_, '_>, name: &str) -> Result<Option<u32>, String> {
@@ -212,27 +229,58 @@ impl<'a, 'i> Resolver<'a, 'i> {
     }
 }
 
-/// A parameter as emitted.
-struct Param {
-    name: String,
-    ty: ParamType,
-    access: &'static str,
-    notify: &'static str,
-    flags: u8,
-    syntax: usize,
+/// A parameter as read from the XML.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name within its object.
+    pub name: String,
+    /// The wire type (`string` for a list).
+    pub ty: ParamType,
+    /// `R`, `W` or `WO` (readOnly, readWrite, writeOnceReadOnly).
+    pub access: &'static str,
+    /// `N`, `FE`, `FD` or `CD` (activeNotify normal, forceEnabled,
+    /// forceDefaultEnabled, canDeny).
+    pub notify: &'static str,
+    /// Bits as in `cwmp_model::schema::ParamFlags`.
+    pub flags: u8,
+    /// Index into [`Model::syntaxes`].
+    pub syntax: usize,
 }
 
-/// An object as emitted.
-struct Object {
-    name: String,
-    access: &'static str,
-    status: &'static str,
-    min: u32,
-    max: Option<u32>,
-    num_entries: Option<String>,
-    enable: Option<String>,
-    unique: Vec<Vec<String>>,
-    params: Vec<Param>,
+/// An object as read from the XML.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The template name, e.g. `Device.IP.Interface.{i}.`.
+    pub name: String,
+    /// `OR` or `OW` (readOnly, readWrite).
+    pub access: &'static str,
+    /// `C`, `D` or `O` (current, deprecated, obsoleted).
+    pub status: &'static str,
+    /// `minEntries` (1 when absent).
+    pub min: u32,
+    /// `maxEntries` (`None` for `unbounded`, 1 when absent).
+    pub max: Option<u32>,
+    /// `numEntriesParameter`.
+    pub num_entries: Option<String>,
+    /// `enableParameter`.
+    pub enable: Option<String>,
+    /// `<uniqueKey>`s, each a list of parameter names.
+    pub unique: Vec<Vec<String>>,
+    /// The parameters in document order.
+    pub params: Vec<Param>,
+}
+
+/// A whole model as read from the XML: what the tables are generated from.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// `Device:2.17`.
+    pub name: String,
+    /// The objects (not deleted), sorted segment-wise by template.
+    pub objects: Vec<Object>,
+    /// The distinct facet sets, referenced by [`Param::syntax`].
+    pub syntaxes: Vec<Facets>,
+    /// Full template paths of the `forcedInform` parameters, in document order.
+    pub forced: Vec<String>,
 }
 
 fn status(n: Node<'_, '_>) -> &'static str {
@@ -300,8 +348,9 @@ fn type_variant(t: ParamType) -> &'static str {
     }
 }
 
-/// Generates the module text for one model document.
-pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
+/// Reads a model document: the objects, parameters and facets the tables
+/// hold (also used by tests to compare the tables with the XML).
+pub fn parse(xml: &str, source_name: &str) -> Result<Model, String> {
     let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
     let doc = Document::parse_with_options(xml, opts).map_err(|e| format!("{source_name}: {e}"))?;
     let root = doc.root_element();
@@ -422,6 +471,21 @@ pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
             return Err(format!("duplicate object {}", a.name));
         }
     }
+    if objects.is_empty() {
+        return Err(format!("{source_name}: no objects"));
+    }
+    Ok(Model { name: model_name.to_owned(), objects, syntaxes, forced })
+}
+
+/// Reads the model of the job from the corpus (see [`parse`]).
+pub fn parse_job(job: &Job) -> Result<Model, String> {
+    parse(&read_job_xml(job)?, job.xml)
+}
+
+/// Generates the module text for one model document.
+pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
+    let Model { name, objects, syntaxes, forced } = parse(xml, source_name)?;
+    let model_name = name.as_str();
     let root_name = objects.first().map(|o| o.name.clone()).ok_or("no objects")?;
 
     // Group by the second path segment; large single-instance objects one
@@ -437,6 +501,27 @@ pub fn generate(xml: &str, source_name: &str) -> Result<String, String> {
 
     emit(model_name, &root_name, source_name, &syntaxes, &groups, &forced)
 }
+
+/// One text holding every string of `items`, each as a substring: longest
+/// first, a string already inside the text is not added again. An object's
+/// template is a prefix of its children's, so a subtree's templates shrink to
+/// little more than its leaves'.
+fn shared_text<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut items: Vec<&str> = items.collect();
+    // Longest first; ties in byte order so the output is deterministic.
+    items.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    let mut text = String::new();
+    for item in items {
+        if !text.contains(item) {
+            text.push_str(item);
+        }
+    }
+    text
+}
+
+/// A parameter name used in at least this many subtree parts is stored once
+/// in the model's common text instead of in each part's.
+pub const COMMON_MIN_PARTS: usize = 3;
 
 /// A single-instance object directly below a top-level object whose subtree
 /// holds at least this many parameters becomes a separate [`Subtree`] part
@@ -481,96 +566,214 @@ fn emit(
     let _ = writeln!(w, "//! @generated by `tools/schemagen` from `{source}`. Do not edit.");
     let _ = writeln!(w, "#![allow(clippy::all)]\n#![cfg_attr(rustfmt, rustfmt_skip)]");
     let _ = writeln!(w, "use super::build::*;");
-    let _ = writeln!(w, "use crate::schema::{{Schema, Subtree, Syntax}};\n");
+    let _ = writeln!(
+        w,
+        "use crate::schema::{{Common, ListFacet, NameRef, ParamDef, ParamTable, Schema, Subtree, Syntax, Values}};\n"
+    );
     let _ = writeln!(w, "/// Number of objects in the full model.\npub const OBJECT_COUNT: usize = {n_obj};");
     let _ = writeln!(w, "/// Number of parameters in the full model.\npub const PARAMETER_COUNT: usize = {n_par};\n");
-    // Enumerations shared between syntaxes.
-    let mut enum_ids: BTreeMap<&Vec<String>, usize> = BTreeMap::new();
-    for list in syntaxes.iter().flat_map(|f| [&f.enums, &f.ro_enums]) {
-        if !list.is_empty() && !enum_ids.contains_key(list) {
+    // Enumerations shared between syntaxes: each value followed by a line
+    // feed, a value only the CPE may set preceded by a 0x01 byte.
+    let enum_text = |f: &Facets| -> Result<String, String> {
+        let mut text = String::new();
+        for v in &f.enums {
+            if v.contains(['\n', '\u{1}']) {
+                return Err(format!("enumeration value {v:?} contains a line feed or 0x01"));
+            }
+            if f.ro_enums.contains(v) {
+                text.push('\u{1}');
+            }
+            text.push_str(v);
+            text.push('\n');
+        }
+        match f.ro_enums.iter().find(|r| !f.enums.contains(r)) {
+            Some(r) => Err(format!("read-only value {r:?} is not in its enumeration")),
+            None => Ok(text),
+        }
+    };
+    let mut enum_ids: BTreeMap<String, usize> = BTreeMap::new();
+    for f in syntaxes {
+        let text = enum_text(f)?;
+        if !text.is_empty() && !enum_ids.contains_key(&text) {
             let id = enum_ids.len();
-            enum_ids.insert(list, id);
-            let items: Vec<String> = list.iter().map(|e| rust_str(e)).collect();
-            let _ = writeln!(w, "static E{id}: [&str; {}] = [{}];", items.len(), items.join(", "));
+            let _ = writeln!(w, "const E{id}: Values = Values::new({});", rust_str(&text));
+            enum_ids.insert(text, id);
         }
     }
+    // List facets shared between syntaxes.
+    let mut list_ids: BTreeMap<String, usize> = BTreeMap::new();
     for (i, f) in syntaxes.iter().enumerate() {
         let list = match &f.list {
             Some(l) => {
                 let item =
                     ParamType::from_xsd_local_name(f.ty.as_deref().unwrap_or("string")).unwrap_or(ParamType::String);
-                format!("Some(list(T::{}, {}, {}, {}))", type_variant(item), l.min, opt_u32(l.max), opt_u32(l.max_len))
+                let expr =
+                    format!("list(T::{}, {}, {}, {})", type_variant(item), l.min, opt_u32(l.max), opt_u32(l.max_len));
+                let next = list_ids.len();
+                let id = *list_ids.entry(expr.clone()).or_insert(next);
+                if id == next {
+                    let _ = writeln!(w, "static L{id}: ListFacet = {expr};");
+                }
+                format!("Some(&L{id})")
             }
             None => "None".to_owned(),
         };
         let sizes: Vec<String> = f.sizes.iter().map(|(a, b)| format!("size({a}, {})", opt_u32(*b))).collect();
         let ranges: Vec<String> =
             f.ranges.iter().map(|(a, b, st)| format!("range({}, {}, {st})", opt_i64(*a), opt_i64(*b))).collect();
-        let enum_ref = |list: &Vec<String>| match enum_ids.get(list) {
-            Some(id) => format!("&E{id}"),
-            None => "&[]".to_owned(),
+        let enums = match enum_ids.get(&enum_text(f)?) {
+            Some(id) => format!("E{id}"),
+            None => "Values::NONE".to_owned(),
         };
-        let (enums, ro_enums) = (enum_ref(&f.enums), enum_ref(&f.ro_enums));
         let pats: Vec<String> = f.patterns.iter().map(|p| rust_str(p)).collect();
         let _ = writeln!(
             w,
-            "static S{i}: Syntax = Syntax {{ list: {list}, sizes: &[{}], ranges: &[{}], enumeration: {enums}, cpe_only_values: {ro_enums}, patterns: &[{}] }};",
+            "static S{i}: Syntax = Syntax {{ list: {list}, sizes: &[{}], ranges: &[{}], enumeration: {enums}, patterns: &[{}] }};",
             sizes.join(", "),
             ranges.join(", "),
             pats.join(", ")
         );
     }
+    // Parameter names used in many parts go in one text all parts share.
+    let mut parts_using: BTreeMap<&str, usize> = BTreeMap::new();
+    for objs in groups.values() {
+        let names: std::collections::BTreeSet<&str> =
+            objs.iter().flat_map(|o| o.params.iter().map(|p| p.name.as_str())).collect();
+        for n in names {
+            *parts_using.entry(n).or_default() += 1;
+        }
+    }
+    let common = shared_text(parts_using.iter().filter(|(_, n)| **n >= COMMON_MIN_PARTS).map(|(name, _)| *name));
+    let is_common = |name: &str| parts_using.get(name).is_some_and(|n| *n >= COMMON_MIN_PARTS);
+    // So are the parameter definitions used in many parts.
+    let def_text =
+        |p: &Param| format!("p(T::{}, {}, {}, {}, &S{})", type_variant(p.ty), p.access, p.notify, p.flags, p.syntax);
+    let mut def_parts: BTreeMap<String, usize> = BTreeMap::new();
+    for objs in groups.values() {
+        let defs: std::collections::BTreeSet<String> =
+            objs.iter().flat_map(|o| o.params.iter().map(def_text)).collect();
+        for d in defs {
+            *def_parts.entry(d).or_default() += 1;
+        }
+    }
+    let common_defs: Vec<&String> = def_parts.iter().filter(|(_, n)| **n >= COMMON_MIN_PARTS).map(|(d, _)| d).collect();
+    if common_defs.len() >= 0x80 {
+        return Err(format!("{} common parameter definitions do not fit 7 bits", common_defs.len()));
+    }
+    if common.len() > usize::from(u16::MAX) {
+        return Err(format!("common text of {} bytes does not fit the u16 offsets", common.len()));
+    }
+    let _ = writeln!(w, "\nconst COMMON_TEXT: &str = {};", rust_str(&common));
+    let defs_list: Vec<&str> = common_defs.iter().map(|d| d.as_str()).collect();
+    let _ = writeln!(w, "static COMMON_DEFS: [ParamDef; {}] = [{}];", defs_list.len(), defs_list.join(", "));
+    let _ = writeln!(w, "static COMMON: Common = Common::new(COMMON_TEXT, &COMMON_DEFS);");
     let mut all = Vec::new();
     for ((seg, part), objs) in groups {
         let n_par: usize = objs.iter().map(|o| o.params.len()).sum();
         let first = objs.first().map(|o| o.name.as_str()).unwrap_or("");
-        let cname = if part.is_empty() {
-            let _ = writeln!(w, "\n/// `{first}` and its descendants: {} objects, {n_par} parameters.", objs.len());
-            const_name(seg)
+        let (cname, doc) = if part.is_empty() {
+            (const_name(seg), format!("`{first}` and its descendants: {} objects, {n_par} parameters.", objs.len()))
         } else {
-            let _ = writeln!(
-                w,
-                "\n/// `{first}` and its descendants, a part of [`{}`] of its own: {} objects, {n_par} parameters.",
+            let doc = format!(
+                "`{first}` and its descendants, a part of [`{}`] of its own: {} objects, {n_par} parameters.",
                 const_name(seg),
                 objs.len()
             );
-            format!("{}_{}", const_name(seg), const_name(part))
+            (format!("{}_{}", const_name(seg), const_name(part)), doc)
         };
+        let names = objs
+            .iter()
+            .flat_map(|o| {
+                o.params.iter().map(|p| p.name.as_str()).chain(o.num_entries.as_deref()).chain(o.enable.as_deref())
+            })
+            .filter(|n| !is_common(n));
+        let text = shared_text(objs.iter().map(|o| o.name.as_str()).chain(names));
+        if text.len() > usize::from(u16::MAX) {
+            return Err(format!("{cname}: shared text of {} bytes does not fit the u16 offsets", text.len()));
+        }
+        // The distinct definitions of this part's parameters, first use first.
+        let mut defs: Vec<String> = Vec::new();
+        let mut def_ids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut def_of = |p: &Param| -> Result<u8, String> {
+            let d = def_text(p);
+            if let Some(i) = common_defs.iter().position(|c| **c == d) {
+                return u8::try_from(i).map(|i| i | 0x80).map_err(|e| e.to_string());
+            }
+            let id = *def_ids.entry(d.clone()).or_insert_with(|| {
+                defs.push(d);
+                defs.len() - 1
+            });
+            u8::try_from(id)
+                .ok()
+                .filter(|i| *i < 0x80)
+                .ok_or_else(|| format!("{cname}: more than 128 distinct parameter definitions"))
+        };
+        // A name as (offset, length with the common-text bit).
+        let name_ref = |name: &str| -> Result<(usize, u8), String> {
+            let (in_text, flag) = if is_common(name) { (&common, 0x80) } else { (&text, 0) };
+            let at = in_text.find(name).ok_or_else(|| format!("{cname}: {name} not in a text"))?;
+            let len = u8::try_from(name.len()).ok().filter(|l| *l < 0x80 && *l > 0);
+            Ok((at, len.ok_or_else(|| format!("{cname}: name {name:?} empty or too long"))? | flag))
+        };
+        let opt_ref = |name: &Option<String>| -> Result<String, String> {
+            Ok(match name {
+                Some(n) => name_ref(n).map(|(at, len)| format!("n({at}, {len})"))?,
+                None => "NameRef::NONE".to_owned(),
+            })
+        };
+        let mut entries: Vec<Vec<String>> = Vec::new();
+        let mut keys: Vec<u8> = Vec::new();
+        let mut keys_at: Vec<String> = Vec::new();
+        for o in objs {
+            let mut row = Vec::new();
+            for p in &o.params {
+                let (at, len) = name_ref(&p.name)?;
+                row.push(format!("e({at}, {len}, {})", def_of(p)?));
+            }
+            entries.push(row);
+            if o.unique.is_empty() {
+                keys_at.push("NO_KEYS".to_owned());
+                continue;
+            }
+            keys_at.push(keys.len().to_string());
+            for (i, key) in o.unique.iter().enumerate() {
+                if i > 0 {
+                    keys.push(0xFE);
+                }
+                for r in key {
+                    let idx = o.params.iter().position(|p| p.name == *r).and_then(|i| u8::try_from(i).ok());
+                    keys.push(idx.filter(|i| *i < 0xFE).ok_or_else(|| format!("{}: unique key {r}", o.name))?);
+                }
+            }
+            keys.push(0xFF);
+        }
+        if keys.len() >= usize::from(u16::MAX) {
+            return Err(format!("{cname}: unique keys do not fit the u16 offsets"));
+        }
+        let _ = writeln!(w, "\nconst T_{cname}: &str = {};", rust_str(&text));
+        let _ = writeln!(w, "static K_{cname}: [ParamDef; {}] = [{}];", defs.len(), defs.join(", "));
+        let key_bytes: Vec<String> = keys.iter().map(u8::to_string).collect();
+        let _ = writeln!(w, "static Y_{cname}: [u8; {}] = [{}];", keys.len(), key_bytes.join(", "));
+        let _ = writeln!(w, "static P_{cname}: ParamTable = table(T_{cname}, &COMMON, &K_{cname}, &Y_{cname});");
+        let _ = writeln!(w, "/// {doc}");
         let _ = writeln!(w, "pub static {cname}: Subtree = Subtree {{ name: {}, objects: &[", rust_str(seg));
         for (k, o) in objs.iter().enumerate() {
+            let at = text.find(o.name.as_str()).ok_or_else(|| format!("{}: not in the shared text", o.name))?;
             let descendants = objs.iter().skip(k + 1).take_while(|d| template::is_within(&o.name, &d.name)).count();
             let descendants = u16::try_from(descendants).map_err(|_| format!("{}: too many descendants", o.name))?;
-            let uk: Vec<String> = o
-                .unique
-                .iter()
-                .map(|k| format!("&[{}]", k.iter().map(|r| rust_str(r)).collect::<Vec<_>>().join(", ")))
-                .collect();
-            let opt = |v: &Option<String>| v.as_ref().map_or("None".to_owned(), |v| format!("Some({})", rust_str(v)));
             let _ = writeln!(
                 w,
-                "  obj({}, {}, {}, {descendants}, {}, {}, {}, {}, &[{}], &[",
-                rust_str(&o.name),
+                "  obj(sub(T_{cname}, {at}, {}), {}, {}, {descendants}, {}, {}, {}, {}, {}, &P_{cname}, &[{}]),",
+                at + o.name.len(),
                 o.access,
                 o.status,
                 o.min,
                 opt_u32(o.max),
-                opt(&o.num_entries),
-                opt(&o.enable),
-                uk.join(", ")
+                opt_ref(&o.num_entries)?,
+                opt_ref(&o.enable)?,
+                keys_at.get(k).map_or("NO_KEYS", String::as_str),
+                entries.get(k).map(|r| r.join(", ")).unwrap_or_default()
             );
-            for p in &o.params {
-                let _ = writeln!(
-                    w,
-                    "    p({}, T::{}, {}, {}, {}, &S{}),",
-                    rust_str(&p.name),
-                    type_variant(p.ty),
-                    p.access,
-                    p.notify,
-                    p.flags,
-                    p.syntax
-                );
-            }
-            let _ = writeln!(w, "  ]),");
         }
         let _ = writeln!(w, "]}};");
         all.push(cname);

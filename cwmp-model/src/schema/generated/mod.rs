@@ -10,8 +10,8 @@ pub mod tr181;
 /// Short constructors the generated tables are written with.
 mod build {
     use crate::schema::{
-        ActiveNotify, ListFacet, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamFlags, Range, Size, Status,
-        Syntax,
+        ActiveNotify, Common, ListFacet, NameRef, ObjectAccess, ObjectDef, ParamAccess, ParamDef, ParamEntry,
+        ParamFlags, ParamTable, Range, Size, Status, Syntax,
     };
     pub(super) use cwmp_core::ParamType as T;
 
@@ -28,6 +28,18 @@ mod build {
     pub(super) const D: Status = Status::Deprecated;
     pub(super) const O: Status = Status::Obsoleted;
 
+    /// `text[from..to]`, evaluated at compile time: object templates are
+    /// slices of one text per subtree in which a parent's template is shared
+    /// with its children's. A bad bound fails the build, never a lookup.
+    pub(super) const fn sub(text: &'static str, from: usize, to: usize) -> &'static str {
+        let (head, _) = text.as_bytes().split_at(to);
+        let (_, piece) = head.split_at(from);
+        match core::str::from_utf8(piece) {
+            Ok(s) => s,
+            Err(_) => panic!("a generated slice splits a character"),
+        }
+    }
+
     pub(super) const fn size(min: u32, max: Option<u32>) -> Size {
         Size { min, max }
     }
@@ -41,14 +53,32 @@ mod build {
     }
 
     pub(super) const fn p(
-        name: &'static str,
         ty: T,
         access: ParamAccess,
         notify: ActiveNotify,
         flags: u8,
         syntax: &'static Syntax,
     ) -> ParamDef {
-        ParamDef { name, ty, access, notify, flags: ParamFlags(flags), syntax }
+        ParamDef { ty, access, notify, flags: ParamFlags(flags), syntax }
+    }
+
+    pub(super) const fn e(at: u16, len: u8, def: u8) -> ParamEntry {
+        ParamEntry::new(at, len, def)
+    }
+
+    pub(super) const fn table(
+        text: &'static str,
+        common: &'static Common,
+        defs: &'static [ParamDef],
+        keys: &'static [u8],
+    ) -> ParamTable {
+        ParamTable::new(text, common, defs, keys)
+    }
+
+    pub(super) const NO_KEYS: u16 = ObjectDef::NO_KEYS;
+
+    pub(super) const fn n(at: u16, len: u8) -> NameRef {
+        NameRef::new(at, len)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -59,10 +89,11 @@ mod build {
         descendants: u16,
         min_entries: u32,
         max_entries: Option<u32>,
-        num_entries_param: Option<&'static str>,
-        enable_param: Option<&'static str>,
-        unique_keys: &'static [&'static [&'static str]],
-        params: &'static [ParamDef],
+        num_entries: NameRef,
+        enable: NameRef,
+        keys_at: u16,
+        table: &'static ParamTable,
+        entries: &'static [ParamEntry],
     ) -> ObjectDef {
         ObjectDef {
             name,
@@ -71,10 +102,11 @@ mod build {
             descendants,
             min_entries,
             max_entries,
-            num_entries_param,
-            enable_param,
-            unique_keys,
-            params,
+            num_entries,
+            enable,
+            keys_at,
+            entries,
+            table,
         }
     }
 }

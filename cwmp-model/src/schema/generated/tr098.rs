@@ -4,2759 +4,935 @@
 #![allow(clippy::all)]
 #![cfg_attr(rustfmt, rustfmt_skip)]
 use super::build::*;
-use crate::schema::{Schema, Subtree, Syntax};
+use crate::schema::{Common, ListFacet, NameRef, ParamDef, ParamTable, Schema, Subtree, Syntax, Values};
 
 /// Number of objects in the full model.
 pub const OBJECT_COUNT: usize = 192;
 /// Number of parameters in the full model.
 pub const PARAMETER_COUNT: usize = 1800;
 
-static E0: [&str; 6] = ["Running", "Sleeping", "Stopped", "Idle", "Uninterruptible", "Zombie"];
-static E1: [&str; 3] = ["Disabled", "Enabled", "Error"];
-static E2: [&str; 4] = ["Tahoe", "Reno", "New Reno", "Vegas"];
-static E3: [&str; 10] = ["arm", "i386", "m68010", "m68k", "mipseb", "mipsel", "powerpc", "sh3eb", "sh3el", "x86_64"];
-static E4: [&str; 4] = ["Z-Wave", "ZigBee", "UPnP-DM", "ETSI-M2M"];
-static E5: [&str; 4] = ["GPS", "AGPS", "Manual", "External"];
-static E6: [&str; 11] = ["", "CWMP", "OMA-DM", "SNMP", "UPnP", "HELD", "DHCPv4", "DHCPv6", "LLDP-MED", "MLP", "Other"];
-static E7: [&str; 2] = ["InstanceNumber", "InstanceAlias"];
-static E8: [&str; 3] = ["HTTP", "STUN", "XMPP"];
-static E9: [&str; 3] = ["GZIP", "Compress", "Deflate"];
-static E10: [&str; 1] = ["UDP"];
-static E11: [&str; 3] = ["Upload", "Download", "Both"];
-static E12: [&str; 3] = ["Success", "Failure", "Both"];
-static E13: [&str; 3] = ["Install", "Update", "Uninstall"];
-static E14: [&str; 19] = ["9001", "9003", "9012", "9013", "9015", "9016", "9017", "9018", "9022", "9023", "9024", "9025", "9026", "9027", "9028", "9029", "9030", "9031", "9032"];
-static E15: [&str; 4] = ["Z-Wave", "ZigBee", "UPnP", "ETSI-M2M"];
-static E16: [&str; 4] = ["Pending", "Retrying", "Success", "Error"];
-static E17: [&str; 5] = ["Disabled", "Unsynchronized", "Synchronized", "Error_FailedToSynchronize", "Error"];
-static E18: [&str; 2] = ["HTTP", "HTTPS"];
-static E19: [&str; 3] = ["Default", "Network", "Host"];
-static E20: [&str; 6] = ["None", "Requested", "Complete", "Error_CannotResolveHostName", "Error_Internal", "Error_Other"];
-static E21: [&str; 5] = ["None", "Complete", "Error_CannotResolveHostName", "Error_Internal", "Error_Other"];
-static E22: [&str; 3] = ["Normal", "UseAllocatedSubnet", "Passthrough"];
-static E23: [&str; 3] = ["DHCP", "Static", "AutoIP"];
-static E24: [&str; 4] = ["Exact", "Prefix", "Suffix", "Substring"];
-static E25: [&str; 2] = ["Normal", "Passthrough"];
-static E26: [&str; 4] = ["Up", "NoLink", "Error", "Disabled"];
-static E27: [&str; 5] = ["10", "100", "1000", "10000", "Auto"];
-static E28: [&str; 3] = ["Half", "Full", "Auto"];
-static E29: [&str; 3] = ["Host", "Hub", "Device"];
-static E30: [&str; 3] = ["Low", "Full", "High"];
-static E31: [&str; 3] = ["Self", "Bus", "Unknown"];
-static E32: [&str; 3] = ["Up", "Error", "Disabled"];
-static E33: [&str; 8] = ["None", "Basic", "WPA", "11i", "BasicandWPA", "Basicand11i", "WPAand11i", "BasicandWPAand11i"];
-static E34: [&str; 5] = ["a", "b", "g", "g-only", "n"];
-static E35: [&str; 3] = ["Disabled", "40-bit", "104-bit"];
-static E36: [&str; 2] = ["None", "WEPEncryption"];
-static E37: [&str; 3] = ["None", "EAPAuthentication", "SharedAuthentication"];
-static E38: [&str; 7] = ["WEPEncryption", "TKIPEncryption", "WEPandTKIPEncryption", "AESEncryption", "WEPandAESEncryption", "TKIPandAESEncryption", "WEPandTKIPandAESEncryption"];
-static E39: [&str; 2] = ["PSKAuthentication", "EAPAuthentication"];
-static E40: [&str; 3] = ["PSKAuthentication", "EAPAuthentication", "EAPandPSKAuthentication"];
-static E41: [&str; 4] = ["InfrastructureAccessPoint", "WirelessBridge", "WirelessRepeater", "WirelessStation"];
-static E42: [&str; 3] = ["None", "LinkAuthentication", "RadiusClient"];
-static E43: [&str; 9] = ["USBFlashDrive", "Ethernet", "Label", "Display", "ExternalNFCToken", "IntegratedNFCToken", "NFCInterface", "PushButton", "Keypad"];
-static E44: [&str; 4] = ["Unlocked", "LockedByLocalManagement", "LockedByRemoteManagement", "PINRetryLimitReached"];
-static E45: [&str; 2] = ["Not configured", "Configured"];
-static E46: [&str; 10] = ["NoError", "DecryptionCRCFailure", "SignalTooWeak", "CouldntConnectToRegistrar", "RogueActivitySuspected", "DeviceBusy", "SetupLocked", "MessageTimeout", "RegistrationSessionTimeout", "DevicePasswordAuthFailure"];
-static E47: [&str; 7] = ["Ethernet", "USB", "802.11", "HomePNA", "HomePlug", "MoCA", "Other"];
-static E48: [&str; 3] = ["DSL", "Ethernet", "POTS"];
-static E49: [&str; 4] = ["Up", "Down", "Initializing", "Unavailable"];
-static E50: [&str; 6] = ["Up", "Initializing", "EstablishingLink", "NoSignal", "Error", "Disabled"];
-static E51: [&str; 5] = ["G.992.3_Annex_K_ATM", "G.992.3_Annex_K_PTM", "G.993.2_Annex_K_ATM", "G.993.2_Annex_K_PTM", "G.994.1"];
-static E52: [&str; 12] = ["ADSL_G.dmt", "ADSL_G.lite", "ADSL_G.dmt.bis", "ADSL_re-adsl", "ADSL_2plus", "ADLS_four", "ADSL_ANSI_T1.413", "G.shdsl", "IDSL", "HDSL", "SDSL", "VDSL"];
-static E53: [&str; 6] = ["DMT", "CAP", "2B1Q", "43BT", "PAM", "QAM"];
-static E54: [&str; 9] = ["8a", "8b", "8c", "8d", "12a", "12b", "17a", "17b", "30a"];
-static E55: [&str; 3] = ["Interleaved", "Fast", "None"];
-static E56: [&str; 4] = ["G.992.3_Annex_K_ATM", "G.992.3_Annex_K_PTM", "G.993.2_Annex_K_ATM", "G.993.2_Annex_K_PTM"];
-static E57: [&str; 26] = ["G.992.1_Annex_A", "G.992.1_Annex_B", "G.992.1_Annex_C", "T1.413", "T1.413i2", "ETSI_101_388", "G.992.2", "G.992.3_Annex_A", "G.992.3_Annex_B", "G.992.3_Annex_C", "G.992.3_Annex_I", "G.992.3_Annex_J", "G.992.3_Annex_L", "G.992.3_Annex_M", "G.992.4", "G.992.5_Annex_A", "G.992.5_Annex_B", "G.992.5_Annex_C", "G.992.5_Annex_I", "G.992.5_Annex_J", "G.992.5_Annex_M", "G.993.1", "G.993.1_Annex_A", "G.993.2_Annex_A", "G.993.2_Annex_B", "G.993.2_Annex_C"];
-static E58: [&str; 4] = ["L0", "L1", "L3", "L4"];
-static E59: [&str; 4] = ["10", "100", "1000", "10000"];
-static E60: [&str; 5] = ["None", "Requested", "Complete", "Error_Internal", "Error_Other"];
-static E61: [&str; 4] = ["None", "Complete", "Error_Internal", "Error_Other"];
-static E62: [&str; 6] = ["EoA", "IPoA", "PPPoA", "PPPoE", "CIP", "Unconfigured"];
-static E63: [&str; 2] = ["LLC", "VCMUX"];
-static E64: [&str; 5] = ["AAL1", "AAL2", "AAL3", "AAL4", "AAL5"];
-static E65: [&str; 7] = ["UBR", "CBR", "GFR", "VBR-nrt", "VBR-rt", "UBR+", "ABR"];
-static E66: [&str; 3] = ["Up", "Down", "Unavailable"];
-static E67: [&str; 5] = ["Up", "Down", "Dialing", "Connecting", "Unavailable"];
-static E68: [&str; 1] = ["PPP_Dialup"];
-static E69: [&str; 6] = ["0", "1", "2", "2.0", "8", "80"];
-static E70: [&str; 5] = ["V92", "V90", "V34", "V32bis", "V32"];
-static E71: [&str; 4] = ["V42_LAPM", "V42_MNP4", "V14", "V80"];
-static E72: [&str; 2] = ["V42bis", "MNP5"];
-static E73: [&str; 7] = ["Unconfigured", "Connecting", "Connected", "PendingDisconnect", "Disconneting", "Disconnecting", "Disconnected"];
-static E74: [&str; 3] = ["Unconfigured", "IP_Routed", "IP_Bridged"];
-static E75: [&str; 10] = ["ERROR_NONE", "ERROR_COMMAND_ABORTED", "ERROR_NOT_ENABLED_FOR_INTERNET", "ERROR_USER_DISCONNECT", "ERROR_ISP_DISCONNECT", "ERROR_IDLE_DISCONNECT", "ERROR_FORCED_DISCONNECT", "ERROR_NO_CARRIER", "ERROR_IP_CONFIGURATION", "ERROR_UNKNOWN"];
-static E76: [&str; 2] = ["DHCP", "Static"];
-static E77: [&str; 3] = ["OnDemand", "AlwaysOn", "Manual"];
-static E78: [&str; 4] = ["Off", "RIPv1", "RIPv2", "OSPF"];
-static E79: [&str; 2] = ["TCP", "UDP"];
-static E80: [&str; 7] = ["Unconfigured", "Connecting", "Authenticating", "Connected", "PendingDisconnect", "Disconnecting", "Disconnected"];
-static E81: [&str; 7] = ["Unconfigured", "IP_Routed", "DHCP_Spoofed", "PPPoE_Bridged", "PPPoE_Relay", "PPTP_Relay", "L2TP_Relay"];
-static E82: [&str; 23] = ["ERROR_NONE", "ERROR_ISP_TIME_OUT", "ERROR_COMMAND_ABORTED", "ERROR_NOT_ENABLED_FOR_INTERNET", "ERROR_BAD_PHONE_NUMBER", "ERROR_USER_DISCONNECT", "ERROR_ISP_DISCONNECT", "ERROR_IDLE_DISCONNECT", "ERROR_FORCED_DISCONNECT", "ERROR_SERVER_OUT_OF_RESOURCES", "ERROR_RESTRICTED_LOGON_HOURS", "ERROR_ACCOUNT_DISABLED", "ERROR_ACCOUNT_EXPIRED", "ERROR_PASSWORD_EXPIRED", "ERROR_AUTHENTICATION_FAILURE", "ERROR_NO_DIALTONE", "ERROR_NO_CARRIER", "ERROR_NO_ANSWER", "ERROR_LINE_BUSY", "ERROR_UNSUPPORTED_BITSPERSECOND", "ERROR_TOO_MANY_LINE_ERRORS", "ERROR_IP_CONFIGURATION", "ERROR_UNKNOWN"];
-static E83: [&str; 2] = ["None", "MPPE"];
-static E84: [&str; 3] = ["None", "Van Jacobsen", "STAC LZS"];
-static E85: [&str; 3] = ["PAP", "CHAP", "MS-CHAP"];
-static E86: [&str; 4] = ["PPPoA", "PPPoE", "L2TP", "PPTP"];
-static E87: [&str; 2] = ["802.1D", "802.1Q"];
-static E88: [&str; 6] = ["Disabled", "Blocking", "Listening", "Learning", "Forwarding", "Broken"];
-static E89: [&str; 3] = ["AdmitAll", "AdmitOnlyVLANTagged", "AdmitOnlyPrioUntagged"];
-static E90: [&str; 4] = ["LANInterface", "WANInterface", "LANRouterConnection", "WANRouterConnection"];
-static E91: [&str; 3] = ["SimpleTokenBucket", "SingleRateThreeColor", "TwoRateThreeColor"];
-static E92: [&str; 4] = ["RED", "DT", "WRED", "BLUE"];
-static E93: [&str; 3] = ["WFQ", "WRR", "SP"];
-static E94: [&str; 2] = ["HTTP", "FTP"];
-static E95: [&str; 12] = ["None", "Requested", "Completed", "Error_InitConnectionFailed", "Error_NoResponse", "Error_TransferFailed", "Error_PasswordRequestFailed", "Error_LoginFailed", "Error_NoTransferMode", "Error_NoPASV", "Error_IncorrectSize", "Error_Timeout"];
-static E96: [&str; 11] = ["None", "Completed", "Error_InitConnectionFailed", "Error_NoResponse", "Error_TransferFailed", "Error_PasswordRequestFailed", "Error_LoginFailed", "Error_NoTransferMode", "Error_NoPASV", "Error_IncorrectSize", "Error_Timeout"];
-static E97: [&str; 12] = ["None", "Requested", "Completed", "Error_InitConnectionFailed", "Error_NoResponse", "Error_PasswordRequestFailed", "Error_LoginFailed", "Error_NoTransferMode", "Error_NoPASV", "Error_NoCWD", "Error_NoSTOR", "Error_NoTransferComplete"];
-static E98: [&str; 11] = ["None", "Completed", "Error_InitConnectionFailed", "Error_NoResponse", "Error_PasswordRequestFailed", "Error_LoginFailed", "Error_NoTransferMode", "Error_NoPASV", "Error_NoCWD", "Error_NoSTOR", "Error_NoTransferComplete"];
-static E99: [&str; 4] = ["Disabled", "Enabled", "Error_URLEmpty", "Error"];
-static E100: [&str; 5] = ["None", "Requested", "Complete", "Error_CannotResolveHostName", "Error_MaxHopCountExceeded"];
-static E101: [&str; 4] = ["None", "Complete", "Error_CannotResolveHostName", "Error_MaxHopCountExceeded"];
-static E102: [&str; 3] = ["LeaseActive", "LeaseExpired", "ByebyeReceived"];
-static E103: [&str; 3] = ["None", "Running", "Error"];
-static E104: [&str; 3] = ["CA", "DRM", "UICC"];
-static E105: [&str; 3] = ["SIM", "USIM", "ISIM"];
-static E106: [&str; 6] = ["None", "Requested", "Complete", "Error_DNSServerNotResolved", "Error_Internal", "Error_Other"];
-static E107: [&str; 5] = ["None", "Complete", "Error_DNSServerNotResolved", "Error_Internal", "Error_Other"];
-static E108: [&str; 5] = ["Success", "Error_DNSServerNotAvailable", "Error_HostNameNotResolved", "Error_Timeout", "Error_Other"];
-static E109: [&str; 3] = ["None", "Authoritative", "NonAuthoritative"];
-static E110: [&str; 3] = ["High", "Low", "Off"];
-static E111: [&str; 4] = ["OHCI", "EHCI", "UHCI", "xHCI"];
-static E112: [&str; 4] = ["Low", "Full", "High", "Super"];
-static E113: [&str; 3] = ["Disabled", "Enabled", "Trigger"];
-static E114: [&str; 2] = ["Current", "Change"];
-static E115: [&str; 4] = ["Latest", "Minimum", "Maximum", "Average"];
-static E116: [&str; 5] = ["Installing", "Installed", "Updating", "Uninstalling", "Uninstalled"];
-static E117: [&str; 4] = ["Idle", "Starting", "Active", "Stopping"];
-static E118: [&str; 2] = ["Idle", "Active"];
-static E119: [&str; 7] = ["NoFault", "FailureOnStart", "FailureOnAutoStart", "FailureOnStop", "FailureWhileActive", "DependencyFailure", "UnStartable"];
-static E120: [&str; 8] = ["", "*", "Cleared", "Critical", "Major", "Minor", "Warning", "Indeterminate"];
-static E121: [&str; 4] = ["0 Expedited", "1 Queued", "2 Logged", "3 Disabled"];
-static E122: [&str; 5] = ["Critical", "Major", "Minor", "Warning", "Indeterminate"];
-static E123: [&str; 3] = ["NewAlarm", "ChangedAlarm", "ClearedAlarm"];
-static E124: [&str; 6] = ["Cleared", "Critical", "Major", "Minor", "Warning", "Indeterminate"];
-static E125: [&str; 5] = ["Indeterminate", "InProgress", "Success", "Error", "Error_TIMEOUT"];
-static E126: [&str; 2] = ["Real", "Reference"];
-static E127: [&str; 2] = ["3DES-CBC", "AES-CBC"];
-static E128: [&str; 2] = ["HMAC-SHA1", "AES-XCBC-PRF-128"];
-static E129: [&str; 2] = ["HMAC-SHA1-96", "AES-XCBC-MAC-96"];
-static E130: [&str; 2] = ["1024", "2048"];
-static E131: [&str; 3] = ["3DES-CBC", "AES-CBC", "Null"];
-static E132: [&str; 2] = ["On", "Off"];
-static E133: [&str; 5] = ["Disabled", "Active", "Completed", "Progressing", "Error"];
-static E134: [&str; 4] = ["Disabled", "Enabled", "Reset", "Initializing"];
-static E135: [&str; 3] = ["Basic", "Digest", "DigitalSignature"];
-static E136: [&str; 5] = ["Guest", "Standard", "Restricted", "Administrator", "Debug"];
-static E137: [&str; 3] = ["TelUri", "AnonymousReference", "All"];
-static E138: [&str; 2] = ["FiFo", "Priority"];
-static E139: [&str; 2] = ["TelUri", "AnonymousReference"];
-static E140: [&str; 3] = ["Disabled", "Ready", "Flushed"];
-static E141: [&str; 3] = ["Enabled", "Disabled", "Error"];
-static E142: [&str; 2] = ["Streaming", "File"];
-static E143: [&str; 2] = ["XML", "XDR"];
-static E144: [&str; 3] = ["LeaseActive", "GoodbyeReceived", "LeaseExpired"];
-static E145: [&str; 9] = ["Enabled", "Disabled", "Unknown", "Dormant", "Connecting", "ServerNotPresent", "Error_Misconfigured", "Error_AuthenticationFailure", "Error"];
-static E146: [&str; 2] = ["DNS-SRV", "ServerTable"];
-static S0: Syntax = Syntax { list: None, sizes: &[size(0, Some(1024))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S1: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S2: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S3: Syntax = Syntax { list: None, sizes: &[size(0, Some(64))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S4: Syntax = Syntax { list: None, sizes: &[size(6, Some(6))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["[0-9A-F]{6}"] };
-static S5: Syntax = Syntax { list: None, sizes: &[size(0, Some(256))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S6: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(1024))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S7: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(64))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S8: Syntax = Syntax { list: None, sizes: &[size(0, Some(16))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S9: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S10: Syntax = Syntax { list: None, sizes: &[size(0, Some(32768))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S11: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(100), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S12: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(99), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S13: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E0, cpe_only_values: &[], patterns: &[] };
-static S14: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S15: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E1, cpe_only_values: &[], patterns: &[] };
-static S16: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-274), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S17: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E2, cpe_only_values: &[], patterns: &[] };
-static S18: Syntax = Syntax { list: None, sizes: &[size(36, Some(36))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"] };
-static S19: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E3, cpe_only_values: &[], patterns: &[] };
-static S20: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E4, cpe_only_values: &[], patterns: &[] };
-static S21: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E5, cpe_only_values: &[], patterns: &[] };
-static S22: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S23: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E6, cpe_only_values: &[], patterns: &[] };
-static S24: Syntax = Syntax { list: None, sizes: &[size(0, Some(1200))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S25: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S26: Syntax = Syntax { list: None, sizes: &[size(0, Some(32))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S27: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S28: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S29: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E7, cpe_only_values: &[], patterns: &[] };
-static S30: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S31: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1000), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S32: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E8, cpe_only_values: &[], patterns: &[] };
-static S33: Syntax = Syntax { list: Some(list(T::String, 0, Some(32), None)), sizes: &[size(0, Some(256))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S34: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E9, cpe_only_values: &[], patterns: &[] };
-static S35: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E9, cpe_only_values: &[], patterns: &[] };
-static S36: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E10, cpe_only_values: &[], patterns: &[] };
-static S37: Syntax = Syntax { list: None, sizes: &[size(0, Some(6))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S38: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E11, cpe_only_values: &[], patterns: &[] };
-static S39: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E12, cpe_only_values: &[], patterns: &[] };
-static S40: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(1024))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["1 Firmware Upgrade Image", "2 Web Content", "3 Vendor Configuration File", "4 Vendor Log File", "X [0-9A-F]{6} .*"] };
-static S41: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E13, cpe_only_values: &[], patterns: &[] };
-static S42: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E14, cpe_only_values: &[], patterns: &[] };
-static S43: Syntax = Syntax { list: Some(list(T::String, 0, Some(32), None)), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S44: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E15, cpe_only_values: &[], patterns: &[] };
-static S45: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E16, cpe_only_values: &[], patterns: &[] };
-static S46: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E17, cpe_only_values: &[], patterns: &[] };
-static S47: Syntax = Syntax { list: None, sizes: &[size(0, Some(4095))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S48: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(4095), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S49: Syntax = Syntax { list: None, sizes: &[size(0, Some(40))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S50: Syntax = Syntax { list: None, sizes: &[size(0, Some(30))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S51: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(256))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S52: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S53: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E18, cpe_only_values: &[], patterns: &[] };
-static S54: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E18, cpe_only_values: &[], patterns: &[] };
-static S55: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S56: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E19, cpe_only_values: &[], patterns: &[] };
-static S57: Syntax = Syntax { list: None, sizes: &[size(0, Some(45))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S58: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(1540), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S59: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E20, cpe_only_values: &E21, patterns: &[] };
-static S60: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(63), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S61: Syntax = Syntax { list: None, sizes: &[size(0, Some(17))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["", "([0-9A-Fa-f][0-9A-Fa-f]:){5}([0-9A-Fa-f][0-9A-Fa-f])"] };
-static S62: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(256))), sizes: &[size(0, Some(45))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S63: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(64))), sizes: &[size(0, Some(45))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S64: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E22, cpe_only_values: &[], patterns: &[] };
-static S65: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(512))), sizes: &[size(0, Some(17))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["", "([0-9A-Fa-f][0-9A-Fa-f]:){5}([0-9A-Fa-f][0-9A-Fa-f])"] };
-static S66: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E23, cpe_only_values: &[], patterns: &[] };
-static S67: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(254), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S68: Syntax = Syntax { list: None, sizes: &[size(0, Some(255))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S69: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E24, cpe_only_values: &[], patterns: &[] };
-static S70: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(512))), sizes: &[size(0, Some(45))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S71: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E25, cpe_only_values: &[], patterns: &[] };
-static S72: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E26, cpe_only_values: &[], patterns: &[] };
-static S73: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E27, cpe_only_values: &[], patterns: &[] };
-static S74: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E28, cpe_only_values: &[], patterns: &[] };
-static S75: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E29, cpe_only_values: &[], patterns: &[] };
-static S76: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E30, cpe_only_values: &[], patterns: &[] };
-static S77: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E31, cpe_only_values: &[], patterns: &[] };
-static S78: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E32, cpe_only_values: &[], patterns: &[] };
-static S79: Syntax = Syntax { list: None, sizes: &[size(0, Some(4))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S80: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(255), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S81: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E33, cpe_only_values: &[], patterns: &[] };
-static S82: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E34, cpe_only_values: &[], patterns: &[] };
-static S83: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(4), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S84: Syntax = Syntax { list: None, sizes: &[size(0, Some(63))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S85: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(64))), sizes: &[], ranges: &[], enumeration: &E35, cpe_only_values: &[], patterns: &[] };
-static S86: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E36, cpe_only_values: &[], patterns: &[] };
-static S87: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E37, cpe_only_values: &[], patterns: &[] };
-static S88: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E38, cpe_only_values: &[], patterns: &[] };
-static S89: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E39, cpe_only_values: &[], patterns: &[] };
-static S90: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E40, cpe_only_values: &[], patterns: &[] };
-static S91: Syntax = Syntax { list: Some(list(T::UnsignedInt, 0, None, Some(64))), sizes: &[], ranges: &[range(Some(0), Some(100), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S92: Syntax = Syntax { list: None, sizes: &[size(0, Some(4096))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S93: Syntax = Syntax { list: None, sizes: &[size(0, Some(3))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S94: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E41, cpe_only_values: &[], patterns: &[] };
-static S95: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E42, cpe_only_values: &[], patterns: &[] };
-static S96: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(100), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S97: Syntax = Syntax { list: None, sizes: &[size(0, Some(128))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S98: Syntax = Syntax { list: None, sizes: &[size(0, Some(36))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}"] };
-static S99: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E43, cpe_only_values: &[], patterns: &[] };
-static S100: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E44, cpe_only_values: &[], patterns: &[] };
-static S101: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E45, cpe_only_values: &[], patterns: &[] };
-static S102: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E46, cpe_only_values: &[], patterns: &[] };
-static S103: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(2), Some(15), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S104: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(15), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S105: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E47, cpe_only_values: &[], patterns: &[] };
-static S106: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E48, cpe_only_values: &[], patterns: &[] };
-static S107: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E49, cpe_only_values: &[], patterns: &[] };
-static S108: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E50, cpe_only_values: &[], patterns: &[] };
-static S109: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E51, cpe_only_values: &[], patterns: &[] };
-static S110: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E52, cpe_only_values: &[], patterns: &[] };
-static S111: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E53, cpe_only_values: &[], patterns: &[] };
-static S112: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E54, cpe_only_values: &[], patterns: &[] };
-static S113: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E55, cpe_only_values: &[], patterns: &[] };
-static S114: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S115: Syntax = Syntax { list: None, sizes: &[size(0, Some(8))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S116: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E51, cpe_only_values: &[], patterns: &[] };
-static S117: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E56, cpe_only_values: &[], patterns: &[] };
-static S118: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E57, cpe_only_values: &[], patterns: &[] };
-static S119: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E57, cpe_only_values: &[], patterns: &[] };
-static S120: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E54, cpe_only_values: &[], patterns: &[] };
-static S121: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E58, cpe_only_values: &[], patterns: &[] };
-static S122: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(5), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S123: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(1280), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S124: Syntax = Syntax { list: None, sizes: &[size(0, Some(145))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S125: Syntax = Syntax { list: None, sizes: &[size(0, Some(97))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S126: Syntax = Syntax { list: None, sizes: &[size(0, Some(49))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S127: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(24))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S128: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(3), Some(511), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S129: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(7), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S130: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(64), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S131: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(3), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S132: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(2559))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S133: Syntax = Syntax { list: Some(list(T::Int, 0, None, Some(2047))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S134: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(2047))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S135: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E59, cpe_only_values: &[], patterns: &[] };
-static S136: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E60, cpe_only_values: &E61, patterns: &[] };
-static S137: Syntax = Syntax { list: Some(list(T::Int, 0, None, Some(61430))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S138: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(61430))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S139: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E62, cpe_only_values: &[], patterns: &[] };
-static S140: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E63, cpe_only_values: &[], patterns: &[] };
-static S141: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E64, cpe_only_values: &[], patterns: &[] };
-static S142: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E65, cpe_only_values: &[], patterns: &[] };
-static S143: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E66, cpe_only_values: &[], patterns: &[] };
-static S144: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E67, cpe_only_values: &[], patterns: &[] };
-static S145: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E68, cpe_only_values: &[], patterns: &[] };
-static S146: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E69, cpe_only_values: &[], patterns: &[] };
-static S147: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E70, cpe_only_values: &[], patterns: &[] };
-static S148: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E71, cpe_only_values: &[], patterns: &[] };
-static S149: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E72, cpe_only_values: &[], patterns: &[] };
-static S150: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E73, cpe_only_values: &[], patterns: &[] };
-static S151: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E74, cpe_only_values: &[], patterns: &[] };
-static S152: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E74, cpe_only_values: &[], patterns: &[] };
-static S153: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E75, cpe_only_values: &[], patterns: &[] };
-static S154: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E76, cpe_only_values: &[], patterns: &[] };
-static S155: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E77, cpe_only_values: &[], patterns: &[] };
-static S156: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E78, cpe_only_values: &[], patterns: &[] };
-static S157: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E79, cpe_only_values: &[], patterns: &[] };
-static S158: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E80, cpe_only_values: &[], patterns: &[] };
-static S159: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E81, cpe_only_values: &[], patterns: &[] };
-static S160: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E81, cpe_only_values: &[], patterns: &[] };
-static S161: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E82, cpe_only_values: &[], patterns: &[] };
-static S162: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E83, cpe_only_values: &[], patterns: &[] };
-static S163: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E84, cpe_only_values: &[], patterns: &[] };
-static S164: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E85, cpe_only_values: &[], patterns: &[] };
-static S165: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E86, cpe_only_values: &[], patterns: &[] };
-static S166: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E87, cpe_only_values: &[], patterns: &[] };
-static S167: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(4094), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S168: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E88, cpe_only_values: &[], patterns: &[] };
-static S169: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(4094), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S170: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E89, cpe_only_values: &[], patterns: &[] };
-static S171: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(4094), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S172: Syntax = Syntax { list: Some(list(T::UnsignedInt, 0, None, Some(256))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S173: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(512))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S174: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(7), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S175: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E90, cpe_only_values: &[], patterns: &[] };
-static S176: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-2), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S177: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(255), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S178: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E91, cpe_only_values: &[], patterns: &[] };
-static S179: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E91, cpe_only_values: &[], patterns: &[] };
-static S180: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["Null", "Drop", "Count", "[0-9]|[1-5][0-9]|6[0-3]", ":[0-7]", "([0-9]|[1-5][0-9]|6[0-3]):[0-7]"] };
-static S181: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E92, cpe_only_values: &[], patterns: &[] };
-static S182: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E93, cpe_only_values: &[], patterns: &[] };
-static S183: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E94, cpe_only_values: &[], patterns: &[] };
-static S184: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E95, cpe_only_values: &E96, patterns: &[] };
-static S185: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E97, cpe_only_values: &E98, patterns: &[] };
-static S186: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E99, cpe_only_values: &[], patterns: &[] };
-static S187: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(10000))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S188: Syntax = Syntax { list: None, sizes: &[size(0, Some(2000))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S189: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E100, cpe_only_values: &E101, patterns: &[] };
-static S190: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(3), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S191: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(64), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S192: Syntax = Syntax { list: Some(list(T::UnsignedInt, 0, None, Some(16))), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S193: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E102, cpe_only_values: &[], patterns: &[] };
-static S194: Syntax = Syntax { list: Some(list(T::String, 0, None, Some(1024))), sizes: &[size(0, Some(256))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S195: Syntax = Syntax { list: None, sizes: &[size(0, Some(256))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["\\d+\\.\\d+"] };
-static S196: Syntax = Syntax { list: None, sizes: &[size(0, Some(6))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &["", "[0-9A-F]{6}"] };
-static S197: Syntax = Syntax { list: None, sizes: &[size(0, Some(12))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S198: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E103, cpe_only_values: &[], patterns: &[] };
-static S199: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E104, cpe_only_values: &[], patterns: &[] };
-static S200: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E105, cpe_only_values: &[], patterns: &[] };
-static S201: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E106, cpe_only_values: &E107, patterns: &[] };
-static S202: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E108, cpe_only_values: &[], patterns: &[] };
-static S203: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E109, cpe_only_values: &[], patterns: &[] };
-static S204: Syntax = Syntax { list: Some(list(T::String, 0, Some(10), None)), sizes: &[size(0, Some(45))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S205: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E110, cpe_only_values: &[], patterns: &[] };
-static S206: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E111, cpe_only_values: &[], patterns: &[] };
-static S207: Syntax = Syntax { list: None, sizes: &[size(0, Some(1))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S208: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(255), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S209: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E112, cpe_only_values: &[], patterns: &[] };
-static S210: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E113, cpe_only_values: &[], patterns: &[] };
-static S211: Syntax = Syntax { list: Some(list(T::UnsignedInt, 0, None, None)), sizes: &[], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S212: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E114, cpe_only_values: &[], patterns: &[] };
-static S213: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E115, cpe_only_values: &[], patterns: &[] };
-static S214: Syntax = Syntax { list: Some(list(T::UnsignedInt, 0, None, None)), sizes: &[], ranges: &[range(None, Some(1), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S215: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S216: Syntax = Syntax { list: None, sizes: &[size(0, Some(36))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S217: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E116, cpe_only_values: &[], patterns: &[] };
-static S218: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E117, cpe_only_values: &[], patterns: &[] };
-static S219: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E118, cpe_only_values: &[], patterns: &[] };
-static S220: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E119, cpe_only_values: &[], patterns: &[] };
-static S221: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E120, cpe_only_values: &[], patterns: &[] };
-static S222: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E121, cpe_only_values: &[], patterns: &[] };
-static S223: Syntax = Syntax { list: None, sizes: &[size(0, Some(512))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S224: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E122, cpe_only_values: &[], patterns: &[] };
-static S225: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E123, cpe_only_values: &[], patterns: &[] };
-static S226: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E124, cpe_only_values: &[], patterns: &[] };
-static S227: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E125, cpe_only_values: &[], patterns: &[] };
-static S228: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-90000000), Some(90000000), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S229: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-180000000), Some(180000000), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S230: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-5000000), Some(25000000), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S231: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(60), Some(3600), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S232: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E126, cpe_only_values: &[], patterns: &[] };
-static S233: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(120), Some(86400), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S234: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(2), Some(2), 1), range(Some(4), Some(4), 1), range(Some(6), Some(6), 1), range(Some(8), Some(8), 1), range(Some(10), Some(10), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S235: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E127, cpe_only_values: &[], patterns: &[] };
-static S236: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E128, cpe_only_values: &[], patterns: &[] };
-static S237: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E129, cpe_only_values: &[], patterns: &[] };
-static S238: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E130, cpe_only_values: &[], patterns: &[] };
-static S239: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E131, cpe_only_values: &[], patterns: &[] };
-static S240: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(256), Some(1400), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S241: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E132, cpe_only_values: &[], patterns: &[] };
-static S242: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E133, cpe_only_values: &[], patterns: &[] };
-static S243: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E134, cpe_only_values: &[], patterns: &[] };
-static S244: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E135, cpe_only_values: &[], patterns: &[] };
-static S245: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E136, cpe_only_values: &[], patterns: &[] };
-static S246: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E137, cpe_only_values: &[], patterns: &[] };
-static S247: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E138, cpe_only_values: &[], patterns: &[] };
-static S248: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(3599), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S249: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E139, cpe_only_values: &[], patterns: &[] };
-static S250: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(86399), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S251: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E140, cpe_only_values: &[], patterns: &[] };
-static S252: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E141, cpe_only_values: &[], patterns: &[] };
-static S253: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E142, cpe_only_values: &[], patterns: &[] };
-static S254: Syntax = Syntax { list: Some(list(T::String, 0, None, None)), sizes: &[], ranges: &[], enumeration: &E143, cpe_only_values: &[], patterns: &[] };
-static S255: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(48), Some(57), 1), range(Some(65), Some(90), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S256: Syntax = Syntax { list: None, sizes: &[size(0, Some(15))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S257: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E144, cpe_only_values: &[], patterns: &[] };
-static S258: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(2147483647), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S259: Syntax = Syntax { list: None, sizes: &[size(0, Some(255))], ranges: &[], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S260: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E145, cpe_only_values: &[], patterns: &[] };
-static S261: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: &E146, cpe_only_values: &[], patterns: &[] };
-static S262: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), None, 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
-static S263: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(65535), 1)], enumeration: &[], cpe_only_values: &[], patterns: &[] };
+const E0: Values = Values::new("Running\nSleeping\nStopped\nIdle\nUninterruptible\nZombie\n");
+const E1: Values = Values::new("Disabled\nEnabled\nError\n");
+const E2: Values = Values::new("Tahoe\nReno\nNew Reno\nVegas\n");
+const E3: Values = Values::new("arm\ni386\nm68010\nm68k\nmipseb\nmipsel\npowerpc\nsh3eb\nsh3el\nx86_64\n");
+const E4: Values = Values::new("Z-Wave\nZigBee\nUPnP-DM\nETSI-M2M\n");
+const E5: Values = Values::new("GPS\nAGPS\nManual\nExternal\n");
+const E6: Values = Values::new("\nCWMP\nOMA-DM\nSNMP\nUPnP\nHELD\nDHCPv4\nDHCPv6\nLLDP-MED\nMLP\nOther\n");
+const E7: Values = Values::new("InstanceNumber\nInstanceAlias\n");
+const E8: Values = Values::new("HTTP\nSTUN\nXMPP\n");
+const E9: Values = Values::new("GZIP\nCompress\nDeflate\n");
+const E10: Values = Values::new("UDP\n");
+const E11: Values = Values::new("Upload\nDownload\nBoth\n");
+const E12: Values = Values::new("Success\nFailure\nBoth\n");
+const E13: Values = Values::new("Install\nUpdate\nUninstall\n");
+const E14: Values = Values::new("9001\n9003\n9012\n9013\n9015\n9016\n9017\n9018\n9022\n9023\n9024\n9025\n9026\n9027\n9028\n9029\n9030\n9031\n9032\n");
+const E15: Values = Values::new("Z-Wave\nZigBee\nUPnP\nETSI-M2M\n");
+const E16: Values = Values::new("Pending\nRetrying\nSuccess\nError\n");
+const E17: Values = Values::new("Disabled\nUnsynchronized\nSynchronized\nError_FailedToSynchronize\nError\n");
+const E18: Values = Values::new("HTTP\nHTTPS\n");
+const E19: Values = Values::new("Default\nNetwork\nHost\n");
+const E20: Values = Values::new("\u{1}None\nRequested\n\u{1}Complete\n\u{1}Error_CannotResolveHostName\n\u{1}Error_Internal\n\u{1}Error_Other\n");
+const E21: Values = Values::new("Normal\nUseAllocatedSubnet\nPassthrough\n");
+const E22: Values = Values::new("DHCP\nStatic\nAutoIP\n");
+const E23: Values = Values::new("Exact\nPrefix\nSuffix\nSubstring\n");
+const E24: Values = Values::new("Normal\nPassthrough\n");
+const E25: Values = Values::new("Up\nNoLink\nError\nDisabled\n");
+const E26: Values = Values::new("10\n100\n1000\n10000\nAuto\n");
+const E27: Values = Values::new("Half\nFull\nAuto\n");
+const E28: Values = Values::new("Host\nHub\nDevice\n");
+const E29: Values = Values::new("Low\nFull\nHigh\n");
+const E30: Values = Values::new("Self\nBus\nUnknown\n");
+const E31: Values = Values::new("Up\nError\nDisabled\n");
+const E32: Values = Values::new("None\nBasic\nWPA\n11i\nBasicandWPA\nBasicand11i\nWPAand11i\nBasicandWPAand11i\n");
+const E33: Values = Values::new("a\nb\ng\ng-only\nn\n");
+const E34: Values = Values::new("Disabled\n40-bit\n104-bit\n");
+const E35: Values = Values::new("None\nWEPEncryption\n");
+const E36: Values = Values::new("None\nEAPAuthentication\nSharedAuthentication\n");
+const E37: Values = Values::new("WEPEncryption\nTKIPEncryption\nWEPandTKIPEncryption\nAESEncryption\nWEPandAESEncryption\nTKIPandAESEncryption\nWEPandTKIPandAESEncryption\n");
+const E38: Values = Values::new("PSKAuthentication\nEAPAuthentication\n");
+const E39: Values = Values::new("PSKAuthentication\nEAPAuthentication\nEAPandPSKAuthentication\n");
+const E40: Values = Values::new("InfrastructureAccessPoint\nWirelessBridge\nWirelessRepeater\nWirelessStation\n");
+const E41: Values = Values::new("None\nLinkAuthentication\nRadiusClient\n");
+const E42: Values = Values::new("USBFlashDrive\nEthernet\nLabel\nDisplay\nExternalNFCToken\nIntegratedNFCToken\nNFCInterface\nPushButton\nKeypad\n");
+const E43: Values = Values::new("Unlocked\nLockedByLocalManagement\nLockedByRemoteManagement\nPINRetryLimitReached\n");
+const E44: Values = Values::new("Not configured\nConfigured\n");
+const E45: Values = Values::new("NoError\nDecryptionCRCFailure\nSignalTooWeak\nCouldntConnectToRegistrar\nRogueActivitySuspected\nDeviceBusy\nSetupLocked\nMessageTimeout\nRegistrationSessionTimeout\nDevicePasswordAuthFailure\n");
+const E46: Values = Values::new("Ethernet\nUSB\n802.11\nHomePNA\nHomePlug\nMoCA\nOther\n");
+const E47: Values = Values::new("DSL\nEthernet\nPOTS\n");
+const E48: Values = Values::new("Up\nDown\nInitializing\nUnavailable\n");
+const E49: Values = Values::new("Up\nInitializing\nEstablishingLink\nNoSignal\nError\nDisabled\n");
+const E50: Values = Values::new("G.992.3_Annex_K_ATM\nG.992.3_Annex_K_PTM\nG.993.2_Annex_K_ATM\nG.993.2_Annex_K_PTM\nG.994.1\n");
+const E51: Values = Values::new("ADSL_G.dmt\nADSL_G.lite\nADSL_G.dmt.bis\nADSL_re-adsl\nADSL_2plus\nADLS_four\nADSL_ANSI_T1.413\nG.shdsl\nIDSL\nHDSL\nSDSL\nVDSL\n");
+const E52: Values = Values::new("DMT\nCAP\n2B1Q\n43BT\nPAM\nQAM\n");
+const E53: Values = Values::new("8a\n8b\n8c\n8d\n12a\n12b\n17a\n17b\n30a\n");
+const E54: Values = Values::new("Interleaved\nFast\nNone\n");
+const E55: Values = Values::new("G.992.3_Annex_K_ATM\nG.992.3_Annex_K_PTM\nG.993.2_Annex_K_ATM\nG.993.2_Annex_K_PTM\n");
+const E56: Values = Values::new("G.992.1_Annex_A\nG.992.1_Annex_B\nG.992.1_Annex_C\nT1.413\nT1.413i2\nETSI_101_388\nG.992.2\nG.992.3_Annex_A\nG.992.3_Annex_B\nG.992.3_Annex_C\nG.992.3_Annex_I\nG.992.3_Annex_J\nG.992.3_Annex_L\nG.992.3_Annex_M\nG.992.4\nG.992.5_Annex_A\nG.992.5_Annex_B\nG.992.5_Annex_C\nG.992.5_Annex_I\nG.992.5_Annex_J\nG.992.5_Annex_M\nG.993.1\nG.993.1_Annex_A\nG.993.2_Annex_A\nG.993.2_Annex_B\nG.993.2_Annex_C\n");
+const E57: Values = Values::new("L0\nL1\nL3\nL4\n");
+const E58: Values = Values::new("10\n100\n1000\n10000\n");
+const E59: Values = Values::new("\u{1}None\nRequested\n\u{1}Complete\n\u{1}Error_Internal\n\u{1}Error_Other\n");
+const E60: Values = Values::new("EoA\nIPoA\nPPPoA\nPPPoE\nCIP\nUnconfigured\n");
+const E61: Values = Values::new("LLC\nVCMUX\n");
+const E62: Values = Values::new("AAL1\nAAL2\nAAL3\nAAL4\nAAL5\n");
+const E63: Values = Values::new("UBR\nCBR\nGFR\nVBR-nrt\nVBR-rt\nUBR+\nABR\n");
+const E64: Values = Values::new("Up\nDown\nUnavailable\n");
+const E65: Values = Values::new("Up\nDown\nDialing\nConnecting\nUnavailable\n");
+const E66: Values = Values::new("PPP_Dialup\n");
+const E67: Values = Values::new("0\n1\n2\n2.0\n8\n80\n");
+const E68: Values = Values::new("V92\nV90\nV34\nV32bis\nV32\n");
+const E69: Values = Values::new("V42_LAPM\nV42_MNP4\nV14\nV80\n");
+const E70: Values = Values::new("V42bis\nMNP5\n");
+const E71: Values = Values::new("Unconfigured\nConnecting\nConnected\nPendingDisconnect\nDisconneting\nDisconnecting\nDisconnected\n");
+const E72: Values = Values::new("Unconfigured\nIP_Routed\nIP_Bridged\n");
+const E73: Values = Values::new("ERROR_NONE\nERROR_COMMAND_ABORTED\nERROR_NOT_ENABLED_FOR_INTERNET\nERROR_USER_DISCONNECT\nERROR_ISP_DISCONNECT\nERROR_IDLE_DISCONNECT\nERROR_FORCED_DISCONNECT\nERROR_NO_CARRIER\nERROR_IP_CONFIGURATION\nERROR_UNKNOWN\n");
+const E74: Values = Values::new("DHCP\nStatic\n");
+const E75: Values = Values::new("OnDemand\nAlwaysOn\nManual\n");
+const E76: Values = Values::new("Off\nRIPv1\nRIPv2\nOSPF\n");
+const E77: Values = Values::new("TCP\nUDP\n");
+const E78: Values = Values::new("Unconfigured\nConnecting\nAuthenticating\nConnected\nPendingDisconnect\nDisconnecting\nDisconnected\n");
+const E79: Values = Values::new("Unconfigured\nIP_Routed\nDHCP_Spoofed\nPPPoE_Bridged\nPPPoE_Relay\nPPTP_Relay\nL2TP_Relay\n");
+const E80: Values = Values::new("ERROR_NONE\nERROR_ISP_TIME_OUT\nERROR_COMMAND_ABORTED\nERROR_NOT_ENABLED_FOR_INTERNET\nERROR_BAD_PHONE_NUMBER\nERROR_USER_DISCONNECT\nERROR_ISP_DISCONNECT\nERROR_IDLE_DISCONNECT\nERROR_FORCED_DISCONNECT\nERROR_SERVER_OUT_OF_RESOURCES\nERROR_RESTRICTED_LOGON_HOURS\nERROR_ACCOUNT_DISABLED\nERROR_ACCOUNT_EXPIRED\nERROR_PASSWORD_EXPIRED\nERROR_AUTHENTICATION_FAILURE\nERROR_NO_DIALTONE\nERROR_NO_CARRIER\nERROR_NO_ANSWER\nERROR_LINE_BUSY\nERROR_UNSUPPORTED_BITSPERSECOND\nERROR_TOO_MANY_LINE_ERRORS\nERROR_IP_CONFIGURATION\nERROR_UNKNOWN\n");
+const E81: Values = Values::new("None\nMPPE\n");
+const E82: Values = Values::new("None\nVan Jacobsen\nSTAC LZS\n");
+const E83: Values = Values::new("PAP\nCHAP\nMS-CHAP\n");
+const E84: Values = Values::new("PPPoA\nPPPoE\nL2TP\nPPTP\n");
+const E85: Values = Values::new("802.1D\n802.1Q\n");
+const E86: Values = Values::new("Disabled\nBlocking\nListening\nLearning\nForwarding\nBroken\n");
+const E87: Values = Values::new("AdmitAll\nAdmitOnlyVLANTagged\nAdmitOnlyPrioUntagged\n");
+const E88: Values = Values::new("LANInterface\nWANInterface\nLANRouterConnection\nWANRouterConnection\n");
+const E89: Values = Values::new("SimpleTokenBucket\nSingleRateThreeColor\nTwoRateThreeColor\n");
+const E90: Values = Values::new("RED\nDT\nWRED\nBLUE\n");
+const E91: Values = Values::new("WFQ\nWRR\nSP\n");
+const E92: Values = Values::new("HTTP\nFTP\n");
+const E93: Values = Values::new("\u{1}None\nRequested\n\u{1}Completed\n\u{1}Error_InitConnectionFailed\n\u{1}Error_NoResponse\n\u{1}Error_TransferFailed\n\u{1}Error_PasswordRequestFailed\n\u{1}Error_LoginFailed\n\u{1}Error_NoTransferMode\n\u{1}Error_NoPASV\n\u{1}Error_IncorrectSize\n\u{1}Error_Timeout\n");
+const E94: Values = Values::new("\u{1}None\nRequested\n\u{1}Completed\n\u{1}Error_InitConnectionFailed\n\u{1}Error_NoResponse\n\u{1}Error_PasswordRequestFailed\n\u{1}Error_LoginFailed\n\u{1}Error_NoTransferMode\n\u{1}Error_NoPASV\n\u{1}Error_NoCWD\n\u{1}Error_NoSTOR\n\u{1}Error_NoTransferComplete\n");
+const E95: Values = Values::new("Disabled\nEnabled\nError_URLEmpty\nError\n");
+const E96: Values = Values::new("\u{1}None\nRequested\n\u{1}Complete\n\u{1}Error_CannotResolveHostName\n\u{1}Error_MaxHopCountExceeded\n");
+const E97: Values = Values::new("LeaseActive\nLeaseExpired\nByebyeReceived\n");
+const E98: Values = Values::new("None\nRunning\nError\n");
+const E99: Values = Values::new("CA\nDRM\nUICC\n");
+const E100: Values = Values::new("SIM\nUSIM\nISIM\n");
+const E101: Values = Values::new("\u{1}None\nRequested\n\u{1}Complete\n\u{1}Error_DNSServerNotResolved\n\u{1}Error_Internal\n\u{1}Error_Other\n");
+const E102: Values = Values::new("Success\nError_DNSServerNotAvailable\nError_HostNameNotResolved\nError_Timeout\nError_Other\n");
+const E103: Values = Values::new("None\nAuthoritative\nNonAuthoritative\n");
+const E104: Values = Values::new("High\nLow\nOff\n");
+const E105: Values = Values::new("OHCI\nEHCI\nUHCI\nxHCI\n");
+const E106: Values = Values::new("Low\nFull\nHigh\nSuper\n");
+const E107: Values = Values::new("Disabled\nEnabled\nTrigger\n");
+const E108: Values = Values::new("Current\nChange\n");
+const E109: Values = Values::new("Latest\nMinimum\nMaximum\nAverage\n");
+const E110: Values = Values::new("Installing\nInstalled\nUpdating\nUninstalling\nUninstalled\n");
+const E111: Values = Values::new("Idle\nStarting\nActive\nStopping\n");
+const E112: Values = Values::new("Idle\nActive\n");
+const E113: Values = Values::new("NoFault\nFailureOnStart\nFailureOnAutoStart\nFailureOnStop\nFailureWhileActive\nDependencyFailure\nUnStartable\n");
+const E114: Values = Values::new("\n*\nCleared\nCritical\nMajor\nMinor\nWarning\nIndeterminate\n");
+const E115: Values = Values::new("0 Expedited\n1 Queued\n2 Logged\n3 Disabled\n");
+const E116: Values = Values::new("Critical\nMajor\nMinor\nWarning\nIndeterminate\n");
+const E117: Values = Values::new("NewAlarm\nChangedAlarm\nClearedAlarm\n");
+const E118: Values = Values::new("Cleared\nCritical\nMajor\nMinor\nWarning\nIndeterminate\n");
+const E119: Values = Values::new("Indeterminate\nInProgress\nSuccess\nError\nError_TIMEOUT\n");
+const E120: Values = Values::new("Real\nReference\n");
+const E121: Values = Values::new("3DES-CBC\nAES-CBC\n");
+const E122: Values = Values::new("HMAC-SHA1\nAES-XCBC-PRF-128\n");
+const E123: Values = Values::new("HMAC-SHA1-96\nAES-XCBC-MAC-96\n");
+const E124: Values = Values::new("1024\n2048\n");
+const E125: Values = Values::new("3DES-CBC\nAES-CBC\nNull\n");
+const E126: Values = Values::new("On\nOff\n");
+const E127: Values = Values::new("Disabled\nActive\nCompleted\nProgressing\nError\n");
+const E128: Values = Values::new("Disabled\nEnabled\nReset\nInitializing\n");
+const E129: Values = Values::new("Basic\nDigest\nDigitalSignature\n");
+const E130: Values = Values::new("Guest\nStandard\nRestricted\nAdministrator\nDebug\n");
+const E131: Values = Values::new("TelUri\nAnonymousReference\nAll\n");
+const E132: Values = Values::new("FiFo\nPriority\n");
+const E133: Values = Values::new("TelUri\nAnonymousReference\n");
+const E134: Values = Values::new("Disabled\nReady\nFlushed\n");
+const E135: Values = Values::new("Enabled\nDisabled\nError\n");
+const E136: Values = Values::new("Streaming\nFile\n");
+const E137: Values = Values::new("XML\nXDR\n");
+const E138: Values = Values::new("LeaseActive\nGoodbyeReceived\nLeaseExpired\n");
+const E139: Values = Values::new("Enabled\nDisabled\nUnknown\nDormant\nConnecting\nServerNotPresent\nError_Misconfigured\nError_AuthenticationFailure\nError\n");
+const E140: Values = Values::new("DNS-SRV\nServerTable\n");
+static S0: Syntax = Syntax { list: None, sizes: &[size(0, Some(1024))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S1: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L0: ListFacet = list(T::String, 0, None, None);
+static S2: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S3: Syntax = Syntax { list: None, sizes: &[size(0, Some(64))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S4: Syntax = Syntax { list: None, sizes: &[size(6, Some(6))], ranges: &[], enumeration: Values::NONE, patterns: &["[0-9A-F]{6}"] };
+static S5: Syntax = Syntax { list: None, sizes: &[size(0, Some(256))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L1: ListFacet = list(T::String, 0, None, Some(1024));
+static S6: Syntax = Syntax { list: Some(&L1), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L2: ListFacet = list(T::String, 0, None, Some(64));
+static S7: Syntax = Syntax { list: Some(&L2), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S8: Syntax = Syntax { list: None, sizes: &[size(0, Some(16))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S9: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S10: Syntax = Syntax { list: None, sizes: &[size(0, Some(32768))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S11: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(100), 1)], enumeration: Values::NONE, patterns: &[] };
+static S12: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(99), 1)], enumeration: Values::NONE, patterns: &[] };
+static S13: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E0, patterns: &[] };
+static S14: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S15: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E1, patterns: &[] };
+static S16: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-274), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S17: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E2, patterns: &[] };
+static S18: Syntax = Syntax { list: None, sizes: &[size(36, Some(36))], ranges: &[], enumeration: Values::NONE, patterns: &["[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"] };
+static S19: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E3, patterns: &[] };
+static S20: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E4, patterns: &[] };
+static S21: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E5, patterns: &[] };
+static S22: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S23: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E6, patterns: &[] };
+static S24: Syntax = Syntax { list: None, sizes: &[size(0, Some(1200))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S25: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S26: Syntax = Syntax { list: None, sizes: &[size(0, Some(32))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S27: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
+static S28: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S29: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E7, patterns: &[] };
+static S30: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
+static S31: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1000), Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
+static S32: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E8, patterns: &[] };
+static L3: ListFacet = list(T::String, 0, Some(32), None);
+static S33: Syntax = Syntax { list: Some(&L3), sizes: &[size(0, Some(256))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S34: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E9, patterns: &[] };
+static S35: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E9, patterns: &[] };
+static S36: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E10, patterns: &[] };
+static S37: Syntax = Syntax { list: None, sizes: &[size(0, Some(6))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S38: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E11, patterns: &[] };
+static S39: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E12, patterns: &[] };
+static S40: Syntax = Syntax { list: Some(&L1), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &["1 Firmware Upgrade Image", "2 Web Content", "3 Vendor Configuration File", "4 Vendor Log File", "X [0-9A-F]{6} .*"] };
+static S41: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E13, patterns: &[] };
+static S42: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E14, patterns: &[] };
+static S43: Syntax = Syntax { list: Some(&L3), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S44: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E15, patterns: &[] };
+static S45: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E16, patterns: &[] };
+static S46: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E17, patterns: &[] };
+static S47: Syntax = Syntax { list: None, sizes: &[size(0, Some(4095))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S48: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(4095), 1)], enumeration: Values::NONE, patterns: &[] };
+static S49: Syntax = Syntax { list: None, sizes: &[size(0, Some(40))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S50: Syntax = Syntax { list: None, sizes: &[size(0, Some(30))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L4: ListFacet = list(T::String, 0, None, Some(256));
+static S51: Syntax = Syntax { list: Some(&L4), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S52: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
+static S53: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E18, patterns: &[] };
+static S54: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E18, patterns: &[] };
+static S55: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S56: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E19, patterns: &[] };
+static S57: Syntax = Syntax { list: None, sizes: &[size(0, Some(45))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S58: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(1540), 1)], enumeration: Values::NONE, patterns: &[] };
+static S59: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E20, patterns: &[] };
+static S60: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(63), 1)], enumeration: Values::NONE, patterns: &[] };
+static S61: Syntax = Syntax { list: None, sizes: &[size(0, Some(17))], ranges: &[], enumeration: Values::NONE, patterns: &["", "([0-9A-Fa-f][0-9A-Fa-f]:){5}([0-9A-Fa-f][0-9A-Fa-f])"] };
+static S62: Syntax = Syntax { list: Some(&L4), sizes: &[size(0, Some(45))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S63: Syntax = Syntax { list: Some(&L2), sizes: &[size(0, Some(45))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S64: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E21, patterns: &[] };
+static L5: ListFacet = list(T::String, 0, None, Some(512));
+static S65: Syntax = Syntax { list: Some(&L5), sizes: &[size(0, Some(17))], ranges: &[], enumeration: Values::NONE, patterns: &["", "([0-9A-Fa-f][0-9A-Fa-f]:){5}([0-9A-Fa-f][0-9A-Fa-f])"] };
+static S66: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E22, patterns: &[] };
+static S67: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(254), 1)], enumeration: Values::NONE, patterns: &[] };
+static S68: Syntax = Syntax { list: None, sizes: &[size(0, Some(255))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S69: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E23, patterns: &[] };
+static S70: Syntax = Syntax { list: Some(&L5), sizes: &[size(0, Some(45))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S71: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E24, patterns: &[] };
+static S72: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E25, patterns: &[] };
+static S73: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E26, patterns: &[] };
+static S74: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E27, patterns: &[] };
+static S75: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E28, patterns: &[] };
+static S76: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E29, patterns: &[] };
+static S77: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E30, patterns: &[] };
+static S78: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E31, patterns: &[] };
+static S79: Syntax = Syntax { list: None, sizes: &[size(0, Some(4))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S80: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(255), 1)], enumeration: Values::NONE, patterns: &[] };
+static S81: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E32, patterns: &[] };
+static S82: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E33, patterns: &[] };
+static S83: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(4), 1)], enumeration: Values::NONE, patterns: &[] };
+static S84: Syntax = Syntax { list: None, sizes: &[size(0, Some(63))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S85: Syntax = Syntax { list: Some(&L2), sizes: &[], ranges: &[], enumeration: E34, patterns: &[] };
+static S86: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E35, patterns: &[] };
+static S87: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E36, patterns: &[] };
+static S88: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E37, patterns: &[] };
+static S89: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E38, patterns: &[] };
+static S90: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E39, patterns: &[] };
+static L6: ListFacet = list(T::UnsignedInt, 0, None, Some(64));
+static S91: Syntax = Syntax { list: Some(&L6), sizes: &[], ranges: &[range(Some(0), Some(100), 1)], enumeration: Values::NONE, patterns: &[] };
+static S92: Syntax = Syntax { list: None, sizes: &[size(0, Some(4096))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S93: Syntax = Syntax { list: None, sizes: &[size(0, Some(3))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S94: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E40, patterns: &[] };
+static S95: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E41, patterns: &[] };
+static S96: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(100), 1)], enumeration: Values::NONE, patterns: &[] };
+static S97: Syntax = Syntax { list: None, sizes: &[size(0, Some(128))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S98: Syntax = Syntax { list: None, sizes: &[size(0, Some(36))], ranges: &[], enumeration: Values::NONE, patterns: &["[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}"] };
+static S99: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E42, patterns: &[] };
+static S100: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E43, patterns: &[] };
+static S101: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E44, patterns: &[] };
+static S102: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E45, patterns: &[] };
+static S103: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(2), Some(15), 1)], enumeration: Values::NONE, patterns: &[] };
+static S104: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(15), 1)], enumeration: Values::NONE, patterns: &[] };
+static S105: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E46, patterns: &[] };
+static S106: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E47, patterns: &[] };
+static S107: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E48, patterns: &[] };
+static S108: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E49, patterns: &[] };
+static S109: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E50, patterns: &[] };
+static S110: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E51, patterns: &[] };
+static S111: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E52, patterns: &[] };
+static S112: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E53, patterns: &[] };
+static S113: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E54, patterns: &[] };
+static S114: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S115: Syntax = Syntax { list: None, sizes: &[size(0, Some(8))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S116: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E50, patterns: &[] };
+static S117: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E55, patterns: &[] };
+static S118: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E56, patterns: &[] };
+static S119: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E56, patterns: &[] };
+static S120: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E53, patterns: &[] };
+static S121: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E57, patterns: &[] };
+static S122: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(5), 1)], enumeration: Values::NONE, patterns: &[] };
+static S123: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(1280), 1)], enumeration: Values::NONE, patterns: &[] };
+static S124: Syntax = Syntax { list: None, sizes: &[size(0, Some(145))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S125: Syntax = Syntax { list: None, sizes: &[size(0, Some(97))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S126: Syntax = Syntax { list: None, sizes: &[size(0, Some(49))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L7: ListFacet = list(T::String, 0, None, Some(24));
+static S127: Syntax = Syntax { list: Some(&L7), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S128: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(3), Some(511), 1)], enumeration: Values::NONE, patterns: &[] };
+static S129: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(7), 1)], enumeration: Values::NONE, patterns: &[] };
+static S130: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(64), 1)], enumeration: Values::NONE, patterns: &[] };
+static S131: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(3), 1)], enumeration: Values::NONE, patterns: &[] };
+static L8: ListFacet = list(T::String, 0, None, Some(2559));
+static S132: Syntax = Syntax { list: Some(&L8), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L9: ListFacet = list(T::Int, 0, None, Some(2047));
+static S133: Syntax = Syntax { list: Some(&L9), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L10: ListFacet = list(T::String, 0, None, Some(2047));
+static S134: Syntax = Syntax { list: Some(&L10), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S135: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E58, patterns: &[] };
+static S136: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E59, patterns: &[] };
+static L11: ListFacet = list(T::Int, 0, None, Some(61430));
+static S137: Syntax = Syntax { list: Some(&L11), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static L12: ListFacet = list(T::String, 0, None, Some(61430));
+static S138: Syntax = Syntax { list: Some(&L12), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S139: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E60, patterns: &[] };
+static S140: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E61, patterns: &[] };
+static S141: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E62, patterns: &[] };
+static S142: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E63, patterns: &[] };
+static S143: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E64, patterns: &[] };
+static S144: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E65, patterns: &[] };
+static S145: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E66, patterns: &[] };
+static S146: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E67, patterns: &[] };
+static S147: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E68, patterns: &[] };
+static S148: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E69, patterns: &[] };
+static S149: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E70, patterns: &[] };
+static S150: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E71, patterns: &[] };
+static S151: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E72, patterns: &[] };
+static S152: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E72, patterns: &[] };
+static S153: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E73, patterns: &[] };
+static S154: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E74, patterns: &[] };
+static S155: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E75, patterns: &[] };
+static S156: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E76, patterns: &[] };
+static S157: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E77, patterns: &[] };
+static S158: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E78, patterns: &[] };
+static S159: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E79, patterns: &[] };
+static S160: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E79, patterns: &[] };
+static S161: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E80, patterns: &[] };
+static S162: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E81, patterns: &[] };
+static S163: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E82, patterns: &[] };
+static S164: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E83, patterns: &[] };
+static S165: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E84, patterns: &[] };
+static S166: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E85, patterns: &[] };
+static S167: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(4094), 1)], enumeration: Values::NONE, patterns: &[] };
+static S168: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E86, patterns: &[] };
+static S169: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(4094), 1)], enumeration: Values::NONE, patterns: &[] };
+static S170: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E87, patterns: &[] };
+static S171: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(4094), 1)], enumeration: Values::NONE, patterns: &[] };
+static L13: ListFacet = list(T::UnsignedInt, 0, None, Some(256));
+static S172: Syntax = Syntax { list: Some(&L13), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S173: Syntax = Syntax { list: Some(&L5), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S174: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(7), 1)], enumeration: Values::NONE, patterns: &[] };
+static S175: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E88, patterns: &[] };
+static S176: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-2), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S177: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(255), 1)], enumeration: Values::NONE, patterns: &[] };
+static S178: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E89, patterns: &[] };
+static S179: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E89, patterns: &[] };
+static S180: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &["Null", "Drop", "Count", "[0-9]|[1-5][0-9]|6[0-3]", ":[0-7]", "([0-9]|[1-5][0-9]|6[0-3]):[0-7]"] };
+static S181: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E90, patterns: &[] };
+static S182: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E91, patterns: &[] };
+static S183: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E92, patterns: &[] };
+static S184: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E93, patterns: &[] };
+static S185: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E94, patterns: &[] };
+static S186: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E95, patterns: &[] };
+static L14: ListFacet = list(T::String, 0, None, Some(10000));
+static S187: Syntax = Syntax { list: Some(&L14), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S188: Syntax = Syntax { list: None, sizes: &[size(0, Some(2000))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S189: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E96, patterns: &[] };
+static S190: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(3), 1)], enumeration: Values::NONE, patterns: &[] };
+static S191: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(1), Some(64), 1)], enumeration: Values::NONE, patterns: &[] };
+static L15: ListFacet = list(T::UnsignedInt, 0, None, Some(16));
+static S192: Syntax = Syntax { list: Some(&L15), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S193: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E97, patterns: &[] };
+static S194: Syntax = Syntax { list: Some(&L1), sizes: &[size(0, Some(256))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S195: Syntax = Syntax { list: None, sizes: &[size(0, Some(256))], ranges: &[], enumeration: Values::NONE, patterns: &["\\d+\\.\\d+"] };
+static S196: Syntax = Syntax { list: None, sizes: &[size(0, Some(6))], ranges: &[], enumeration: Values::NONE, patterns: &["", "[0-9A-F]{6}"] };
+static S197: Syntax = Syntax { list: None, sizes: &[size(0, Some(12))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S198: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E98, patterns: &[] };
+static S199: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E99, patterns: &[] };
+static S200: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E100, patterns: &[] };
+static S201: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E101, patterns: &[] };
+static S202: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E102, patterns: &[] };
+static S203: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E103, patterns: &[] };
+static L16: ListFacet = list(T::String, 0, Some(10), None);
+static S204: Syntax = Syntax { list: Some(&L16), sizes: &[size(0, Some(45))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S205: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E104, patterns: &[] };
+static S206: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E105, patterns: &[] };
+static S207: Syntax = Syntax { list: None, sizes: &[size(0, Some(1))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S208: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(255), 1)], enumeration: Values::NONE, patterns: &[] };
+static S209: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E106, patterns: &[] };
+static S210: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E107, patterns: &[] };
+static L17: ListFacet = list(T::UnsignedInt, 0, None, None);
+static S211: Syntax = Syntax { list: Some(&L17), sizes: &[], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S212: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E108, patterns: &[] };
+static S213: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E109, patterns: &[] };
+static S214: Syntax = Syntax { list: Some(&L17), sizes: &[], ranges: &[range(None, Some(1), 1)], enumeration: Values::NONE, patterns: &[] };
+static S215: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
+static S216: Syntax = Syntax { list: None, sizes: &[size(0, Some(36))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S217: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E110, patterns: &[] };
+static S218: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E111, patterns: &[] };
+static S219: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E112, patterns: &[] };
+static S220: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E113, patterns: &[] };
+static S221: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E114, patterns: &[] };
+static S222: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E115, patterns: &[] };
+static S223: Syntax = Syntax { list: None, sizes: &[size(0, Some(512))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S224: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E116, patterns: &[] };
+static S225: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E117, patterns: &[] };
+static S226: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E118, patterns: &[] };
+static S227: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E119, patterns: &[] };
+static S228: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-90000000), Some(90000000), 1)], enumeration: Values::NONE, patterns: &[] };
+static S229: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-180000000), Some(180000000), 1)], enumeration: Values::NONE, patterns: &[] };
+static S230: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-5000000), Some(25000000), 1)], enumeration: Values::NONE, patterns: &[] };
+static S231: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(60), Some(3600), 1)], enumeration: Values::NONE, patterns: &[] };
+static S232: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E120, patterns: &[] };
+static S233: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(120), Some(86400), 1)], enumeration: Values::NONE, patterns: &[] };
+static S234: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(2), Some(2), 1), range(Some(4), Some(4), 1), range(Some(6), Some(6), 1), range(Some(8), Some(8), 1), range(Some(10), Some(10), 1)], enumeration: Values::NONE, patterns: &[] };
+static S235: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E121, patterns: &[] };
+static S236: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E122, patterns: &[] };
+static S237: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E123, patterns: &[] };
+static S238: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E124, patterns: &[] };
+static S239: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E125, patterns: &[] };
+static S240: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(256), Some(1400), 1)], enumeration: Values::NONE, patterns: &[] };
+static S241: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E126, patterns: &[] };
+static S242: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E127, patterns: &[] };
+static S243: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E128, patterns: &[] };
+static S244: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E129, patterns: &[] };
+static S245: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E130, patterns: &[] };
+static S246: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E131, patterns: &[] };
+static S247: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E132, patterns: &[] };
+static S248: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(3599), 1)], enumeration: Values::NONE, patterns: &[] };
+static S249: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E133, patterns: &[] };
+static S250: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(0), Some(86399), 1)], enumeration: Values::NONE, patterns: &[] };
+static S251: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E134, patterns: &[] };
+static S252: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E135, patterns: &[] };
+static S253: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E136, patterns: &[] };
+static S254: Syntax = Syntax { list: Some(&L0), sizes: &[], ranges: &[], enumeration: E137, patterns: &[] };
+static S255: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(48), Some(57), 1), range(Some(65), Some(90), 1)], enumeration: Values::NONE, patterns: &[] };
+static S256: Syntax = Syntax { list: None, sizes: &[size(0, Some(15))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S257: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E138, patterns: &[] };
+static S258: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(None, Some(2147483647), 1)], enumeration: Values::NONE, patterns: &[] };
+static S259: Syntax = Syntax { list: None, sizes: &[size(0, Some(255))], ranges: &[], enumeration: Values::NONE, patterns: &[] };
+static S260: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E139, patterns: &[] };
+static S261: Syntax = Syntax { list: None, sizes: &[], ranges: &[], enumeration: E140, patterns: &[] };
+static S262: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), None, 1)], enumeration: Values::NONE, patterns: &[] };
+static S263: Syntax = Syntax { list: None, sizes: &[], ranges: &[range(Some(-1), Some(65535), 1)], enumeration: Values::NONE, patterns: &[] };
 
+const COMMON_TEXT: &str = "NumberOfRepetitionsTotalBytesReceivedDiagnosticsStateManufacturerOUIPacketsReceivedTotalBytesSentProductClassSerialNumberSuccessCountDNSServersLastUpdateSubnetMaskInterfaceReferencePasswordPriorityProtocolUsernameTimeoutVersionEnableStatusAliasResetValueDSCPHostNamePortTypeUUIDURL";
+static COMMON_DEFS: [ParamDef; 38] = [p(T::Boolean, R, CD, 0, &S14), p(T::Boolean, R, N, 0, &S14), p(T::Boolean, W, N, 0, &S14), p(T::Boolean, W, N, 2, &S14), p(T::DateTime, R, CD, 0, &S9), p(T::DateTime, R, N, 0, &S9), p(T::DateTime, W, N, 0, &S9), p(T::Int, W, N, 0, &S28), p(T::String, R, CD, 0, &S5), p(T::String, R, N, 0, &S0), p(T::String, R, N, 0, &S15), p(T::String, R, N, 0, &S2), p(T::String, R, N, 0, &S22), p(T::String, R, N, 0, &S3), p(T::String, R, N, 0, &S5), p(T::String, R, N, 0, &S51), p(T::String, R, N, 0, &S57), p(T::String, R, N, 0, &S6), p(T::String, R, N, 0, &S8), p(T::String, R, N, 0, &S97), p(T::String, W, CD, 0, &S3), p(T::String, W, N, 0, &S22), p(T::String, W, N, 0, &S3), p(T::String, W, N, 0, &S5), p(T::String, W, N, 0, &S57), p(T::String, W, N, 0, &S61), p(T::String, W, N, 0, &S69), p(T::String, W, N, 0, &S8), p(T::String, W, N, 2, &S3), p(T::String, W, N, 2, &S5), p(T::UnsignedInt, R, CD, 0, &S1), p(T::UnsignedInt, R, N, 0, &S1), p(T::UnsignedInt, W, N, 0, &S1), p(T::UnsignedInt, W, N, 0, &S25), p(T::UnsignedInt, W, N, 0, &S27), p(T::UnsignedInt, W, N, 0, &S30), p(T::UnsignedInt, W, N, 0, &S52), p(T::UnsignedInt, W, N, 0, &S60)];
+static COMMON: Common = Common::new(COMMON_TEXT, &COMMON_DEFS);
+
+const T_ROOT: &str = "SmartCardReaderNumberOfEntriesLANDeviceNumberOfEntriesWANDeviceNumberOfEntriesInternetGatewayDevice.UserNumberOfEntriesDeviceSummary";
+static K_ROOT: [ParamDef; 1] = [p(T::String, R, N, 17, &S0)];
+static Y_ROOT: [u8; 0] = [];
+static P_ROOT: ParamTable = table(T_ROOT, &COMMON, &K_ROOT, &Y_ROOT);
 /// `InternetGatewayDevice.` and its descendants: 1 objects, 5 parameters.
 pub static ROOT: Subtree = Subtree { name: "", objects: &[
-  obj("InternetGatewayDevice.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DeviceSummary", T::String, R, N, 17, &S0),
-    p("LANDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("WANDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("UserNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("SmartCardReaderNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
+  obj(sub(T_ROOT, 78, 100), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_ROOT, &[e(119, 13, 0), e(30, 24, 159), e(54, 24, 159), e(100, 19, 159), e(0, 30, 159)]),
 ]};
 
+const T_BULK_DATA: &str = "InternetGatewayDevice.BulkData.Profile.{i}.Parameter.{i}.MaxNumberOfParameterReferencesParameterNumberOfEntriesProfileNumberOfEntriesFileTransferPasswordFileTransferUsernameMinReportingIntervalMaxNumberOfProfilesStreamingSessionIDControlFileFormatFileTransferURLEncodingTypesStreamingHostStreamingPortTimeReferenceProtocols";
+static K_BULK_DATA: [ParamDef; 6] = [p(T::String, R, N, 0, &S252), p(T::String, R, N, 0, &S253), p(T::String, R, N, 0, &S254), p(T::Int, R, N, 0, &S28), p(T::UnsignedInt, W, N, 0, &S255), p(T::String, W, N, 0, &S97)];
+static Y_BULK_DATA: [u8; 2] = [1, 255];
+static P_BULK_DATA: ParamTable = table(T_BULK_DATA, &COMMON, &K_BULK_DATA, &Y_BULK_DATA);
 /// `InternetGatewayDevice.BulkData.` and its descendants: 3 objects, 23 parameters.
 pub static BULK_DATA: Subtree = Subtree { name: "BulkData", objects: &[
-  obj("InternetGatewayDevice.BulkData.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S252),
-    p("MinReportingInterval", T::UnsignedInt, R, N, 0, &S1),
-    p("Protocols", T::String, R, N, 0, &S253),
-    p("EncodingTypes", T::String, R, N, 0, &S254),
-    p("MaxNumberOfProfiles", T::Int, R, N, 0, &S28),
-    p("MaxNumberOfParameterReferences", T::Int, R, N, 0, &S28),
-    p("ProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.BulkData.Profile.{i}.", OW, C, 1, 0, None, Some("ProfileNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("Protocol", T::String, W, N, 0, &S22),
-    p("EncodingType", T::String, W, N, 0, &S22),
-    p("ReportingInterval", T::UnsignedInt, W, N, 0, &S25),
-    p("TimeReference", T::DateTime, W, N, 0, &S9),
-    p("StreamingHost", T::String, W, N, 0, &S5),
-    p("StreamingPort", T::UnsignedInt, W, N, 0, &S27),
-    p("StreamingSessionID", T::UnsignedInt, W, N, 0, &S255),
-    p("FileTransferURL", T::String, W, N, 0, &S5),
-    p("FileTransferUsername", T::String, W, N, 0, &S3),
-    p("FileTransferPassword", T::String, W, N, 2, &S3),
-    p("ControlFileFormat", T::String, W, N, 0, &S97),
-    p("ParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.BulkData.Profile.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), None, &[], &[
-    p("Reference", T::String, W, N, 0, &S5),
-  ]),
+  obj(sub(T_BULK_DATA, 0, 31), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_BULK_DATA, &[e(227, 134, 130), e(233, 134, 0), e(173, 20, 159), e(314, 9, 1), e(262, 13, 2), e(193, 19, 3), e(57, 30, 3), e(111, 22, 159)]),
+  obj(sub(T_BULK_DATA, 0, 43), OW, C, 1, 0, None, n(111, 22), n(227, 134), 0, &P_BULK_DATA, &[e(227, 134, 130), e(239, 133, 150), e(197, 136, 149), e(262, 12, 149), e(176, 17, 161), e(301, 13, 134), e(275, 13, 151), e(288, 13, 162), e(212, 18, 4), e(247, 15, 151), e(153, 20, 150), e(133, 20, 156), e(230, 17, 5), e(87, 24, 159)]),
+  obj(sub(T_BULK_DATA, 0, 57), OW, C, 0, 0, None, n(87, 24), NameRef::NONE, NO_KEYS, &P_BULK_DATA, &[e(172, 137, 151)]),
 ]};
 
+const T_CAPABILITIES: &str = "InternetGatewayDevice.Capabilities.PerformanceDiagnostic.DownloadTransportsUploadTransports";
+static K_CAPABILITIES: [ParamDef; 1] = [p(T::String, R, N, 0, &S183)];
+static Y_CAPABILITIES: [u8; 0] = [];
+static P_CAPABILITIES: ParamTable = table(T_CAPABILITIES, &COMMON, &K_CAPABILITIES, &Y_CAPABILITIES);
 /// `InternetGatewayDevice.Capabilities.` and its descendants: 2 objects, 2 parameters.
 pub static CAPABILITIES: Subtree = Subtree { name: "Capabilities", objects: &[
-  obj("InternetGatewayDevice.Capabilities.", OR, C, 1, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.Capabilities.PerformanceDiagnostic.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DownloadTransports", T::String, R, N, 0, &S183),
-    p("UploadTransports", T::String, R, N, 0, &S183),
-  ]),
+  obj(sub(T_CAPABILITIES, 0, 35), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_CAPABILITIES, &[]),
+  obj(sub(T_CAPABILITIES, 0, 57), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_CAPABILITIES, &[e(57, 18, 0), e(75, 16, 0)]),
 ]};
 
+const T_CAPTIVE_PORTAL: &str = "InternetGatewayDevice.CaptivePortal.CaptivePortalURLAllowedList";
+static K_CAPTIVE_PORTAL: [ParamDef; 3] = [p(T::String, R, N, 0, &S186), p(T::String, W, N, 0, &S187), p(T::String, W, N, 0, &S188)];
+static Y_CAPTIVE_PORTAL: [u8; 0] = [];
+static P_CAPTIVE_PORTAL: ParamTable = table(T_CAPTIVE_PORTAL, &COMMON, &K_CAPTIVE_PORTAL, &Y_CAPTIVE_PORTAL);
 /// `InternetGatewayDevice.CaptivePortal.` and its descendants: 1 objects, 4 parameters.
 pub static CAPTIVE_PORTAL: Subtree = Subtree { name: "CaptivePortal", objects: &[
-  obj("InternetGatewayDevice.CaptivePortal.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S186),
-    p("AllowedList", T::String, W, N, 0, &S187),
-    p("CaptivePortalURL", T::String, W, N, 0, &S188),
-  ]),
+  obj(sub(T_CAPTIVE_PORTAL, 0, 36), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_CAPTIVE_PORTAL, &[e(227, 134, 130), e(233, 134, 0), e(52, 11, 1), e(36, 16, 2)]),
 ]};
 
+const T_DLNA: &str = "InternetGatewayDevice.DLNA.Capabilities.MediaCollectionProfileIDPrinterClassProfileIDAudioClassProfileIDImageClassProfileIDAVClassProfileIDDeviceCapabilityHIDDeviceClassHNDDeviceClass";
+static K_DLNA: [ParamDef; 0] = [];
+static Y_DLNA: [u8; 0] = [];
+static P_DLNA: ParamTable = table(T_DLNA, &COMMON, &K_DLNA, &Y_DLNA);
 /// `InternetGatewayDevice.DLNA.` and its descendants: 2 objects, 8 parameters.
 pub static DLNA: Subtree = Subtree { name: "DLNA", objects: &[
-  obj("InternetGatewayDevice.DLNA.", OR, C, 1, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.DLNA.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("HNDDeviceClass", T::String, R, N, 0, &S51),
-    p("DeviceCapability", T::String, R, N, 0, &S51),
-    p("HIDDeviceClass", T::String, R, N, 0, &S51),
-    p("ImageClassProfileID", T::String, R, N, 0, &S51),
-    p("AudioClassProfileID", T::String, R, N, 0, &S51),
-    p("AVClassProfileID", T::String, R, N, 0, &S51),
-    p("MediaCollectionProfileID", T::String, R, N, 0, &S51),
-    p("PrinterClassProfileID", T::String, R, N, 0, &S51),
-  ]),
+  obj(sub(T_DLNA, 0, 27), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DLNA, &[]),
+  obj(sub(T_DLNA, 0, 40), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DLNA, &[e(169, 14, 143), e(139, 16, 143), e(155, 14, 143), e(104, 19, 143), e(85, 19, 143), e(123, 16, 143), e(40, 24, 143), e(64, 21, 143)]),
 ]};
 
+const T_DNS: &str = "InternetGatewayDevice.DNS.SD.Service.{i}.TextRecord.{i}.TextRecordNumberOfEntriesServiceNumberOfEntriesApplicationProtocolTransportProtocolInstanceNameTimeToLiveDomainTargetWeightKey";
+static K_DNS: [ParamDef; 8] = [p(T::String, R, N, 0, &S84), p(T::String, R, N, 0, &S256), p(T::String, R, N, 0, &S157), p(T::UnsignedInt, R, N, 0, &S52), p(T::String, R, N, 0, &S257), p(T::String, R, N, 0, &S194), p(T::UnsignedInt, R, N, 0, &S258), p(T::String, R, N, 0, &S259)];
+static Y_DNS: [u8; 5] = [0, 1, 2, 3, 255];
+static P_DNS: ParamTable = table(T_DNS, &COMMON, &K_DNS, &Y_DNS);
 /// `InternetGatewayDevice.DNS.` and its descendants: 4 objects, 17 parameters.
 pub static DNS: Subtree = Subtree { name: "DNS", objects: &[
-  obj("InternetGatewayDevice.DNS.", OR, C, 3, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.DNS.SD.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DNS.SD.Service.{i}.", OR, C, 1, 0, None, Some("ServiceNumberOfEntries"), None, &[&["InstanceName", "ApplicationProtocol", "TransportProtocol", "Domain"]], &[
-    p("InstanceName", T::String, R, N, 0, &S84),
-    p("ApplicationProtocol", T::String, R, N, 0, &S256),
-    p("TransportProtocol", T::String, R, N, 0, &S157),
-    p("Domain", T::String, R, N, 0, &S5),
-    p("Port", T::UnsignedInt, R, N, 0, &S52),
-    p("Target", T::String, R, N, 0, &S5),
-    p("Status", T::String, R, N, 0, &S257),
-    p("LastUpdate", T::DateTime, R, N, 0, &S9),
-    p("Host", T::String, R, N, 0, &S194),
-    p("TimeToLive", T::UnsignedInt, R, N, 0, &S258),
-    p("Priority", T::UnsignedInt, R, N, 0, &S52),
-    p("Weight", T::UnsignedInt, R, N, 0, &S52),
-    p("TextRecordNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DNS.SD.Service.{i}.TextRecord.{i}.", OR, C, 0, 0, None, Some("TextRecordNumberOfEntries"), None, &[], &[
-    p("Key", T::String, R, N, 0, &S259),
-    p("Value", T::String, R, N, 0, &S259),
-  ]),
+  obj(sub(T_DNS, 0, 26), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DNS, &[]),
+  obj(sub(T_DNS, 0, 29), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DNS, &[e(227, 134, 130), e(81, 22, 159)]),
+  obj(sub(T_DNS, 0, 41), OR, C, 1, 0, None, n(81, 22), NameRef::NONE, 0, &P_DNS, &[e(139, 12, 0), e(103, 19, 1), e(122, 17, 2), e(161, 6, 142), e(266, 132, 3), e(167, 6, 142), e(233, 134, 4), e(143, 138, 133), e(258, 132, 5), e(151, 10, 6), e(189, 136, 3), e(173, 6, 3), e(56, 25, 159)]),
+  obj(sub(T_DNS, 0, 56), OR, C, 0, 0, None, n(56, 25), NameRef::NONE, NO_KEYS, &P_DNS, &[e(179, 3, 7), e(249, 133, 7)]),
 ]};
 
+const T_DEVICE_CONFIG: &str = "InternetGatewayDevice.DeviceConfig.PersistentDataConfigFile";
+static K_DEVICE_CONFIG: [ParamDef; 1] = [p(T::String, W, N, 0, &S10)];
+static Y_DEVICE_CONFIG: [u8; 0] = [];
+static P_DEVICE_CONFIG: ParamTable = table(T_DEVICE_CONFIG, &COMMON, &K_DEVICE_CONFIG, &Y_DEVICE_CONFIG);
 /// `InternetGatewayDevice.DeviceConfig.` and its descendants: 1 objects, 2 parameters.
 pub static DEVICE_CONFIG: Subtree = Subtree { name: "DeviceConfig", objects: &[
-  obj("InternetGatewayDevice.DeviceConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("PersistentData", T::String, W, N, 0, &S5),
-    p("ConfigFile", T::String, W, N, 0, &S10),
-  ]),
+  obj(sub(T_DEVICE_CONFIG, 0, 35), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_CONFIG, &[e(35, 14, 151), e(49, 10, 0)]),
 ]};
 
+const T_DEVICE_INFO: &str = "InternetGatewayDevice.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.InternetGatewayDevice.DeviceInfo.ProcessStatus.Process.{i}.InternetGatewayDevice.DeviceInfo.SupportedDataModel.{i}.InternetGatewayDevice.DeviceInfo.VendorConfigFile.{i}.InternetGatewayDevice.DeviceInfo.NetworkProperties.InternetGatewayDevice.DeviceInfo.VendorLogFile.{i}.InternetGatewayDevice.DeviceInfo.Processor.{i}.InternetGatewayDevice.DeviceInfo.Location.{i}.InternetGatewayDevice.DeviceInfo.MemoryStatus.InternetGatewayDevice.DeviceInfo.ProxierInfo.SupportedDataModelNumberOfEntriesTemperatureSensorNumberOfEntriesVendorConfigFileNumberOfEntriesVendorLogFileNumberOfEntriesAdditionalHardwareVersionAdditionalSoftwareVersionProcessorNumberOfEntriesLocationNumberOfEntriesProcessNumberOfEntriesModemFirmwareVersionTCPImplementationExternalProtocolMaxTCPWindowSizeProvisioningCodePollingIntervalDeviceCategoryEnabledOptionsExternalSourceHighAlarmValueHighAlarmTimeLowAlarmValueProxyProtocolAcquiredTimeArchitectureFirstUseDateLowAlarmTimeDescriptionMaximumSizeSpecVersionDataObjectPersistentDeviceLogModelNameResetTimeCPUUsageFeaturesMaxValueMinValueCPUTimeCommandMaxTimeMinTimeUpTimeStateTotalFreePIDURN";
+static K_DEVICE_INFO: [ParamDef; 21] = [p(T::String, R, N, 0, &S4), p(T::String, R, N, 1, &S3), p(T::String, R, FE, 1, &S3), p(T::String, R, N, 16, &S6), p(T::String, R, N, 0, &S7), p(T::String, R, N, 17, &S8), p(T::String, W, FE, 1, &S3), p(T::String, R, CD, 0, &S10), p(T::String, R, N, 0, &S21), p(T::String, R, N, 0, &S23), p(T::String, W, N, 0, &S24), p(T::String, R, N, 0, &S17), p(T::UnsignedInt, R, CD, 0, &S11), p(T::UnsignedInt, R, N, 0, &S12), p(T::String, R, CD, 0, &S13), p(T::String, R, N, 0, &S19), p(T::String, R, N, 0, &S20), p(T::String, R, N, 0, &S18), p(T::Int, R, CD, 0, &S16), p(T::Int, R, N, 0, &S16), p(T::Int, W, N, 0, &S16)];
+static Y_DEVICE_INFO: [u8; 25] = [0, 2, 255, 0, 255, 0, 255, 1, 254, 0, 254, 2, 255, 5, 254, 0, 255, 1, 254, 0, 255, 0, 254, 1, 255];
+static P_DEVICE_INFO: ParamTable = table(T_DEVICE_INFO, &COMMON, &K_DEVICE_INFO, &Y_DEVICE_INFO);
 /// `InternetGatewayDevice.DeviceInfo.` and its descendants: 13 objects, 79 parameters.
 pub static DEVICE_INFO: Subtree = Subtree { name: "DeviceInfo", objects: &[
-  obj("InternetGatewayDevice.DeviceInfo.", OR, C, 12, 1, Some(1), None, None, &[], &[
-    p("DeviceCategory", T::String, R, N, 0, &S2),
-    p("Manufacturer", T::String, R, N, 0, &S3),
-    p("ManufacturerOUI", T::String, R, N, 0, &S4),
-    p("ModelName", T::String, R, N, 0, &S3),
-    p("ModelNumber", T::String, R, N, 0, &S3),
-    p("Description", T::String, R, N, 0, &S5),
-    p("ProductClass", T::String, R, N, 0, &S3),
-    p("SerialNumber", T::String, R, N, 0, &S3),
-    p("HardwareVersion", T::String, R, N, 1, &S3),
-    p("SoftwareVersion", T::String, R, FE, 1, &S3),
-    p("ModemFirmwareVersion", T::String, R, N, 0, &S3),
-    p("EnabledOptions", T::String, R, N, 16, &S6),
-    p("AdditionalHardwareVersion", T::String, R, N, 0, &S7),
-    p("AdditionalSoftwareVersion", T::String, R, N, 0, &S7),
-    p("SpecVersion", T::String, R, N, 17, &S8),
-    p("ProvisioningCode", T::String, W, FE, 1, &S3),
-    p("UpTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("FirstUseDate", T::DateTime, R, N, 0, &S9),
-    p("DeviceLog", T::String, R, CD, 0, &S10),
-    p("VendorConfigFileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("SupportedDataModelNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ProcessorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("VendorLogFileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("LocationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.Location.{i}.", OW, C, 0, 0, None, Some("LocationNumberOfEntries"), None, &[&["Source", "ExternalSource"]], &[
-    p("Source", T::String, R, N, 0, &S21),
-    p("AcquiredTime", T::DateTime, R, N, 0, &S9),
-    p("ExternalSource", T::String, R, N, 0, &S22),
-    p("ExternalProtocol", T::String, R, N, 0, &S23),
-    p("DataObject", T::String, W, N, 0, &S24),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.MemoryStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Total", T::UnsignedInt, R, N, 0, &S1),
-    p("Free", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.NetworkProperties.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("MaxTCPWindowSize", T::UnsignedInt, R, N, 0, &S1),
-    p("TCPImplementation", T::String, R, N, 0, &S17),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProcessStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("CPUUsage", T::UnsignedInt, R, CD, 0, &S11),
-    p("ProcessNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProcessStatus.Process.{i}.", OR, C, 0, 0, None, Some("ProcessNumberOfEntries"), None, &[&["PID"]], &[
-    p("PID", T::UnsignedInt, R, N, 0, &S1),
-    p("Command", T::String, R, N, 0, &S5),
-    p("Size", T::UnsignedInt, R, CD, 0, &S1),
-    p("Priority", T::UnsignedInt, R, N, 0, &S12),
-    p("CPUTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("State", T::String, R, CD, 0, &S13),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.Processor.{i}.", OR, C, 0, 0, None, Some("ProcessorNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Architecture", T::String, R, N, 0, &S19),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.ProxierInfo.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ManufacturerOUI", T::String, R, N, 0, &S4),
-    p("ProductClass", T::String, R, N, 0, &S3),
-    p("SerialNumber", T::String, R, N, 0, &S3),
-    p("ProxyProtocol", T::String, R, N, 0, &S20),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.SupportedDataModel.{i}.", OR, C, 0, 0, None, Some("SupportedDataModelNumberOfEntries"), None, &[&["URL"], &["Alias"], &["UUID"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("URL", T::String, R, N, 0, &S5),
-    p("UUID", T::String, R, N, 0, &S18),
-    p("URN", T::String, R, N, 0, &S5),
-    p("Features", T::String, R, N, 0, &S2),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.TemperatureStatus.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("TemperatureSensorNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.TemperatureStatus.TemperatureSensor.{i}.", OR, C, 0, 0, None, Some("TemperatureSensorNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("Reset", T::Boolean, W, N, 2, &S14),
-    p("ResetTime", T::DateTime, R, N, 0, &S9),
-    p("Name", T::String, R, N, 0, &S5),
-    p("Value", T::Int, R, CD, 0, &S16),
-    p("LastUpdate", T::DateTime, R, CD, 0, &S9),
-    p("MinValue", T::Int, R, N, 0, &S16),
-    p("MinTime", T::DateTime, R, N, 0, &S9),
-    p("MaxValue", T::Int, R, N, 0, &S16),
-    p("MaxTime", T::DateTime, R, N, 0, &S9),
-    p("LowAlarmValue", T::Int, W, N, 0, &S16),
-    p("LowAlarmTime", T::DateTime, R, N, 0, &S9),
-    p("HighAlarmValue", T::Int, W, N, 0, &S16),
-    p("HighAlarmTime", T::DateTime, R, N, 0, &S9),
-    p("PollingInterval", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.VendorConfigFile.{i}.", OR, C, 0, 0, None, Some("VendorConfigFileNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S3),
-    p("Version", T::String, R, N, 0, &S8),
-    p("Date", T::DateTime, R, N, 0, &S9),
-    p("Description", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.DeviceInfo.VendorLogFile.{i}.", OR, C, 0, 0, None, Some("VendorLogFileNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S3),
-    p("MaximumSize", T::UnsignedInt, R, N, 0, &S1),
-    p("Persistent", T::Boolean, R, N, 0, &S14),
-  ]),
+  obj(sub(T_DEVICE_INFO, 0, 33), OR, C, 12, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(871, 14, 139), e(53, 140, 141), e(53, 143, 0), e(1076, 9, 141), e(541, 11, 141), e(1014, 11, 142), e(97, 140, 141), e(109, 140, 141), e(662, 15, 1), e(687, 15, 2), e(771, 20, 141), e(885, 14, 3), e(652, 25, 4), e(677, 25, 4), e(1036, 11, 5), e(840, 16, 6), e(1154, 6, 158), e(990, 12, 133), e(1067, 9, 7), e(593, 31, 159), e(528, 33, 159), e(702, 24, 159), e(624, 28, 159), e(726, 23, 159)]),
+  obj(sub(T_DEVICE_INFO, 391, 437), OW, C, 0, 0, None, n(726, 23), NameRef::NONE, 0, &P_DEVICE_INFO, &[e(907, 6, 8), e(966, 12, 133), e(899, 14, 140), e(808, 16, 9), e(1047, 10, 10)]),
+  obj(sub(T_DEVICE_INFO, 437, 483), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(1165, 5, 159), e(1170, 4, 158)]),
+  obj(sub(T_DEVICE_INFO, 242, 293), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(824, 16, 159), e(791, 17, 11)]),
+  obj(sub(T_DEVICE_INFO, 73, 120), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(1094, 8, 12), e(749, 22, 159)]),
+  obj(sub(T_DEVICE_INFO, 73, 132), OR, C, 0, 0, None, n(749, 22), NameRef::NONE, 3, &P_DEVICE_INFO, &[e(1174, 3, 159), e(1133, 7, 142), e(836, 4, 158), e(189, 136, 13), e(1126, 7, 158), e(1160, 5, 14)]),
+  obj(sub(T_DEVICE_INFO, 344, 391), OR, C, 0, 0, None, n(702, 24), NameRef::NONE, 5, &P_DEVICE_INFO, &[e(239, 133, 148), e(978, 12, 15)]),
+  obj(sub(T_DEVICE_INFO, 483, 528), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(53, 143, 0), e(97, 140, 141), e(109, 140, 141), e(953, 13, 16)]),
+  obj(sub(T_DEVICE_INFO, 132, 188), OR, C, 0, 0, None, n(528, 33), NameRef::NONE, 7, &P_DEVICE_INFO, &[e(239, 133, 148), e(278, 131, 142), e(274, 132, 17), e(1177, 3, 142), e(1102, 8, 139)]),
+  obj(sub(T_DEVICE_INFO, 0, 51), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DEVICE_INFO, &[e(561, 32, 159)]),
+  obj(sub(T_DEVICE_INFO, 0, 73), OR, C, 0, 0, None, n(561, 32), NameRef::NONE, 13, &P_DEVICE_INFO, &[e(239, 133, 148), e(227, 134, 130), e(233, 134, 138), e(244, 133, 131), e(1085, 9, 133), e(262, 132, 142), e(249, 133, 18), e(143, 138, 132), e(1118, 8, 19), e(1147, 7, 133), e(1110, 8, 19), e(1140, 7, 133), e(940, 13, 20), e(1002, 12, 133), e(913, 14, 20), e(927, 13, 133), e(856, 15, 160)]),
+  obj(sub(T_DEVICE_INFO, 188, 242), OR, C, 0, 0, None, n(593, 31), NameRef::NONE, 17, &P_DEVICE_INFO, &[e(239, 133, 148), e(262, 132, 141), e(220, 135, 146), e(998, 4, 133), e(1014, 11, 142)]),
+  obj(sub(T_DEVICE_INFO, 293, 344), OR, C, 0, 0, None, n(624, 28), NameRef::NONE, 21, &P_DEVICE_INFO, &[e(239, 133, 148), e(262, 132, 141), e(1025, 11, 159), e(1057, 10, 129)]),
 ]};
 
+const T_DOWNLOAD_AVAILABILITY: &str = "InternetGatewayDevice.DownloadAvailability.Announcement.Group.{i}.InternetGatewayDevice.DownloadAvailability.Query.GroupNumberOfEntries";
+static K_DOWNLOAD_AVAILABILITY: [ParamDef; 0] = [];
+static Y_DOWNLOAD_AVAILABILITY: [u8; 4] = [3, 254, 0, 255];
+static P_DOWNLOAD_AVAILABILITY: ParamTable = table(T_DOWNLOAD_AVAILABILITY, &COMMON, &K_DOWNLOAD_AVAILABILITY, &Y_DOWNLOAD_AVAILABILITY);
 /// `InternetGatewayDevice.DownloadAvailability.` and its descendants: 4 objects, 10 parameters.
 pub static DOWNLOAD_AVAILABILITY: Subtree = Subtree { name: "DownloadAvailability", objects: &[
-  obj("InternetGatewayDevice.DownloadAvailability.", OR, C, 3, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Announcement.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("GroupNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Announcement.Group.{i}.", OW, C, 0, 0, None, Some("GroupNumberOfEntries"), Some("Enable"), &[&["URL"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("URL", T::String, W, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.DownloadAvailability.Query.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("URL", T::String, W, N, 0, &S5),
-  ]),
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 43), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DOWNLOAD_AVAILABILITY, &[]),
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 56), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DOWNLOAD_AVAILABILITY, &[e(227, 134, 130), e(233, 134, 138), e(115, 20, 159)]),
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 0, 66), OW, C, 0, 0, None, n(115, 20), n(227, 134), 0, &P_DOWNLOAD_AVAILABILITY, &[e(239, 133, 148), e(227, 134, 130), e(233, 134, 138), e(278, 131, 151)]),
+  obj(sub(T_DOWNLOAD_AVAILABILITY, 66, 115), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DOWNLOAD_AVAILABILITY, &[e(227, 134, 130), e(233, 134, 138), e(278, 131, 151)]),
 ]};
 
+const T_DOWNLOAD_DIAGNOSTICS: &str = "InternetGatewayDevice.DownloadDiagnostics.TCPOpenResponseTimeTCPOpenRequestTimeTestBytesReceivedEthernetPriorityDownloadURLBOMTimeEOMTimeROMTime";
+static K_DOWNLOAD_DIAGNOSTICS: [ParamDef; 2] = [p(T::String, W, CD, 0, &S184), p(T::UnsignedInt, W, N, 0, &S129)];
+static Y_DOWNLOAD_DIAGNOSTICS: [u8; 0] = [];
+static P_DOWNLOAD_DIAGNOSTICS: ParamTable = table(T_DOWNLOAD_DIAGNOSTICS, &COMMON, &K_DOWNLOAD_DIAGNOSTICS, &Y_DOWNLOAD_DIAGNOSTICS);
 /// `InternetGatewayDevice.DownloadDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static DOWNLOAD_DIAGNOSTICS: Subtree = Subtree { name: "DownloadDiagnostics", objects: &[
-  obj("InternetGatewayDevice.DownloadDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S184),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("DownloadURL", T::String, W, N, 0, &S5),
-    p("DSCP", T::UnsignedInt, W, N, 0, &S60),
-    p("EthernetPriority", T::UnsignedInt, W, N, 0, &S129),
-    p("ROMTime", T::DateTime, R, CD, 0, &S9),
-    p("BOMTime", T::DateTime, R, CD, 0, &S9),
-    p("EOMTime", T::DateTime, R, CD, 0, &S9),
-    p("TestBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("TCPOpenRequestTime", T::DateTime, R, CD, 0, &S9),
-    p("TCPOpenResponseTime", T::DateTime, R, CD, 0, &S9),
-  ]),
+  obj(sub(T_DOWNLOAD_DIAGNOSTICS, 0, 42), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_DOWNLOAD_DIAGNOSTICS, &[e(37, 144, 0), e(163, 137, 151), e(112, 11, 151), e(254, 132, 165), e(96, 16, 1), e(137, 7, 132), e(123, 7, 132), e(130, 7, 132), e(79, 17, 158), e(19, 146, 158), e(61, 18, 132), e(42, 19, 132)]),
 ]};
 
+const T_FAP: &str = "InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.TerminalLocation.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.InternetGatewayDevice.FAP.ApplicationPlatform.Control.TerminalLocation.InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.MMS.InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.SMS.InternetGatewayDevice.FAP.ApplicationPlatform.Capabilities.InternetGatewayDevice.FAP.ApplicationPlatform.Control.MMS.InternetGatewayDevice.FAP.ApplicationPlatform.Control.SMS.EnableSubscribeToNotificationsOfMessageSentToApplicationInternetGatewayDevice.FAP.Tunnel.VirtualInterface.{i}.SubscribeToNotificationsOfMMSSentToApplicationSupportSubscribeToNotificationsOfSMSSentToApplicationSupportInternetGatewayDevice.FAP.Tunnel.CryptoProfile.{i}.InternetGatewayDevice.FAP.GPS.ContinuousGPSStatus.InternetGatewayDevice.FAP.GPS.AGPSServerConfig.InternetGatewayDevice.FAP.PerfMgmt.Config.{i}.InternetGatewayDevice.FAP.Tunnel.ChildSA.{i}.QueryMobileLocationResponseLongitudeLatitudeSubscribeToNotificationsResponseCallbackDataInternetGatewayDevice.FAP.Tunnel.IKESA.{i}.QueryMobileLocationResponseTimestampQueryMobileLocationResponseAltitudeQueryMobileLocationResponseAddressNotificationsUserIdentifierMSISDNVirtualInterfaceNumberOfEntriesAuthenticationMethodsSupportedAuthenticationRequestsReceivedAuthenticationRequestsRejectedQueryFemtocellResponseTimezoneQueryMMSDeliveryStatusSupportQuerySMSDeliveryStatusSupportCryptoProfileNumberOfEntriesEnableQueryMMSDeliveryStatusEnableQuerySMSDeliveryStatusCurrentNumberofApplicationsPresenceApplicationSupportTerminalLocationAPISupportSatelliteTrackingIntervalFemtoAwarenessAPISupportSendMMSTargetAddressTypeSendSMSTargetAddressTypeMaxNumberOfApplicationsChildSANumberOfEntriesIPsecRekeyLifetimeByteIPsecRekeyLifetimeTimeLastSuccessfulScanTimeMinSendMMSTimeIntervalMinSendSMSTimeIntervalPeriodicUploadIntervalAccessLevelsSupportedConfigNumberOfEntriesIKESANumberOfEntriesMaxVirtualInterfacesLockTimeOutDurationMonitoringIntervalNATTKeepaliveTimerNumberOfSatellitesPeriodicUploadTimeReferenceLongitudeDirectionOutboundMaxAPIUsersNumberReferenceLatitudeSatellitesTrackedIKERekeyLifetimeMaxChildSAPerIKEPeriodicIntervalScanPeriodicallyFirstFixTimeoutIPsecWindowSizeIntegrityErrorsLastFixDurationLockedLongitudeDSCPMarkPolicyLockedLatitudeMaxIKESessionsQueueDiscardedReceiverStatusSecMaxFragSizeMMSAPISupportQueueReceivedSMSAPISupportAPIAvailableCreationTimeESPIntegrityErrorDetailsIKEIntegrityLastScanTimeLocationTypePeriodicTimeReplayErrorsDHCPServersFemtozoneIDLastFixTimeOtherErrorsPeerAddressQueueEnableScanTimeoutServerInUseAuthErrorsAuthMethodCurrentFixESPEncryptIKEEncryptQueueStateScanOnBootScanStatusServerPortTimingGoodTunnelInstUseForCWMPAPIEnableElevationIPAddressServerURLDPDTimerGPSResetParentIDQueueNumQueueingSecDFBitTrafficGotFixIKEPRFIKEDH";
+static K_FAP: [ParamDef; 34] = [p(T::String, R, N, 0, &S243), p(T::String, R, N, 0, &S244), p(T::String, R, N, 0, &S245), p(T::String, R, N, 0, &S246), p(T::String, W, N, 0, &S247), p(T::UnsignedInt, W, N, 0, &S80), p(T::UnsignedInt, W, N, 0, &S248), p(T::String, W, N, 0, &S249), p(T::UnsignedInt, W, N, 0, &S250), p(T::UnsignedInt, R, N, 0, &S80), p(T::String, R, N, 0, &S251), p(T::String, R, N, 0, &S227), p(T::DateTime, R, FD, 0, &S9), p(T::Int, R, CD, 0, &S228), p(T::Int, R, CD, 0, &S229), p(T::Boolean, W, N, 8, &S14), p(T::Int, W, N, 0, &S228), p(T::Int, W, N, 0, &S229), p(T::Int, R, CD, 0, &S230), p(T::UnsignedInt, W, N, 0, &S231), p(T::String, R, CD, 0, &S232), p(T::UnsignedInt, W, N, 0, &S233), p(T::UnsignedInt, W, N, 0, &S234), p(T::String, W, N, 0, &S235), p(T::String, W, N, 0, &S236), p(T::String, W, N, 0, &S237), p(T::String, W, N, 0, &S238), p(T::String, W, N, 0, &S239), p(T::UnsignedInt, W, N, 0, &S240), p(T::String, W, N, 0, &S241), p(T::String, R, N, 0, &S242), p(T::String, R, FD, 0, &S57), p(T::String, R, N, 0, &S62), p(T::Int, W, N, 0, &S176)];
+static Y_FAP: [u8; 26] = [1, 254, 2, 5, 6, 255, 1, 255, 2, 4, 5, 6, 7, 8, 9, 254, 1, 255, 3, 4, 255, 2, 3, 254, 1, 255];
+static P_FAP: ParamTable = table(T_FAP, &COMMON, &K_FAP, &Y_FAP);
 /// `InternetGatewayDevice.FAP.` and its descendants: 23 objects, 169 parameters.
 pub static FAP: Subtree = Subtree { name: "FAP", objects: &[
-  obj("InternetGatewayDevice.FAP.", OR, C, 22, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.", OR, C, 11, 1, Some(1), None, None, &[], &[
-    p("Version", T::String, R, N, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S243),
-    p("MaxNumberOfApplications", T::UnsignedInt, R, N, 0, &S1),
-    p("CurrentNumberofApplications", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("PresenceApplicationSupport", T::Boolean, R, N, 0, &S14),
-    p("FemtoAwarenessAPISupport", T::Boolean, R, N, 0, &S14),
-    p("SMSAPISupport", T::Boolean, R, N, 0, &S14),
-    p("SubscribeToNotificationsOfSMSSentToApplicationSupport", T::Boolean, R, N, 0, &S14),
-    p("QuerySMSDeliveryStatusSupport", T::Boolean, R, N, 0, &S14),
-    p("MMSAPISupport", T::Boolean, R, N, 0, &S14),
-    p("QueryMMSDeliveryStatusSupport", T::Boolean, R, N, 0, &S14),
-    p("SubscribeToNotificationsOfMMSSentToApplicationSupport", T::Boolean, R, N, 0, &S14),
-    p("TerminalLocationAPISupport", T::Boolean, R, N, 0, &S14),
-    p("AuthenticationMethodsSupported", T::String, R, N, 0, &S244),
-    p("AccessLevelsSupported", T::String, R, N, 0, &S245),
-    p("SendSMSTargetAddressType", T::String, R, N, 0, &S246),
-    p("SendMMSTargetAddressType", T::String, R, N, 0, &S246),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.", OR, C, 4, 1, Some(1), None, None, &[], &[
-    p("AuthenticationMethod", T::String, W, N, 0, &S5),
-    p("TunnelInst", T::String, W, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIEnable", T::Boolean, W, N, 0, &S14),
-    p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing", T::String, W, N, 0, &S247),
-    p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
-    p("FemtozoneID", T::String, W, N, 0, &S5),
-    p("NotificationsUserIdentifierMSISDN", T::Boolean, W, N, 0, &S14),
-    p("SubscribeToNotificationsResponseCallbackData", T::Boolean, W, N, 0, &S14),
-    p("QueryFemtocellResponseTimezone", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIEnable", T::Boolean, W, N, 0, &S14),
-    p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing", T::String, W, N, 0, &S247),
-    p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
-    p("MinSendMMSTimeInterval", T::UnsignedInt, W, N, 0, &S248),
-    p("EnableQueryMMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
-    p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIEnable", T::Boolean, W, N, 0, &S14),
-    p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing", T::String, W, N, 0, &S247),
-    p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
-    p("MinSendSMSTimeInterval", T::UnsignedInt, W, N, 0, &S248),
-    p("EnableQuerySMSDeliveryStatus", T::Boolean, W, N, 0, &S14),
-    p("EnableSubscribeToNotificationsOfMessageSentToApplication", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Control.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIEnable", T::Boolean, W, N, 0, &S14),
-    p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("Queueing", T::String, W, N, 0, &S247),
-    p("MaxAPIUsersNumber", T::UnsignedInt, W, N, 0, &S80),
-    p("QueryMobileLocationResponseAddress", T::String, W, N, 0, &S249),
-    p("QueryMobileLocationResponseLongitudeLatitude", T::Boolean, W, N, 0, &S14),
-    p("QueryMobileLocationResponseAltitude", T::Boolean, W, N, 0, &S14),
-    p("QueryMobileLocationResponseTimestamp", T::UnsignedInt, W, N, 0, &S250),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.", OR, C, 4, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("MonitoringInterval", T::UnsignedInt, W, N, 0, &S1),
-    p("AuthenticationRequestsReceived", T::UnsignedInt, R, N, 0, &S1),
-    p("AuthenticationRequestsRejected", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.FemtoAwareness.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIAvailable", T::Boolean, R, N, 0, &S14),
-    p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueState", T::String, R, N, 0, &S251),
-    p("QueueNum", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.MMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIAvailable", T::Boolean, R, N, 0, &S14),
-    p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueState", T::String, R, N, 0, &S251),
-    p("QueueNum", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.SMS.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIAvailable", T::Boolean, R, N, 0, &S14),
-    p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueState", T::String, R, N, 0, &S251),
-    p("QueueNum", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.ApplicationPlatform.Monitoring.TerminalLocation.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("APIAvailable", T::Boolean, R, N, 0, &S14),
-    p("APIUsers", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueState", T::String, R, N, 0, &S251),
-    p("QueueNum", T::UnsignedInt, R, N, 0, &S80),
-    p("QueueReceived", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueDiscarded", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.GPS.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("ScanOnBoot", T::Boolean, W, N, 0, &S14),
-    p("ScanPeriodically", T::Boolean, W, N, 0, &S14),
-    p("PeriodicInterval", T::UnsignedInt, W, N, 0, &S1),
-    p("PeriodicTime", T::DateTime, W, N, 0, &S9),
-    p("ContinuousGPS", T::Boolean, W, N, 0, &S14),
-    p("ScanTimeout", T::UnsignedInt, W, N, 0, &S1),
-    p("ScanStatus", T::String, R, N, 0, &S227),
-    p("ErrorDetails", T::String, R, N, 0, &S5),
-    p("LastScanTime", T::DateTime, R, FD, 0, &S9),
-    p("LastSuccessfulScanTime", T::DateTime, R, CD, 0, &S9),
-    p("LockedLatitude", T::Int, R, CD, 0, &S228),
-    p("LockedLongitude", T::Int, R, CD, 0, &S229),
-    p("NumberOfSatellites", T::UnsignedInt, R, CD, 0, &S1),
-    p("GPSReset", T::Boolean, W, N, 8, &S14),
-  ]),
-  obj("InternetGatewayDevice.FAP.GPS.AGPSServerConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("ServerURL", T::String, W, N, 0, &S5),
-    p("ServerPort", T::UnsignedInt, W, N, 0, &S52),
-    p("Username", T::String, W, N, 0, &S3),
-    p("Password", T::String, W, N, 2, &S3),
-    p("ReferenceLatitude", T::Int, W, N, 0, &S228),
-    p("ReferenceLongitude", T::Int, W, N, 0, &S229),
-    p("ServerInUse", T::Boolean, R, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.FAP.GPS.ContinuousGPSStatus.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("CurrentFix", T::Boolean, R, CD, 0, &S14),
-    p("GotFix", T::Boolean, R, CD, 0, &S14),
-    p("TimingGood", T::Boolean, R, CD, 0, &S14),
-    p("Latitude", T::Int, R, CD, 0, &S228),
-    p("Longitude", T::Int, R, CD, 0, &S229),
-    p("Elevation", T::Int, R, CD, 0, &S230),
-    p("LastFixTime", T::DateTime, R, CD, 0, &S9),
-    p("LastFixDuration", T::UnsignedInt, R, CD, 0, &S1),
-    p("FirstFixTimeout", T::Int, W, N, 0, &S28),
-    p("SatellitesTracked", T::UnsignedInt, R, CD, 0, &S1),
-    p("SatelliteTrackingInterval", T::UnsignedInt, W, N, 0, &S231),
-    p("ReceiverStatus", T::String, R, CD, 0, &S5),
-    p("LocationType", T::String, R, CD, 0, &S232),
-    p("LockTimeOutDuration", T::UnsignedInt, W, N, 0, &S233),
-  ]),
-  obj("InternetGatewayDevice.FAP.PerfMgmt.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("ConfigNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.PerfMgmt.Config.{i}.", OW, C, 0, 0, None, Some("ConfigNumberOfEntries"), Some("Enable"), &[&["Alias"], &["URL", "PeriodicUploadInterval", "PeriodicUploadTime"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("URL", T::String, W, N, 0, &S5),
-    p("Username", T::String, W, N, 0, &S5),
-    p("Password", T::String, W, N, 2, &S5),
-    p("PeriodicUploadInterval", T::UnsignedInt, W, N, 0, &S25),
-    p("PeriodicUploadTime", T::DateTime, W, N, 0, &S9),
-  ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.", OR, C, 4, 1, Some(1), None, None, &[], &[
-    p("CryptoProfileNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("IKESANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ChildSANumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxVirtualInterfaces", T::UnsignedInt, R, N, 0, &S1),
-    p("VirtualInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("UseForCWMP", T::Boolean, W, N, 0, &S14),
-    p("MaxChildSAPerIKE", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxIKESessions", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.ChildSA.{i}.", OR, C, 0, 0, None, Some("ChildSANumberOfEntries"), None, &[&["SPI"]], &[
-    p("ParentID", T::String, R, N, 0, &S5),
-    p("SPI", T::UnsignedInt, R, N, 0, &S1),
-    p("DirectionOutbound", T::Boolean, R, N, 0, &S14),
-    p("CreationTime", T::DateTime, R, N, 0, &S9),
-    p("Traffic", T::UnsignedInt, R, N, 0, &S1),
-    p("IntegrityErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ReplayErrors", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.CryptoProfile.{i}.", OW, C, 0, 0, None, Some("CryptoProfileNumberOfEntries"), Some("Enable"), &[&["AuthMethod", "IKEEncrypt", "IKEPRF", "IKEIntegrity", "IKEDH", "ESPEncrypt", "ESPIntegrity"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("AuthMethod", T::String, W, N, 0, &S5),
-    p("MaxChildSA", T::UnsignedInt, W, N, 0, &S234),
-    p("IKEEncrypt", T::String, W, N, 0, &S235),
-    p("IKEPRF", T::String, W, N, 0, &S236),
-    p("IKEIntegrity", T::String, W, N, 0, &S237),
-    p("IKEDH", T::String, W, N, 0, &S238),
-    p("ESPEncrypt", T::String, W, N, 0, &S239),
-    p("ESPIntegrity", T::String, W, N, 0, &S237),
-    p("IPsecWindowSize", T::UnsignedInt, W, N, 0, &S1),
-    p("IKERekeyLifetime", T::UnsignedInt, W, N, 0, &S1),
-    p("IPsecRekeyLifetimeByte", T::UnsignedInt, W, N, 0, &S1),
-    p("IPsecRekeyLifetimeTime", T::UnsignedInt, W, N, 0, &S1),
-    p("DPDTimer", T::UnsignedInt, W, N, 0, &S1),
-    p("NATTKeepaliveTimer", T::UnsignedInt, W, N, 0, &S1),
-    p("SecMaxFragSize", T::UnsignedInt, W, N, 0, &S240),
-    p("SecDFBit", T::String, W, N, 0, &S241),
-  ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.IKESA.{i}.", OR, C, 0, 0, None, Some("IKESANumberOfEntries"), None, &[&["IPAddress", "SubnetMask"]], &[
-    p("Status", T::String, R, N, 0, &S242),
-    p("PeerAddress", T::String, R, N, 0, &S57),
-    p("CreationTime", T::DateTime, R, N, 0, &S9),
-    p("IPAddress", T::String, R, FD, 0, &S57),
-    p("SubnetMask", T::String, R, N, 0, &S22),
-    p("DNSServers", T::String, R, N, 0, &S62),
-    p("DHCPServers", T::String, R, N, 0, &S62),
-    p("IntegrityErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("OtherErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("AuthErrors", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FAP.Tunnel.VirtualInterface.{i}.", OW, C, 0, 0, None, Some("VirtualInterfaceNumberOfEntries"), Some("Enable"), &[&["CryptoProfile", "DSCPMarkPolicy"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("CryptoProfile", T::String, W, N, 0, &S5),
-    p("DSCPMarkPolicy", T::Int, W, N, 0, &S176),
-  ]),
+  obj(sub(T_FAP, 0, 26), OR, C, 22, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[]),
+  obj(sub(T_FAP, 0, 46), OR, C, 11, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(220, 135, 141), e(227, 134, 130), e(233, 134, 0), e(1776, 23, 159), e(1600, 27, 159)]),
+  obj(sub(T_FAP, 408, 467), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(1627, 26, 129), e(1704, 24, 129), e(2461, 13, 129), e(746, 53, 129), e(1487, 29, 129), e(2435, 13, 129), e(1458, 29, 129), e(693, 53, 129), e(1653, 26, 129), e(1338, 30, 1), e(1953, 21, 2), e(1752, 24, 3), e(1728, 24, 3)]),
+  obj(sub(T_FAP, 146, 200), OR, C, 4, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(1338, 20, 151), e(2770, 10, 151)]),
+  obj(sub(T_FAP, 217, 286), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2790, 9, 130), e(2637, 11, 130), e(2858, 8, 4), e(2161, 17, 5), e(2593, 11, 151), e(1274, 33, 130), e(1082, 44, 130), e(1428, 30, 130)]),
+  obj(sub(T_FAP, 467, 525), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2790, 9, 130), e(2637, 11, 130), e(2858, 8, 4), e(2161, 17, 5), e(1887, 22, 6), e(1544, 28, 130), e(583, 56, 130)]),
+  obj(sub(T_FAP, 525, 583), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2790, 9, 130), e(2637, 11, 130), e(2858, 8, 4), e(2161, 17, 5), e(1909, 22, 6), e(1572, 28, 130), e(583, 56, 130)]),
+  obj(sub(T_FAP, 146, 217), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2790, 9, 130), e(2637, 11, 130), e(2858, 8, 4), e(2161, 17, 5), e(1240, 34, 7), e(1038, 44, 130), e(1205, 35, 130), e(1169, 36, 8)]),
+  obj(sub(T_FAP, 0, 57), OR, C, 4, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(227, 134, 130), e(2054, 18, 160), e(1368, 30, 159), e(1398, 30, 159)]),
+  obj(sub(T_FAP, 74, 146), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2474, 12, 129), e(2164, 8, 9), e(2720, 10, 10), e(2850, 8, 9), e(2448, 13, 159), e(2393, 14, 159)]),
+  obj(sub(T_FAP, 286, 347), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2474, 12, 129), e(2164, 8, 9), e(2720, 10, 10), e(2850, 8, 9), e(2448, 13, 159), e(2393, 14, 159)]),
+  obj(sub(T_FAP, 347, 408), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2474, 12, 129), e(2164, 8, 9), e(2720, 10, 10), e(2850, 8, 9), e(2448, 13, 159), e(2393, 14, 159)]),
+  obj(sub(T_FAP, 0, 74), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2474, 12, 129), e(2164, 8, 9), e(2720, 10, 10), e(2850, 8, 9), e(2448, 13, 159), e(2393, 14, 159)]),
+  obj(sub(T_FAP, 850, 880), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2730, 10, 130), e(2260, 16, 130), e(2244, 16, 160), e(2558, 12, 134), e(880, 13, 130), e(2648, 11, 160), e(2740, 10, 11), e(2510, 12, 142), e(2534, 12, 12), e(1865, 22, 132), e(2365, 14, 13), e(2336, 15, 14), e(2090, 18, 158), e(2834, 8, 15)]),
+  obj(sub(T_FAP, 900, 947), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(227, 134, 130), e(2817, 9, 151), e(2750, 10, 164), e(205, 136, 150), e(181, 136, 156), e(2178, 17, 16), e(2126, 18, 17), e(2659, 11, 129)]),
+  obj(sub(T_FAP, 850, 900), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(2690, 10, 128), e(2881, 6, 128), e(2760, 10, 128), e(1074, 8, 13), e(1065, 9, 14), e(2799, 9, 18), e(2604, 11, 132), e(2321, 15, 158), e(2276, 15, 135), e(2195, 17, 158), e(1679, 25, 19), e(2407, 14, 136), e(2546, 12, 20), e(2035, 19, 21)]),
+  obj(sub(T_FAP, 947, 982), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(1974, 21, 159)]),
+  obj(sub(T_FAP, 947, 993), OW, C, 0, 0, None, n(1974, 21), n(227, 134), 0, &P_FAP, &[e(227, 134, 130), e(239, 133, 150), e(278, 131, 151), e(205, 136, 151), e(181, 136, 157), e(1931, 22, 161), e(2108, 18, 134)]),
+  obj(sub(T_FAP, 639, 672), OR, C, 4, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAP, &[e(1516, 28, 159), e(1995, 20, 159), e(1799, 22, 159), e(2015, 20, 159), e(1307, 31, 159), e(2780, 10, 130), e(2228, 16, 159), e(2379, 14, 159)]),
+  obj(sub(T_FAP, 993, 1038), OR, C, 0, 0, None, n(1799, 22), NameRef::NONE, 6, &P_FAP, &[e(2842, 8, 142), e(2499, 3, 159), e(2144, 17, 129), e(2486, 12, 133), e(2874, 7, 159), e(2306, 15, 158), e(2570, 12, 158)]),
+  obj(sub(T_FAP, 799, 850), OW, C, 0, 0, None, n(1516, 28), n(227, 134), 8, &P_FAP, &[e(227, 134, 130), e(239, 133, 150), e(2680, 10, 151), e(2228, 10, 22), e(2710, 10, 23), e(2887, 6, 24), e(2522, 12, 25), e(2893, 5, 26), e(2700, 10, 27), e(2498, 12, 25), e(2291, 15, 160), e(2212, 16, 160), e(1821, 22, 160), e(1843, 22, 160), e(2826, 8, 160), e(2072, 18, 160), e(2421, 14, 28), e(2866, 8, 29)]),
+  obj(sub(T_FAP, 1126, 1169), OR, C, 0, 0, None, n(1995, 20), NameRef::NONE, 18, &P_FAP, &[e(233, 134, 30), e(2626, 11, 144), e(2486, 12, 133), e(2808, 9, 31), e(153, 138, 140), e(133, 138, 32), e(2582, 11, 32), e(2306, 15, 158), e(2615, 11, 158), e(2670, 10, 158)]),
+  obj(sub(T_FAP, 639, 693), OW, C, 0, 0, None, n(1307, 31), n(227, 134), 21, &P_FAP, &[e(227, 134, 130), e(239, 133, 150), e(832, 13, 151), e(2351, 14, 33)]),
 ]};
 
+const T_FAULT_MGMT: &str = "InternetGatewayDevice.FaultMgmt.ExpeditedEvent.{i}.InternetGatewayDevice.FaultMgmt.SupportedAlarm.{i}.InternetGatewayDevice.FaultMgmt.CurrentAlarm.{i}.InternetGatewayDevice.FaultMgmt.HistoryEvent.{i}.InternetGatewayDevice.FaultMgmt.QueuedEvent.{i}.ExpeditedEventNumberOfEntriesSupportedAlarmNumberOfEntriesCurrentAlarmNumberOfEntriesHistoryEventNumberOfEntriesQueuedEventNumberOfEntriesMaxCurrentAlarmEntriesAdditionalInformationManagedObjectInstanceReportingMechanismPerceivedSeverityAlarmChangedTimeNotificationTypeAlarmIdentifierAlarmRaisedTimeSpecificProblemAdditionalTextProbableCauseEventTimeEventType";
+static K_FAULT_MGMT: [ParamDef; 6] = [p(T::String, R, N, 0, &S223), p(T::String, R, N, 0, &S224), p(T::String, R, N, 0, &S225), p(T::String, R, N, 0, &S226), p(T::String, R, N, 0, &S221), p(T::String, W, N, 0, &S222)];
+static Y_FAULT_MGMT: [u8; 18] = [0, 254, 4, 5, 6, 255, 1, 255, 0, 1, 255, 1, 255, 0, 1, 2, 3, 255];
+static P_FAULT_MGMT: ParamTable = table(T_FAULT_MGMT, &COMMON, &K_FAULT_MGMT, &Y_FAULT_MGMT);
 /// `InternetGatewayDevice.FaultMgmt.` and its descendants: 6 objects, 51 parameters.
 pub static FAULT_MGMT: Subtree = Subtree { name: "FaultMgmt", objects: &[
-  obj("InternetGatewayDevice.FaultMgmt.", OR, C, 5, 1, Some(1), None, None, &[], &[
-    p("SupportedAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxCurrentAlarmEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("CurrentAlarmNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("HistoryEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ExpeditedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("QueuedEventNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.FaultMgmt.CurrentAlarm.{i}.", OR, C, 0, 0, None, Some("CurrentAlarmNumberOfEntries"), None, &[&["AlarmIdentifier"], &["EventType", "ProbableCause", "SpecificProblem"]], &[
-    p("AlarmIdentifier", T::String, R, N, 0, &S3),
-    p("AlarmRaisedTime", T::DateTime, R, N, 0, &S9),
-    p("AlarmChangedTime", T::DateTime, R, N, 0, &S9),
-    p("ManagedObjectInstance", T::String, R, N, 0, &S223),
-    p("EventType", T::String, R, N, 0, &S3),
-    p("ProbableCause", T::String, R, N, 0, &S3),
-    p("SpecificProblem", T::String, R, N, 0, &S97),
-    p("PerceivedSeverity", T::String, R, N, 0, &S224),
-    p("AdditionalText", T::String, R, N, 0, &S5),
-    p("AdditionalInformation", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.FaultMgmt.ExpeditedEvent.{i}.", OR, C, 0, 0, None, Some("ExpeditedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
-    p("EventTime", T::DateTime, R, N, 0, &S9),
-    p("AlarmIdentifier", T::String, R, N, 0, &S3),
-    p("NotificationType", T::String, R, N, 0, &S225),
-    p("ManagedObjectInstance", T::String, R, N, 0, &S223),
-    p("EventType", T::String, R, N, 0, &S3),
-    p("ProbableCause", T::String, R, N, 0, &S3),
-    p("SpecificProblem", T::String, R, N, 0, &S97),
-    p("PerceivedSeverity", T::String, R, N, 0, &S226),
-    p("AdditionalText", T::String, R, N, 0, &S5),
-    p("AdditionalInformation", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.FaultMgmt.HistoryEvent.{i}.", OR, C, 0, 0, None, Some("HistoryEventNumberOfEntries"), None, &[&["EventTime", "AlarmIdentifier"]], &[
-    p("EventTime", T::DateTime, R, N, 0, &S9),
-    p("AlarmIdentifier", T::String, R, N, 0, &S3),
-    p("NotificationType", T::String, R, N, 0, &S225),
-    p("ManagedObjectInstance", T::String, R, N, 0, &S223),
-    p("EventType", T::String, R, N, 0, &S3),
-    p("ProbableCause", T::String, R, N, 0, &S3),
-    p("SpecificProblem", T::String, R, N, 0, &S97),
-    p("PerceivedSeverity", T::String, R, N, 0, &S226),
-    p("AdditionalText", T::String, R, N, 0, &S5),
-    p("AdditionalInformation", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.FaultMgmt.QueuedEvent.{i}.", OR, C, 0, 0, None, Some("QueuedEventNumberOfEntries"), None, &[&["AlarmIdentifier"]], &[
-    p("EventTime", T::DateTime, R, N, 0, &S9),
-    p("AlarmIdentifier", T::String, R, N, 0, &S3),
-    p("NotificationType", T::String, R, N, 0, &S225),
-    p("ManagedObjectInstance", T::String, R, N, 0, &S223),
-    p("EventType", T::String, R, N, 0, &S3),
-    p("ProbableCause", T::String, R, N, 0, &S3),
-    p("SpecificProblem", T::String, R, N, 0, &S97),
-    p("PerceivedSeverity", T::String, R, N, 0, &S226),
-    p("AdditionalText", T::String, R, N, 0, &S5),
-    p("AdditionalInformation", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.FaultMgmt.SupportedAlarm.{i}.", OR, C, 0, 0, None, Some("SupportedAlarmNumberOfEntries"), None, &[&["EventType", "ProbableCause", "SpecificProblem", "PerceivedSeverity"]], &[
-    p("EventType", T::String, R, N, 0, &S3),
-    p("ProbableCause", T::String, R, N, 0, &S3),
-    p("SpecificProblem", T::String, R, N, 0, &S97),
-    p("PerceivedSeverity", T::String, R, N, 0, &S221),
-    p("ReportingMechanism", T::String, W, N, 0, &S222),
-  ]),
+  obj(sub(T_FAULT_MGMT, 0, 32), OR, C, 5, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FAULT_MGMT, &[e(277, 29, 159), e(386, 22, 159), e(306, 27, 159), e(333, 27, 159), e(248, 29, 159), e(360, 26, 159)]),
+  obj(sub(T_FAULT_MGMT, 102, 151), OR, C, 0, 0, None, n(306, 27), NameRef::NONE, 0, &P_FAULT_MGMT, &[e(517, 15, 141), e(532, 15, 133), e(485, 16, 133), e(429, 21, 0), e(598, 9, 141), e(576, 13, 141), e(547, 15, 147), e(468, 17, 1), e(562, 14, 142), e(408, 21, 142)]),
+  obj(sub(T_FAULT_MGMT, 0, 51), OR, C, 0, 0, None, n(248, 29), NameRef::NONE, 6, &P_FAULT_MGMT, &[e(589, 9, 133), e(517, 15, 141), e(501, 16, 2), e(429, 21, 0), e(598, 9, 141), e(576, 13, 141), e(547, 15, 147), e(468, 17, 3), e(562, 14, 142), e(408, 21, 142)]),
+  obj(sub(T_FAULT_MGMT, 151, 200), OR, C, 0, 0, None, n(333, 27), NameRef::NONE, 8, &P_FAULT_MGMT, &[e(589, 9, 133), e(517, 15, 141), e(501, 16, 2), e(429, 21, 0), e(598, 9, 141), e(576, 13, 141), e(547, 15, 147), e(468, 17, 3), e(562, 14, 142), e(408, 21, 142)]),
+  obj(sub(T_FAULT_MGMT, 200, 248), OR, C, 0, 0, None, n(360, 26), NameRef::NONE, 11, &P_FAULT_MGMT, &[e(589, 9, 133), e(517, 15, 141), e(501, 16, 2), e(429, 21, 0), e(598, 9, 141), e(576, 13, 141), e(547, 15, 147), e(468, 17, 3), e(562, 14, 142), e(408, 21, 142)]),
+  obj(sub(T_FAULT_MGMT, 51, 102), OR, C, 0, 0, None, n(277, 29), NameRef::NONE, 13, &P_FAULT_MGMT, &[e(598, 9, 141), e(576, 13, 141), e(547, 15, 147), e(468, 17, 4), e(450, 18, 5)]),
 ]};
 
+const T_FIREWALL: &str = "InternetGatewayDevice.Firewall.LastChangeConfig";
+static K_FIREWALL: [ParamDef; 1] = [p(T::String, W, N, 0, &S205)];
+static Y_FIREWALL: [u8; 0] = [];
+static P_FIREWALL: ParamTable = table(T_FIREWALL, &COMMON, &K_FIREWALL, &Y_FIREWALL);
 /// `InternetGatewayDevice.Firewall.` and its descendants: 1 objects, 3 parameters.
 pub static FIREWALL: Subtree = Subtree { name: "Firewall", objects: &[
-  obj("InternetGatewayDevice.Firewall.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Config", T::String, W, N, 0, &S205),
-    p("Version", T::String, R, N, 0, &S8),
-    p("LastChange", T::DateTime, R, N, 0, &S9),
-  ]),
+  obj(sub(T_FIREWALL, 0, 31), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_FIREWALL, &[e(41, 6, 0), e(220, 135, 146), e(31, 10, 133)]),
 ]};
 
+const T_IP_PING_DIAGNOSTICS: &str = "InternetGatewayDevice.IPPingDiagnostics.AverageResponseTimeMaximumResponseTimeMinimumResponseTimeDataBlockSizeFailureCount";
+static K_IP_PING_DIAGNOSTICS: [ParamDef; 1] = [p(T::String, W, CD, 0, &S59)];
+static Y_IP_PING_DIAGNOSTICS: [u8; 0] = [];
+static P_IP_PING_DIAGNOSTICS: ParamTable = table(T_IP_PING_DIAGNOSTICS, &COMMON, &K_IP_PING_DIAGNOSTICS, &Y_IP_PING_DIAGNOSTICS);
 /// `InternetGatewayDevice.IPPingDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static IP_PING_DIAGNOSTICS: Subtree = Subtree { name: "IPPingDiagnostics", objects: &[
-  obj("InternetGatewayDevice.IPPingDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S59),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("Host", T::String, W, N, 0, &S5),
-    p("NumberOfRepetitions", T::UnsignedInt, W, N, 0, &S25),
-    p("Timeout", T::UnsignedInt, W, N, 0, &S25),
-    p("DataBlockSize", T::UnsignedInt, W, N, 0, &S30),
-    p("DSCP", T::UnsignedInt, W, N, 0, &S60),
-    p("SuccessCount", T::UnsignedInt, R, CD, 0, &S1),
-    p("FailureCount", T::UnsignedInt, R, CD, 0, &S1),
-    p("AverageResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaximumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("MinimumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
+  obj(sub(T_IP_PING_DIAGNOSTICS, 0, 40), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_IP_PING_DIAGNOSTICS, &[e(37, 144, 0), e(163, 137, 151), e(258, 132, 151), e(0, 147, 161), e(213, 135, 161), e(97, 13, 163), e(254, 132, 165), e(121, 140, 158), e(110, 12, 158), e(40, 19, 158), e(59, 19, 158), e(78, 19, 158)]),
 ]};
 
+const T_LAN_CONFIG_SECURITY: &str = "InternetGatewayDevice.LANConfigSecurity.ConfigPassword";
+static K_LAN_CONFIG_SECURITY: [ParamDef; 0] = [];
+static Y_LAN_CONFIG_SECURITY: [u8; 0] = [];
+static P_LAN_CONFIG_SECURITY: ParamTable = table(T_LAN_CONFIG_SECURITY, &COMMON, &K_LAN_CONFIG_SECURITY, &Y_LAN_CONFIG_SECURITY);
 /// `InternetGatewayDevice.LANConfigSecurity.` and its descendants: 1 objects, 1 parameters.
 pub static LAN_CONFIG_SECURITY: Subtree = Subtree { name: "LANConfigSecurity", objects: &[
-  obj("InternetGatewayDevice.LANConfigSecurity.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ConfigPassword", T::String, W, N, 2, &S3),
-  ]),
+  obj(sub(T_LAN_CONFIG_SECURITY, 0, 40), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_CONFIG_SECURITY, &[e(40, 14, 156)]),
 ]};
 
+const T_LAN_DEVICE: &str = "InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPStaticAddress.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPOption.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPStaticAddress.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.AssociatedDevice.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.IPInterface.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.Registrar.{i}.InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPOption.{i}.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.PreSharedKey.{i}.InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WEPKey.{i}.InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.Stats.InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.AssociatedDeviceAuthenticationStateLANEthernetInterfaceNumberOfEntriesLANWLANConfigurationNumberOfEntriesDHCPConditionalPoolNumberOfEntriesDHCPStaticAddressNumberOfEntriesLANUSBInterfaceNumberOfEntriesLastRequestedMulticastCipherOperationalDataTransmitRatesUnknownProtoPacketsReceivedAssociatedDeviceMACAddressBeaconAdvertisementEnabledIPInterfaceNumberOfEntriesLastRequestedUnicastCipherAssociatedDeviceIPAddressAuthenticationServiceModeDHCPOptionNumberOfEntriesIEEE11iAuthenticationModeIPInterfaceAddressingTypePossibleDataTransmitRatesBroadcastPacketsReceivedInsecureOOBAccessEnabledLANDeviceNumberOfEntriesMACAddressControlEnabledMulticastPacketsReceivedRegistrarNumberOfEntriesSSIDAdvertisementEnabledAutoRateFallBackEnabledBasicAuthenticationModeBasicDataTransmitRatesConfigMethodsSupportedDHCPServerConfigurableDiscardPacketsReceivedIEEE11iEncryptionModesLastConfigurationErrorTotalIntegrityFailuresTransmitPowerSupportedUnicastPacketsReceivedIPInterfaceSubnetMaskPassthroughMACAddressWPAAuthenticationModeAssociatedConnectionBasicEncryptionModesBroadcastPacketsSentConfigMethodsEnabledIPInterfaceIPAddressLastDataTransmitRateMulticastPacketsSentRegistrarEstablishedTotalPacketsReceivedVendorClassIDExcludeAllowedMACAddressesDHCPServerIPAddressDeviceOperationModeHostNumberOfEntriesLocationDescriptionConfigurationStateDiscardPacketsSentLeaseTimeRemainingUnicastPacketsSentUserClassIDExcludeWEPEncryptionLevelWPAEncryptionModesAutoChannelEnableReservedAddressesTotalAssociationsVendorClassIDModeDHCPServerEnableDistanceFromRootPassthroughLeasePossibleChannelsRegulatoryDomainSetupLockedStateTotalPSKFailuresTotalPacketsSentClientIDExcludeLayer2InterfaceSourceInterfaceUseAllocatedWANDevicePasswordErrorsReceivedUAPSDSupportedAddressSourceCellsReceivedChaddrExcludeChannelsInUseDHCPLeaseTimeInterfaceTypeKeyPassphraseLocallyServedRadioEnabledWMMSupportedUAPSDEnableWEPKeyIndexBeaconTypeChaddrMaskDeviceNameDomainNameDuplexModeErrorsSentMaxAddressMaxBitRateMinAddressAckPolicyBytesSentCellsSentDHCPRelayIPRoutersLastPMKIdPeerBSSIDPoolOrderWMMEnableHostNameStandardActiveECWMaxECWMinYiaddrAIFSNTXOPTag";
+static K_LAN_DEVICE: [ParamDef; 58] = [p(T::String, R, N, 0, &S66), p(T::Int, R, CD, 0, &S28), p(T::String, R, N, 0, &S61), p(T::String, R, N, 0, &S105), p(T::String, R, N, 0, &S72), p(T::String, W, N, 0, &S73), p(T::String, W, N, 0, &S74), p(T::Boolean, R, N, 16, &S14), p(T::String, W, N, 0, &S62), p(T::String, W, N, 0, &S63), p(T::String, W, N, 0, &S64), p(T::String, W, N, 0, &S65), p(T::String, W, N, 0, &S6), p(T::String, W, N, 0, &S70), p(T::String, W, N, 0, &S71), p(T::UnsignedInt, W, N, 0, &S67), p(T::Base64, W, N, 0, &S68), p(T::String, W, N, 0, &S66), p(T::String, R, N, 0, &S37), p(T::String, R, N, 0, &S75), p(T::String, R, N, 0, &S76), p(T::String, R, N, 0, &S77), p(T::String, R, N, 0, &S78), p(T::String, W, N, 0, &S79), p(T::UnsignedInt, W, N, 0, &S80), p(T::String, W, N, 0, &S26), p(T::String, W, N, 0, &S81), p(T::String, R, N, 0, &S82), p(T::UnsignedInt, W, N, 0, &S83), p(T::String, W, N, 2, &S84), p(T::String, R, N, 0, &S85), p(T::String, W, N, 0, &S86), p(T::String, W, N, 0, &S87), p(T::String, W, N, 0, &S88), p(T::String, W, N, 0, &S89), p(T::String, W, N, 0, &S90), p(T::String, W, N, 0, &S51), p(T::String, R, N, 0, &S91), p(T::String, W, N, 0, &S92), p(T::String, W, N, 0, &S93), p(T::String, R, CD, 0, &S6), p(T::String, W, N, 0, &S94), p(T::String, W, N, 0, &S95), p(T::UnsignedInt, W, N, 0, &S96), p(T::UnsignedInt, W, N, 0, &S103), p(T::UnsignedInt, W, N, 0, &S104), p(T::String, R, CD, 0, &S61), p(T::String, R, CD, 0, &S3), p(T::String, R, CD, 0, &S79), p(T::String, W, N, 2, &S97), p(T::String, R, N, 0, &S26), p(T::UnsignedInt, W, N, 2, &S1), p(T::String, R, N, 0, &S98), p(T::String, R, N, 0, &S99), p(T::String, W, N, 0, &S99), p(T::String, R, N, 0, &S100), p(T::String, R, N, 0, &S101), p(T::String, R, N, 0, &S102)];
+static Y_LAN_DEVICE: [u8; 55] = [0, 255, 3, 255, 4, 254, 2, 255, 1, 255, 2, 254, 1, 255, 2, 254, 1, 255, 2, 254, 1, 255, 2, 254, 1, 255, 2, 3, 254, 1, 255, 4, 254, 2, 255, 4, 254, 7, 254, 2, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 2, 254, 1, 255];
+static P_LAN_DEVICE: ParamTable = table(T_LAN_DEVICE, &COMMON, &K_LAN_DEVICE, &Y_LAN_DEVICE);
 /// `InternetGatewayDevice.LANDevice.{i}.` and its descendants: 23 objects, 237 parameters.
 pub static LAN_DEVICE: Subtree = Subtree { name: "LANDevice", objects: &[
-  obj("InternetGatewayDevice.LANDevice.{i}.", OW, C, 22, 0, None, Some("LANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("LANEthernetInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("LANUSBInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("LANWLANConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.Hosts.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.", OR, C, 0, 0, None, Some("HostNumberOfEntries"), None, &[&["MACAddress"]], &[
-    p("IPAddress", T::String, R, N, 0, &S57),
-    p("AddressSource", T::String, R, N, 0, &S66),
-    p("LeaseTimeRemaining", T::Int, R, CD, 0, &S28),
-    p("MACAddress", T::String, R, N, 0, &S61),
-    p("Layer2Interface", T::String, R, N, 0, &S5),
-    p("HostName", T::String, R, N, 0, &S3),
-    p("InterfaceType", T::String, R, N, 0, &S105),
-    p("Active", T::Boolean, R, N, 0, &S14),
-    p("VendorClassID", T::String, R, N, 0, &S5),
-    p("ClientID", T::String, R, N, 0, &S5),
-    p("UserClassID", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.", OR, C, 1, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S72),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S8),
-    p("MACAddress", T::String, R, N, 0, &S61),
-    p("MACAddressControlEnabled", T::Boolean, W, N, 0, &S14),
-    p("MaxBitRate", T::String, W, N, 0, &S73),
-    p("DuplexMode", T::String, W, N, 0, &S74),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("PacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("PacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.", OR, C, 6, 1, Some(1), None, None, &[], &[
-    p("MACAddress", T::String, R, N, 0, &S61),
-    p("DHCPServerConfigurable", T::Boolean, W, N, 0, &S14),
-    p("DHCPServerEnable", T::Boolean, W, N, 0, &S14),
-    p("DHCPRelay", T::Boolean, R, N, 16, &S14),
-    p("MinAddress", T::String, W, N, 0, &S57),
-    p("MaxAddress", T::String, W, N, 0, &S57),
-    p("ReservedAddresses", T::String, W, N, 0, &S62),
-    p("SubnetMask", T::String, W, N, 0, &S57),
-    p("DNSServers", T::String, W, N, 0, &S63),
-    p("DomainName", T::String, W, N, 0, &S3),
-    p("IPRouters", T::String, W, N, 0, &S63),
-    p("DHCPLeaseTime", T::Int, W, N, 0, &S28),
-    p("UseAllocatedWAN", T::String, W, N, 0, &S64),
-    p("AssociatedConnection", T::String, W, N, 0, &S5),
-    p("PassthroughLease", T::UnsignedInt, W, N, 0, &S1),
-    p("PassthroughMACAddress", T::String, W, N, 0, &S61),
-    p("AllowedMACAddresses", T::String, W, N, 0, &S65),
-    p("IPInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DHCPStaticAddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DHCPConditionalPoolNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.", OW, C, 2, 0, None, Some("DHCPConditionalPoolNumberOfEntries"), Some("Enable"), &[&["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("PoolOrder", T::UnsignedInt, W, N, 0, &S25),
-    p("SourceInterface", T::String, W, N, 0, &S6),
-    p("VendorClassID", T::String, W, N, 0, &S5),
-    p("VendorClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("VendorClassIDMode", T::String, W, N, 0, &S69),
-    p("ClientID", T::String, W, N, 0, &S5),
-    p("ClientIDExclude", T::Boolean, W, N, 0, &S14),
-    p("UserClassID", T::String, W, N, 0, &S5),
-    p("UserClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("Chaddr", T::String, W, N, 0, &S61),
-    p("ChaddrMask", T::String, W, N, 0, &S61),
-    p("ChaddrExclude", T::Boolean, W, N, 0, &S14),
-    p("LocallyServed", T::Boolean, W, N, 0, &S14),
-    p("MinAddress", T::String, W, N, 0, &S57),
-    p("MaxAddress", T::String, W, N, 0, &S57),
-    p("ReservedAddresses", T::String, W, N, 0, &S70),
-    p("SubnetMask", T::String, W, N, 0, &S57),
-    p("DNSServers", T::String, W, N, 0, &S63),
-    p("DomainName", T::String, W, N, 0, &S3),
-    p("IPRouters", T::String, W, N, 0, &S63),
-    p("DHCPLeaseTime", T::Int, W, N, 0, &S28),
-    p("UseAllocatedWAN", T::String, W, N, 0, &S71),
-    p("AssociatedConnection", T::String, W, N, 0, &S5),
-    p("DHCPServerIPAddress", T::String, W, N, 0, &S57),
-    p("DHCPStaticAddressNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPOption.{i}.", OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Tag", T::UnsignedInt, W, N, 0, &S67),
-    p("Value", T::Base64, W, N, 0, &S68),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPConditionalServingPool.{i}.DHCPStaticAddress.{i}.", OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Chaddr", T::String, W, N, 0, &S61),
-    p("Yiaddr", T::String, W, N, 0, &S57),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPOption.{i}.", OW, C, 0, 0, None, Some("DHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Tag", T::UnsignedInt, W, N, 0, &S67),
-    p("Value", T::Base64, W, N, 0, &S68),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.DHCPStaticAddress.{i}.", OW, C, 0, 0, None, Some("DHCPStaticAddressNumberOfEntries"), Some("Enable"), &[&["Chaddr"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Chaddr", T::String, W, N, 0, &S61),
-    p("Yiaddr", T::String, W, N, 0, &S57),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.IPInterface.{i}.", OW, C, 0, 0, None, Some("IPInterfaceNumberOfEntries"), Some("Enable"), &[&["IPInterfaceIPAddress", "IPInterfaceSubnetMask"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("IPInterfaceIPAddress", T::String, W, N, 0, &S57),
-    p("IPInterfaceSubnetMask", T::String, W, N, 0, &S57),
-    p("IPInterfaceAddressingType", T::String, W, N, 0, &S66),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.", OR, C, 1, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["MACAddress"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S72),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S8),
-    p("MACAddress", T::String, R, N, 0, &S61),
-    p("MACAddressControlEnabled", T::Boolean, W, N, 0, &S14),
-    p("Standard", T::String, R, N, 0, &S37),
-    p("Type", T::String, R, N, 0, &S75),
-    p("Rate", T::String, R, N, 0, &S76),
-    p("Power", T::String, R, N, 0, &S77),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.LANUSBInterfaceConfig.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("CellsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("CellsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.", OR, C, 8, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["BSSID"], &["SSID"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S78),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S8),
-    p("BSSID", T::String, R, N, 0, &S22),
-    p("MaxBitRate", T::String, W, N, 0, &S79),
-    p("Channel", T::UnsignedInt, W, N, 0, &S80),
-    p("SSID", T::String, W, N, 0, &S26),
-    p("BeaconType", T::String, W, N, 0, &S81),
-    p("MACAddressControlEnabled", T::Boolean, W, N, 0, &S14),
-    p("Standard", T::String, R, N, 0, &S82),
-    p("WEPKeyIndex", T::UnsignedInt, W, N, 0, &S83),
-    p("KeyPassphrase", T::String, W, N, 2, &S84),
-    p("WEPEncryptionLevel", T::String, R, N, 0, &S85),
-    p("BasicEncryptionModes", T::String, W, N, 0, &S86),
-    p("BasicAuthenticationMode", T::String, W, N, 0, &S87),
-    p("WPAEncryptionModes", T::String, W, N, 0, &S88),
-    p("WPAAuthenticationMode", T::String, W, N, 0, &S89),
-    p("IEEE11iEncryptionModes", T::String, W, N, 0, &S88),
-    p("IEEE11iAuthenticationMode", T::String, W, N, 0, &S90),
-    p("PossibleChannels", T::String, R, N, 0, &S6),
-    p("BasicDataTransmitRates", T::String, W, N, 0, &S51),
-    p("OperationalDataTransmitRates", T::String, W, N, 0, &S51),
-    p("PossibleDataTransmitRates", T::String, R, N, 0, &S51),
-    p("InsecureOOBAccessEnabled", T::Boolean, W, N, 0, &S14),
-    p("BeaconAdvertisementEnabled", T::Boolean, W, N, 0, &S14),
-    p("SSIDAdvertisementEnabled", T::Boolean, W, N, 0, &S14),
-    p("RadioEnabled", T::Boolean, W, N, 0, &S14),
-    p("TransmitPowerSupported", T::String, R, N, 0, &S91),
-    p("AutoRateFallBackEnabled", T::Boolean, W, N, 0, &S14),
-    p("LocationDescription", T::String, W, N, 0, &S92),
-    p("RegulatoryDomain", T::String, W, N, 0, &S93),
-    p("TotalPSKFailures", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalIntegrityFailures", T::UnsignedInt, R, CD, 0, &S1),
-    p("ChannelsInUse", T::String, R, CD, 0, &S6),
-    p("DeviceOperationMode", T::String, W, N, 0, &S94),
-    p("DistanceFromRoot", T::UnsignedInt, W, N, 0, &S1),
-    p("PeerBSSID", T::String, W, N, 0, &S22),
-    p("AuthenticationServiceMode", T::String, W, N, 0, &S95),
-    p("WMMSupported", T::Boolean, R, N, 0, &S14),
-    p("TotalBytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalAssociations", T::UnsignedInt, R, CD, 0, &S1),
-    p("AutoChannelEnable", T::Boolean, W, N, 0, &S14),
-    p("TransmitPower", T::UnsignedInt, W, N, 0, &S96),
-    p("UAPSDSupported", T::Boolean, R, N, 0, &S14),
-    p("WMMEnable", T::Boolean, W, N, 0, &S14),
-    p("UAPSDEnable", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("AIFSN", T::UnsignedInt, W, N, 0, &S103),
-    p("ECWMin", T::UnsignedInt, W, N, 0, &S104),
-    p("ECWMax", T::UnsignedInt, W, N, 0, &S104),
-    p("TXOP", T::UnsignedInt, W, N, 0, &S80),
-    p("AckPolicy", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.AssociatedDevice.{i}.", OR, C, 0, 0, None, Some("TotalAssociations"), None, &[&["AssociatedDeviceMACAddress"]], &[
-    p("AssociatedDeviceMACAddress", T::String, R, CD, 0, &S61),
-    p("AssociatedDeviceIPAddress", T::String, R, CD, 0, &S3),
-    p("AssociatedDeviceAuthenticationState", T::Boolean, R, CD, 0, &S14),
-    p("LastRequestedUnicastCipher", T::String, R, CD, 0, &S5),
-    p("LastRequestedMulticastCipher", T::String, R, CD, 0, &S5),
-    p("LastPMKId", T::String, R, CD, 0, &S5),
-    p("LastDataTransmitRate", T::String, R, CD, 0, &S79),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.PreSharedKey.{i}.", OR, C, 0, 10, Some(10), None, None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("PreSharedKey", T::String, W, N, 2, &S3),
-    p("KeyPassphrase", T::String, W, N, 2, &S84),
-    p("AssociatedDeviceMACAddress", T::String, W, N, 0, &S61),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("AIFSN", T::UnsignedInt, W, N, 0, &S103),
-    p("ECWMin", T::UnsignedInt, W, N, 0, &S104),
-    p("ECWMax", T::UnsignedInt, W, N, 0, &S104),
-    p("TXOP", T::UnsignedInt, W, N, 0, &S80),
-    p("AckPolicy", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WEPKey.{i}.", OR, C, 0, 4, Some(4), None, None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("WEPKey", T::String, W, N, 2, &S97),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("DeviceName", T::String, R, N, 0, &S26),
-    p("DevicePassword", T::UnsignedInt, W, N, 2, &S1),
-    p("UUID", T::String, R, N, 0, &S98),
-    p("Version", T::UnsignedInt, R, N, 0, &S1),
-    p("ConfigMethodsSupported", T::String, R, N, 0, &S99),
-    p("ConfigMethodsEnabled", T::String, W, N, 0, &S99),
-    p("SetupLockedState", T::String, R, N, 0, &S100),
-    p("SetupLock", T::Boolean, W, N, 0, &S14),
-    p("ConfigurationState", T::String, R, N, 0, &S101),
-    p("LastConfigurationError", T::String, R, N, 0, &S102),
-    p("RegistrarNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("RegistrarEstablished", T::Boolean, R, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.WPS.Registrar.{i}.", OR, C, 0, 0, None, Some("RegistrarNumberOfEntries"), None, &[&["UUID"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("UUID", T::String, R, N, 0, &S98),
-    p("DeviceName", T::String, R, N, 0, &S26),
-  ]),
+  obj(sub(T_LAN_DEVICE, 0, 36), OW, C, 22, 0, None, n(1748, 24), NameRef::NONE, 0, &P_LAN_DEVICE, &[e(239, 133, 148), e(1197, 35, 159), e(1333, 30, 159), e(1232, 35, 159)]),
+  obj(sub(T_LAN_DEVICE, 1111, 1153), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(2432, 19, 159)]),
+  obj(sub(T_LAN_DEVICE, 1111, 1162), OR, C, 0, 0, None, n(2432, 19), NameRef::NONE, 2, &P_LAN_DEVICE, &[e(1566, 9, 144), e(2894, 13, 0), e(2506, 18, 1), e(1462, 10, 2), e(2807, 15, 142), e(3215, 8, 141), e(2959, 13, 3), e(3231, 6, 129), e(2355, 13, 142), e(2792, 8, 142), e(2542, 11, 142)]),
+  obj(sub(T_LAN_DEVICE, 837, 904), OR, C, 1, 0, None, n(1197, 35), NameRef::NONE, 4, &P_LAN_DEVICE, &[e(227, 134, 130), e(233, 134, 4), e(239, 133, 148), e(262, 132, 146), e(1462, 10, 2), e(1772, 24, 130), e(3114, 10, 5), e(3084, 10, 6)]),
+  obj(sub(T_LAN_DEVICE, 837, 910), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(3143, 9, 158), e(24, 141, 158), e(2224, 11, 158), e(68, 143, 158), e(3094, 10, 158), e(2866, 14, 158), e(2524, 18, 158), e(2090, 22, 158), e(2488, 18, 158), e(1980, 22, 158), e(2295, 20, 158), e(1796, 24, 158), e(2215, 20, 158), e(1700, 24, 158), e(1419, 27, 158)]),
+  obj(sub(T_LAN_DEVICE, 0, 60), OR, C, 6, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(1462, 10, 2), e(1958, 22, 130), e(2664, 16, 130), e(3161, 9, 7), e(3124, 10, 152), e(3104, 10, 152), e(2613, 17, 8), e(153, 138, 152), e(133, 138, 9), e(3074, 10, 150), e(3170, 9, 9), e(2946, 13, 135), e(2837, 15, 10), e(2175, 20, 151), e(2696, 16, 160), e(2133, 21, 153), e(2375, 19, 11), e(1498, 26, 159), e(1301, 32, 159), e(1600, 25, 159), e(1267, 34, 159)]),
+  obj(sub(T_LAN_DEVICE, 0, 91), OW, C, 2, 0, None, n(1267, 34), n(227, 134), 8, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(3197, 9, 161), e(2822, 15, 12), e(2355, 13, 151), e(2355, 20, 130), e(2647, 17, 154), e(2792, 8, 151), e(2792, 15, 130), e(2542, 11, 151), e(2542, 18, 130), e(2920, 6, 153), e(3054, 10, 153), e(2920, 13, 130), e(2985, 13, 130), e(3124, 10, 152), e(3104, 10, 152), e(2613, 17, 13), e(153, 138, 152), e(133, 138, 9), e(3074, 10, 150), e(3170, 9, 9), e(2946, 13, 135), e(2837, 15, 14), e(2175, 20, 151), e(2394, 19, 152), e(1301, 32, 159), e(1600, 25, 159)]),
+  obj(sub(T_LAN_DEVICE, 113, 219), OW, C, 0, 0, None, n(1600, 25), n(227, 134), 10, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(3264, 3, 15), e(249, 133, 16)]),
+  obj(sub(T_LAN_DEVICE, 0, 113), OW, C, 0, 0, None, n(1301, 32), n(227, 134), 14, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(2920, 6, 153), e(3249, 6, 152)]),
+  obj(sub(T_LAN_DEVICE, 687, 762), OW, C, 0, 0, None, n(1600, 25), n(227, 134), 18, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(3264, 3, 15), e(249, 133, 16)]),
+  obj(sub(T_LAN_DEVICE, 219, 301), OW, C, 0, 0, None, n(1301, 32), n(227, 134), 22, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(2920, 6, 153), e(3249, 6, 152)]),
+  obj(sub(T_LAN_DEVICE, 535, 611), OW, C, 0, 0, None, n(1498, 26), n(227, 134), 26, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(2255, 20, 152), e(2112, 21, 152), e(1650, 25, 17)]),
+  obj(sub(T_LAN_DEVICE, 979, 1041), OR, C, 1, 0, None, n(1333, 30), NameRef::NONE, 31, &P_LAN_DEVICE, &[e(227, 134, 130), e(233, 134, 4), e(239, 133, 148), e(262, 132, 146), e(1462, 10, 2), e(1772, 24, 130), e(3223, 8, 18), e(270, 132, 19), e(1414, 4, 20), e(2076, 5, 21)]),
+  obj(sub(T_LAN_DEVICE, 979, 1047), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(3143, 9, 158), e(24, 141, 158), e(3152, 9, 158), e(2907, 13, 158), e(3094, 10, 158), e(2866, 14, 158), e(2524, 18, 158), e(2090, 22, 158), e(2488, 18, 158), e(1980, 22, 158), e(2295, 20, 158), e(1796, 24, 158), e(2215, 20, 158), e(1700, 24, 158), e(1419, 27, 158)]),
+  obj(sub(T_LAN_DEVICE, 301, 359), OR, C, 8, 0, None, n(1232, 35), NameRef::NONE, 35, &P_LAN_DEVICE, &[e(227, 134, 130), e(233, 134, 22), e(239, 133, 148), e(262, 132, 146), e(3192, 5, 140), e(3114, 10, 23), e(2600, 7, 24), e(1844, 4, 25), e(3044, 10, 26), e(1772, 24, 130), e(3223, 8, 27), e(3033, 11, 28), e(2972, 13, 29), e(2560, 18, 30), e(2195, 20, 31), e(1891, 23, 32), e(2578, 18, 33), e(2154, 21, 34), e(2002, 22, 33), e(1625, 25, 35), e(2712, 16, 145), e(1914, 22, 36), e(1391, 28, 36), e(1675, 25, 143), e(1724, 24, 130), e(1472, 26, 130), e(1844, 24, 130), e(2998, 12, 130), e(2068, 22, 37), e(1868, 23, 130), e(2451, 19, 38), e(2728, 16, 39), e(2760, 16, 158), e(2046, 22, 158), e(2933, 13, 40), e(2413, 19, 41), e(2680, 16, 160), e(3188, 9, 149), e(1575, 25, 42), e(3010, 12, 129), e(83, 142, 158), e(19, 146, 158), e(2776, 16, 158), e(2335, 20, 158), e(2630, 17, 158), e(2596, 17, 130), e(2068, 13, 43), e(2880, 14, 129), e(3206, 9, 130), e(3022, 11, 130)]),
+  obj(sub(T_LAN_DEVICE, 458, 535), OR, C, 0, 4, Some(4), NameRef::NONE, NameRef::NONE, 41, &P_LAN_DEVICE, &[e(239, 133, 148), e(3255, 5, 44), e(3243, 6, 45), e(3237, 6, 45), e(3260, 4, 24), e(3134, 9, 130)]),
+  obj(sub(T_LAN_DEVICE, 301, 380), OR, C, 0, 0, None, n(2630, 17), NameRef::NONE, 43, &P_LAN_DEVICE, &[e(1446, 26, 46), e(1550, 25, 47), e(1162, 35, 128), e(1524, 26, 136), e(1363, 28, 136), e(3179, 9, 136), e(2275, 20, 48)]),
+  obj(sub(T_LAN_DEVICE, 762, 837), OR, C, 0, 10, Some(10), NameRef::NONE, NameRef::NONE, 45, &P_LAN_DEVICE, &[e(239, 133, 148), e(820, 12, 156), e(2972, 13, 29), e(1446, 26, 153)]),
+  obj(sub(T_LAN_DEVICE, 380, 458), OR, C, 0, 4, Some(4), NameRef::NONE, NameRef::NONE, 47, &P_LAN_DEVICE, &[e(239, 133, 148), e(3255, 5, 44), e(3243, 6, 45), e(3237, 6, 45), e(3260, 4, 24), e(3134, 9, 130)]),
+  obj(sub(T_LAN_DEVICE, 1047, 1111), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(3094, 10, 158), e(2866, 14, 158), e(2524, 18, 158), e(2090, 22, 158), e(2488, 18, 158), e(1980, 22, 158), e(2295, 20, 158), e(1796, 24, 158), e(2215, 20, 158), e(1700, 24, 158), e(1419, 27, 158)]),
+  obj(sub(T_LAN_DEVICE, 910, 979), OR, C, 0, 4, Some(4), NameRef::NONE, NameRef::NONE, 49, &P_LAN_DEVICE, &[e(239, 133, 148), e(968, 6, 49)]),
+  obj(sub(T_LAN_DEVICE, 611, 673), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_DEVICE, &[e(227, 134, 130), e(3064, 10, 50), e(2852, 14, 51), e(274, 132, 52), e(220, 135, 159), e(1936, 22, 53), e(2235, 20, 54), e(2744, 16, 55), e(2744, 9, 130), e(2470, 18, 56), e(2024, 22, 57), e(1820, 24, 159), e(2315, 20, 129)]),
+  obj(sub(T_LAN_DEVICE, 611, 687), OR, C, 0, 0, None, n(1820, 24), NameRef::NONE, 51, &P_LAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(274, 132, 52), e(3064, 10, 50)]),
 ]};
 
+const T_LAN_INTERFACES: &str = "InternetGatewayDevice.LANInterfaces.LANEthernetInterfaceConfig.{i}.InternetGatewayDevice.LANInterfaces.LANUSBInterfaceConfig.{i}.InternetGatewayDevice.LANInterfaces.WLANConfiguration.{i}.LANEthernetInterfaceNumberOfEntriesLANWLANConfigurationNumberOfEntriesLANUSBInterfaceNumberOfEntries";
+static K_LAN_INTERFACES: [ParamDef; 0] = [];
+static Y_LAN_INTERFACES: [u8; 6] = [0, 255, 0, 255, 0, 255];
+static P_LAN_INTERFACES: ParamTable = table(T_LAN_INTERFACES, &COMMON, &K_LAN_INTERFACES, &Y_LAN_INTERFACES);
 /// `InternetGatewayDevice.LANInterfaces.` and its descendants: 4 objects, 6 parameters.
 pub static LAN_INTERFACES: Subtree = Subtree { name: "LANInterfaces", objects: &[
-  obj("InternetGatewayDevice.LANInterfaces.", OR, C, 3, 1, Some(1), None, None, &[], &[
-    p("LANEthernetInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("LANUSBInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("LANWLANConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.LANInterfaces.LANEthernetInterfaceConfig.{i}.", OR, C, 0, 0, None, Some("LANEthernetInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-  ]),
-  obj("InternetGatewayDevice.LANInterfaces.LANUSBInterfaceConfig.{i}.", OR, C, 0, 0, None, Some("LANUSBInterfaceNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-  ]),
-  obj("InternetGatewayDevice.LANInterfaces.WLANConfiguration.{i}.", OR, C, 0, 0, None, Some("LANWLANConfigurationNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-  ]),
+  obj(sub(T_LAN_INTERFACES, 0, 36), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAN_INTERFACES, &[e(187, 35, 159), e(257, 30, 159), e(222, 35, 159)]),
+  obj(sub(T_LAN_INTERFACES, 0, 67), OR, C, 0, 0, None, n(187, 35), NameRef::NONE, 0, &P_LAN_INTERFACES, &[e(239, 133, 148)]),
+  obj(sub(T_LAN_INTERFACES, 67, 129), OR, C, 0, 0, None, n(257, 30), NameRef::NONE, 2, &P_LAN_INTERFACES, &[e(239, 133, 148)]),
+  obj(sub(T_LAN_INTERFACES, 129, 187), OR, C, 0, 0, None, n(222, 35), NameRef::NONE, 4, &P_LAN_INTERFACES, &[e(239, 133, 148)]),
 ]};
 
+const T_LAYER2BRIDGING: &str = "InternetGatewayDevice.Layer2Bridging.AvailableInterface.{i}.InternetGatewayDevice.Layer2Bridging.Bridge.{i}.Port.{i}.InternetGatewayDevice.Layer2Bridging.Bridge.{i}.VLAN.{i}.InternetGatewayDevice.Layer2Bridging.Marking.{i}.InternetGatewayDevice.Layer2Bridging.Filter.{i}.SourceMACFromVendorClassIDFilterExcludeDestMACFromVendorClassIDFilterExcludeSourceMACFromUserClassIDFilterExcludeDestMACFromUserClassIDFilterExcludeSourceMACFromClientIDFilterExcludeAvailableInterfaceNumberOfEntriesDestMACFromClientIDFilterExcludeSourceMACFromVendorClassIDModeSourceMACAddressFilterExcludeDestMACFromVendorClassIDModeDestMACAddressFilterExcludeSourceMACAddressFilterListDestMACAddressFilterListEthernetPriorityOverrideEthertypeFilterExcludeMarkingBridgeReferenceMarkingNumberOfEntriesAvailableInterfaceKeyBridgeNumberOfEntriesFilterBridgeReferenceFilterNumberOfEntriesAcceptableFrameTypesEthernetPriorityMarkAdmitOnlyVLANTaggedEthertypeFilterListPortNumberOfEntriesVLANNumberOfEntriesInterfaceReferenceVLANIDMarkOverrideMaxDBridgeEntriesMaxMarkingEntriesMaxQBridgeEntriesExclusivityOrderIngressFilteringMarkingInterfaceMaxBridgeEntriesMaxFilterEntriesFilterInterfaceBridgeStandardMaxVLANEntriesInterfaceTypeMarkingEnableMarkingStatusPortInterfaceBridgeEnableBridgeStatusFilterEnableFilterStatusVLANIDFilterVLANIDUntagBridgeNameMarkingKeyPortEnableVLANEnableBridgeKeyFilterKeyPortStateVLANNamePVID";
+static K_LAYER2BRIDGING: [ParamDef; 12] = [p(T::String, R, CD, 0, &S175), p(T::String, R, CD, 0, &S51), p(T::String, W, N, 0, &S166), p(T::UnsignedInt, W, N, 0, &S167), p(T::String, R, N, 0, &S168), p(T::Int, W, N, 0, &S169), p(T::String, W, N, 0, &S170), p(T::Int, W, N, 0, &S171), p(T::Boolean, W, N, 16, &S14), p(T::String, W, N, 0, &S172), p(T::String, W, N, 0, &S173), p(T::Int, W, N, 0, &S174)];
+static Y_LAYER2BRIDGING: [u8; 24] = [1, 254, 0, 255, 1, 254, 0, 255, 2, 254, 1, 255, 3, 254, 1, 255, 1, 254, 0, 255, 1, 254, 0, 255];
+static P_LAYER2BRIDGING: ParamTable = table(T_LAYER2BRIDGING, &COMMON, &K_LAYER2BRIDGING, &Y_LAYER2BRIDGING);
 /// `InternetGatewayDevice.Layer2Bridging.` and its descendants: 7 objects, 74 parameters.
 pub static LAYER2BRIDGING: Subtree = Subtree { name: "Layer2Bridging", objects: &[
-  obj("InternetGatewayDevice.Layer2Bridging.", OR, C, 6, 1, Some(1), None, None, &[], &[
-    p("MaxBridgeEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaxDBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxFilterEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaxMarkingEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("BridgeNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("FilterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MarkingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("AvailableInterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxQBridgeEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxVLANEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.AvailableInterface.{i}.", OR, C, 0, 0, None, Some("AvailableInterfaceNumberOfEntries"), None, &[&["AvailableInterfaceKey"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("AvailableInterfaceKey", T::UnsignedInt, R, CD, 0, &S1),
-    p("InterfaceType", T::String, R, CD, 0, &S175),
-    p("InterfaceReference", T::String, R, CD, 0, &S51),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.", OW, C, 2, 0, None, Some("BridgeNumberOfEntries"), Some("BridgeEnable"), &[&["BridgeKey"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("BridgeKey", T::UnsignedInt, R, N, 0, &S1),
-    p("BridgeStandard", T::String, W, N, 0, &S166),
-    p("BridgeEnable", T::Boolean, W, N, 0, &S14),
-    p("BridgeStatus", T::String, R, N, 0, &S15),
-    p("BridgeName", T::String, W, N, 0, &S3),
-    p("VLANID", T::UnsignedInt, W, N, 0, &S167),
-    p("PortNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("VLANNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.Port.{i}.", OW, C, 0, 0, None, Some("PortNumberOfEntries"), Some("PortEnable"), &[&["PortInterface"], &["Alias"]], &[
-    p("PortEnable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("PortInterface", T::String, W, N, 0, &S8),
-    p("PortState", T::String, R, N, 0, &S168),
-    p("PVID", T::Int, W, N, 0, &S169),
-    p("AcceptableFrameTypes", T::String, W, N, 0, &S170),
-    p("IngressFiltering", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Bridge.{i}.VLAN.{i}.", OW, C, 0, 0, None, Some("VLANNumberOfEntries"), Some("VLANEnable"), &[&["VLANID"], &["Alias"]], &[
-    p("VLANEnable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("VLANName", T::String, W, N, 0, &S3),
-    p("VLANID", T::Int, W, N, 0, &S169),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Filter.{i}.", OW, C, 0, 0, None, Some("FilterNumberOfEntries"), Some("FilterEnable"), &[&["FilterKey"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("FilterKey", T::UnsignedInt, R, N, 0, &S1),
-    p("FilterEnable", T::Boolean, W, N, 0, &S14),
-    p("FilterStatus", T::String, R, N, 0, &S15),
-    p("FilterBridgeReference", T::Int, W, N, 0, &S28),
-    p("ExclusivityOrder", T::UnsignedInt, W, N, 0, &S1),
-    p("FilterInterface", T::String, W, N, 0, &S8),
-    p("VLANIDFilter", T::Int, W, N, 0, &S171),
-    p("AdmitOnlyVLANTagged", T::Boolean, W, N, 16, &S14),
-    p("EthertypeFilterList", T::String, W, N, 0, &S172),
-    p("EthertypeFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceMACAddressFilterList", T::String, W, N, 0, &S173),
-    p("SourceMACAddressFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACAddressFilterList", T::String, W, N, 0, &S173),
-    p("DestMACAddressFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceMACFromVendorClassIDFilter", T::String, W, N, 0, &S5),
-    p("SourceMACFromVendorClassIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACFromVendorClassIDFilter", T::String, W, N, 0, &S5),
-    p("DestMACFromVendorClassIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACFromVendorClassIDMode", T::String, W, N, 0, &S69),
-    p("SourceMACFromClientIDFilter", T::String, W, N, 0, &S5),
-    p("SourceMACFromClientIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACFromClientIDFilter", T::String, W, N, 0, &S5),
-    p("DestMACFromClientIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceMACFromUserClassIDFilter", T::String, W, N, 0, &S5),
-    p("SourceMACFromUserClassIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACFromUserClassIDFilter", T::String, W, N, 0, &S5),
-    p("DestMACFromUserClassIDFilterExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceMACFromVendorClassIDMode", T::String, W, N, 0, &S69),
-  ]),
-  obj("InternetGatewayDevice.Layer2Bridging.Marking.{i}.", OW, C, 0, 0, None, Some("MarkingNumberOfEntries"), Some("MarkingEnable"), &[&["MarkingKey"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("MarkingKey", T::UnsignedInt, R, N, 0, &S1),
-    p("MarkingEnable", T::Boolean, W, N, 0, &S14),
-    p("MarkingStatus", T::String, R, N, 0, &S15),
-    p("MarkingBridgeReference", T::Int, W, N, 0, &S28),
-    p("MarkingInterface", T::String, W, N, 0, &S8),
-    p("VLANIDUntag", T::Boolean, W, N, 0, &S14),
-    p("VLANIDMark", T::Int, W, N, 0, &S171),
-    p("EthernetPriorityMark", T::Int, W, N, 0, &S174),
-    p("EthernetPriorityOverride", T::Boolean, W, N, 0, &S14),
-    p("VLANIDMarkOverride", T::Boolean, W, N, 0, &S14),
-  ]),
+  obj(sub(T_LAYER2BRIDGING, 0, 37), OR, C, 6, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAYER2BRIDGING, &[e(1107, 16, 158), e(1008, 17, 159), e(1123, 16, 158), e(1025, 17, 158), e(793, 21, 159), e(835, 21, 159), e(750, 22, 159), e(453, 33, 159), e(1042, 17, 159), e(1168, 14, 159)]),
+  obj(sub(T_LAYER2BRIDGING, 0, 60), OR, C, 0, 0, None, n(453, 33), NameRef::NONE, 0, &P_LAYER2BRIDGING, &[e(239, 133, 148), e(772, 21, 158), e(1182, 13, 0), e(972, 18, 1)]),
+  obj(sub(T_LAYER2BRIDGING, 60, 108), OW, C, 2, 0, None, n(793, 21), n(1234, 12), 4, &P_LAYER2BRIDGING, &[e(239, 133, 148), e(1345, 9, 159), e(1154, 14, 2), e(1234, 12, 130), e(1246, 12, 138), e(1305, 10, 150), e(990, 6, 3), e(934, 19, 159), e(953, 19, 159)]),
+  obj(sub(T_LAYER2BRIDGING, 60, 117), OW, C, 0, 0, None, n(934, 19), n(1325, 10), 8, &P_LAYER2BRIDGING, &[e(1325, 10, 130), e(239, 133, 148), e(1221, 13, 155), e(1363, 9, 4), e(1380, 4, 5), e(856, 20, 6), e(1075, 16, 130)]),
+  obj(sub(T_LAYER2BRIDGING, 117, 174), OW, C, 0, 0, None, n(953, 19), n(1335, 10), 12, &P_LAYER2BRIDGING, &[e(1335, 10, 130), e(239, 133, 148), e(1372, 8, 150), e(990, 6, 5)]),
+  obj(sub(T_LAYER2BRIDGING, 223, 271), OW, C, 0, 0, None, n(835, 21), n(1258, 12), 16, &P_LAYER2BRIDGING, &[e(239, 133, 148), e(1354, 9, 159), e(1258, 12, 130), e(1270, 12, 138), e(814, 21, 135), e(1059, 16, 160), e(1139, 15, 155), e(1282, 12, 7), e(896, 19, 8), e(915, 19, 9), e(706, 22, 130), e(632, 26, 10), e(548, 29, 130), e(658, 24, 10), e(605, 27, 130), e(271, 32, 151), e(271, 39, 130), e(310, 30, 151), e(310, 37, 130), e(577, 28, 154), e(419, 27, 151), e(419, 34, 130), e(486, 25, 151), e(486, 32, 130), e(347, 30, 151), e(347, 37, 130), e(384, 28, 151), e(384, 35, 130), e(518, 30, 154)]),
+  obj(sub(T_LAYER2BRIDGING, 174, 223), OW, C, 0, 0, None, n(750, 22), n(1195, 13), 20, &P_LAYER2BRIDGING, &[e(239, 133, 148), e(1315, 10, 159), e(1195, 13, 130), e(1208, 13, 138), e(728, 22, 135), e(1091, 16, 155), e(1294, 11, 130), e(990, 10, 7), e(876, 20, 11), e(682, 24, 130), e(990, 18, 130)]),
 ]};
 
+const T_LAYER3FORWARDING: &str = "InternetGatewayDevice.Layer3Forwarding.Forwarding.{i}.DefaultConnectionServiceForwardNumberOfEntriesForwardingMetricForwardingPolicyGatewayIPAddressSourceSubnetMaskSourceIPAddressDestSubnetMaskDestIPAddressStaticRouteMTU";
+static K_LAYER3FORWARDING: [ParamDef; 2] = [p(T::String, W, N, 16, &S56), p(T::UnsignedInt, W, N, 0, &S58)];
+static Y_LAYER3FORWARDING: [u8; 7] = [5, 6, 7, 8, 254, 2, 255];
+static P_LAYER3FORWARDING: ParamTable = table(T_LAYER3FORWARDING, &COMMON, &K_LAYER3FORWARDING, &Y_LAYER3FORWARDING);
 /// `InternetGatewayDevice.Layer3Forwarding.` and its descendants: 2 objects, 16 parameters.
 pub static LAYER3FORWARDING: Subtree = Subtree { name: "Layer3Forwarding", objects: &[
-  obj("InternetGatewayDevice.Layer3Forwarding.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("DefaultConnectionService", T::String, W, N, 0, &S5),
-    p("ForwardNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.Layer3Forwarding.Forwarding.{i}.", OW, C, 0, 0, None, Some("ForwardNumberOfEntries"), Some("Enable"), &[&["DestIPAddress", "DestSubnetMask", "SourceIPAddress", "SourceSubnetMask"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("StaticRoute", T::Boolean, R, N, 0, &S14),
-    p("Type", T::String, W, N, 16, &S56),
-    p("DestIPAddress", T::String, W, N, 0, &S57),
-    p("DestSubnetMask", T::String, W, N, 0, &S57),
-    p("SourceIPAddress", T::String, W, N, 0, &S57),
-    p("SourceSubnetMask", T::String, W, N, 0, &S57),
-    p("GatewayIPAddress", T::String, W, N, 0, &S57),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("ForwardingMetric", T::Int, W, N, 0, &S28),
-    p("MTU", T::UnsignedInt, W, N, 0, &S58),
-    p("ForwardingPolicy", T::Int, W, N, 0, &S28),
-  ]),
+  obj(sub(T_LAYER3FORWARDING, 0, 39), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_LAYER3FORWARDING, &[e(54, 24, 151), e(78, 22, 159)]),
+  obj(sub(T_LAYER3FORWARDING, 0, 54), OW, C, 0, 0, None, n(78, 22), n(227, 134), 0, &P_LAYER3FORWARDING, &[e(227, 134, 130), e(233, 134, 138), e(239, 133, 148), e(206, 11, 129), e(270, 132, 0), e(193, 13, 152), e(179, 14, 152), e(164, 15, 152), e(148, 16, 152), e(132, 16, 152), e(163, 137, 151), e(100, 16, 135), e(217, 3, 1), e(116, 16, 135)]),
 ]};
 
+const T_MANAGEMENT_SERVER: &str = "InternetGatewayDevice.ManagementServer.AutonomousTransferCompletePolicy.InternetGatewayDevice.ManagementServer.DUStateChangeComplPolicy.InternetGatewayDevice.ManagementServer.ManageableDevice.{i}.InternetGatewayDevice.ManagementServer.InformParameter.{i}.InternetGatewayDevice.ManagementServer.EmbeddedDevice.{i}.InternetGatewayDevice.ManagementServer.VirtualDevice.{i}.InternetGatewayDevice.ManagementServer.StandbyPolicy.UDPConnectionRequestAddressNotificationLimitLightweightNotificationProtocolsSupportedLightweightNotificationProtocolsUsedDefaultActiveNotificationThrottleManageableDeviceNotificationLimitManageableDeviceNumberOfEntriesInformParameterNumberOfEntriesUDPLightweightNotificationHostUDPLightweightNotificationPortEmbeddedDeviceNumberOfEntriesCWMPRetryMinimumWaitIntervalVirtualDeviceNumberOfEntriesCWMPRetryIntervalMultiplierScheduledAwarenessRequestedDiscoveryProtocolReferencePeriodicAwarenessRequestedSTUNMaximumKeepAlivePeriodSTUNMinimumKeepAlivePeriodConnectionRequestPasswordConnectionRequestUsernameCRUnawarenessMaxDurationHTTPCompressionSupportedCommandProcessingErrMsgConnReqAllowedJabberIDsNetworkAwarenessCapableSupportedConnReqMethodsPeriodicInformIntervalProxyProtocolReferenceConnReqXMPPConnectionNotifyMissedScheduledAliasBasedAddressingCRAwarenessRequestedConnectionRequestURLPeriodicInformEnableAutoCreateInstancesDownloadProgressURLOperationTypeFilterPeriodicInformTimeSupportedDataModelTransferTypeFilterMaxMissedPeriodicSTUNServerAddressCommandProcessedResultTypeFilterSelfTimerCapableConnReqJabberIDFaultCodeFilterProxiedDeviceIDUpgradesManagedFileTypeFilterSTUNServerPortParameterNameControllerIDInstanceModeLastSyncTimeParameterKeySTUNPasswordSTUNUsernameNATDetectedEnableCWMPSTUNEnableEventListKickURL";
+static K_MANAGEMENT_SERVER: [ParamDef; 25] = [p(T::String, R, CD, 1, &S26), p(T::String, R, FD, 1, &S5), p(T::Boolean, R, N, 1, &S14), p(T::String, W, N, 0, &S29), p(T::UnsignedInt, W, N, 0, &S31), p(T::String, R, N, 0, &S32), p(T::String, W, N, 0, &S33), p(T::String, R, FD, 0, &S22), p(T::String, R, N, 0, &S34), p(T::String, W, N, 0, &S35), p(T::String, R, N, 0, &S36), p(T::String, W, N, 0, &S36), p(T::String, W, N, 0, &S38), p(T::String, W, N, 0, &S39), p(T::String, W, N, 0, &S40), p(T::String, W, N, 0, &S41), p(T::String, W, N, 0, &S42), p(T::String, R, N, 0, &S43), p(T::String, R, N, 0, &S20), p(T::String, R, N, 0, &S44), p(T::String, R, N, 0, &S45), p(T::String, W, N, 0, &S2), p(T::String, R, CD, 0, &S37), p(T::String, R, CD, 0, &S3), p(T::String, R, N, 0, &S4)];
+static Y_MANAGEMENT_SERVER: [u8; 15] = [0, 1, 255, 1, 254, 2, 255, 0, 1, 2, 255, 0, 1, 2, 255];
+static P_MANAGEMENT_SERVER: ParamTable = table(T_MANAGEMENT_SERVER, &COMMON, &K_MANAGEMENT_SERVER, &Y_MANAGEMENT_SERVER);
 /// `InternetGatewayDevice.ManagementServer.` and its descendants: 8 objects, 89 parameters.
 pub static MANAGEMENT_SERVER: Subtree = Subtree { name: "ManagementServer", objects: &[
-  obj("InternetGatewayDevice.ManagementServer.", OR, C, 7, 1, Some(1), None, None, &[], &[
-    p("EnableCWMP", T::Boolean, W, N, 0, &S14),
-    p("URL", T::String, W, N, 0, &S5),
-    p("Username", T::String, W, N, 0, &S5),
-    p("Password", T::String, W, N, 2, &S5),
-    p("PeriodicInformEnable", T::Boolean, W, N, 0, &S14),
-    p("PeriodicInformInterval", T::UnsignedInt, W, N, 0, &S25),
-    p("PeriodicInformTime", T::DateTime, W, N, 0, &S9),
-    p("ParameterKey", T::String, R, CD, 1, &S26),
-    p("ConnectionRequestURL", T::String, R, FD, 1, &S5),
-    p("ConnectionRequestUsername", T::String, W, N, 0, &S5),
-    p("ConnectionRequestPassword", T::String, W, N, 2, &S5),
-    p("UpgradesManaged", T::Boolean, W, N, 0, &S14),
-    p("KickURL", T::String, R, N, 0, &S5),
-    p("DownloadProgressURL", T::String, R, N, 0, &S5),
-    p("DefaultActiveNotificationThrottle", T::UnsignedInt, W, N, 0, &S1),
-    p("UDPConnectionRequestAddress", T::String, R, N, 0, &S5),
-    p("UDPConnectionRequestAddressNotificationLimit", T::UnsignedInt, W, N, 0, &S1),
-    p("STUNEnable", T::Boolean, W, N, 0, &S14),
-    p("STUNServerAddress", T::String, W, N, 0, &S5),
-    p("STUNServerPort", T::UnsignedInt, W, N, 0, &S27),
-    p("STUNUsername", T::String, W, N, 0, &S5),
-    p("STUNPassword", T::String, W, N, 2, &S5),
-    p("STUNMaximumKeepAlivePeriod", T::Int, W, N, 0, &S28),
-    p("STUNMinimumKeepAlivePeriod", T::UnsignedInt, W, N, 0, &S1),
-    p("NATDetected", T::Boolean, R, N, 0, &S14),
-    p("AliasBasedAddressing", T::Boolean, R, N, 1, &S14),
-    p("ManageableDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ManageableDeviceNotificationLimit", T::UnsignedInt, W, N, 0, &S1),
-    p("EmbeddedDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("VirtualDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("InstanceMode", T::String, W, N, 0, &S29),
-    p("AutoCreateInstances", T::Boolean, W, N, 0, &S14),
-    p("CWMPRetryMinimumWaitInterval", T::UnsignedInt, W, N, 0, &S30),
-    p("CWMPRetryIntervalMultiplier", T::UnsignedInt, W, N, 0, &S31),
-    p("SupportedConnReqMethods", T::String, R, N, 0, &S32),
-    p("ConnReqXMPPConnection", T::String, W, N, 0, &S22),
-    p("ConnReqAllowedJabberIDs", T::String, W, N, 0, &S33),
-    p("ConnReqJabberID", T::String, R, FD, 0, &S22),
-    p("HTTPCompressionSupported", T::String, R, N, 0, &S34),
-    p("HTTPCompression", T::String, W, N, 0, &S35),
-    p("LightweightNotificationProtocolsSupported", T::String, R, N, 0, &S36),
-    p("LightweightNotificationProtocolsUsed", T::String, W, N, 0, &S36),
-    p("UDPLightweightNotificationHost", T::String, W, N, 0, &S5),
-    p("UDPLightweightNotificationPort", T::UnsignedInt, W, N, 0, &S1),
-    p("InformParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.AutonomousTransferCompletePolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("TransferTypeFilter", T::String, W, N, 0, &S38),
-    p("ResultTypeFilter", T::String, W, N, 0, &S39),
-    p("FileTypeFilter", T::String, W, N, 0, &S40),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.DUStateChangeComplPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("OperationTypeFilter", T::String, W, N, 0, &S41),
-    p("ResultTypeFilter", T::String, W, N, 0, &S39),
-    p("FaultCodeFilter", T::String, W, N, 0, &S42),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.EmbeddedDevice.{i}.", OR, C, 0, 0, None, Some("EmbeddedDeviceNumberOfEntries"), None, &[&["ControllerID", "ProxiedDeviceID"]], &[
-    p("ControllerID", T::String, R, N, 0, &S5),
-    p("ProxiedDeviceID", T::String, R, N, 0, &S5),
-    p("Reference", T::String, R, N, 0, &S22),
-    p("SupportedDataModel", T::String, R, N, 0, &S2),
-    p("Host", T::String, R, N, 0, &S43),
-    p("ProxyProtocol", T::String, R, N, 0, &S20),
-    p("ProxyProtocolReference", T::String, R, N, 0, &S22),
-    p("DiscoveryProtocol", T::String, R, N, 0, &S44),
-    p("DiscoveryProtocolReference", T::String, R, N, 0, &S2),
-    p("CommandProcessed", T::String, R, N, 0, &S45),
-    p("CommandProcessingErrMsg", T::String, R, N, 0, &S0),
-    p("LastSyncTime", T::DateTime, R, N, 0, &S9),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.InformParameter.{i}.", OW, C, 0, 0, None, Some("InformParameterNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ParameterName"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("ParameterName", T::String, W, N, 0, &S5),
-    p("EventList", T::String, W, N, 0, &S2),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.ManageableDevice.{i}.", OR, C, 0, 0, None, Some("ManageableDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "SerialNumber", "ProductClass"]], &[
-    p("ManufacturerOUI", T::String, R, CD, 0, &S37),
-    p("SerialNumber", T::String, R, CD, 0, &S3),
-    p("ProductClass", T::String, R, CD, 0, &S3),
-    p("Host", T::String, R, N, 0, &S6),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.StandbyPolicy.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("CRUnawarenessMaxDuration", T::Int, W, N, 0, &S28),
-    p("MaxMissedPeriodic", T::Int, W, N, 0, &S28),
-    p("NotifyMissedScheduled", T::Boolean, W, N, 0, &S14),
-    p("NetworkAwarenessCapable", T::Boolean, R, N, 0, &S14),
-    p("SelfTimerCapable", T::Boolean, R, N, 0, &S14),
-    p("CRAwarenessRequested", T::Boolean, W, N, 0, &S14),
-    p("PeriodicAwarenessRequested", T::Boolean, W, N, 0, &S14),
-    p("ScheduledAwarenessRequested", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.ManagementServer.VirtualDevice.{i}.", OR, C, 0, 0, None, Some("VirtualDeviceNumberOfEntries"), None, &[&["ManufacturerOUI", "ProductClass", "SerialNumber"]], &[
-    p("ManufacturerOUI", T::String, R, N, 0, &S4),
-    p("ProductClass", T::String, R, N, 0, &S3),
-    p("SerialNumber", T::String, R, N, 0, &S3),
-    p("Host", T::String, R, N, 0, &S43),
-    p("ProxyProtocol", T::String, R, N, 0, &S20),
-    p("ProxyProtocolReference", T::String, R, N, 0, &S22),
-    p("DiscoveryProtocol", T::String, R, N, 0, &S44),
-    p("DiscoveryProtocolReference", T::String, R, N, 0, &S2),
-  ]),
+  obj(sub(T_MANAGEMENT_SERVER, 0, 39), OR, C, 7, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_MANAGEMENT_SERVER, &[e(1707, 10, 130), e(278, 131, 151), e(205, 136, 151), e(181, 136, 157), e(1310, 20, 130), e(1164, 22, 161), e(1387, 18, 134), e(1660, 12, 0), e(1290, 20, 1), e(999, 25, 151), e(974, 25, 157), e(1568, 15, 130), e(1736, 7, 142), e(1349, 19, 142), e(544, 33, 160), e(423, 27, 142), e(423, 44, 160), e(1717, 10, 130), e(1458, 17, 151), e(1597, 14, 162), e(1684, 12, 151), e(1672, 12, 157), e(922, 26, 135), e(948, 26, 160), e(1696, 11, 129), e(1250, 20, 2), e(610, 31, 159), e(577, 33, 160), e(731, 29, 159), e(788, 28, 159), e(1636, 12, 3), e(1330, 19, 130), e(760, 28, 163), e(816, 27, 4), e(1141, 23, 5), e(1208, 21, 149), e(1095, 23, 6), e(1523, 15, 7), e(1048, 24, 8), e(1048, 15, 9), e(467, 41, 10), e(508, 36, 11), e(671, 30, 151), e(701, 30, 160), e(641, 30, 159)]),
+  obj(sub(T_MANAGEMENT_SERVER, 0, 72), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_MANAGEMENT_SERVER, &[e(227, 134, 130), e(1423, 18, 12), e(1491, 16, 13), e(1583, 14, 14)]),
+  obj(sub(T_MANAGEMENT_SERVER, 72, 136), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_MANAGEMENT_SERVER, &[e(227, 134, 130), e(1368, 19, 15), e(1491, 16, 13), e(1538, 15, 16)]),
+  obj(sub(T_MANAGEMENT_SERVER, 255, 313), OR, C, 0, 0, None, n(731, 29), NameRef::NONE, 0, &P_MANAGEMENT_SERVER, &[e(1624, 12, 142), e(1553, 15, 142), e(172, 137, 140), e(1405, 18, 139), e(258, 132, 17), e(1186, 13, 18), e(1186, 22, 140), e(870, 17, 19), e(870, 26, 139), e(1475, 16, 20), e(1072, 23, 137), e(1648, 12, 133)]),
+  obj(sub(T_MANAGEMENT_SERVER, 196, 255), OW, C, 0, 0, None, n(641, 30), n(227, 134), 3, &P_MANAGEMENT_SERVER, &[e(227, 134, 130), e(239, 133, 150), e(1611, 13, 151), e(1727, 9, 21)]),
+  obj(sub(T_MANAGEMENT_SERVER, 136, 196), OR, C, 0, 0, None, n(610, 31), NameRef::NONE, 7, &P_MANAGEMENT_SERVER, &[e(53, 143, 22), e(109, 140, 23), e(97, 140, 23), e(258, 132, 145)]),
+  obj(sub(T_MANAGEMENT_SERVER, 370, 423), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_MANAGEMENT_SERVER, &[e(1024, 24, 135), e(1441, 17, 135), e(1229, 21, 130), e(1118, 23, 129), e(1507, 16, 129), e(1270, 20, 130), e(896, 26, 130), e(843, 27, 130)]),
+  obj(sub(T_MANAGEMENT_SERVER, 313, 370), OR, C, 0, 0, None, n(788, 28), NameRef::NONE, 11, &P_MANAGEMENT_SERVER, &[e(53, 143, 24), e(97, 140, 141), e(109, 140, 141), e(258, 132, 17), e(1186, 13, 18), e(1186, 22, 140), e(870, 17, 19), e(870, 26, 139)]),
 ]};
 
+const T_NS_LOOKUP_DIAGNOSTICS: &str = "InternetGatewayDevice.NSLookupDiagnostics.Result.{i}.ResultNumberOfEntriesHostNameReturnedResponseTimeDNSServerIPIPAddressesAnswerType";
+static K_NS_LOOKUP_DIAGNOSTICS: [ParamDef; 5] = [p(T::String, W, CD, 0, &S201), p(T::String, R, CD, 0, &S202), p(T::String, R, CD, 0, &S203), p(T::String, R, CD, 0, &S204), p(T::String, R, CD, 0, &S57)];
+static Y_NS_LOOKUP_DIAGNOSTICS: [u8; 0] = [];
+static P_NS_LOOKUP_DIAGNOSTICS: ParamTable = table(T_NS_LOOKUP_DIAGNOSTICS, &COMMON, &K_NS_LOOKUP_DIAGNOSTICS, &Y_NS_LOOKUP_DIAGNOSTICS);
 /// `InternetGatewayDevice.NSLookupDiagnostics.` and its descendants: 2 objects, 14 parameters.
 pub static NS_LOOKUP_DIAGNOSTICS: Subtree = Subtree { name: "NSLookupDiagnostics", objects: &[
-  obj("InternetGatewayDevice.NSLookupDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S201),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("HostName", T::String, W, N, 0, &S5),
-    p("DNSServer", T::String, W, N, 0, &S5),
-    p("Timeout", T::UnsignedInt, W, N, 0, &S1),
-    p("NumberOfRepetitions", T::UnsignedInt, W, N, 0, &S1),
-    p("SuccessCount", T::UnsignedInt, R, CD, 0, &S1),
-    p("ResultNumberOfEntries", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.NSLookupDiagnostics.Result.{i}.", OR, C, 0, 0, None, Some("ResultNumberOfEntries"), None, &[], &[
-    p("Status", T::String, R, CD, 0, &S202),
-    p("AnswerType", T::String, R, CD, 0, &S203),
-    p("HostNameReturned", T::String, R, CD, 0, &S5),
-    p("IPAddresses", T::String, R, CD, 0, &S204),
-    p("DNSServerIP", T::String, R, CD, 0, &S57),
-    p("ResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
+  obj(sub(T_NS_LOOKUP_DIAGNOSTICS, 0, 42), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_NS_LOOKUP_DIAGNOSTICS, &[e(37, 144, 0), e(163, 137, 151), e(74, 8, 151), e(102, 9, 151), e(213, 135, 160), e(0, 147, 160), e(121, 140, 158), e(53, 21, 158)]),
+  obj(sub(T_NS_LOOKUP_DIAGNOSTICS, 0, 53), OR, C, 0, 0, None, n(53, 21), NameRef::NONE, NO_KEYS, &P_NS_LOOKUP_DIAGNOSTICS, &[e(233, 134, 1), e(124, 10, 2), e(74, 16, 136), e(113, 11, 3), e(102, 11, 4), e(90, 12, 158)]),
 ]};
 
+const T_PERIODIC_STATISTICS: &str = "InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.ParameterNumberOfEntriesSampleSetNumberOfEntriesMinSampleIntervalMaxReportSamplesCalculationModeReportStartTimeHighThresholdReportEndTimeSampleSecondsTimeReferenceFetchSamplesLowThresholdForceSampleSuspectDataSampleModeFailuresValues";
+static K_PERIODIC_STATISTICS: [ParamDef; 8] = [p(T::String, R, N, 0, &S210), p(T::String, W, N, 0, &S97), p(T::String, R, CD, 0, &S211), p(T::String, W, N, 0, &S212), p(T::String, W, N, 0, &S213), p(T::Int, W, N, 0, &S55), p(T::String, R, CD, 0, &S214), p(T::String, R, CD, 0, &S2)];
+static Y_PERIODIC_STATISTICS: [u8; 8] = [3, 254, 0, 255, 2, 254, 0, 255];
+static P_PERIODIC_STATISTICS: ParamTable = table(T_PERIODIC_STATISTICS, &COMMON, &K_PERIODIC_STATISTICS, &Y_PERIODIC_STATISTICS);
 /// `InternetGatewayDevice.PeriodicStatistics.` and its descendants: 3 objects, 27 parameters.
 pub static PERIODIC_STATISTICS: Subtree = Subtree { name: "PeriodicStatistics", objects: &[
-  obj("InternetGatewayDevice.PeriodicStatistics.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("MinSampleInterval", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxReportSamples", T::UnsignedInt, R, N, 0, &S1),
-    p("SampleSetNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.", OW, C, 1, 0, None, Some("SampleSetNumberOfEntries"), Some("Enable"), &[&["Name"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S210),
-    p("Name", T::String, W, N, 0, &S97),
-    p("SampleInterval", T::UnsignedInt, W, N, 0, &S25),
-    p("ReportSamples", T::UnsignedInt, W, N, 0, &S25),
-    p("TimeReference", T::DateTime, W, N, 0, &S9),
-    p("FetchSamples", T::UnsignedInt, W, N, 0, &S1),
-    p("ForceSample", T::Boolean, W, N, 2, &S14),
-    p("ReportStartTime", T::DateTime, R, N, 0, &S9),
-    p("ReportEndTime", T::DateTime, R, N, 0, &S9),
-    p("SampleSeconds", T::String, R, CD, 0, &S211),
-    p("ParameterNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.PeriodicStatistics.SampleSet.{i}.Parameter.{i}.", OW, C, 0, 0, None, Some("ParameterNumberOfEntries"), Some("Enable"), &[&["Reference"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Reference", T::String, W, N, 0, &S5),
-    p("SampleMode", T::String, W, N, 0, &S212),
-    p("CalculationMode", T::String, W, N, 0, &S213),
-    p("LowThreshold", T::Int, W, N, 0, &S55),
-    p("HighThreshold", T::Int, W, N, 0, &S55),
-    p("SampleSeconds", T::String, R, CD, 0, &S211),
-    p("SuspectData", T::String, R, CD, 0, &S214),
-    p("Values", T::String, R, CD, 0, &S2),
-    p("Failures", T::UnsignedInt, R, N, 0, &S1),
-  ]),
+  obj(sub(T_PERIODIC_STATISTICS, 0, 41), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_PERIODIC_STATISTICS, &[e(117, 17, 159), e(134, 16, 159), e(93, 24, 159)]),
+  obj(sub(T_PERIODIC_STATISTICS, 0, 55), OW, C, 1, 0, None, n(93, 24), n(227, 134), 0, &P_PERIODIC_STATISTICS, &[e(239, 133, 148), e(227, 134, 130), e(233, 134, 0), e(262, 132, 1), e(120, 14, 161), e(137, 13, 161), e(219, 13, 134), e(232, 12, 160), e(256, 11, 131), e(165, 15, 133), e(193, 13, 133), e(206, 13, 2), e(69, 24, 159)]),
+  obj(sub(T_PERIODIC_STATISTICS, 0, 69), OW, C, 0, 0, None, n(69, 24), n(227, 134), 4, &P_PERIODIC_STATISTICS, &[e(239, 133, 148), e(227, 134, 130), e(172, 137, 151), e(278, 10, 3), e(150, 15, 4), e(244, 12, 5), e(180, 13, 5), e(206, 13, 2), e(267, 11, 6), e(296, 6, 7), e(288, 8, 159)]),
 ]};
 
+const T_QUEUE_MANAGEMENT: &str = "InternetGatewayDevice.QueueManagement.Classification.{i}.InternetGatewayDevice.QueueManagement.QueueStats.{i}.InternetGatewayDevice.QueueManagement.Policer.{i}.InternetGatewayDevice.QueueManagement.Queue.{i}.InternetGatewayDevice.QueueManagement.Flow.{i}.InternetGatewayDevice.QueueManagement.App.{i}.SourceVendorSpecificInfoEnterprisePartiallyConformingCountedPacketsSourceVendorSpecificInfoSubOptionDestVendorSpecificInfoEnterpriseDestVendorSpecificInfoSubOptionPartiallyConformingCountedBytesSourceVendorSpecificInfoExcludeAppDefaultEthernetPriorityMarkClassificationNumberOfEntriesDestVendorSpecificInfoExcludeSourceVendorSpecificInfoModeNonConformingCountedPacketsAppDefaultForwardingPolicyDestVendorSpecificInfoModeSourceVendorClassIDExcludeNonConformingCountedBytesQueueStatsNumberOfEntriesDestVendorClassIDExcludeFlowEthernetPriorityMarkMaxClassificationEntriesQueueOccupancyPercentageSourceUserClassIDExcludeEthernetPriorityExcludePartialConformingActionSourceVendorClassIDModeAppDefaultTrafficClassDestUserClassIDExcludePolicerNumberOfEntriesDestVendorClassIDModeEthernetPriorityCheckQueueOccupancyPacketsSourceClientIDExcludeClassificationEnableClassificationStatusFlowForwardingPolicyQueueNumberOfEntriesClassificationOrderDestClientIDExcludeFlowNumberOfEntriesNonConformingActionTotalCountedPacketsAppDefaultDSCPMarkAppNumberOfEntriesCommittedBurstSizeFlowTypeParametersPossibleMeterTypesProtocolIdentifierSchedulerAlgorithmSourcePortRangeMaxAppDefaultPolicerClassificationKeyLLCControlExcludeMaxPolicerEntriesQueueBufferLengthSourcePortExcludeTotalCountedBytesAvailableAppListDestPortRangeMaxEthertypeExcludeFlowTrafficClassShapingBurstSizeSourceMACAddressSourceMACExcludeAppDefaultQueueDestPortExcludeExcessBurstSizeIPLengthExcludeMaxQueueEntriesProtocolExcludeQueuePrecedenceSourceIPExcludeClassInterfaceDestMACAddressDestMACExcludeDroppedPacketsMaxFlowEntriesQueueInterfaceSNAPOUIExcludeTrafficClassesAppIdentifierCommittedRateDestIPExcludeDropAlgorithmMaxAppEntriesOutOfBandInfoOutputPacketsPeakBurstSizePolicerEnablePolicerStatusREDPercentageSourceMACMaskTCPACKExcludeVLANIDExcludeClassPolicerDroppedBytesFlowDSCPMarkREDThresholdDSAPExcludeDSCPExcludeDestMACMaskFlowPolicerIPLengthMaxIPLengthMinOutputBytesQueueEnableQueueStatusQueueWeightSSAPExcludeShapingRateVLANIDCheckClassQueueFlowEnableFlowStatusPolicerKeySourceMaskAppEnableAppStatusDSCPCheckFlowQueueMaxQueuesClassAppDestMaskFlowNamePeakRateQueueKeyAppNameFlowKeyAppKey";
+static K_QUEUE_MANAGEMENT: [ParamDef; 12] = [p(T::Int, W, N, 0, &S176), p(T::UnsignedInt, R, N, 32, &S1), p(T::Int, W, N, 0, &S177), p(T::String, W, N, 0, &S178), p(T::String, R, CD, 0, &S179), p(T::String, W, N, 0, &S180), p(T::UnsignedInt, R, CD, 16, &S1), p(T::String, W, N, 0, &S172), p(T::UnsignedInt, W, N, 0, &S11), p(T::String, W, N, 0, &S181), p(T::String, W, N, 0, &S182), p(T::UnsignedInt, R, CD, 0, &S96)];
+static Y_QUEUE_MANAGEMENT: [u8; 15] = [3, 255, 3, 255, 3, 255, 3, 255, 3, 255, 3, 4, 254, 2, 255];
+static P_QUEUE_MANAGEMENT: ParamTable = table(T_QUEUE_MANAGEMENT, &COMMON, &K_QUEUE_MANAGEMENT, &Y_QUEUE_MANAGEMENT);
 /// `InternetGatewayDevice.QueueManagement.` and its descendants: 7 objects, 175 parameters.
 pub static QUEUE_MANAGEMENT: Subtree = Subtree { name: "QueueManagement", objects: &[
-  obj("InternetGatewayDevice.QueueManagement.", OR, C, 6, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("MaxQueues", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaxClassificationEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("ClassificationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxAppEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("AppNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxFlowEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("FlowNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxPolicerEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("PolicerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("MaxQueueEntries", T::UnsignedInt, R, CD, 0, &S1),
-    p("QueueNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueStatsNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DefaultForwardingPolicy", T::UnsignedInt, W, N, 0, &S1),
-    p("DefaultTrafficClass", T::Int, W, N, 0, &S28),
-    p("DefaultPolicer", T::Int, W, N, 0, &S28),
-    p("DefaultQueue", T::UnsignedInt, W, N, 0, &S1),
-    p("DefaultDSCPMark", T::Int, W, N, 0, &S176),
-    p("DefaultEthernetPriorityMark", T::Int, W, N, 0, &S176),
-    p("AvailableAppList", T::String, R, N, 0, &S6),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.App.{i}.", OW, C, 0, 0, None, Some("AppNumberOfEntries"), Some("AppEnable"), &[&["Alias"]], &[
-    p("AppKey", T::UnsignedInt, R, N, 32, &S1),
-    p("AppEnable", T::Boolean, W, N, 0, &S14),
-    p("AppStatus", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("ProtocolIdentifier", T::String, W, N, 0, &S5),
-    p("AppName", T::String, W, N, 0, &S3),
-    p("AppDefaultForwardingPolicy", T::UnsignedInt, W, N, 0, &S1),
-    p("AppDefaultTrafficClass", T::Int, W, N, 0, &S28),
-    p("AppDefaultPolicer", T::Int, W, N, 0, &S28),
-    p("AppDefaultQueue", T::Int, W, N, 0, &S28),
-    p("AppDefaultDSCPMark", T::Int, W, N, 0, &S176),
-    p("AppDefaultEthernetPriorityMark", T::Int, W, N, 0, &S176),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.Classification.{i}.", OW, C, 0, 0, None, Some("ClassificationNumberOfEntries"), Some("ClassificationEnable"), &[&["Alias"]], &[
-    p("ClassificationKey", T::UnsignedInt, R, N, 32, &S1),
-    p("ClassificationEnable", T::Boolean, W, N, 0, &S14),
-    p("ClassificationStatus", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("ClassificationOrder", T::UnsignedInt, W, N, 0, &S25),
-    p("ClassInterface", T::String, W, N, 0, &S5),
-    p("DestIP", T::String, W, N, 0, &S57),
-    p("DestMask", T::String, W, N, 0, &S57),
-    p("DestIPExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceIP", T::String, W, N, 0, &S57),
-    p("SourceMask", T::String, W, N, 0, &S57),
-    p("SourceIPExclude", T::Boolean, W, N, 0, &S14),
-    p("Protocol", T::Int, W, N, 0, &S28),
-    p("ProtocolExclude", T::Boolean, W, N, 0, &S14),
-    p("DestPort", T::Int, W, N, 0, &S28),
-    p("DestPortRangeMax", T::Int, W, N, 0, &S28),
-    p("DestPortExclude", T::Boolean, W, N, 0, &S14),
-    p("SourcePort", T::Int, W, N, 0, &S28),
-    p("SourcePortRangeMax", T::Int, W, N, 0, &S28),
-    p("SourcePortExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceMACAddress", T::String, W, N, 0, &S61),
-    p("SourceMACMask", T::String, W, N, 0, &S57),
-    p("SourceMACExclude", T::Boolean, W, N, 0, &S14),
-    p("DestMACAddress", T::String, W, N, 0, &S61),
-    p("DestMACMask", T::String, W, N, 0, &S57),
-    p("DestMACExclude", T::Boolean, W, N, 0, &S14),
-    p("Ethertype", T::Int, W, N, 0, &S28),
-    p("EthertypeExclude", T::Boolean, W, N, 0, &S14),
-    p("SSAP", T::Int, W, N, 0, &S28),
-    p("SSAPExclude", T::Boolean, W, N, 0, &S14),
-    p("DSAP", T::Int, W, N, 0, &S28),
-    p("DSAPExclude", T::Boolean, W, N, 0, &S14),
-    p("LLCControl", T::Int, W, N, 0, &S28),
-    p("LLCControlExclude", T::Boolean, W, N, 0, &S14),
-    p("SNAPOUI", T::Int, W, N, 0, &S28),
-    p("SNAPOUIExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceVendorClassID", T::String, W, N, 0, &S5),
-    p("SourceVendorClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceVendorClassIDMode", T::String, W, N, 0, &S69),
-    p("DestVendorClassID", T::String, W, N, 0, &S5),
-    p("DestVendorClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("DestVendorClassIDMode", T::String, W, N, 0, &S69),
-    p("SourceClientID", T::String, W, N, 0, &S5),
-    p("SourceClientIDExclude", T::Boolean, W, N, 0, &S14),
-    p("DestClientID", T::String, W, N, 0, &S5),
-    p("DestClientIDExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceUserClassID", T::String, W, N, 0, &S5),
-    p("SourceUserClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("DestUserClassID", T::String, W, N, 0, &S5),
-    p("DestUserClassIDExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceVendorSpecificInfo", T::String, W, N, 0, &S5),
-    p("TCPACK", T::Boolean, W, N, 0, &S14),
-    p("TCPACKExclude", T::Boolean, W, N, 0, &S14),
-    p("IPLengthMin", T::UnsignedInt, W, N, 0, &S1),
-    p("IPLengthMax", T::UnsignedInt, W, N, 0, &S1),
-    p("IPLengthExclude", T::Boolean, W, N, 0, &S14),
-    p("DSCPCheck", T::Int, W, N, 0, &S28),
-    p("DSCPExclude", T::Boolean, W, N, 0, &S14),
-    p("DSCPMark", T::Int, W, N, 0, &S176),
-    p("EthernetPriorityCheck", T::Int, W, N, 0, &S28),
-    p("EthernetPriorityExclude", T::Boolean, W, N, 0, &S14),
-    p("EthernetPriorityMark", T::Int, W, N, 0, &S176),
-    p("VLANIDCheck", T::Int, W, N, 0, &S28),
-    p("VLANIDExclude", T::Boolean, W, N, 0, &S14),
-    p("OutOfBandInfo", T::Int, W, N, 0, &S28),
-    p("ForwardingPolicy", T::UnsignedInt, W, N, 0, &S1),
-    p("TrafficClass", T::Int, W, N, 0, &S28),
-    p("ClassPolicer", T::Int, W, N, 0, &S28),
-    p("ClassQueue", T::Int, W, N, 0, &S28),
-    p("ClassApp", T::Int, W, N, 0, &S28),
-    p("SourceVendorSpecificInfoExclude", T::Boolean, W, N, 0, &S14),
-    p("SourceVendorSpecificInfoEnterprise", T::UnsignedInt, W, N, 0, &S1),
-    p("SourceVendorSpecificInfoSubOption", T::Int, W, N, 0, &S177),
-    p("SourceVendorSpecificInfoMode", T::String, W, N, 0, &S69),
-    p("DestVendorSpecificInfo", T::String, W, N, 0, &S5),
-    p("DestVendorSpecificInfoExclude", T::Boolean, W, N, 0, &S14),
-    p("DestVendorSpecificInfoEnterprise", T::UnsignedInt, W, N, 0, &S1),
-    p("DestVendorSpecificInfoSubOption", T::Int, W, N, 0, &S177),
-    p("DestVendorSpecificInfoMode", T::String, W, N, 0, &S69),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.Flow.{i}.", OW, C, 0, 0, None, Some("FlowNumberOfEntries"), Some("FlowEnable"), &[&["Alias"]], &[
-    p("FlowKey", T::UnsignedInt, R, N, 32, &S1),
-    p("FlowEnable", T::Boolean, W, N, 0, &S14),
-    p("FlowStatus", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("FlowType", T::String, W, N, 0, &S5),
-    p("FlowTypeParameters", T::String, W, N, 0, &S5),
-    p("FlowName", T::String, W, N, 0, &S3),
-    p("AppIdentifier", T::Int, W, N, 0, &S28),
-    p("FlowForwardingPolicy", T::UnsignedInt, W, N, 0, &S1),
-    p("FlowTrafficClass", T::Int, W, N, 0, &S28),
-    p("FlowPolicer", T::Int, W, N, 0, &S28),
-    p("FlowQueue", T::Int, W, N, 0, &S28),
-    p("FlowDSCPMark", T::Int, W, N, 0, &S176),
-    p("FlowEthernetPriorityMark", T::Int, W, N, 0, &S176),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.Policer.{i}.", OW, C, 0, 0, None, Some("PolicerNumberOfEntries"), Some("PolicerEnable"), &[&["Alias"]], &[
-    p("PolicerKey", T::UnsignedInt, R, N, 32, &S1),
-    p("PolicerEnable", T::Boolean, W, N, 0, &S14),
-    p("PolicerStatus", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("CommittedRate", T::UnsignedInt, W, N, 0, &S1),
-    p("CommittedBurstSize", T::UnsignedInt, W, N, 0, &S1),
-    p("ExcessBurstSize", T::UnsignedInt, W, N, 0, &S1),
-    p("PeakRate", T::UnsignedInt, W, N, 0, &S1),
-    p("PeakBurstSize", T::UnsignedInt, W, N, 0, &S1),
-    p("MeterType", T::String, W, N, 0, &S178),
-    p("PossibleMeterTypes", T::String, R, CD, 0, &S179),
-    p("ConformingAction", T::String, W, N, 0, &S180),
-    p("PartialConformingAction", T::String, W, N, 0, &S180),
-    p("NonConformingAction", T::String, W, N, 0, &S180),
-    p("CountedPackets", T::UnsignedInt, R, CD, 16, &S1),
-    p("CountedBytes", T::UnsignedInt, R, CD, 16, &S1),
-    p("TotalCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
-    p("ConformingCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("ConformingCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
-    p("PartiallyConformingCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("PartiallyConformingCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
-    p("NonConformingCountedPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("NonConformingCountedBytes", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.Queue.{i}.", OW, C, 0, 0, None, Some("QueueNumberOfEntries"), Some("QueueEnable"), &[&["Alias"]], &[
-    p("QueueKey", T::UnsignedInt, R, N, 32, &S1),
-    p("QueueEnable", T::Boolean, W, N, 0, &S14),
-    p("QueueStatus", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("TrafficClasses", T::String, W, N, 0, &S172),
-    p("QueueInterface", T::String, W, N, 0, &S5),
-    p("QueueBufferLength", T::UnsignedInt, R, N, 0, &S1),
-    p("QueueWeight", T::UnsignedInt, W, N, 0, &S1),
-    p("QueuePrecedence", T::UnsignedInt, W, N, 0, &S25),
-    p("REDThreshold", T::UnsignedInt, W, N, 0, &S11),
-    p("REDPercentage", T::UnsignedInt, W, N, 0, &S11),
-    p("DropAlgorithm", T::String, W, N, 0, &S181),
-    p("SchedulerAlgorithm", T::String, W, N, 0, &S182),
-    p("ShapingRate", T::Int, W, N, 0, &S28),
-    p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.QueueManagement.QueueStats.{i}.", OW, C, 0, 0, None, Some("QueueStatsNumberOfEntries"), Some("Enable"), &[&["Queue", "Interface"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Queue", T::UnsignedInt, W, N, 0, &S1),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("OutputPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("OutputBytes", T::UnsignedInt, R, CD, 0, &S1),
-    p("DroppedPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("DroppedBytes", T::UnsignedInt, R, CD, 0, &S1),
-    p("QueueOccupancyPackets", T::UnsignedInt, R, CD, 0, &S1),
-    p("QueueOccupancyPercentage", T::UnsignedInt, R, CD, 0, &S96),
-  ]),
+  obj(sub(T_QUEUE_MANAGEMENT, 0, 38), OR, C, 6, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_QUEUE_MANAGEMENT, &[e(227, 134, 130), e(2377, 9, 158), e(845, 24, 158), e(556, 29, 159), e(1970, 13, 158), e(1329, 18, 159), e(1862, 14, 158), e(1254, 19, 159), e(1506, 17, 158), e(1030, 22, 159), e(1746, 15, 158), e(1196, 20, 159), e(772, 25, 159), e(672, 23, 160), e(989, 19, 135), e(1458, 14, 135), e(1689, 12, 160), e(1314, 15, 0), e(529, 27, 0), e(1574, 16, 145)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 255, 301), OW, C, 0, 0, None, n(1329, 18), n(2341, 9), 0, &P_QUEUE_MANAGEMENT, &[e(2440, 6, 1), e(2341, 9, 130), e(2350, 9, 138), e(239, 133, 148), e(1401, 18, 151), e(2426, 7, 150), e(669, 26, 160), e(986, 22, 135), e(1455, 17, 135), e(1686, 15, 135), e(1311, 18, 0), e(526, 30, 0)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 0, 57), OW, C, 0, 0, None, n(556, 29), n(1136, 20), 2, &P_QUEUE_MANAGEMENT, &[e(1472, 17, 1), e(1136, 20, 130), e(1156, 20, 138), e(239, 133, 148), e(1216, 19, 161), e(1806, 14, 151), e(1944, 6, 152), e(2394, 8, 152), e(1944, 13, 130), e(1791, 8, 152), e(2331, 10, 152), e(1791, 15, 130), e(197, 136, 135), e(1761, 15, 130), e(1590, 8, 135), e(1590, 16, 135), e(1701, 15, 130), e(1437, 10, 135), e(1437, 18, 135), e(1540, 17, 130), e(1654, 16, 153), e(2061, 13, 152), e(1670, 16, 130), e(1820, 14, 153), e(2170, 11, 152), e(1834, 14, 130), e(1606, 9, 135), e(1606, 16, 130), e(2258, 4, 135), e(2258, 11, 130), e(2148, 4, 135), e(2148, 11, 130), e(1489, 10, 135), e(1489, 17, 130), e(1890, 7, 135), e(1890, 14, 130), e(721, 19, 151), e(721, 26, 130), e(963, 23, 154), e(797, 17, 151), e(797, 24, 130), e(1052, 21, 154), e(1115, 14, 151), e(1115, 21, 130), e(1235, 12, 151), e(1235, 19, 130), e(893, 17, 151), e(893, 24, 130), e(1008, 15, 151), e(1008, 22, 130), e(301, 24, 151), e(2074, 6, 130), e(2074, 13, 130), e(2203, 11, 160), e(2192, 11, 160), e(1731, 15, 130), e(2359, 9, 135), e(2159, 11, 130), e(1321, 8, 0), e(1073, 21, 135), e(917, 23, 130), e(536, 20, 0), e(2280, 11, 135), e(2087, 13, 130), e(1983, 13, 135), e(679, 16, 160), e(996, 12, 135), e(2100, 12, 135), e(2291, 10, 135), e(2386, 8, 135), e(495, 31, 130), e(301, 34, 160), e(368, 33, 2), e(614, 28, 154), e(401, 22, 151), e(585, 29, 130), e(401, 32, 160), e(433, 31, 2), e(695, 26, 154)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 208, 255), OW, C, 0, 0, None, n(1254, 19), n(2301, 10), 4, &P_QUEUE_MANAGEMENT, &[e(2433, 7, 1), e(2301, 10, 130), e(2311, 10, 138), e(239, 133, 148), e(1365, 8, 151), e(1365, 18, 151), e(2402, 8, 150), e(1918, 13, 135), e(1176, 20, 160), e(1622, 16, 135), e(2181, 11, 135), e(2368, 9, 135), e(2124, 12, 0), e(821, 24, 0)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 110, 160), OW, C, 0, 0, None, n(1030, 22), n(2022, 13), 6, &P_QUEUE_MANAGEMENT, &[e(2321, 10, 1), e(2022, 13, 130), e(2035, 13, 138), e(239, 133, 148), e(1931, 13, 160), e(1347, 18, 160), e(1716, 15, 160), e(2410, 8, 160), e(2009, 13, 160), e(1391, 9, 3), e(1383, 18, 4), e(947, 16, 5), e(940, 23, 5), e(1273, 19, 5), e(354, 14, 6), e(483, 12, 6), e(1292, 19, 158), e(1557, 17, 158), e(344, 24, 158), e(473, 22, 158), e(335, 33, 158), e(464, 31, 158), e(642, 27, 158), e(747, 25, 158)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 160, 208), OW, C, 0, 0, None, n(1196, 20), n(2225, 11), 8, &P_QUEUE_MANAGEMENT, &[e(2418, 8, 1), e(2225, 11, 130), e(2236, 11, 138), e(239, 133, 148), e(1904, 14, 7), e(1876, 14, 151), e(1523, 17, 159), e(2247, 11, 160), e(1776, 15, 161), e(2136, 12, 8), e(2048, 13, 8), e(1957, 13, 9), e(1419, 18, 10), e(2269, 11, 135), e(1638, 16, 160)]),
+  obj(sub(T_QUEUE_MANAGEMENT, 57, 110), OW, C, 0, 0, None, n(772, 25), n(227, 134), 10, &P_QUEUE_MANAGEMENT, &[e(227, 134, 130), e(233, 134, 138), e(239, 133, 148), e(22, 5, 160), e(163, 137, 151), e(1996, 13, 158), e(2214, 11, 158), e(1848, 14, 158), e(2112, 12, 158), e(1094, 21, 158), e(869, 24, 11)]),
 ]};
 
+const T_SECURITY: &str = "InternetGatewayDevice.Security.Certificate.{i}.CertificateNumberOfEntriesSignatureAlgorithmSubjectAltLastModifNotBeforeNotAfterIssuer";
+static K_SECURITY: [ParamDef; 0] = [];
+static Y_SECURITY: [u8; 3] = [2, 3, 255];
+static P_SECURITY: ParamTable = table(T_SECURITY, &COMMON, &K_SECURITY, &Y_SECURITY);
 /// `InternetGatewayDevice.Security.` and its descendants: 2 objects, 10 parameters.
 pub static SECURITY: Subtree = Subtree { name: "Security", objects: &[
-  obj("InternetGatewayDevice.Security.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("CertificateNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.Security.Certificate.{i}.", OR, C, 0, 0, None, Some("CertificateNumberOfEntries"), None, &[&["SerialNumber", "Issuer"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("LastModif", T::DateTime, R, N, 0, &S9),
-    p("SerialNumber", T::String, R, N, 0, &S3),
-    p("Issuer", T::String, R, N, 0, &S5),
-    p("NotBefore", T::DateTime, R, N, 0, &S9),
-    p("NotAfter", T::DateTime, R, N, 0, &S9),
-    p("Subject", T::String, R, N, 0, &S5),
-    p("SubjectAlt", T::String, R, N, 0, &S51),
-    p("SignatureAlgorithm", T::String, R, N, 0, &S5),
-  ]),
+  obj(sub(T_SECURITY, 0, 31), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SECURITY, &[e(47, 26, 159)]),
+  obj(sub(T_SECURITY, 0, 47), OR, C, 0, 0, None, n(47, 26), NameRef::NONE, 0, &P_SECURITY, &[e(227, 134, 130), e(101, 9, 133), e(109, 140, 141), e(127, 6, 142), e(110, 9, 133), e(119, 8, 133), e(91, 7, 142), e(91, 10, 143), e(73, 18, 142)]),
 ]};
 
+const T_SELF_TEST_DIAGNOSTICS: &str = "InternetGatewayDevice.SelfTestDiagnostics.Results";
+static K_SELF_TEST_DIAGNOSTICS: [ParamDef; 2] = [p(T::String, W, CD, 0, &S136), p(T::String, R, CD, 0, &S0)];
+static Y_SELF_TEST_DIAGNOSTICS: [u8; 0] = [];
+static P_SELF_TEST_DIAGNOSTICS: ParamTable = table(T_SELF_TEST_DIAGNOSTICS, &COMMON, &K_SELF_TEST_DIAGNOSTICS, &Y_SELF_TEST_DIAGNOSTICS);
 /// `InternetGatewayDevice.SelfTestDiagnostics.` and its descendants: 1 objects, 2 parameters.
 pub static SELF_TEST_DIAGNOSTICS: Subtree = Subtree { name: "SelfTestDiagnostics", objects: &[
-  obj("InternetGatewayDevice.SelfTestDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S136),
-    p("Results", T::String, R, CD, 0, &S0),
-  ]),
+  obj(sub(T_SELF_TEST_DIAGNOSTICS, 0, 42), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SELF_TEST_DIAGNOSTICS, &[e(37, 144, 0), e(42, 7, 1)]),
 ]};
 
+const T_SERVICES: &str = "InternetGatewayDevice.Services.";
+static K_SERVICES: [ParamDef; 0] = [];
+static Y_SERVICES: [u8; 0] = [];
+static P_SERVICES: ParamTable = table(T_SERVICES, &COMMON, &K_SERVICES, &Y_SERVICES);
 /// `InternetGatewayDevice.Services.` and its descendants: 1 objects, 0 parameters.
 pub static SERVICES: Subtree = Subtree { name: "Services", objects: &[
-  obj("InternetGatewayDevice.Services.", OR, C, 0, 1, Some(1), None, None, &[], &[
-  ]),
+  obj(sub(T_SERVICES, 0, 31), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SERVICES, &[]),
 ]};
 
+const T_SMART_CARD_READER: &str = "InternetGatewayDevice.SmartCardReader.{i}.SmartCard.SmartCardReaderNumberOfEntriesDecryptionFailedNoKeyCounterDecryptionFailedCounterApplicationResetTimeATR";
+static K_SMART_CARD_READER: [ParamDef; 3] = [p(T::String, R, N, 0, &S198), p(T::String, R, N, 0, &S199), p(T::String, R, N, 0, &S200)];
+static Y_SMART_CARD_READER: [u8; 4] = [3, 254, 0, 255];
+static P_SMART_CARD_READER: ParamTable = table(T_SMART_CARD_READER, &COMMON, &K_SMART_CARD_READER, &Y_SMART_CARD_READER);
 /// `InternetGatewayDevice.SmartCardReader.{i}.` and its descendants: 2 objects, 13 parameters.
 pub static SMART_CARD_READER: Subtree = Subtree { name: "SmartCardReader", objects: &[
-  obj("InternetGatewayDevice.SmartCardReader.{i}.", OR, C, 1, 0, None, Some("SmartCardReaderNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S15),
-    p("Name", T::String, R, N, 0, &S5),
-    p("Reset", T::Boolean, W, N, 2, &S14),
-    p("ResetTime", T::DateTime, R, N, 0, &S9),
-    p("DecryptionFailedCounter", T::UnsignedInt, R, CD, 0, &S1),
-    p("DecryptionFailedNoKeyCounter", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.SmartCardReader.{i}.SmartCard.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Status", T::String, R, N, 0, &S198),
-    p("Type", T::String, R, N, 0, &S199),
-    p("Application", T::String, R, N, 0, &S200),
-    p("SerialNumber", T::String, R, N, 0, &S5),
-    p("ATR", T::String, R, N, 0, &S0),
-  ]),
+  obj(sub(T_SMART_CARD_READER, 0, 42), OR, C, 1, 0, None, n(52, 30), NameRef::NONE, 0, &P_SMART_CARD_READER, &[e(239, 133, 148), e(227, 134, 130), e(233, 134, 138), e(262, 132, 142), e(244, 133, 131), e(144, 9, 133), e(110, 23, 158), e(82, 28, 158)]),
+  obj(sub(T_SMART_CARD_READER, 0, 52), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SMART_CARD_READER, &[e(233, 134, 0), e(270, 132, 1), e(133, 11, 2), e(109, 140, 142), e(153, 3, 137)]),
 ]};
 
+const T_SOFTWARE_MODULES: &str = "InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.Extensions.InternetGatewayDevice.SoftwareModules.DeploymentUnit.{i}.InternetGatewayDevice.SoftwareModules.ExecEnv.{i}.DeploymentUnitNumberOfEntriesExecutionUnitNumberOfEntriesInitialExecutionUnitRunLevelExecEnvNumberOfEntriesSupportedDataModelListAssociatedProcessListExecutionFaultMessageActiveExecutionUnitsAllocatedDiskSpaceAvailableDiskSpaceExecutionFaultCodeExecutionUnitListRequestedRunLevelProcessorRefListVendorConfigListAllocatedMemoryAvailableMemoryCurrentRunLevelExecutionEnvRefInitialRunLevelDiskSpaceInUseRequestedStateParentExecEnvVendorLogListExecEnvLabelDescriptionMemoryInUseReferencesAutoStartResolvedDUIDEUID";
+static K_SOFTWARE_MODULES: [ParamDef; 14] = [p(T::String, R, N, 0, &S216), p(T::String, R, CD, 0, &S217), p(T::String, R, N, 0, &S26), p(T::String, R, N, 0, &S78), p(T::Boolean, W, N, 8, &S14), p(T::Int, W, N, 8, &S215), p(T::Int, R, N, 0, &S215), p(T::Int, W, N, 0, &S215), p(T::Int, R, N, 0, &S28), p(T::Int, R, CD, 0, &S28), p(T::String, R, CD, 0, &S2), p(T::String, R, FD, 0, &S218), p(T::String, W, N, 8, &S219), p(T::String, R, N, 0, &S220)];
+static Y_SOFTWARE_MODULES: [u8; 14] = [0, 9, 13, 254, 2, 255, 3, 254, 4, 255, 0, 254, 1, 255];
+static P_SOFTWARE_MODULES: ParamTable = table(T_SOFTWARE_MODULES, &COMMON, &K_SOFTWARE_MODULES, &Y_SOFTWARE_MODULES);
 /// `InternetGatewayDevice.SoftwareModules.` and its descendants: 5 objects, 57 parameters.
 pub static SOFTWARE_MODULES: Subtree = Subtree { name: "SoftwareModules", objects: &[
-  obj("InternetGatewayDevice.SoftwareModules.", OR, C, 4, 1, Some(1), None, None, &[], &[
-    p("ExecEnvNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DeploymentUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ExecutionUnitNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.SoftwareModules.DeploymentUnit.{i}.", OR, C, 0, 0, None, Some("DeploymentUnitNumberOfEntries"), None, &[&["UUID", "Version", "ExecutionEnvRef"], &["Alias"]], &[
-    p("UUID", T::String, R, N, 0, &S216),
-    p("DUID", T::String, R, N, 0, &S3),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S3),
-    p("Status", T::String, R, CD, 0, &S217),
-    p("Resolved", T::Boolean, R, N, 0, &S14),
-    p("URL", T::String, R, N, 0, &S0),
-    p("Description", T::String, R, N, 0, &S5),
-    p("Vendor", T::String, R, N, 0, &S97),
-    p("Version", T::String, R, N, 0, &S26),
-    p("VendorLogList", T::String, R, N, 0, &S2),
-    p("VendorConfigList", T::String, R, N, 0, &S2),
-    p("ExecutionUnitList", T::String, R, N, 0, &S2),
-    p("ExecutionEnvRef", T::String, R, N, 0, &S22),
-  ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecEnv.{i}.", OR, C, 0, 0, None, Some("ExecEnvNumberOfEntries"), None, &[&["Alias"], &["Name"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S78),
-    p("Reset", T::Boolean, W, N, 8, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S26),
-    p("Type", T::String, R, N, 0, &S3),
-    p("InitialRunLevel", T::UnsignedInt, W, N, 0, &S52),
-    p("RequestedRunLevel", T::Int, W, N, 8, &S215),
-    p("CurrentRunLevel", T::Int, R, N, 0, &S215),
-    p("InitialExecutionUnitRunLevel", T::Int, W, N, 0, &S215),
-    p("Vendor", T::String, R, N, 0, &S97),
-    p("Version", T::String, R, N, 0, &S26),
-    p("ParentExecEnv", T::String, R, N, 0, &S22),
-    p("AllocatedDiskSpace", T::Int, R, N, 0, &S28),
-    p("AvailableDiskSpace", T::Int, R, CD, 0, &S28),
-    p("AllocatedMemory", T::Int, R, N, 0, &S28),
-    p("AvailableMemory", T::Int, R, CD, 0, &S28),
-    p("ActiveExecutionUnits", T::String, R, CD, 0, &S2),
-    p("ProcessorRefList", T::String, R, N, 0, &S2),
-  ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.", OR, C, 1, 0, None, Some("ExecutionUnitNumberOfEntries"), None, &[&["EUID"], &["Alias"]], &[
-    p("EUID", T::String, R, N, 0, &S3),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Name", T::String, R, N, 0, &S26),
-    p("ExecEnvLabel", T::String, R, N, 0, &S3),
-    p("Status", T::String, R, FD, 0, &S218),
-    p("RequestedState", T::String, W, N, 8, &S219),
-    p("ExecutionFaultCode", T::String, R, N, 0, &S220),
-    p("ExecutionFaultMessage", T::String, R, N, 0, &S5),
-    p("AutoStart", T::Boolean, W, N, 0, &S14),
-    p("RunLevel", T::UnsignedInt, W, N, 0, &S52),
-    p("Vendor", T::String, R, N, 0, &S97),
-    p("Version", T::String, R, N, 0, &S26),
-    p("Description", T::String, R, N, 0, &S5),
-    p("DiskSpaceInUse", T::Int, R, CD, 0, &S28),
-    p("MemoryInUse", T::Int, R, CD, 0, &S28),
-    p("References", T::String, R, N, 0, &S2),
-    p("AssociatedProcessList", T::String, R, N, 0, &S2),
-    p("VendorLogList", T::String, R, N, 0, &S2),
-    p("VendorConfigList", T::String, R, N, 0, &S2),
-    p("SupportedDataModelList", T::String, R, N, 0, &S2),
-    p("ExecutionEnvRef", T::String, R, N, 0, &S22),
-  ]),
-  obj("InternetGatewayDevice.SoftwareModules.ExecutionUnit.{i}.Extensions.", OR, C, 0, 1, Some(1), None, None, &[], &[
-  ]),
+  obj(sub(T_SOFTWARE_MODULES, 0, 38), OR, C, 4, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SOFTWARE_MODULES, &[e(259, 22, 159), e(174, 29, 159), e(203, 28, 159)]),
+  obj(sub(T_SOFTWARE_MODULES, 67, 124), OR, C, 0, 0, None, n(174, 29), NameRef::NONE, 0, &P_SOFTWARE_MODULES, &[e(274, 132, 0), e(675, 4, 141), e(239, 133, 148), e(262, 132, 141), e(233, 134, 1), e(667, 8, 129), e(278, 131, 137), e(626, 11, 142), e(469, 6, 147), e(220, 135, 2), e(601, 13, 139), e(469, 16, 139), e(419, 17, 139), e(530, 15, 140)]),
+  obj(sub(T_SOFTWARE_MODULES, 124, 174), OR, C, 0, 0, None, n(259, 22), NameRef::NONE, 6, &P_SOFTWARE_MODULES, &[e(227, 134, 130), e(233, 134, 3), e(244, 133, 4), e(239, 133, 148), e(262, 132, 2), e(270, 132, 141), e(545, 15, 164), e(436, 17, 5), e(515, 15, 6), e(231, 28, 7), e(469, 6, 147), e(220, 135, 2), e(588, 13, 140), e(365, 18, 8), e(383, 18, 9), e(485, 15, 8), e(500, 15, 9), e(345, 20, 10), e(453, 16, 139)]),
+  obj(sub(T_SOFTWARE_MODULES, 0, 56), OR, C, 1, 0, None, n(203, 28), NameRef::NONE, 10, &P_SOFTWARE_MODULES, &[e(679, 4, 141), e(239, 133, 148), e(262, 132, 2), e(614, 12, 141), e(233, 134, 11), e(574, 14, 12), e(401, 18, 13), e(324, 21, 142), e(658, 9, 130), e(251, 8, 164), e(469, 6, 147), e(220, 135, 2), e(626, 11, 142), e(560, 14, 9), e(637, 11, 9), e(648, 10, 139), e(303, 21, 139), e(601, 13, 139), e(469, 16, 139), e(281, 22, 139), e(530, 15, 140)]),
+  obj(sub(T_SOFTWARE_MODULES, 0, 67), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_SOFTWARE_MODULES, &[]),
 ]};
 
+const T_TIME: &str = "InternetGatewayDevice.Time.DaylightSavingsStartDaylightSavingsUsedDaylightSavingsEndLocalTimeZoneNameCurrentLocalTimeNTPServer1NTPServer2NTPServer3NTPServer4NTPServer5";
+static K_TIME: [ParamDef; 4] = [p(T::String, W, N, 32, &S37), p(T::Boolean, W, N, 32, &S14), p(T::DateTime, W, N, 32, &S9), p(T::String, R, N, 0, &S46)];
+static Y_TIME: [u8; 0] = [];
+static P_TIME: ParamTable = table(T_TIME, &COMMON, &K_TIME, &Y_TIME);
 /// `InternetGatewayDevice.Time.` and its descendants: 1 objects, 13 parameters.
 pub static TIME: Subtree = Subtree { name: "Time", objects: &[
-  obj("InternetGatewayDevice.Time.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("NTPServer1", T::String, W, N, 0, &S3),
-    p("NTPServer2", T::String, W, N, 0, &S3),
-    p("NTPServer3", T::String, W, N, 0, &S3),
-    p("NTPServer4", T::String, W, N, 0, &S3),
-    p("NTPServer5", T::String, W, N, 0, &S3),
-    p("CurrentLocalTime", T::DateTime, R, CD, 0, &S9),
-    p("LocalTimeZone", T::String, W, N, 32, &S37),
-    p("LocalTimeZoneName", T::String, W, N, 0, &S3),
-    p("DaylightSavingsUsed", T::Boolean, W, N, 32, &S14),
-    p("DaylightSavingsStart", T::DateTime, W, N, 32, &S9),
-    p("DaylightSavingsEnd", T::DateTime, W, N, 32, &S9),
-    p("Status", T::String, R, N, 0, &S46),
-  ]),
+  obj(sub(T_TIME, 0, 27), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_TIME, &[e(227, 134, 130), e(117, 10, 150), e(127, 10, 150), e(137, 10, 150), e(147, 10, 150), e(157, 10, 150), e(101, 16, 132), e(84, 13, 0), e(84, 17, 150), e(47, 19, 1), e(27, 20, 2), e(66, 18, 2), e(233, 134, 3)]),
 ]};
 
+const T_TRACE_ROUTE_DIAGNOSTICS: &str = "InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.{i}.RouteHopsNumberOfEntriesHopHostAddressDataBlockSizeNumberOfTriesHopErrorCodeResponseTimeMaxHopCountHopRTTimes";
+static K_TRACE_ROUTE_DIAGNOSTICS: [ParamDef; 5] = [p(T::String, W, CD, 0, &S189), p(T::UnsignedInt, W, N, 0, &S190), p(T::UnsignedInt, W, N, 0, &S191), p(T::String, R, CD, 0, &S22), p(T::String, R, CD, 0, &S192)];
+static Y_TRACE_ROUTE_DIAGNOSTICS: [u8; 0] = [];
+static P_TRACE_ROUTE_DIAGNOSTICS: ParamTable = table(T_TRACE_ROUTE_DIAGNOSTICS, &COMMON, &K_TRACE_ROUTE_DIAGNOSTICS, &Y_TRACE_ROUTE_DIAGNOSTICS);
 /// `InternetGatewayDevice.TraceRouteDiagnostics.` and its descendants: 2 objects, 14 parameters.
 pub static TRACE_ROUTE_DIAGNOSTICS: Subtree = Subtree { name: "TraceRouteDiagnostics", objects: &[
-  obj("InternetGatewayDevice.TraceRouteDiagnostics.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S189),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("Host", T::String, W, N, 0, &S5),
-    p("NumberOfTries", T::UnsignedInt, W, N, 0, &S190),
-    p("Timeout", T::UnsignedInt, W, N, 0, &S25),
-    p("DataBlockSize", T::UnsignedInt, W, N, 0, &S30),
-    p("DSCP", T::UnsignedInt, W, N, 0, &S60),
-    p("MaxHopCount", T::UnsignedInt, W, N, 0, &S191),
-    p("ResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("RouteHopsNumberOfEntries", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.{i}.", OR, C, 0, 0, None, Some("RouteHopsNumberOfEntries"), None, &[], &[
-    p("HopHost", T::String, R, CD, 0, &S5),
-    p("HopHostAddress", T::String, R, CD, 0, &S22),
-    p("HopErrorCode", T::UnsignedInt, R, CD, 0, &S1),
-    p("HopRTTimes", T::String, R, CD, 0, &S192),
-  ]),
+  obj(sub(T_TRACE_ROUTE_DIAGNOSTICS, 0, 44), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_TRACE_ROUTE_DIAGNOSTICS, &[e(37, 144, 0), e(163, 137, 151), e(258, 132, 151), e(109, 13, 1), e(213, 135, 161), e(96, 13, 163), e(254, 132, 165), e(146, 11, 2), e(134, 12, 158), e(58, 24, 158)]),
+  obj(sub(T_TRACE_ROUTE_DIAGNOSTICS, 0, 58), OR, C, 0, 0, None, n(58, 24), NameRef::NONE, NO_KEYS, &P_TRACE_ROUTE_DIAGNOSTICS, &[e(82, 7, 136), e(82, 14, 3), e(122, 12, 158), e(157, 10, 4)]),
 ]};
 
+const T_UDP_ECHO_CONFIG: &str = "InternetGatewayDevice.UDPEchoConfig.TimeFirstPacketReceivedTimeLastPacketReceivedEchoPlusSupportedPacketsRespondedEchoPlusEnabledSourceIPAddressBytesRespondedUDPPort";
+static K_UDP_ECHO_CONFIG: [ParamDef; 0] = [];
+static Y_UDP_ECHO_CONFIG: [u8; 0] = [];
+static P_UDP_ECHO_CONFIG: ParamTable = table(T_UDP_ECHO_CONFIG, &COMMON, &K_UDP_ECHO_CONFIG, &Y_UDP_ECHO_CONFIG);
 /// `InternetGatewayDevice.UDPEchoConfig.` and its descendants: 1 objects, 12 parameters.
 pub static UDP_ECHO_CONFIG: Subtree = Subtree { name: "UDPEchoConfig", objects: &[
-  obj("InternetGatewayDevice.UDPEchoConfig.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("SourceIPAddress", T::String, W, N, 0, &S57),
-    p("UDPPort", T::UnsignedInt, W, N, 0, &S1),
-    p("EchoPlusEnabled", T::Boolean, W, N, 0, &S14),
-    p("EchoPlusSupported", T::Boolean, R, N, 0, &S14),
-    p("PacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("PacketsResponded", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesResponded", T::UnsignedInt, R, CD, 0, &S1),
-    p("TimeFirstPacketReceived", T::DateTime, R, CD, 0, &S9),
-    p("TimeLastPacketReceived", T::DateTime, R, CD, 0, &S9),
-  ]),
+  obj(sub(T_UDP_ECHO_CONFIG, 0, 36), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UDP_ECHO_CONFIG, &[e(227, 134, 130), e(163, 137, 151), e(129, 15, 152), e(158, 7, 160), e(114, 15, 130), e(81, 17, 129), e(68, 143, 158), e(98, 16, 158), e(24, 141, 158), e(144, 14, 158), e(36, 23, 132), e(59, 22, 132)]),
 ]};
 
+const T_UPNP: &str = "InternetGatewayDevice.UPnP.Description.DeviceDescription.{i}.InternetGatewayDevice.UPnP.Description.ServiceInstance.{i}.InternetGatewayDevice.UPnP.Description.DeviceInstance.{i}.InternetGatewayDevice.UPnP.Discovery.RootDevice.{i}.InternetGatewayDevice.UPnP.Discovery.Service.{i}.InternetGatewayDevice.UPnP.Discovery.Device.{i}.InternetGatewayDevice.UPnP.Device.Capabilities.DeviceDescriptionNumberOfEntriesServiceInstanceNumberOfEntriesDeviceInstanceNumberOfEntriesRootDeviceNumberOfEntriesUPnPArchitectureMinorVerUPnPDMConfigurationMgmtServiceNumberOfEntriesUPnPQoSPolicyHolderUPnPWLANAccessPointUPnPDMSoftwareMgmtUPnPMediaRendererModelDescriptionServiceDiscoveryDiscoveryDeviceManufacturerURLPresentationURLUPnPBasicDeviceUPnPDMBasicMgmtUPnPMediaServerDeviceCategoryUPnPQoSDeviceFriendlyNameParentDeviceEventSubURLModelNumberServiceTypeSpecVersionControlURLDeviceTypeLeaseTimeModelNameServiceIdLocationModelURLSCPDURLUPnPIGDURLBaseUDNUPCUSN";
+static K_UPNP: [ParamDef; 7] = [p(T::String, R, N, 0, &S195), p(T::String, R, N, 0, &S194), p(T::String, R, N, 0, &S18), p(T::String, R, N, 0, &S196), p(T::String, R, N, 0, &S197), p(T::String, R, N, 0, &S193), p(T::String, R, N, 0, &S98)];
+static Y_UPNP: [u8; 13] = [0, 255, 0, 255, 0, 1, 255, 1, 255, 1, 255, 1, 255];
+static P_UPNP: ParamTable = table(T_UPNP, &COMMON, &K_UPNP, &Y_UPNP);
 /// `InternetGatewayDevice.UPnP.` and its descendants: 11 objects, 78 parameters.
 pub static UPNP: Subtree = Subtree { name: "UPnP", objects: &[
-  obj("InternetGatewayDevice.UPnP.", OR, C, 10, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.UPnP.Description.", OR, C, 3, 1, Some(1), None, None, &[], &[
-    p("DeviceDescriptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DeviceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ServiceInstanceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Description.DeviceDescription.{i}.", OR, C, 0, 0, None, Some("DeviceDescriptionNumberOfEntries"), None, &[&["URLBase"]], &[
-    p("URLBase", T::String, R, N, 0, &S5),
-    p("SpecVersion", T::String, R, N, 0, &S195),
-    p("Host", T::String, R, N, 0, &S194),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Description.DeviceInstance.{i}.", OR, C, 0, 0, None, Some("DeviceInstanceNumberOfEntries"), None, &[&["UDN"]], &[
-    p("UDN", T::String, R, N, 0, &S18),
-    p("ParentDevice", T::String, R, N, 0, &S5),
-    p("DiscoveryDevice", T::String, R, N, 0, &S5),
-    p("DeviceType", T::String, R, N, 0, &S5),
-    p("FriendlyName", T::String, R, N, 0, &S97),
-    p("DeviceCategory", T::String, R, N, 0, &S2),
-    p("Manufacturer", T::String, R, N, 0, &S97),
-    p("ManufacturerOUI", T::String, R, N, 0, &S196),
-    p("ManufacturerURL", T::String, R, N, 0, &S5),
-    p("ModelDescription", T::String, R, N, 0, &S5),
-    p("ModelName", T::String, R, N, 0, &S3),
-    p("ModelNumber", T::String, R, N, 0, &S3),
-    p("ModelURL", T::String, R, N, 0, &S5),
-    p("SerialNumber", T::String, R, N, 0, &S97),
-    p("UPC", T::String, R, N, 0, &S197),
-    p("PresentationURL", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Description.ServiceInstance.{i}.", OR, C, 0, 0, None, Some("ServiceInstanceNumberOfEntries"), None, &[&["ParentDevice", "ServiceId"]], &[
-    p("ParentDevice", T::String, R, N, 0, &S5),
-    p("ServiceId", T::String, R, N, 0, &S5),
-    p("ServiceDiscovery", T::String, R, N, 0, &S5),
-    p("ServiceType", T::String, R, N, 0, &S5),
-    p("SCPDURL", T::String, R, N, 0, &S22),
-    p("ControlURL", T::String, R, N, 0, &S22),
-    p("EventSubURL", T::String, R, N, 0, &S22),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Device.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("UPnPMediaServer", T::Boolean, W, N, 0, &S14),
-    p("UPnPMediaRenderer", T::Boolean, W, N, 0, &S14),
-    p("UPnPWLANAccessPoint", T::Boolean, W, N, 0, &S14),
-    p("UPnPQoSDevice", T::Boolean, W, N, 0, &S14),
-    p("UPnPQoSPolicyHolder", T::Boolean, W, N, 0, &S14),
-    p("UPnPIGD", T::Boolean, W, N, 0, &S14),
-    p("UPnPDMBasicMgmt", T::Boolean, W, N, 0, &S14),
-    p("UPnPDMConfigurationMgmt", T::Boolean, W, N, 0, &S14),
-    p("UPnPDMSoftwareMgmt", T::Boolean, W, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Device.Capabilities.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("UPnPArchitecture", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPArchitectureMinorVer", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPMediaServer", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPMediaRenderer", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPWLANAccessPoint", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPBasicDevice", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPQoSDevice", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPQoSPolicyHolder", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPIGD", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPDMBasicMgmt", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPDMConfigurationMgmt", T::UnsignedInt, R, N, 0, &S1),
-    p("UPnPDMSoftwareMgmt", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.", OR, C, 3, 1, Some(1), None, None, &[], &[
-    p("RootDeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ServiceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.Device.{i}.", OR, C, 0, 0, None, Some("DeviceNumberOfEntries"), None, &[&["UUID"]], &[
-    p("Status", T::String, R, N, 0, &S193),
-    p("UUID", T::String, R, N, 0, &S98),
-    p("USN", T::String, R, N, 0, &S5),
-    p("LeaseTime", T::UnsignedInt, R, N, 0, &S1),
-    p("Location", T::String, R, N, 0, &S5),
-    p("Server", T::String, R, N, 0, &S5),
-    p("Host", T::String, R, N, 0, &S194),
-    p("LastUpdate", T::DateTime, R, N, 0, &S9),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.RootDevice.{i}.", OR, C, 0, 0, None, Some("RootDeviceNumberOfEntries"), None, &[&["UUID"]], &[
-    p("Status", T::String, R, N, 0, &S193),
-    p("UUID", T::String, R, N, 0, &S98),
-    p("USN", T::String, R, N, 0, &S5),
-    p("LeaseTime", T::UnsignedInt, R, N, 0, &S1),
-    p("Location", T::String, R, N, 0, &S5),
-    p("Server", T::String, R, N, 0, &S5),
-    p("Host", T::String, R, N, 0, &S194),
-    p("LastUpdate", T::DateTime, R, N, 0, &S9),
-  ]),
-  obj("InternetGatewayDevice.UPnP.Discovery.Service.{i}.", OR, C, 0, 0, None, Some("ServiceNumberOfEntries"), None, &[&["USN"]], &[
-    p("Status", T::String, R, N, 0, &S193),
-    p("USN", T::String, R, N, 0, &S5),
-    p("LeaseTime", T::UnsignedInt, R, N, 0, &S1),
-    p("Location", T::String, R, N, 0, &S5),
-    p("Server", T::String, R, N, 0, &S5),
-    p("Host", T::String, R, N, 0, &S194),
-    p("LastUpdate", T::DateTime, R, N, 0, &S9),
-    p("ParentDevice", T::String, R, N, 0, &S5),
-  ]),
+  obj(sub(T_UPNP, 0, 27), OR, C, 10, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPNP, &[]),
+  obj(sub(T_UPNP, 0, 39), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPNP, &[e(374, 32, 159), e(436, 29, 159), e(406, 30, 159)]),
+  obj(sub(T_UPNP, 0, 61), OR, C, 0, 0, None, n(374, 32), NameRef::NONE, 0, &P_UPNP, &[e(926, 7, 142), e(838, 11, 0), e(258, 132, 1)]),
+  obj(sub(T_UPNP, 120, 178), OR, C, 0, 0, None, n(436, 29), NameRef::NONE, 2, &P_UPNP, &[e(933, 3, 2), e(793, 12, 142), e(664, 15, 142), e(859, 10, 142), e(781, 12, 147), e(754, 14, 139), e(53, 140, 147), e(53, 143, 3), e(679, 15, 142), e(632, 16, 142), e(878, 9, 141), e(816, 11, 141), e(904, 8, 142), e(109, 140, 147), e(936, 3, 4), e(694, 15, 142)]),
+  obj(sub(T_UPNP, 61, 120), OR, C, 0, 0, None, n(406, 30), NameRef::NONE, 4, &P_UPNP, &[e(793, 12, 142), e(887, 9, 142), e(648, 16, 142), e(827, 11, 142), e(912, 7, 140), e(849, 10, 140), e(805, 11, 140)]),
+  obj(sub(T_UPNP, 327, 361), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPNP, &[e(227, 134, 130), e(739, 15, 130), e(615, 17, 130), e(578, 19, 130), e(768, 13, 130), e(559, 19, 130), e(919, 7, 130), e(724, 15, 130), e(514, 23, 130), e(597, 18, 130)]),
+  obj(sub(T_UPNP, 327, 374), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPNP, &[e(490, 16, 159), e(490, 24, 159), e(739, 15, 159), e(615, 17, 159), e(578, 19, 159), e(709, 15, 159), e(768, 13, 159), e(559, 19, 159), e(919, 7, 159), e(724, 15, 159), e(514, 23, 159), e(597, 18, 159)]),
+  obj(sub(T_UPNP, 178, 215), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPNP, &[e(465, 25, 159), e(469, 21, 159), e(537, 22, 159)]),
+  obj(sub(T_UPNP, 279, 327), OR, C, 0, 0, None, n(469, 21), NameRef::NONE, 7, &P_UPNP, &[e(233, 134, 5), e(274, 132, 6), e(939, 3, 142), e(869, 9, 159), e(896, 8, 142), e(748, 6, 142), e(258, 132, 1), e(143, 138, 133)]),
+  obj(sub(T_UPNP, 178, 230), OR, C, 0, 0, None, n(465, 25), NameRef::NONE, 9, &P_UPNP, &[e(233, 134, 5), e(274, 132, 6), e(939, 3, 142), e(869, 9, 159), e(896, 8, 142), e(748, 6, 142), e(258, 132, 1), e(143, 138, 133)]),
+  obj(sub(T_UPNP, 230, 279), OR, C, 0, 0, None, n(537, 22), NameRef::NONE, 11, &P_UPNP, &[e(233, 134, 5), e(939, 3, 142), e(869, 9, 159), e(896, 8, 142), e(748, 6, 142), e(258, 132, 1), e(143, 138, 133), e(793, 12, 142)]),
 ]};
 
+const T_USB_HOSTS: &str = "InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.ConfigurationNumberOfEntriesInterfaceNumberOfEntriesDeviceNumberOfEntriesPowerManagementEnableHostNumberOfEntriesInterfaceProtocolInterfaceSubClassDeviceProtocolDeviceSubClassInterfaceClassDeviceVersionIsSelfPoweredDeviceClassIsSuspendedMaxChildrenUSBVersionProductIDVendorIDParentRate";
+static K_USB_HOSTS: [ParamDef; 6] = [p(T::String, R, N, 0, &S206), p(T::String, R, N, 0, &S79), p(T::HexBinary, R, N, 0, &S207), p(T::UnsignedInt, R, N, 0, &S52), p(T::UnsignedInt, R, N, 0, &S208), p(T::String, R, N, 0, &S209)];
+static Y_USB_HOSTS: [u8; 10] = [2, 254, 0, 255, 0, 255, 0, 255, 0, 255];
+static P_USB_HOSTS: ParamTable = table(T_USB_HOSTS, &COMMON, &K_USB_HOSTS, &Y_USB_HOSTS);
 /// `InternetGatewayDevice.USBHosts.` and its descendants: 5 objects, 33 parameters.
 pub static USB_HOSTS: Subtree = Subtree { name: "USBHosts", objects: &[
-  obj("InternetGatewayDevice.USBHosts.", OR, C, 4, 1, Some(1), None, None, &[], &[
-    p("HostNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.", OR, C, 3, 0, None, Some("HostNumberOfEntries"), None, &[&["Name"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Name", T::String, R, N, 0, &S3),
-    p("Type", T::String, R, N, 0, &S206),
-    p("Reset", T::Boolean, W, N, 2, &S14),
-    p("PowerManagementEnable", T::Boolean, W, N, 0, &S14),
-    p("USBVersion", T::String, R, N, 0, &S79),
-    p("DeviceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.", OR, C, 2, 0, None, Some("DeviceNumberOfEntries"), None, &[&["DeviceNumber"]], &[
-    p("DeviceNumber", T::UnsignedInt, R, N, 0, &S1),
-    p("USBVersion", T::String, R, N, 0, &S79),
-    p("DeviceClass", T::HexBinary, R, N, 0, &S207),
-    p("DeviceSubClass", T::HexBinary, R, N, 0, &S207),
-    p("DeviceVersion", T::UnsignedInt, R, N, 0, &S52),
-    p("DeviceProtocol", T::HexBinary, R, N, 0, &S207),
-    p("ProductID", T::UnsignedInt, R, N, 0, &S52),
-    p("VendorID", T::UnsignedInt, R, N, 0, &S52),
-    p("Manufacturer", T::String, R, N, 0, &S3),
-    p("ProductClass", T::String, R, N, 0, &S3),
-    p("SerialNumber", T::String, R, N, 0, &S3),
-    p("Port", T::UnsignedInt, R, N, 0, &S208),
-    p("Rate", T::String, R, N, 0, &S209),
-    p("Parent", T::String, R, N, 0, &S22),
-    p("MaxChildren", T::UnsignedInt, R, N, 0, &S1),
-    p("IsSuspended", T::Boolean, R, N, 0, &S14),
-    p("IsSelfPowered", T::Boolean, R, N, 0, &S14),
-    p("ConfigurationNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.", OR, C, 1, 0, None, Some("ConfigurationNumberOfEntries"), None, &[&["ConfigurationNumber"]], &[
-    p("ConfigurationNumber", T::UnsignedInt, R, N, 0, &S1),
-    p("InterfaceNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.USBHosts.Host.{i}.Device.{i}.Configuration.{i}.Interface.{i}.", OR, C, 0, 0, None, Some("InterfaceNumberOfEntries"), None, &[&["InterfaceNumber"]], &[
-    p("InterfaceNumber", T::UnsignedInt, R, N, 0, &S208),
-    p("InterfaceClass", T::HexBinary, R, N, 0, &S207),
-    p("InterfaceSubClass", T::HexBinary, R, N, 0, &S207),
-    p("InterfaceProtocol", T::HexBinary, R, N, 0, &S207),
-  ]),
+  obj(sub(T_USB_HOSTS, 0, 31), OR, C, 4, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_USB_HOSTS, &[e(177, 19, 159)]),
+  obj(sub(T_USB_HOSTS, 0, 40), OR, C, 3, 0, None, n(177, 19), NameRef::NONE, 0, &P_USB_HOSTS, &[e(239, 133, 148), e(227, 134, 130), e(262, 132, 141), e(270, 132, 0), e(244, 133, 131), e(156, 21, 130), e(331, 10, 1), e(135, 21, 159)]),
+  obj(sub(T_USB_HOSTS, 0, 51), OR, C, 2, 0, None, n(135, 21), NameRef::NONE, 4, &P_USB_HOSTS, &[e(135, 12, 159), e(331, 10, 1), e(298, 11, 2), e(244, 14, 2), e(272, 13, 3), e(230, 14, 2), e(341, 9, 3), e(350, 8, 3), e(53, 140, 141), e(97, 140, 141), e(109, 140, 141), e(266, 132, 4), e(364, 4, 5), e(358, 6, 140), e(320, 11, 159), e(309, 11, 129), e(285, 13, 129), e(83, 28, 159)]),
+  obj(sub(T_USB_HOSTS, 0, 69), OR, C, 1, 0, None, n(83, 28), NameRef::NONE, 6, &P_USB_HOSTS, &[e(83, 19, 159), e(111, 24, 159)]),
+  obj(sub(T_USB_HOSTS, 0, 83), OR, C, 0, 0, None, n(111, 24), NameRef::NONE, 8, &P_USB_HOSTS, &[e(111, 15, 4), e(258, 14, 2), e(213, 17, 2), e(196, 17, 2)]),
 ]};
 
+const T_UPLOAD_DIAGNOSTICS: &str = "InternetGatewayDevice.UploadDiagnostics.TCPOpenResponseTimeTCPOpenRequestTimeEthernetPriorityTestFileLengthUploadURLBOMTimeEOMTimeROMTime";
+static K_UPLOAD_DIAGNOSTICS: [ParamDef; 2] = [p(T::String, W, CD, 0, &S185), p(T::UnsignedInt, W, N, 0, &S129)];
+static Y_UPLOAD_DIAGNOSTICS: [u8; 0] = [];
+static P_UPLOAD_DIAGNOSTICS: ParamTable = table(T_UPLOAD_DIAGNOSTICS, &COMMON, &K_UPLOAD_DIAGNOSTICS, &Y_UPLOAD_DIAGNOSTICS);
 /// `InternetGatewayDevice.UploadDiagnostics.` and its descendants: 1 objects, 12 parameters.
 pub static UPLOAD_DIAGNOSTICS: Subtree = Subtree { name: "UploadDiagnostics", objects: &[
-  obj("InternetGatewayDevice.UploadDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S185),
-    p("Interface", T::String, W, N, 0, &S5),
-    p("UploadURL", T::String, W, N, 0, &S5),
-    p("DSCP", T::UnsignedInt, W, N, 0, &S60),
-    p("EthernetPriority", T::UnsignedInt, W, N, 0, &S129),
-    p("TestFileLength", T::UnsignedInt, W, N, 0, &S1),
-    p("ROMTime", T::DateTime, R, CD, 0, &S9),
-    p("BOMTime", T::DateTime, R, CD, 0, &S9),
-    p("EOMTime", T::DateTime, R, CD, 0, &S9),
-    p("TotalBytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("TCPOpenRequestTime", T::DateTime, R, CD, 0, &S9),
-    p("TCPOpenResponseTime", T::DateTime, R, CD, 0, &S9),
-  ]),
+  obj(sub(T_UPLOAD_DIAGNOSTICS, 0, 40), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_UPLOAD_DIAGNOSTICS, &[e(37, 144, 0), e(163, 137, 151), e(107, 9, 151), e(254, 132, 165), e(77, 16, 1), e(93, 14, 160), e(130, 7, 132), e(116, 7, 132), e(123, 7, 132), e(83, 142, 158), e(59, 18, 132), e(40, 19, 132)]),
 ]};
 
+const T_USER: &str = "InternetGatewayDevice.User.{i}.RemoteAccessCapableUserNumberOfEntriesLanguage";
+static K_USER: [ParamDef; 0] = [];
+static Y_USER: [u8; 4] = [3, 254, 0, 255];
+static P_USER: ParamTable = table(T_USER, &COMMON, &K_USER, &Y_USER);
 /// `InternetGatewayDevice.User.{i}.` and its descendants: 1 objects, 6 parameters.
 pub static USER: Subtree = Subtree { name: "User", objects: &[
-  obj("InternetGatewayDevice.User.{i}.", OW, C, 0, 0, None, Some("UserNumberOfEntries"), Some("Enable"), &[&["Username"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("RemoteAccessCapable", T::Boolean, W, N, 0, &S14),
-    p("Username", T::String, W, N, 0, &S3),
-    p("Password", T::String, W, N, 2, &S3),
-    p("Language", T::String, W, N, 0, &S8),
-  ]),
+  obj(sub(T_USER, 0, 31), OW, C, 0, 0, None, n(50, 19), n(227, 134), 0, &P_USER, &[e(239, 133, 148), e(227, 134, 130), e(31, 19, 130), e(205, 136, 150), e(181, 136, 156), e(69, 8, 155)]),
 ]};
 
+const T_USER_INTERFACE: &str = "InternetGatewayDevice.UserInterface.LocalDisplay.InternetGatewayDevice.UserInterface.RemoteAccess.PasswordUserSelectableUserDatabaseSupportedAvailableLanguagesSupportedProtocolsAutoUpdateServerPasswordRequiredUpgradeAvailableUserUpdateServerBackgroundColorButtonTextColorCurrentLanguageExamplePasswordSharedPasswordDisplayHeightISPMailServerISPNewsServerDisplayWidthExampleLoginWarrantyDateButtonColorISPHelpDeskISPHelpPageISPHomePageISPLogoSizeResizableISPNameMovablePosXPosY";
+static K_USER_INTERFACE: [ParamDef; 10] = [p(T::String, W, N, 0, &S26), p(T::Base64, W, N, 0, &S47), p(T::UnsignedInt, W, N, 0, &S48), p(T::String, W, N, 0, &S37), p(T::String, W, N, 0, &S49), p(T::String, W, N, 0, &S50), p(T::Int, W, CD, 0, &S55), p(T::UnsignedInt, W, CD, 0, &S1), p(T::String, R, N, 0, &S53), p(T::String, W, N, 0, &S54)];
+static Y_USER_INTERFACE: [u8; 0] = [];
+static P_USER_INTERFACE: ParamTable = table(T_USER_INTERFACE, &COMMON, &K_USER_INTERFACE, &Y_USER_INTERFACE);
 /// `InternetGatewayDevice.UserInterface.` and its descendants: 3 objects, 36 parameters.
 pub static USER_INTERFACE: Subtree = Subtree { name: "UserInterface", objects: &[
-  obj("InternetGatewayDevice.UserInterface.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("UserDatabaseSupported", T::Boolean, R, N, 0, &S14),
-    p("PasswordRequired", T::Boolean, W, N, 0, &S14),
-    p("PasswordUserSelectable", T::Boolean, W, N, 0, &S14),
-    p("UpgradeAvailable", T::Boolean, W, N, 0, &S14),
-    p("WarrantyDate", T::DateTime, W, N, 0, &S9),
-    p("ISPName", T::String, W, N, 0, &S3),
-    p("ISPHelpDesk", T::String, W, N, 0, &S26),
-    p("ISPHomePage", T::String, W, N, 0, &S5),
-    p("ISPHelpPage", T::String, W, N, 0, &S5),
-    p("ISPLogo", T::Base64, W, N, 0, &S47),
-    p("ISPLogoSize", T::UnsignedInt, W, N, 0, &S48),
-    p("ISPMailServer", T::String, W, N, 0, &S5),
-    p("ISPNewsServer", T::String, W, N, 0, &S5),
-    p("TextColor", T::String, W, N, 0, &S37),
-    p("BackgroundColor", T::String, W, N, 0, &S37),
-    p("ButtonColor", T::String, W, N, 0, &S37),
-    p("ButtonTextColor", T::String, W, N, 0, &S37),
-    p("AutoUpdateServer", T::String, W, N, 0, &S5),
-    p("UserUpdateServer", T::String, W, N, 0, &S5),
-    p("ExampleLogin", T::String, W, N, 0, &S49),
-    p("ExamplePassword", T::String, W, N, 0, &S50),
-    p("AvailableLanguages", T::String, R, N, 0, &S51),
-    p("SharedPassword", T::Boolean, W, N, 0, &S14),
-    p("CurrentLanguage", T::String, W, N, 0, &S8),
-  ]),
-  obj("InternetGatewayDevice.UserInterface.LocalDisplay.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Movable", T::Boolean, W, N, 0, &S14),
-    p("Resizable", T::Boolean, W, N, 0, &S14),
-    p("PosX", T::Int, W, CD, 0, &S55),
-    p("PosY", T::Int, W, CD, 0, &S55),
-    p("Width", T::UnsignedInt, W, CD, 0, &S1),
-    p("Height", T::UnsignedInt, W, CD, 0, &S1),
-    p("DisplayWidth", T::UnsignedInt, R, N, 0, &S1),
-    p("DisplayHeight", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.UserInterface.RemoteAccess.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Port", T::UnsignedInt, W, N, 0, &S52),
-    p("SupportedProtocols", T::String, R, N, 0, &S53),
-    p("Protocol", T::String, W, N, 0, &S54),
-  ]),
+  obj(sub(T_USER_INTERFACE, 0, 36), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_USER_INTERFACE, &[e(120, 21, 129), e(193, 16, 130), e(98, 22, 130), e(209, 16, 130), e(378, 12, 134), e(454, 7, 150), e(401, 11, 0), e(423, 11, 151), e(412, 11, 151), e(434, 7, 1), e(434, 11, 2), e(328, 13, 151), e(341, 13, 151), e(262, 9, 3), e(241, 15, 3), e(390, 11, 3), e(256, 15, 3), e(177, 16, 151), e(225, 16, 151), e(366, 12, 4), e(286, 15, 5), e(141, 18, 143), e(301, 14, 130), e(271, 15, 155)]),
+  obj(sub(T_USER_INTERFACE, 0, 49), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_USER_INTERFACE, &[e(461, 7, 130), e(445, 9, 130), e(468, 4, 6), e(472, 4, 6), e(361, 5, 7), e(322, 6, 7), e(354, 12, 159), e(315, 13, 159)]),
+  obj(sub(T_USER_INTERFACE, 49, 98), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_USER_INTERFACE, &[e(227, 134, 130), e(266, 132, 164), e(159, 18, 8), e(197, 136, 9)]),
 ]};
 
+const T_WAN_DEVICE: &str = "InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.SentDHCPOption.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.ReqDHCPOption.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANATMF5LoopbackDiagnostics.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.Stats.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.Stats.InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.ConnectionService.{i}.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.Stats.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANEthernetLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPOTSLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANDSLLinkConfig.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.LastShowtime.InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.Connection.{i}.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.QuarterHour.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.CurrentDay.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Showtime.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Total.InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.TestParams.InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.Stats.InternetGatewayDevice.WANDevice.{i}.WANDSLDiagnostics.EthernetUnknownProtoPacketsReceivedConnectionServiceNumberOfEntriesEthernetBroadcastPacketsReceivedEthernetMulticastPacketsReceivedActiveConnectionDeviceContainerWANPPPConnectionNumberOfEntriesEthernetDiscardPacketsReceivedEthernetUnicastPacketsReceivedLastStateTransmittedDownstreamWANIPConnectionNumberOfEntriesSentDHCPOptionNumberOfEntriesEthernetBroadcastPacketsSentEthernetMulticastPacketsSentLastStateTransmittedUpstreamReqDHCPOptionNumberOfEntriesWANConnectionNumberOfEntriesEthernetDiscardPacketsSentEthernetUnicastPacketsSentLayer1DownstreamMaxBitRateLinkEncapsulationRequestedLinkEncapsulationSupportedPortMappingNumberOfEntriesActiveConnectionServiceIDNumberOfActiveConnectionsPPPAuthenticationProtocolLayer1UpstreamMaxBitRateMaximumActiveConnectionsPortMappingLeaseDurationWANDeviceNumberOfEntriesATUCSeverelyErroredSecsActualInterleavingDelayDataModulationSupportedEthernetPacketsReceivedPlusVTRCommandSupportedPossibleConnectionTypesATMSustainableCellRateEthernetErrorsReceivedPPPCompressionProtocolPortMappingDescriptionDownstreamAttenuationDownstreamNoiseMarginEthernetBytesReceivedLinkEncapsulationUsedPPPEncryptionProtocolATMTransmittedBlocksExternalPortEndRangeLoopDiagnosticsStatePowerManagementStateTotalPacketsReceivedWANConnectionServiceATMMaximumBurstSizeAverageResponseTimeDelayBetweenRetriesEthernetPacketsSentLastConnectionErrorMaximumResponseTimeMinimumResponseTimePortMappingProtocolSuccessFailureCauseUpstreamAttenuationUpstreamNoiseMarginWarnDisconnectDelayAutoDisconnectTimeDNSOverrideAllowedDestinationAddressDownstreamCurrRateEnabledForInternetEthernetErrorsSentEthernetLinkStatusIdleDisconnectTimeMACAddressOverridePhysicalLinkStatusPortMappingEnabledStandardsSupportedATMReceivedBlocksConnectionTriggerDownstreamMaxRateEthernetBytesSentExternalIPAddressLastShowtimeStartVirtualNoisePSDdsVirtualNoisePSDusWANAccessProviderATMEncapsulationConnectionStatusPPPoEServiceNameQuarterHourStartShapingBurstSizeTotalPacketsSentUpstreamCurrRateATMPeakCellRateATUCErroredSecsAllowedProfilesCurrentDayStartDataCompressionDownstreamPowerInterleaveDepthNumberOfRetriesPPPLCPEchoRetryRemoteIPAddressRouteProtocolRxUpstreamMaxRateAddressingTypeCurrentMRUSizeCurrentProfileDefaultGatewayFramesReceivedINMINPEQMODEdsISPPhoneNumberInternalClientModulationTypePPPoESessionIDTransmitBlocksAAL5CRCErrorsATUCCRCErrorsATUCFECErrorsATUCHECErrorsLossOfFramingRSIPAvailableReceiveBlocksTransportTypeUpstreamPowerWANAccessTypeACTSNRMODEdsACTSNRMODEusATMCRCErrorsATMHECErrorsDataProtocolFCSPreservedFailureCountInitTimeoutsInternalPortLineEncodingStandardUsedVCSearchListATUCANSIRevATUCANSIStdATUCCountryATURANSIRevATURANSIStdATURCountryLinkRetrainPPPoEACNameShapingRateATUCVendorATURVendorAutoConfigDNSEnabledDuplexModeFramesSentINTLVBLOCKINTLVDEPTHInitErrorsLineNumberMaxMRUSizeMaxMTUSizeNATEnabledOOSNearEndRemoteHostTotalStartCellDelinGAINSpsdsINMIATOdsINMIATSdsINPREPORTLIMITMASKMREFPSDdsMREFPSDusOOSFarEndTRELLISdsTRELLISusACTATPdsACTATPusACTPSDdsACTPSDusACTUALCEBITSpsdsBITSpsusDataPathHLINSCdsHLINSCusHLINpsdsHLINpsusHLOGMTdsHLOGMTusHLOGpsdsHLOGpsusLATNpbdsLATNpbusLinkTypeSNRMpbdsSNRMpbusHLINGdsHLINGusHLOGGdsHLOGGusINMCCdsISPInfoQLNMTdsQLNMTusQLNpsdsQLNpsusSNRMTdsSNRMTusSNRpsdsSNRpsusUPBOKLEUS0MASKACTINPATMAALATMQoSFclassLATNdsLATNusQLNGdsQLNGusSATNdsSATNusSNRGdsSNRGusUptimeLInitLPATHLSYMBOrderNFECRFECLOFTag";
+static K_WAN_DEVICE: [ParamDef; 84] = [p(T::String, R, N, 0, &S106), p(T::String, R, N, 0, &S107), p(T::String, W, CD, 0, &S136), p(T::String, W, N, 0, &S139), p(T::String, R, N, 0, &S110), p(T::String, W, N, 0, &S140), p(T::String, W, N, 0, &S51), p(T::String, R, N, 0, &S141), p(T::String, W, N, 0, &S142), p(T::UnsignedInt, R, CD, 16, &S1), p(T::String, R, N, 0, &S143), p(T::String, R, N, 0, &S150), p(T::String, R, N, 0, &S151), p(T::String, W, N, 0, &S152), p(T::String, R, N, 0, &S153), p(T::String, W, N, 0, &S154), p(T::String, W, FD, 1, &S57), p(T::String, W, N, 0, &S63), p(T::UnsignedInt, W, N, 0, &S58), p(T::String, W, N, 0, &S155), p(T::String, W, N, 0, &S156), p(T::UnsignedInt, W, N, 0, &S67), p(T::Base64, R, N, 0, &S68), p(T::Base64, W, N, 0, &S68), p(T::UnsignedInt, W, CD, 0, &S1), p(T::String, W, N, 0, &S157), p(T::String, R, N, 0, &S144), p(T::String, W, N, 0, &S145), p(T::String, R, N, 0, &S146), p(T::String, R, N, 0, &S147), p(T::String, R, N, 0, &S148), p(T::String, R, N, 0, &S149), p(T::String, R, N, 0, &S158), p(T::String, R, N, 0, &S159), p(T::String, W, N, 0, &S160), p(T::UnsignedInt, R, N, 0, &S25), p(T::String, R, N, 0, &S161), p(T::String, R, N, 0, &S162), p(T::String, R, N, 0, &S163), p(T::String, R, N, 0, &S164), p(T::UnsignedInt, R, CD, 0, &S58), p(T::String, R, N, 0, &S165), p(T::String, R, N, 0, &S61), p(T::UnsignedInt, R, N, 32, &S1), p(T::String, R, N, 32, &S5), p(T::String, R, N, 32, &S8), p(T::String, R, N, 32, &S26), p(T::Int, R, CD, 0, &S55), p(T::String, R, CD, 0, &S137), p(T::String, R, CD, 16, &S137), p(T::String, R, CD, 0, &S132), p(T::String, R, CD, 0, &S127), p(T::String, R, CD, 0, &S138), p(T::String, R, N, 0, &S108), p(T::String, R, N, 0, &S109), p(T::String, R, N, 16, &S110), p(T::String, R, N, 0, &S111), p(T::String, R, N, 0, &S112), p(T::String, R, N, 0, &S113), p(T::Int, R, N, 0, &S114), p(T::String, R, N, 0, &S115), p(T::String, R, N, 0, &S79), p(T::String, W, N, 0, &S116), p(T::String, R, N, 0, &S117), p(T::String, R, N, 0, &S118), p(T::String, R, N, 0, &S119), p(T::String, R, N, 0, &S120), p(T::String, R, N, 0, &S121), p(T::UnsignedInt, R, N, 0, &S122), p(T::UnsignedInt, R, N, 0, &S123), p(T::Base64, R, N, 0, &S124), p(T::Int, R, N, 0, &S55), p(T::Base64, R, N, 0, &S125), p(T::Base64, R, N, 0, &S126), p(T::String, R, N, 0, &S127), p(T::UnsignedInt, R, N, 0, &S128), p(T::UnsignedInt, R, N, 0, &S129), p(T::UnsignedInt, R, N, 0, &S130), p(T::UnsignedInt, R, N, 0, &S131), p(T::String, R, CD, 0, &S133), p(T::String, R, CD, 0, &S134), p(T::String, R, N, 0, &S72), p(T::String, W, N, 0, &S135), p(T::String, W, N, 0, &S74)];
+static Y_WAN_DEVICE: [u8; 38] = [0, 255, 2, 254, 0, 255, 0, 255, 15, 254, 1, 255, 3, 254, 1, 255, 2, 254, 1, 255, 3, 4, 6, 254, 1, 255, 20, 254, 1, 255, 3, 4, 6, 254, 1, 255, 1, 255];
+static P_WAN_DEVICE: ParamTable = table(T_WAN_DEVICE, &COMMON, &K_WAN_DEVICE, &Y_WAN_DEVICE);
 /// `InternetGatewayDevice.WANDevice.{i}.` and its descendants: 32 objects, 449 parameters.
 pub static WAN_DEVICE: Subtree = Subtree { name: "WANDevice", objects: &[
-  obj("InternetGatewayDevice.WANDevice.{i}.", OR, C, 31, 0, None, Some("WANDeviceNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("WANConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.", OR, C, 1, 1, Some(1), None, None, &[], &[
-    p("EnabledForInternet", T::Boolean, W, N, 0, &S14),
-    p("WANAccessType", T::String, R, N, 0, &S106),
-    p("Layer1UpstreamMaxBitRate", T::UnsignedInt, R, N, 0, &S1),
-    p("Layer1DownstreamMaxBitRate", T::UnsignedInt, R, N, 0, &S1),
-    p("PhysicalLinkStatus", T::String, R, N, 0, &S107),
-    p("WANAccessProvider", T::String, R, N, 0, &S5),
-    p("TotalBytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("TotalPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaximumActiveConnections", T::UnsignedInt, R, CD, 0, &S1),
-    p("NumberOfActiveConnections", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.Connection.{i}.", OR, C, 0, 0, None, Some("NumberOfActiveConnections"), None, &[&["ActiveConnectionServiceID"], &["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("ActiveConnectionDeviceContainer", T::String, R, N, 0, &S5),
-    p("ActiveConnectionServiceID", T::String, R, N, 0, &S5),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.", OW, C, 15, 0, None, Some("WANConnectionNumberOfEntries"), None, &[&["Alias"]], &[
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("WANIPConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("WANPPPConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANATMF5LoopbackDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("DiagnosticsState", T::String, W, CD, 0, &S136),
-    p("NumberOfRepetitions", T::UnsignedInt, W, N, 0, &S25),
-    p("Timeout", T::UnsignedInt, W, N, 0, &S25),
-    p("SuccessCount", T::UnsignedInt, R, CD, 0, &S1),
-    p("FailureCount", T::UnsignedInt, R, CD, 0, &S1),
-    p("AverageResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("MinimumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-    p("MaximumResponseTime", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANDSLLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("LinkStatus", T::String, R, N, 0, &S107),
-    p("LinkType", T::String, W, N, 0, &S139),
-    p("AutoConfig", T::Boolean, R, N, 0, &S14),
-    p("ModulationType", T::String, R, N, 0, &S110),
-    p("DestinationAddress", T::String, W, N, 0, &S5),
-    p("ATMEncapsulation", T::String, W, N, 0, &S140),
-    p("FCSPreserved", T::Boolean, W, N, 0, &S14),
-    p("VCSearchList", T::String, W, N, 0, &S51),
-    p("ATMAAL", T::String, R, N, 0, &S141),
-    p("ATMTransmittedBlocks", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATMReceivedBlocks", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATMQoS", T::String, W, N, 0, &S142),
-    p("ATMPeakCellRate", T::UnsignedInt, W, N, 0, &S1),
-    p("ATMMaximumBurstSize", T::UnsignedInt, W, N, 0, &S1),
-    p("ATMSustainableCellRate", T::UnsignedInt, W, N, 0, &S1),
-    p("AAL5CRCErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("ATMCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATMHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANEthernetLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
-    p("EthernetLinkStatus", T::String, R, N, 0, &S143),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.", OW, C, 5, 0, None, Some("WANIPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Reset", T::Boolean, W, N, 0, &S14),
-    p("ConnectionStatus", T::String, R, N, 0, &S150),
-    p("PossibleConnectionTypes", T::String, R, N, 0, &S151),
-    p("ConnectionType", T::String, W, N, 0, &S152),
-    p("Name", T::String, W, N, 0, &S5),
-    p("Uptime", T::UnsignedInt, R, CD, 0, &S1),
-    p("LastConnectionError", T::String, R, N, 0, &S153),
-    p("AutoDisconnectTime", T::UnsignedInt, W, N, 0, &S1),
-    p("IdleDisconnectTime", T::UnsignedInt, W, N, 0, &S1),
-    p("WarnDisconnectDelay", T::UnsignedInt, W, N, 0, &S1),
-    p("RSIPAvailable", T::Boolean, R, N, 0, &S14),
-    p("NATEnabled", T::Boolean, W, N, 0, &S14),
-    p("AddressingType", T::String, W, N, 0, &S154),
-    p("ExternalIPAddress", T::String, W, FD, 1, &S57),
-    p("SubnetMask", T::String, W, N, 0, &S57),
-    p("DefaultGateway", T::String, W, N, 0, &S22),
-    p("DNSEnabled", T::Boolean, W, N, 0, &S14),
-    p("DNSOverrideAllowed", T::Boolean, W, N, 0, &S14),
-    p("DNSServers", T::String, W, N, 0, &S63),
-    p("MaxMTUSize", T::UnsignedInt, W, N, 0, &S58),
-    p("MACAddress", T::String, W, N, 0, &S61),
-    p("MACAddressOverride", T::Boolean, W, N, 0, &S14),
-    p("ConnectionTrigger", T::String, W, N, 0, &S155),
-    p("RouteProtocolRx", T::String, W, N, 0, &S156),
-    p("PortMappingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ShapingRate", T::Int, W, N, 0, &S28),
-    p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.", OR, C, 2, 1, Some(1), None, None, &[], &[
-    p("SentDHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ReqDHCPOptionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.ReqDHCPOption.{i}.", OW, C, 0, 0, None, Some("ReqDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Order", T::UnsignedInt, W, N, 0, &S25),
-    p("Tag", T::UnsignedInt, W, N, 0, &S67),
-    p("Value", T::Base64, R, N, 0, &S68),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.SentDHCPOption.{i}.", OW, C, 0, 0, None, Some("SentDHCPOptionNumberOfEntries"), Some("Enable"), &[&["Tag"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Tag", T::UnsignedInt, W, N, 0, &S67),
-    p("Value", T::Base64, W, N, 0, &S68),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.{i}.", OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
-    p("PortMappingEnabled", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("PortMappingLeaseDuration", T::UnsignedInt, W, CD, 0, &S1),
-    p("RemoteHost", T::String, W, N, 0, &S22),
-    p("ExternalPort", T::UnsignedInt, W, N, 0, &S1),
-    p("InternalPort", T::UnsignedInt, W, N, 0, &S1),
-    p("PortMappingProtocol", T::String, W, N, 0, &S157),
-    p("InternalClient", T::String, W, N, 0, &S5),
-    p("PortMappingDescription", T::String, W, N, 0, &S5),
-    p("ExternalPortEndRange", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("EthernetBytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetDiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetDiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetMulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetMulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPOTSLinkConfig.", OR, C, 0, 0, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("LinkStatus", T::String, R, N, 0, &S144),
-    p("ISPPhoneNumber", T::String, W, N, 0, &S3),
-    p("ISPInfo", T::String, W, N, 0, &S3),
-    p("LinkType", T::String, W, N, 0, &S145),
-    p("NumberOfRetries", T::UnsignedInt, W, N, 0, &S1),
-    p("DelayBetweenRetries", T::UnsignedInt, W, N, 0, &S1),
-    p("Fclass", T::String, R, N, 0, &S146),
-    p("DataModulationSupported", T::String, R, N, 0, &S147),
-    p("DataProtocol", T::String, R, N, 0, &S148),
-    p("DataCompression", T::String, R, N, 0, &S149),
-    p("PlusVTRCommandSupported", T::Boolean, R, N, 0, &S14),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.", OW, C, 2, 0, None, Some("WANPPPConnectionNumberOfEntries"), Some("Enable"), &[&["ExternalIPAddress"], &["Alias"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("Reset", T::Boolean, W, N, 0, &S14),
-    p("ConnectionStatus", T::String, R, N, 0, &S158),
-    p("PossibleConnectionTypes", T::String, R, N, 0, &S159),
-    p("ConnectionType", T::String, W, N, 0, &S160),
-    p("PPPoESessionID", T::UnsignedInt, R, N, 0, &S25),
-    p("Name", T::String, W, N, 0, &S5),
-    p("Uptime", T::UnsignedInt, R, CD, 0, &S1),
-    p("LastConnectionError", T::String, R, N, 0, &S161),
-    p("AutoDisconnectTime", T::UnsignedInt, W, N, 0, &S1),
-    p("IdleDisconnectTime", T::UnsignedInt, W, N, 0, &S1),
-    p("WarnDisconnectDelay", T::UnsignedInt, W, N, 0, &S1),
-    p("RSIPAvailable", T::Boolean, R, N, 0, &S14),
-    p("NATEnabled", T::Boolean, W, N, 0, &S14),
-    p("Username", T::String, W, N, 0, &S3),
-    p("Password", T::String, W, N, 2, &S3),
-    p("PPPEncryptionProtocol", T::String, R, N, 0, &S162),
-    p("PPPCompressionProtocol", T::String, R, N, 0, &S163),
-    p("PPPAuthenticationProtocol", T::String, R, N, 0, &S164),
-    p("ExternalIPAddress", T::String, W, FD, 1, &S57),
-    p("RemoteIPAddress", T::String, R, N, 0, &S57),
-    p("MaxMRUSize", T::UnsignedInt, W, N, 0, &S58),
-    p("CurrentMRUSize", T::UnsignedInt, R, CD, 0, &S58),
-    p("DNSEnabled", T::Boolean, W, N, 0, &S14),
-    p("DNSOverrideAllowed", T::Boolean, W, N, 0, &S14),
-    p("DNSServers", T::String, W, N, 0, &S63),
-    p("MACAddress", T::String, W, N, 0, &S61),
-    p("MACAddressOverride", T::Boolean, W, N, 0, &S14),
-    p("TransportType", T::String, R, N, 0, &S165),
-    p("PPPoEACName", T::String, W, N, 0, &S5),
-    p("PPPoEServiceName", T::String, W, N, 0, &S5),
-    p("ConnectionTrigger", T::String, W, N, 0, &S155),
-    p("RouteProtocolRx", T::String, W, N, 0, &S156),
-    p("PPPLCPEcho", T::UnsignedInt, R, N, 0, &S1),
-    p("PPPLCPEchoRetry", T::UnsignedInt, R, N, 0, &S1),
-    p("PortMappingNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-    p("ShapingRate", T::Int, W, N, 0, &S28),
-    p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
-    p("DefaultGateway", T::String, R, N, 0, &S22),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.{i}.", OW, C, 0, 0, None, Some("PortMappingNumberOfEntries"), Some("PortMappingEnabled"), &[&["RemoteHost", "ExternalPort", "PortMappingProtocol"], &["Alias"]], &[
-    p("PortMappingEnabled", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, CD, 0, &S3),
-    p("PortMappingLeaseDuration", T::UnsignedInt, W, CD, 0, &S1),
-    p("RemoteHost", T::String, W, N, 0, &S22),
-    p("ExternalPort", T::UnsignedInt, W, N, 0, &S1),
-    p("InternalPort", T::UnsignedInt, W, N, 0, &S1),
-    p("PortMappingProtocol", T::String, W, N, 0, &S157),
-    p("InternalClient", T::String, W, N, 0, &S5),
-    p("PortMappingDescription", T::String, W, N, 0, &S5),
-    p("ExternalPortEndRange", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("EthernetBytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetDiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetDiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetMulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetMulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetBroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("EthernetUnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.", OR, C, 1, 0, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("LinkStatus", T::String, R, N, 0, &S107),
-    p("MACAddress", T::String, R, N, 0, &S61),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPTMLinkConfig.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("FramesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("FramesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("OOSNearEnd", T::Boolean, R, N, 0, &S14),
-    p("OOSFarEnd", T::Boolean, R, N, 0, &S14),
-    p("ErrorsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("ErrorsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnicastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("DiscardPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("MulticastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BroadcastPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("UnknownProtoPacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.", OR, O, 1, 1, Some(1), None, None, &[], &[
-    p("ConnectionServiceNumberOfEntries", T::UnsignedInt, R, N, 32, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLConnectionManagement.ConnectionService.{i}.", OR, O, 0, 0, None, Some("ConnectionServiceNumberOfEntries"), None, &[&["WANConnectionService"]], &[
-    p("WANConnectionDevice", T::String, R, N, 32, &S5),
-    p("WANConnectionService", T::String, R, N, 32, &S5),
-    p("DestinationAddress", T::String, R, N, 32, &S5),
-    p("LinkType", T::String, R, N, 32, &S8),
-    p("ConnectionType", T::String, R, N, 32, &S8),
-    p("Name", T::String, R, N, 32, &S26),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLDiagnostics.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("LoopDiagnosticsState", T::String, W, CD, 0, &S136),
-    p("ACTPSDds", T::Int, R, CD, 0, &S55),
-    p("ACTPSDus", T::Int, R, CD, 0, &S55),
-    p("ACTATPds", T::Int, R, CD, 0, &S55),
-    p("ACTATPus", T::Int, R, CD, 0, &S55),
-    p("HLINSCds", T::Int, R, CD, 0, &S55),
-    p("HLINpsds", T::String, R, CD, 0, &S137),
-    p("QLNpsds", T::String, R, CD, 0, &S137),
-    p("SNRpsds", T::String, R, CD, 0, &S137),
-    p("BITSpsds", T::String, R, CD, 0, &S137),
-    p("GAINSpsds", T::String, R, CD, 16, &S137),
-    p("HLINSCus", T::Int, R, CD, 0, &S55),
-    p("HLINGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLINGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGpsds", T::String, R, CD, 0, &S132),
-    p("HLOGpsus", T::String, R, CD, 0, &S132),
-    p("HLOGMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("LATNpbds", T::String, R, CD, 0, &S127),
-    p("LATNpbus", T::String, R, CD, 0, &S127),
-    p("SATNds", T::String, R, CD, 0, &S127),
-    p("SATNus", T::String, R, CD, 0, &S127),
-    p("HLINpsus", T::String, R, CD, 0, &S138),
-    p("QLNGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNpsus", T::String, R, CD, 0, &S138),
-    p("QLNMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRpsus", T::String, R, CD, 0, &S138),
-    p("SNRMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("BITSpsus", T::String, R, CD, 0, &S138),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.", OR, C, 7, 0, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S108),
-    p("LinkEncapsulationSupported", T::String, R, N, 0, &S109),
-    p("ModulationType", T::String, R, N, 16, &S110),
-    p("LineEncoding", T::String, R, N, 0, &S111),
-    p("AllowedProfiles", T::String, R, N, 0, &S112),
-    p("DataPath", T::String, R, N, 0, &S113),
-    p("InterleaveDepth", T::UnsignedInt, R, N, 0, &S1),
-    p("LineNumber", T::Int, R, N, 0, &S114),
-    p("UpstreamCurrRate", T::UnsignedInt, R, CD, 0, &S1),
-    p("DownstreamCurrRate", T::UnsignedInt, R, CD, 0, &S1),
-    p("UpstreamMaxRate", T::UnsignedInt, R, CD, 0, &S1),
-    p("DownstreamMaxRate", T::UnsignedInt, R, CD, 0, &S1),
-    p("UpstreamNoiseMargin", T::Int, R, CD, 0, &S55),
-    p("DownstreamNoiseMargin", T::Int, R, CD, 0, &S55),
-    p("UpstreamAttenuation", T::Int, R, CD, 0, &S55),
-    p("DownstreamAttenuation", T::Int, R, CD, 0, &S55),
-    p("UpstreamPower", T::Int, R, CD, 0, &S55),
-    p("DownstreamPower", T::Int, R, CD, 0, &S55),
-    p("ATURVendor", T::String, R, N, 0, &S115),
-    p("ATURCountry", T::String, R, N, 0, &S79),
-    p("ATURANSIStd", T::UnsignedInt, R, N, 0, &S1),
-    p("ATURANSIRev", T::UnsignedInt, R, N, 0, &S1),
-    p("ATUCVendor", T::String, R, N, 0, &S115),
-    p("ATUCCountry", T::String, R, N, 0, &S79),
-    p("ATUCANSIStd", T::UnsignedInt, R, N, 0, &S1),
-    p("ATUCANSIRev", T::UnsignedInt, R, N, 0, &S1),
-    p("TotalStart", T::UnsignedInt, R, CD, 0, &S1),
-    p("ShowtimeStart", T::UnsignedInt, R, CD, 0, &S1),
-    p("LastShowtimeStart", T::UnsignedInt, R, CD, 0, &S1),
-    p("CurrentDayStart", T::UnsignedInt, R, CD, 0, &S1),
-    p("QuarterHourStart", T::UnsignedInt, R, CD, 0, &S1),
-    p("LinkEncapsulationRequested", T::String, W, N, 0, &S116),
-    p("LinkEncapsulationUsed", T::String, R, N, 0, &S117),
-    p("StandardsSupported", T::String, R, N, 0, &S118),
-    p("StandardUsed", T::String, R, N, 0, &S119),
-    p("CurrentProfile", T::String, R, N, 0, &S120),
-    p("PowerManagementState", T::String, R, N, 0, &S121),
-    p("SuccessFailureCause", T::UnsignedInt, R, N, 0, &S122),
-    p("LastStateTransmittedDownstream", T::UnsignedInt, R, N, 0, &S1),
-    p("LastStateTransmittedUpstream", T::UnsignedInt, R, N, 0, &S1),
-    p("UPBOKLE", T::UnsignedInt, R, N, 0, &S123),
-    p("MREFPSDds", T::Base64, R, N, 0, &S124),
-    p("MREFPSDus", T::Base64, R, N, 0, &S124),
-    p("LIMITMASK", T::UnsignedInt, R, N, 0, &S1),
-    p("US0MASK", T::UnsignedInt, R, N, 0, &S1),
-    p("LPATH", T::UnsignedInt, R, N, 0, &S1),
-    p("INTLVDEPTH", T::Int, R, N, 0, &S55),
-    p("INTLVBLOCK", T::Int, R, N, 0, &S55),
-    p("ActualInterleavingDelay", T::UnsignedInt, R, N, 0, &S1),
-    p("ACTINP", T::Int, R, N, 0, &S55),
-    p("INPREPORT", T::Boolean, R, N, 0, &S14),
-    p("NFEC", T::Int, R, N, 0, &S55),
-    p("RFEC", T::Int, R, N, 0, &S55),
-    p("LSYMB", T::Int, R, N, 0, &S55),
-    p("TRELLISds", T::Int, R, N, 0, &S55),
-    p("TRELLISus", T::Int, R, N, 0, &S55),
-    p("ACTSNRMODEds", T::UnsignedInt, R, N, 0, &S1),
-    p("ACTSNRMODEus", T::UnsignedInt, R, N, 0, &S1),
-    p("VirtualNoisePSDds", T::Base64, R, N, 0, &S125),
-    p("VirtualNoisePSDus", T::Base64, R, N, 0, &S126),
-    p("ACTUALCE", T::UnsignedInt, R, N, 0, &S1),
-    p("SNRMpbus", T::String, R, N, 0, &S127),
-    p("SNRMpbds", T::String, R, N, 0, &S127),
-    p("INMIATOds", T::UnsignedInt, R, N, 0, &S128),
-    p("INMIATSds", T::UnsignedInt, R, N, 0, &S129),
-    p("INMCCds", T::UnsignedInt, R, N, 0, &S130),
-    p("INMINPEQMODEds", T::UnsignedInt, R, N, 0, &S131),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.", OR, C, 5, 1, Some(1), None, None, &[], &[
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.CurrentDay.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
-    p("LinkRetrain", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitTimeouts", T::UnsignedInt, R, CD, 0, &S1),
-    p("LossOfFraming", T::UnsignedInt, R, CD, 16, &S1),
-    p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("FECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("HECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("CRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("LInit", T::Boolean, R, CD, 0, &S14),
-    p("LOF", T::Boolean, R, CD, 0, &S14),
-    p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.LastShowtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
-    p("LinkRetrain", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitTimeouts", T::UnsignedInt, R, CD, 0, &S1),
-    p("LossOfFraming", T::UnsignedInt, R, CD, 16, &S1),
-    p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("FECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("HECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("CRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("LInit", T::Boolean, R, CD, 0, &S14),
-    p("LOF", T::Boolean, R, CD, 0, &S14),
-    p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.QuarterHour.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
-    p("LinkRetrain", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitTimeouts", T::UnsignedInt, R, CD, 0, &S1),
-    p("LossOfFraming", T::UnsignedInt, R, CD, 16, &S1),
-    p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("FECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("HECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("CRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("LInit", T::Boolean, R, CD, 0, &S14),
-    p("LOF", T::Boolean, R, CD, 0, &S14),
-    p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Showtime.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
-    p("LinkRetrain", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitTimeouts", T::UnsignedInt, R, CD, 0, &S1),
-    p("LossOfFraming", T::UnsignedInt, R, CD, 16, &S1),
-    p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("FECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("HECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("CRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("LInit", T::Boolean, R, CD, 0, &S14),
-    p("LOF", T::Boolean, R, CD, 0, &S14),
-    p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.Stats.Total.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceiveBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("TransmitBlocks", T::UnsignedInt, R, CD, 16, &S1),
-    p("CellDelin", T::UnsignedInt, R, CD, 16, &S1),
-    p("LinkRetrain", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitErrors", T::UnsignedInt, R, CD, 16, &S1),
-    p("InitTimeouts", T::UnsignedInt, R, CD, 0, &S1),
-    p("LossOfFraming", T::UnsignedInt, R, CD, 16, &S1),
-    p("ErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("SeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("FECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCFECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("HECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCHECErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("CRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCCRCErrors", T::UnsignedInt, R, CD, 0, &S1),
-    p("LInit", T::Boolean, R, CD, 0, &S14),
-    p("LOF", T::Boolean, R, CD, 0, &S14),
-    p("ATUCErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-    p("ATUCSeverelyErroredSecs", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANDSLInterfaceConfig.TestParams.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("HLOGGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGpsds", T::String, R, CD, 0, &S132),
-    p("HLOGpsus", T::String, R, CD, 0, &S132),
-    p("HLOGMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("HLOGMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNpsds", T::String, R, CD, 0, &S133),
-    p("QLNpsus", T::String, R, CD, 0, &S134),
-    p("QLNMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("QLNMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRGds", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRGus", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRpsds", T::String, R, CD, 0, &S133),
-    p("SNRpsus", T::String, R, CD, 0, &S134),
-    p("SNRMTds", T::UnsignedInt, R, CD, 0, &S1),
-    p("SNRMTus", T::UnsignedInt, R, CD, 0, &S1),
-    p("LATNds", T::String, R, CD, 0, &S127),
-    p("LATNus", T::String, R, CD, 0, &S127),
-    p("SATNds", T::String, R, CD, 0, &S127),
-    p("SATNus", T::String, R, CD, 0, &S127),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.", OR, C, 1, 0, Some(1), None, None, &[], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Status", T::String, R, N, 0, &S72),
-    p("MACAddress", T::String, R, N, 0, &S61),
-    p("MaxBitRate", T::String, W, N, 0, &S135),
-    p("DuplexMode", T::String, W, N, 0, &S74),
-    p("ShapingRate", T::Int, W, N, 0, &S28),
-    p("ShapingBurstSize", T::UnsignedInt, W, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.WANDevice.{i}.WANEthernetInterfaceConfig.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("BytesSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("BytesReceived", T::UnsignedInt, R, CD, 0, &S1),
-    p("PacketsSent", T::UnsignedInt, R, CD, 0, &S1),
-    p("PacketsReceived", T::UnsignedInt, R, CD, 0, &S1),
-  ]),
+  obj(sub(T_WAN_DEVICE, 0, 36), OR, C, 31, 0, None, n(2502, 24), NameRef::NONE, 0, &P_WAN_DEVICE, &[e(239, 133, 148), e(2171, 28, 159)]),
+  obj(sub(T_WAN_DEVICE, 1155, 1216), OR, C, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3277, 18, 130), e(4137, 13, 0), e(2430, 24, 159), e(2251, 26, 159), e(3367, 18, 1), e(3557, 17, 142), e(83, 142, 158), e(19, 146, 158), e(3654, 16, 158), e(2937, 20, 158), e(2454, 24, 158), e(2380, 25, 159)]),
+  obj(sub(T_WAN_DEVICE, 1155, 1231), OR, C, 0, 0, None, n(2380, 25), NameRef::NONE, 2, &P_WAN_DEVICE, &[e(239, 133, 148), e(1848, 31, 142), e(2355, 25, 142)]),
+  obj(sub(T_WAN_DEVICE, 0, 60), OW, C, 15, 0, None, n(2171, 28), NameRef::NONE, 6, &P_WAN_DEVICE, &[e(239, 133, 148), e(2000, 30, 159), e(1879, 31, 159)]),
+  obj(sub(T_WAN_DEVICE, 412, 500), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(37, 144, 2), e(0, 147, 161), e(213, 135, 161), e(121, 140, 158), e(4222, 12, 158), e(2996, 19, 158), e(3091, 19, 158), e(3072, 19, 158)]),
+  obj(sub(T_WAN_DEVICE, 1001, 1078), OR, C, 0, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(227, 134, 130), e(3321, 10, 1), e(4796, 8, 3), e(4413, 10, 129), e(3978, 14, 4), e(3241, 18, 151), e(3574, 16, 5), e(4210, 12, 130), e(4282, 12, 6), e(4938, 6, 7), e(2857, 20, 158), e(3421, 17, 158), e(4944, 6, 8), e(3686, 15, 160), e(2977, 19, 160), e(2664, 22, 160), e(4020, 13, 9), e(4174, 12, 158), e(4186, 12, 158)]),
+  obj(sub(T_WAN_DEVICE, 841, 923), OR, C, 0, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3313, 18, 10)]),
+  obj(sub(T_WAN_DEVICE, 0, 80), OW, C, 5, 0, None, n(2000, 30), n(227, 134), 8, &P_WAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(244, 133, 130), e(3590, 16, 11), e(2641, 23, 12), e(2649, 14, 13), e(262, 132, 151), e(5004, 6, 158), e(3053, 19, 14), e(3205, 18, 160), e(3331, 18, 160), e(3186, 19, 160), e(4085, 13, 129), e(4513, 10, 130), e(3866, 14, 15), e(3489, 17, 16), e(153, 138, 152), e(3908, 14, 149), e(4423, 10, 130), e(3223, 18, 130), e(133, 138, 17), e(4503, 10, 18), e(3349, 10, 153), e(3349, 18, 130), e(3438, 17, 19), e(3836, 15, 20), e(2329, 26, 159), e(4382, 11, 135), e(3638, 16, 160)]),
+  obj(sub(T_WAN_DEVICE, 0, 91), OR, C, 2, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(2030, 29, 159), e(2143, 28, 159)]),
+  obj(sub(T_WAN_DEVICE, 110, 219), OW, C, 0, 0, None, n(2143, 28), n(227, 134), 12, &P_WAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(5025, 5, 161), e(5041, 3, 21), e(249, 133, 22)]),
+  obj(sub(T_WAN_DEVICE, 0, 110), OW, C, 0, 0, None, n(2030, 29), n(227, 134), 16, &P_WAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(5041, 3, 21), e(249, 133, 23)]),
+  obj(sub(T_WAN_DEVICE, 316, 412), OW, C, 0, 0, None, n(2329, 26), n(3385, 18), 20, &P_WAN_DEVICE, &[e(3385, 18, 130), e(239, 133, 148), e(2478, 24, 24), e(4533, 10, 149), e(2877, 12, 160), e(4246, 12, 160), e(3110, 19, 25), e(3964, 14, 151), e(2730, 22, 151), e(2877, 20, 160)]),
+  obj(sub(T_WAN_DEVICE, 587, 673), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3472, 17, 158), e(2794, 21, 158), e(3034, 19, 158), e(2595, 23, 158), e(3295, 18, 158), e(2686, 22, 158), e(2225, 26, 158), e(1940, 30, 158), e(2199, 26, 158), e(1910, 30, 158), e(2087, 28, 158), e(1816, 32, 158), e(2059, 28, 158), e(1784, 32, 158), e(1717, 35, 158)]),
+  obj(sub(T_WAN_DEVICE, 923, 1001), OR, C, 0, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(227, 134, 130), e(3321, 10, 26), e(3950, 14, 150), e(4855, 7, 150), e(4796, 8, 27), e(3791, 15, 160), e(3015, 19, 160), e(4950, 6, 28), e(2572, 23, 29), e(4198, 12, 30), e(3746, 15, 31), e(2618, 23, 129)]),
+  obj(sub(T_WAN_DEVICE, 219, 300), OW, C, 2, 0, None, n(1879, 31), n(227, 134), 26, &P_WAN_DEVICE, &[e(227, 134, 130), e(239, 133, 148), e(244, 133, 130), e(3590, 16, 32), e(2641, 23, 33), e(2649, 14, 34), e(3992, 14, 35), e(262, 132, 151), e(5004, 6, 158), e(3053, 19, 36), e(3205, 18, 160), e(3331, 18, 160), e(3186, 19, 160), e(4085, 13, 129), e(4513, 10, 130), e(205, 136, 150), e(181, 136, 156), e(2836, 21, 37), e(2708, 22, 38), e(2405, 25, 39), e(3489, 17, 16), e(3821, 15, 144), e(4493, 10, 18), e(3880, 14, 40), e(4423, 10, 130), e(3223, 18, 130), e(133, 138, 17), e(3349, 10, 153), e(3349, 18, 130), e(4111, 13, 41), e(4371, 11, 151), e(3606, 16, 151), e(3438, 17, 19), e(3836, 15, 20), e(3806, 10, 159), e(3806, 15, 159), e(2329, 26, 159), e(4382, 11, 135), e(3638, 16, 160), e(3908, 14, 140)]),
+  obj(sub(T_WAN_DEVICE, 219, 316), OW, C, 0, 0, None, n(2329, 26), n(3385, 18), 30, &P_WAN_DEVICE, &[e(3385, 18, 130), e(239, 133, 148), e(2478, 24, 24), e(4533, 10, 149), e(2877, 12, 160), e(4246, 12, 160), e(3110, 19, 25), e(3964, 14, 151), e(2730, 22, 151), e(2877, 20, 160)]),
+  obj(sub(T_WAN_DEVICE, 500, 587), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3472, 17, 158), e(2794, 21, 158), e(3034, 19, 158), e(2595, 23, 158), e(3295, 18, 158), e(2686, 22, 158), e(2225, 26, 158), e(1940, 30, 158), e(2199, 26, 158), e(1910, 30, 158), e(2087, 28, 158), e(1816, 32, 158), e(2059, 28, 158), e(1784, 32, 158), e(1717, 35, 158)]),
+  obj(sub(T_WAN_DEVICE, 758, 835), OR, C, 1, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(227, 134, 130), e(3321, 10, 1), e(3349, 10, 42)]),
+  obj(sub(T_WAN_DEVICE, 758, 841), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3480, 9, 158), e(24, 141, 158), e(4443, 10, 158), e(3922, 14, 158), e(4523, 10, 129), e(4625, 9, 129), e(3303, 10, 158), e(2694, 14, 158), e(2233, 18, 158), e(1948, 22, 158), e(2207, 18, 158), e(1918, 22, 158), e(2095, 20, 158), e(1824, 24, 158), e(2067, 20, 158), e(1792, 24, 158), e(1725, 27, 158)]),
+  obj(sub(T_WAN_DEVICE, 673, 736), OR, O, 1, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(1752, 32, 43)]),
+  obj(sub(T_WAN_DEVICE, 673, 758), OR, O, 0, 0, None, n(1752, 32), NameRef::NONE, 36, &P_WAN_DEVICE, &[e(36, 19, 44), e(2957, 20, 44), e(3241, 18, 44), e(4796, 8, 45), e(2649, 14, 45), e(262, 132, 46)]),
+  obj(sub(T_WAN_DEVICE, 1663, 1717), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(2897, 20, 2), e(4668, 8, 47), e(4676, 8, 47), e(4652, 8, 47), e(4660, 8, 47), e(4716, 8, 47), e(4732, 8, 48), e(4876, 7, 48), e(4904, 7, 48), e(4692, 8, 48), e(4562, 9, 49), e(4724, 8, 47), e(4820, 7, 158), e(4827, 7, 158), e(4834, 7, 158), e(4841, 7, 158), e(4764, 8, 50), e(4772, 8, 50), e(4748, 8, 158), e(4756, 8, 158), e(4780, 8, 51), e(4788, 8, 51), e(4980, 6, 51), e(4986, 6, 51), e(4740, 8, 52), e(4968, 6, 158), e(4974, 6, 158), e(4883, 7, 52), e(4862, 7, 158), e(4869, 7, 158), e(4992, 6, 158), e(4998, 6, 158), e(4911, 7, 52), e(4890, 7, 158), e(4897, 7, 158), e(4700, 8, 52)]),
+  obj(sub(T_WAN_DEVICE, 1078, 1136), OR, C, 7, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(227, 134, 130), e(233, 134, 53), e(2303, 26, 54), e(3978, 14, 55), e(4258, 12, 56), e(3716, 15, 57), e(4708, 8, 58), e(3776, 15, 159), e(4483, 10, 59), e(3670, 16, 158), e(3259, 18, 158), e(3851, 15, 158), e(3455, 17, 158), e(3167, 19, 47), e(2773, 21, 47), e(3148, 19, 47), e(2752, 21, 47), e(4124, 13, 47), e(3761, 15, 47), e(4403, 10, 60), e(4349, 11, 61), e(4338, 11, 159), e(4327, 11, 159), e(4393, 10, 60), e(4316, 11, 61), e(4305, 11, 159), e(4294, 11, 159), e(4543, 10, 158), e(3510, 13, 158), e(3506, 17, 158), e(3731, 15, 158), e(3622, 16, 158), e(2277, 26, 62), e(2815, 21, 63), e(3403, 18, 64), e(4270, 12, 65), e(3894, 14, 66), e(2917, 20, 67), e(3129, 19, 68), e(1970, 30, 159), e(2115, 28, 159), e(4918, 7, 69), e(4607, 9, 70), e(4616, 9, 70), e(4598, 9, 159), e(4925, 7, 159), e(5015, 5, 159), e(4463, 10, 71), e(4453, 10, 71), e(2549, 23, 159), e(4932, 6, 71), e(4589, 9, 129), e(5030, 4, 71), e(5034, 4, 71), e(5020, 5, 71), e(4634, 9, 71), e(4643, 9, 71), e(4150, 12, 159), e(4162, 12, 159), e(3523, 17, 72), e(3540, 17, 73), e(4684, 8, 159), e(4812, 8, 74), e(4804, 8, 74), e(4571, 9, 75), e(4580, 9, 76), e(4848, 7, 77), e(3936, 14, 78)]),
+  obj(sub(T_WAN_DEVICE, 1078, 1142), OR, C, 5, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[]),
+  obj(sub(T_WAN_DEVICE, 1307, 1382), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4098, 13, 9), e(4006, 14, 9), e(4553, 9, 9), e(4360, 11, 9), e(4473, 10, 9), e(4234, 12, 158), e(4072, 13, 9), e(2538, 11, 158), e(2530, 19, 158), e(4050, 9, 158), e(4046, 13, 158), e(4063, 9, 158), e(4059, 13, 158), e(4024, 9, 158), e(4033, 13, 158), e(5010, 5, 128), e(5038, 3, 128), e(3701, 15, 158), e(2526, 23, 158)]),
+  obj(sub(T_WAN_DEVICE, 1078, 1155), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4098, 13, 9), e(4006, 14, 9), e(4553, 9, 9), e(4360, 11, 9), e(4473, 10, 9), e(4234, 12, 158), e(4072, 13, 9), e(2538, 11, 158), e(2530, 19, 158), e(4050, 9, 158), e(4046, 13, 158), e(4063, 9, 158), e(4059, 13, 158), e(4024, 9, 158), e(4033, 13, 158), e(5010, 5, 128), e(5038, 3, 128), e(3701, 15, 158), e(2526, 23, 158)]),
+  obj(sub(T_WAN_DEVICE, 1231, 1307), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4098, 13, 9), e(4006, 14, 9), e(4553, 9, 9), e(4360, 11, 9), e(4473, 10, 9), e(4234, 12, 158), e(4072, 13, 9), e(2538, 11, 158), e(2530, 19, 158), e(4050, 9, 158), e(4046, 13, 158), e(4063, 9, 158), e(4059, 13, 158), e(4024, 9, 158), e(4033, 13, 158), e(5010, 5, 128), e(5038, 3, 128), e(3701, 15, 158), e(2526, 23, 158)]),
+  obj(sub(T_WAN_DEVICE, 1382, 1455), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4098, 13, 9), e(4006, 14, 9), e(4553, 9, 9), e(4360, 11, 9), e(4473, 10, 9), e(4234, 12, 158), e(4072, 13, 9), e(2538, 11, 158), e(2530, 19, 158), e(4050, 9, 158), e(4046, 13, 158), e(4063, 9, 158), e(4059, 13, 158), e(4024, 9, 158), e(4033, 13, 158), e(5010, 5, 128), e(5038, 3, 128), e(3701, 15, 158), e(2526, 23, 158)]),
+  obj(sub(T_WAN_DEVICE, 1455, 1525), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4098, 13, 9), e(4006, 14, 9), e(4553, 9, 9), e(4360, 11, 9), e(4473, 10, 9), e(4234, 12, 158), e(4072, 13, 9), e(2538, 11, 158), e(2530, 19, 158), e(4050, 9, 158), e(4046, 13, 158), e(4063, 9, 158), e(4059, 13, 158), e(4024, 9, 158), e(4033, 13, 158), e(5010, 5, 128), e(5038, 3, 128), e(3701, 15, 158), e(2526, 23, 158)]),
+  obj(sub(T_WAN_DEVICE, 1525, 1594), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(4834, 7, 158), e(4841, 7, 158), e(4764, 8, 50), e(4772, 8, 50), e(4748, 8, 158), e(4756, 8, 158), e(4968, 6, 158), e(4974, 6, 158), e(4876, 7, 79), e(4883, 7, 80), e(4862, 7, 158), e(4869, 7, 158), e(4992, 6, 158), e(4998, 6, 158), e(4904, 7, 79), e(4911, 7, 80), e(4890, 7, 158), e(4897, 7, 158), e(4956, 6, 51), e(4962, 6, 51), e(4980, 6, 51), e(4986, 6, 51)]),
+  obj(sub(T_WAN_DEVICE, 1594, 1657), OR, C, 1, 0, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(227, 134, 130), e(233, 134, 81), e(3349, 10, 42), e(2267, 10, 82), e(4433, 10, 83), e(4382, 11, 135), e(3638, 16, 160)]),
+  obj(sub(T_WAN_DEVICE, 1594, 1663), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_WAN_DEVICE, &[e(3480, 9, 158), e(24, 141, 158), e(2076, 11, 158), e(68, 143, 158)]),
 ]};
 
+const T_XMPP: &str = "InternetGatewayDevice.XMPP.Connection.{i}.Server.{i}.InternetGatewayDevice.XMPP.Connection.{i}.Stats.ServerRetryIntervalMultiplierServerRetryInitialIntervalConnectionNumberOfEntriesTransmittedErrorMessagesServerConnectAlgorithmServerRetryMaxIntervalReceivedErrorMessagesServerConnectAttemptsServerNumberOfEntriesTransmittedMessagesKeepAliveIntervalReceivedMessagesLastChangeDateTLSEstablishedServerAddressJabberIDResourceDomainUseTLSWeight";
+static K_XMPP: [ParamDef; 5] = [p(T::String, R, N, 0, &S260), p(T::String, W, N, 0, &S261), p(T::Long, W, N, 0, &S262), p(T::UnsignedInt, W, N, 0, &S31), p(T::Long, W, N, 0, &S263)];
+static Y_XMPP: [u8; 11] = [1, 254, 2, 4, 5, 255, 1, 254, 4, 5, 255];
+static P_XMPP: ParamTable = table(T_XMPP, &COMMON, &K_XMPP, &Y_XMPP);
 /// `InternetGatewayDevice.XMPP.` and its descendants: 4 objects, 29 parameters.
 pub static XMPP: Subtree = Subtree { name: "XMPP", objects: &[
-  obj("InternetGatewayDevice.XMPP.", OR, C, 3, 1, Some(1), None, None, &[], &[
-    p("ConnectionNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.", OW, C, 2, 0, None, Some("ConnectionNumberOfEntries"), Some("Enable"), &[&["Alias"], &["Username", "Domain", "Resource"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("Username", T::String, W, N, 0, &S5),
-    p("Password", T::String, W, N, 2, &S5),
-    p("Domain", T::String, W, N, 0, &S3),
-    p("Resource", T::String, W, N, 0, &S3),
-    p("JabberID", T::String, R, N, 0, &S22),
-    p("Status", T::String, R, N, 0, &S260),
-    p("LastChangeDate", T::DateTime, R, N, 0, &S9),
-    p("ServerConnectAlgorithm", T::String, W, N, 0, &S261),
-    p("KeepAliveInterval", T::Long, W, N, 0, &S262),
-    p("ServerConnectAttempts", T::UnsignedInt, W, N, 0, &S1),
-    p("ServerRetryInitialInterval", T::UnsignedInt, W, N, 0, &S30),
-    p("ServerRetryIntervalMultiplier", T::UnsignedInt, W, N, 0, &S31),
-    p("ServerRetryMaxInterval", T::UnsignedInt, W, N, 0, &S25),
-    p("UseTLS", T::Boolean, W, N, 0, &S14),
-    p("TLSEstablished", T::Boolean, R, N, 0, &S14),
-    p("ServerNumberOfEntries", T::UnsignedInt, R, N, 0, &S1),
-  ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.Server.{i}.", OW, C, 0, 0, None, Some("ServerNumberOfEntries"), Some("Enable"), &[&["Alias"], &["ServerAddress", "Port"]], &[
-    p("Enable", T::Boolean, W, N, 0, &S14),
-    p("Alias", T::String, W, N, 0, &S3),
-    p("Priority", T::UnsignedInt, W, N, 0, &S27),
-    p("Weight", T::Long, W, N, 0, &S263),
-    p("ServerAddress", T::String, W, N, 0, &S5),
-    p("Port", T::UnsignedInt, W, N, 0, &S27),
-  ]),
-  obj("InternetGatewayDevice.XMPP.Connection.{i}.Stats.", OR, C, 0, 1, Some(1), None, None, &[], &[
-    p("ReceivedMessages", T::UnsignedInt, R, N, 0, &S1),
-    p("TransmittedMessages", T::UnsignedInt, R, N, 0, &S1),
-    p("ReceivedErrorMessages", T::UnsignedInt, R, N, 0, &S1),
-    p("TransmittedErrorMessages", T::UnsignedInt, R, N, 0, &S1),
-  ]),
+  obj(sub(T_XMPP, 0, 27), OR, C, 3, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_XMPP, &[e(156, 25, 159)]),
+  obj(sub(T_XMPP, 0, 42), OW, C, 2, 0, None, n(156, 25), n(227, 134), 0, &P_XMPP, &[e(227, 134, 130), e(239, 133, 150), e(205, 136, 151), e(181, 136, 157), e(421, 6, 150), e(413, 8, 150), e(405, 8, 140), e(233, 134, 0), e(364, 14, 133), e(205, 22, 1), e(331, 17, 2), e(270, 21, 160), e(130, 26, 163), e(101, 29, 3), e(227, 22, 161), e(427, 6, 130), e(378, 14, 129), e(291, 21, 159)]),
+  obj(sub(T_XMPP, 0, 53), OW, C, 0, 0, None, n(291, 21), n(227, 134), 6, &P_XMPP, &[e(227, 134, 130), e(239, 133, 150), e(189, 136, 162), e(433, 6, 4), e(392, 13, 151), e(266, 132, 162)]),
+  obj(sub(T_XMPP, 53, 101), OR, C, 0, 1, Some(1), NameRef::NONE, NameRef::NONE, NO_KEYS, &P_XMPP, &[e(348, 16, 159), e(312, 19, 159), e(249, 21, 159), e(181, 24, 159)]),
 ]};
 
 /// Every subtree, the root's first.

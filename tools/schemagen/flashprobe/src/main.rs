@@ -63,7 +63,7 @@ pub extern "C" fn _start() -> ! {
         if let Some(p) = s.parameter(black_box("Device.IP.Interface.1.IPv4Address.1.IPAddress")) {
             n += usize::from(p.check(black_box("1.2.3.4")).is_ok());
         }
-        n += s.walk(black_box("Device.")).map(|o| o.params.len()).sum::<usize>();
+        n += s.walk(black_box("Device.")).map(|o| o.param_count()).sum::<usize>();
         n += usize::from(s.table(black_box("Device.IP.Interface.")).is_some());
         if let Some(r) = s.root_object() {
             n += s.children(r).count();
