@@ -659,13 +659,20 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         let len = self.len();
         match *cap {
             Cap::Array(limit, item_cap) => {
+                // The list a resumable encoder streams: announced, not written.
+                let streamed = w.streamed_count(T::ITEM);
+                let len = streamed.unwrap_or(len);
                 let max = limit.of(w.limits());
                 if len > max {
                     return Err(EncodeError::TooMany { field: tag, len, max, limit });
                 }
                 write_array_open(w, tag, T::ARRAY_TYPE, len);
-                for item in self.iter() {
-                    item.encode_item(w, T::ITEM, item_cap)?;
+                if streamed.is_some() {
+                    w.enter_hole(tag, item_cap);
+                } else {
+                    for item in self.iter() {
+                        item.encode_item(w, T::ITEM, item_cap)?;
+                    }
                 }
                 w.close(tag);
             }

@@ -201,10 +201,16 @@ impl<'a> Envelope<'a> {
     /// [`EncodeError::BufferTooSmall`] the error holds the size needed.
     pub fn encode_with(&self, buf: &mut [u8], limits: Limits) -> Result<usize, EncodeError> {
         let mut w = Writer::with_limits(buf, limits).for_version(self.version);
-        self.write_head(&mut w)?;
-        self.write_body_content(&mut w)?;
-        write_tail(&mut w);
+        self.write(&mut w)?;
         w.finish()
+    }
+
+    /// Writes the whole envelope.
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        self.write_head(w)?;
+        self.write_body_content(w)?;
+        write_tail(w);
+        Ok(())
     }
 
     /// Checks that the body can be sent in this version.
