@@ -44,6 +44,16 @@ impl Cap {
         }
     }
 
+    /// The [`Limit`] that sets [`Cap::max_len`], when a limit does (not a
+    /// fixed schema `maxLength`).
+    fn len_limit(&self) -> Option<Limit> {
+        match *self {
+            Cap::Len(l) => Some(l),
+            Cap::Facet(_, inner) => inner.len_limit(),
+            _ => None,
+        }
+    }
+
     fn facet(&self) -> Option<Facet> {
         match *self {
             Cap::Facet(f, _) => Some(f),
@@ -237,14 +247,18 @@ impl<'a> Field<'a> for Text<'a> {
         let t = e.text(tag)?;
         // Schema caps are errors in strict mode; tolerant mode only enforces
         // the resource bound `max_value_len` on every string.
-        let max = if opts.strict { cap.max_len(&opts.limits) } else { Some(opts.limits.max_value_len) };
+        let (max, limit) = if opts.strict {
+            (cap.max_len(&opts.limits), cap.len_limit())
+        } else {
+            (Some(opts.limits.max_value_len), Some(Limit::ValueLen))
+        };
         // Unescaping never lengthens text, so the raw length bounds both counts.
         if let Some(max) = max
             && e.content().len() > max
         {
             let len = if opts.strict { t.char_len() } else { t.byte_len() };
             if len > max {
-                return Err(DecodeError::new(e.offset(), DecodeErrorKind::TooLong { field: tag, len, max }));
+                return Err(DecodeError::new(e.offset(), DecodeErrorKind::TooLong { field: tag, len, max, limit }));
             }
         }
         if let Some(f) = cap.facet()
@@ -578,7 +592,12 @@ impl<'a> Field<'a> for ParamValue<'a> {
             if len > opts.limits.max_value_len {
                 return Err(DecodeError::new(
                     e.offset(),
-                    DecodeErrorKind::TooLong { field: tag, len, max: opts.limits.max_value_len },
+                    DecodeErrorKind::TooLong {
+                        field: tag,
+                        len,
+                        max: opts.limits.max_value_len,
+                        limit: Some(Limit::ValueLen),
+                    },
                 ));
             }
         }

@@ -232,12 +232,7 @@ impl<'a> Envelope<'a> {
     /// Everything up to and including the method start tag.
     pub(crate) fn write_head(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         self.check_sendable()?;
-        w.raw(ENVELOPE_OPEN);
-        w.raw(self.version.namespace());
-        w.raw("\">");
-        write_header(w, &self.header)?;
-        w.raw("<SOAP-ENV:Body>");
-        Ok(())
+        write_open(w, self.version, &self.header)
     }
 
     pub(crate) fn write_body_content(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
@@ -287,8 +282,52 @@ impl<'a> Envelope<'a> {
         let doc = core::str::from_utf8(input).map_err(|e| {
             DecodeError::new(e.valid_up_to(), DecodeErrorKind::Xml(crate::xml::XmlErrorKind::InvalidUtf8))
         })?;
-        decode_document(doc, role, opts, &ends)
+        decode_document(doc, role, opts, &ends).map_err(|e| e.with_id(ends.id))
     }
+}
+
+/// Encodes the SOAP 1.1 `MustUnderstand` fault (§4.4.1) that answers a
+/// request with a header entry we do not understand carrying
+/// `mustUnderstand="1"` ([`DecodeErrorKind::MustUnderstand`]), under the
+/// request's `id` when it was readable ([`DecodeError::id`]). It has no
+/// `detail`: the body was not processed. Returns the length written.
+///
+/// ```
+/// use cwmp_core::CwmpVersion;
+/// use cwmp_soap::envelope::encode_must_understand_fault;
+/// use cwmp_soap::{DecodeErrorKind, Envelope, Text};
+///
+/// let req = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0" xmlns:x="urn:example"><s:Header><c:ID s:mustUnderstand="1">7</c:ID><x:Billing s:mustUnderstand="1">9</x:Billing></s:Header><s:Body><c:Reboot><CommandKey/></c:Reboot></s:Body></s:Envelope>"#;
+/// let err = Envelope::decode(req).unwrap_err();
+/// assert_eq!(err.kind, DecodeErrorKind::MustUnderstand);
+/// let mut buf = [0u8; 1024];
+/// let n = encode_must_understand_fault(&mut buf, CwmpVersion::V1_0, err.id(req)).unwrap();
+/// let out = core::str::from_utf8(&buf[..n]).unwrap();
+/// assert!(out.contains("<faultcode>SOAP-ENV:MustUnderstand</faultcode>"));
+/// assert!(out.contains(">7</cwmp:ID>"));
+/// ```
+pub fn encode_must_understand_fault(
+    buf: &mut [u8],
+    version: CwmpVersion,
+    id: Option<Text<'_>>,
+) -> Result<usize, EncodeError> {
+    let header = Header { id, ..Header::default() };
+    let mut w = Writer::new(buf).for_version(version);
+    write_open(&mut w, version, &header)?;
+    w.raw("<SOAP-ENV:Fault><faultcode>SOAP-ENV:MustUnderstand</faultcode>");
+    w.raw("<faultstring>A mandatory header entry was not understood</faultstring></SOAP-ENV:Fault>");
+    write_tail(&mut w);
+    w.finish()
+}
+
+/// The envelope's start tag, the header and the body's start tag.
+fn write_open(w: &mut Writer<'_>, version: CwmpVersion, header: &Header<'_>) -> Result<(), EncodeError> {
+    w.raw(ENVELOPE_OPEN);
+    w.raw(version.namespace());
+    w.raw("\">");
+    write_header(w, header)?;
+    w.raw("<SOAP-ENV:Body>");
+    Ok(())
 }
 
 fn write_tail(w: &mut Writer<'_>) {
@@ -430,11 +469,8 @@ pub(crate) fn decode_document<'a>(
         for entry in children_indexed(&h, ends) {
             let ns = ns_of(&entry, &[&env, &h, &entry]);
             let Some(v) = ns.and_then(CwmpVersion::from_namespace) else {
-                if entry.attr("mustUnderstand").map(str::trim) == Some("1") && opts.strict {
-                    return Err(DecodeError::new(
-                        entry.offset(),
-                        DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
-                    ));
+                if must_understand(&entry) {
+                    return Err(DecodeError::new(entry.offset(), DecodeErrorKind::MustUnderstand));
                 }
                 continue;
             };
@@ -464,7 +500,7 @@ pub(crate) fn decode_document<'a>(
         let v = first_ns.and_then(CwmpVersion::from_namespace).ok_or_else(|| {
             DecodeError::new(
                 first.offset(),
-                DecodeErrorKind::Unexpected { field: "Body", what: "a method outside every cwmp namespace" },
+                DecodeErrorKind::MethodNotSupported { what: "a method outside every cwmp namespace" },
             )
         })?;
         ns_version = Some(v);
@@ -478,7 +514,7 @@ pub(crate) fn decode_document<'a>(
                     if !ok {
                         return Err(DecodeError::new(
                             first.offset(),
-                            DecodeErrorKind::Unexpected { field: "Body", what: "a method the peer never sends" },
+                            DecodeErrorKind::MethodNotSupported { what: "a method the peer never sends" },
                         ));
                     }
                 }
@@ -532,6 +568,12 @@ pub fn detect_version(ns_version: CwmpVersion, h: &Header<'_>) -> CwmpVersion {
     CwmpVersion::V1_2
 }
 
+/// The header entry carries `mustUnderstand="1"` (SOAP 1.1 §4.2.3; `true`,
+/// the XML Schema boolean some stacks write, counts too).
+fn must_understand(e: &Elem<'_>) -> bool {
+    matches!(e.attr("mustUnderstand").map(str::trim), Some("1" | "true"))
+}
+
 fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOptions) -> Result<(), DecodeError> {
     let name = e.local();
     let mu = e.attr("mustUnderstand").map(str::trim);
@@ -553,14 +595,8 @@ fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOption
         "SessionTimeout" => h.session_timeout = Some(u32::decode_field(e, Some(*e), "SessionTimeout", &NONE, opts)?),
         "SupportedCWMPVersions" => h.supported_cwmp_versions = Some(e.text("SupportedCWMPVersions")?),
         "UseCWMPVersion" => h.use_cwmp_version = Some(e.text("UseCWMPVersion")?),
-        _ => {
-            if opts.strict && mu == Some("1") {
-                return Err(DecodeError::new(
-                    e.offset(),
-                    DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
-                ));
-            }
-        }
+        _ if must_understand(e) => return Err(DecodeError::new(e.offset(), DecodeErrorKind::MustUnderstand)),
+        _ => {}
     }
     Ok(())
 }

@@ -512,6 +512,24 @@ pub struct UnknownRpc<'a> {
     pub offset: usize,
 }
 
+impl UnknownRpc<'_> {
+    /// The fault that answers it when `role` answers: 9000/8000 *Method not
+    /// supported*.
+    pub fn fault(&self, role: crate::Role) -> cwmp_core::FaultCode {
+        match role {
+            crate::Role::Cpe => cwmp_core::FaultCode::new(9000),
+            crate::Role::Acs => cwmp_core::FaultCode::new(8000),
+        }
+    }
+}
+
+impl InvalidRpc<'_> {
+    /// The fault that answers it when `role` answers ([`DecodeError::fault`]).
+    pub fn fault(&self, role: crate::Role) -> cwmp_core::FaultCode {
+        self.error.fault(role)
+    }
+}
+
 /// A known method whose arguments failed to decode in tolerant mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InvalidRpc<'a> {

@@ -21,17 +21,23 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
     let mut starts = [0usize; INDEX_DEPTH];
     let mut shape = ShapeBuilder::default();
     let mut depth = 0usize;
+    let mut id = IdFinder::default();
     r.for_each_complete(input, |event| match event {
         Event::Start(t) => {
             if let Some(s) = starts.get_mut(depth) {
                 *s = t.offset();
             }
+            id.start(depth, &t);
             shape.start(input, depth, &t, false);
             depth = depth.saturating_add(1);
         }
-        Event::Empty(t) => shape.start(input, depth, &t, true),
+        Event::Empty(t) => {
+            id.empty(depth, &t, &mut ends.id);
+            shape.start(input, depth, &t, true)
+        }
         Event::End(t) => {
             depth = depth.saturating_sub(1);
+            id.end(depth, t.offset(), &mut ends.id);
             shape.end(depth, t.offset());
             if let Some(&s) = starts.get(depth) {
                 let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
@@ -41,8 +47,54 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
         // Text is validated but not passed.
         Event::Text(_) | Event::CData(_) => {}
     })
-    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)))?;
+    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(ends.id))?;
     Ok(ends)
+}
+
+/// Finds the `cwmp:ID` header entry (`Envelope/Header/ID` in a cwmp
+/// namespace) as the events go by, so that an error later in the document
+/// can still be answered under the request's ID.
+#[derive(Default)]
+struct IdFinder {
+    in_header: bool,
+    /// Where the open ID element's content starts.
+    open: Option<usize>,
+}
+
+impl IdFinder {
+    fn is_id(&self, depth: usize, t: &StartTag<'_>) -> bool {
+        let name = t.name();
+        self.in_header
+            && depth == 2
+            && name.local() == "ID"
+            && name.ns().and_then(cwmp_core::CwmpVersion::from_namespace).is_some()
+    }
+
+    fn start(&mut self, depth: usize, t: &StartTag<'_>) {
+        if depth == 1 {
+            self.in_header = t.name().is(crate::envelope::SOAP_ENV, "Header");
+        } else if self.is_id(depth, t) {
+            self.open = Some(t.end_offset());
+        }
+    }
+
+    fn empty(&mut self, depth: usize, t: &StartTag<'_>, id: &mut Option<(usize, usize)>) {
+        if self.is_id(depth, t) && id.is_none() {
+            *id = Some((t.end_offset(), t.end_offset()));
+        }
+    }
+
+    fn end(&mut self, depth: usize, at: usize, id: &mut Option<(usize, usize)>) {
+        if depth == 2
+            && let Some(start) = self.open.take()
+            && id.is_none()
+        {
+            *id = Some((start, at));
+        }
+        if depth == 1 {
+            self.in_header = false;
+        }
+    }
 }
 
 /// Builds the [`Shape`] of each element at depth [`INDEX_DEPTH`] (a method

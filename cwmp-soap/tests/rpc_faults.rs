@@ -1,0 +1,154 @@
+//! A bad request is answered with one call: the fault code (TR-069 A.5),
+//! the request's `cwmp:ID` when its header was readable, and the SOAP
+//! `MustUnderstand` fault for header entries we do not understand.
+
+use cwmp_core::limits::Limit;
+use cwmp_core::{CwmpVersion, FaultCode, Limits};
+use cwmp_soap::decode::DecodeOptions;
+use cwmp_soap::envelope::encode_must_understand_fault;
+use cwmp_soap::{Body, DecodeErrorKind, Envelope, Role, Rpc};
+
+const HEAD: &str = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0" xmlns:x="urn:example:vendor"><s:Header><c:ID s:mustUnderstand="1">req-&amp;-42</c:ID>"#;
+
+fn doc(headers: &str, body: &str) -> String {
+    format!("{HEAD}{headers}</s:Header><s:Body>{body}</s:Body></s:Envelope>")
+}
+
+fn gpv(names: &[String]) -> String {
+    let items: String = names.iter().map(|n| format!("<string>{n}</string>")).collect();
+    format!(
+        r#"<c:GetParameterValues><ParameterNames s:arrayType="xsd:string[{}]">{items}</ParameterNames></c:GetParameterValues>"#,
+        names.len()
+    )
+}
+
+fn strict() -> DecodeOptions {
+    DecodeOptions { strict: true, ..DecodeOptions::default() }
+}
+
+#[test]
+fn too_many_entries_is_resources_exceeded_under_the_request_id() {
+    let limits = Limits { max_list_len: 2, ..Limits::DEFAULT };
+    let names: Vec<String> = (0..3).map(|i| format!("Device.A.{i}.")).collect();
+    let wire = doc("", &gpv(&names));
+    let opts = DecodeOptions { limits, strict: true, ..DecodeOptions::default() };
+    let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &opts).unwrap_err();
+    assert!(matches!(e.kind, DecodeErrorKind::TooMany { limit: Limit::ListLen, .. }), "{e}");
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9004));
+    assert_eq!(e.fault(Role::Acs), FaultCode::new(8004));
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+}
+
+#[test]
+fn a_name_over_its_cap_is_invalid_parameter_name_and_carries_its_limit() {
+    let long = format!("Device.{}", "A".repeat(300));
+    let wire = doc("", &gpv(&[long]));
+    let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &strict()).unwrap_err();
+    assert!(matches!(e.kind, DecodeErrorKind::TooLong { max: 256, limit: Some(Limit::ParameterNameLen), .. }), "{e}");
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9005));
+    // The ACS has no invalid-name code: invalid arguments.
+    assert_eq!(e.fault(Role::Acs), FaultCode::new(8003));
+}
+
+#[test]
+fn a_value_over_the_tolerant_value_cap_names_max_value_len() {
+    let limits = Limits { max_value_len: 8, ..Limits::DEFAULT };
+    let wire = doc("", "<c:Reboot><CommandKey>0123456789</CommandKey></c:Reboot>");
+    let opts = DecodeOptions { limits, ..DecodeOptions::default() };
+    let env = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &opts).unwrap();
+    let Body::Rpc(Rpc::Invalid(inv)) = env.body else { panic!("{:?}", env.body) };
+    assert!(matches!(inv.error.kind, DecodeErrorKind::TooLong { limit: Some(Limit::ValueLen), .. }));
+    assert_eq!(inv.fault(Role::Cpe), FaultCode::new(9004));
+}
+
+#[test]
+fn a_method_the_peer_never_sends_is_method_not_supported() {
+    let wire = doc("", "<c:Inform/>");
+    let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &DecodeOptions::default()).unwrap_err();
+    assert!(matches!(e.kind, DecodeErrorKind::MethodNotSupported { .. }), "{e}");
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9000));
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+    // A method outside every cwmp namespace, answered by an ACS.
+    let wire = doc("", "<x:Inform/>");
+    let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Acs), &DecodeOptions::default()).unwrap_err();
+    assert_eq!(e.fault(Role::Acs), FaultCode::new(8000));
+}
+
+#[test]
+fn an_unknown_method_decodes_and_is_answered_with_method_not_supported() {
+    let wire = doc("", "<c:X_ACME_Frobnicate><Level>3</Level></c:X_ACME_Frobnicate>");
+    let env = Envelope::decode(wire.as_bytes()).unwrap();
+    let Body::Rpc(Rpc::Unknown(u)) = env.body else { panic!() };
+    assert_eq!(u.fault(Role::Cpe), FaultCode::new(9000));
+    assert_eq!(u.fault(Role::Acs), FaultCode::new(8000));
+}
+
+#[test]
+fn missing_arguments_are_invalid_arguments() {
+    let wire = doc("", "<c:Reboot/>");
+    let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &strict()).unwrap_err();
+    assert!(matches!(e.kind, DecodeErrorKind::Missing { field: "CommandKey" }), "{e}");
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9003));
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+}
+
+#[test]
+fn malformed_xml_after_the_header_keeps_the_id_and_before_it_does_not() {
+    let wire = doc("", "<c:Reboot><CommandKey>k</Command></c:Reboot>");
+    let e = Envelope::decode(wire.as_bytes()).unwrap_err();
+    assert!(matches!(e.kind, DecodeErrorKind::Xml(_)), "{e}");
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9003));
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+
+    // The ID element itself is cut short: no ID to answer under.
+    let wire = format!("{}</s:Header>", &HEAD[..HEAD.len() - "</c:ID>".len()]);
+    let e = Envelope::decode(wire.as_bytes()).unwrap_err();
+    assert_eq!(e.id(wire.as_bytes()), None);
+
+    // An XML limit crossed is resources exceeded.
+    let limits = Limits { max_depth: 4, ..Limits::DEFAULT };
+    let wire = doc("", "<c:Reboot><CommandKey><a><b/></a></CommandKey></c:Reboot>");
+    let e = Envelope::decode_with(wire.as_bytes(), None, &DecodeOptions { limits, ..DecodeOptions::default() })
+        .unwrap_err();
+    assert_eq!(e.fault(Role::Cpe), FaultCode::new(9004), "{e}");
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+}
+
+#[test]
+fn an_unknown_header_entry_with_must_understand_is_reported_in_every_mode() {
+    let body = "<c:Reboot><CommandKey>k</CommandKey></c:Reboot>";
+    for headers in [
+        r#"<x:Billing s:mustUnderstand="1">9</x:Billing>"#,
+        r#"<c:X_Unknown s:mustUnderstand="1">9</c:X_Unknown>"#,
+        r#"<x:Billing s:mustUnderstand="true"/>"#,
+    ] {
+        let wire = doc(headers, body);
+        for opts in [DecodeOptions::default(), strict()] {
+            let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &opts).unwrap_err();
+            assert_eq!(e.kind, DecodeErrorKind::MustUnderstand, "{headers}");
+            assert_eq!(&wire[e.offset..e.offset + 2], &headers[..2], "offset of the entry");
+            assert_eq!(e.id(wire.as_bytes()).unwrap(), "req-&-42");
+        }
+    }
+    // Without mustUnderstand (or with 0) an unknown entry is ignored.
+    for headers in [r#"<x:Billing>9</x:Billing>"#, r#"<x:Billing s:mustUnderstand="0">9</x:Billing>"#] {
+        let wire = doc(headers, body);
+        let env = Envelope::decode(wire.as_bytes()).unwrap();
+        assert!(matches!(env.body, Body::Rpc(Rpc::Reboot(_))));
+    }
+}
+
+#[test]
+fn the_must_understand_fault_is_a_soap_fault_under_the_request_id() {
+    let wire = doc(r#"<x:Billing s:mustUnderstand="1">9</x:Billing>"#, "<c:Reboot><CommandKey/></c:Reboot>");
+    let e = Envelope::decode(wire.as_bytes()).unwrap_err();
+    let mut buf = [0u8; 1024];
+    let n = encode_must_understand_fault(&mut buf, CwmpVersion::V1_0, e.id(wire.as_bytes())).unwrap();
+    let out = std::str::from_utf8(&buf[..n]).unwrap();
+    assert!(out.contains("<faultcode>SOAP-ENV:MustUnderstand</faultcode>"), "{out}");
+    // The ID goes back escaped as it came.
+    assert!(out.contains(r#"mustUnderstand="1">req-&amp;-42</cwmp:ID>"#), "{out}");
+    assert!(!out.contains("<detail>"));
+    let mut small = [0u8; 16];
+    assert!(encode_must_understand_fault(&mut small, CwmpVersion::V1_0, None).is_err());
+}
