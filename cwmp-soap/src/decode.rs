@@ -831,6 +831,8 @@ std::thread_local! {
 #[derive(Clone, Debug)]
 pub struct ItemsIter<'a, T> {
     pos: usize,
+    /// Entries read so far.
+    index: usize,
     list: XmlList<'a>,
     /// The entries' layout, learnt from the first one.
     layout: Layout,
@@ -839,7 +841,19 @@ pub struct ItemsIter<'a, T> {
 
 impl<'a, T> ItemsIter<'a, T> {
     pub(crate) fn new(list: XmlList<'a>) -> Self {
-        ItemsIter { pos: list.start, list, layout: Layout::UNKNOWN, _t: PhantomData }
+        Self::resume(list, list.start, 0)
+    }
+
+    /// Resumes at byte `pos` of the list's content, `index` entries read.
+    /// A position outside the content reads as the end.
+    pub(crate) fn resume(list: XmlList<'a>, pos: usize, index: usize) -> Self {
+        let pos = if (list.start..=list.end).contains(&pos) { pos } else { list.end };
+        ItemsIter { pos, index, list, layout: Layout::UNKNOWN, _t: PhantomData }
+    }
+
+    /// (byte position, entries read).
+    pub(crate) fn position(&self) -> (usize, usize) {
+        (self.pos, self.index)
     }
 }
 
@@ -861,6 +875,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
                 LEAVES_CHECKED.set(LEAVES_CHECKED.get() + 1);
             }
             self.pos = after;
+            self.index += 1;
             return Some(v);
         }
         loop {
@@ -871,6 +886,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
                 let (v, after) =
                     T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()?;
                 self.pos = after;
+                self.index += 1;
                 return Some(v);
             }
             self.pos = parse_element(doc, at, self.list.end)?.after;

@@ -83,6 +83,6 @@ pub mod xml;
 pub use codec::{ParamValue, XsiType};
 pub use envelope::{Body, Envelope, Fault, Header, Role};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
-pub use list::List;
+pub use list::{List, ListPos};
 pub use rpc::{Method, Rpc};
 pub use text::Text;
