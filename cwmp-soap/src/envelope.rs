@@ -268,6 +268,16 @@ impl<'a> Envelope<'a> {
     /// Decodes an envelope with `opts`; with a `role`, a method the peer
     /// never sends is an error.
     pub fn decode_with(input: &'a [u8], role: Option<Role>, opts: &DecodeOptions) -> Result<Self, DecodeError> {
+        Self::decode_with_repairs(input, role, opts).map(|(env, _)| env)
+    }
+
+    /// [`Envelope::decode_with`], also reporting which device quirks the
+    /// message needed ([`Repairs`](crate::quirk::Repairs)).
+    pub fn decode_with_repairs(
+        input: &'a [u8],
+        role: Option<Role>,
+        opts: &DecodeOptions,
+    ) -> Result<(Self, crate::quirk::Repairs), DecodeError> {
         if input.len() > opts.limits.max_body_len {
             return Err(DecodeError::new(
                 opts.limits.max_body_len,
@@ -278,11 +288,12 @@ impl<'a> Envelope<'a> {
                 },
             ));
         }
-        let ends = crate::validate::validate(input, opts)?;
+        let (ends, repairs) = crate::validate::validate(input, opts)?;
         let doc = core::str::from_utf8(input).map_err(|e| {
             DecodeError::new(e.valid_up_to(), DecodeErrorKind::Xml(crate::xml::XmlErrorKind::InvalidUtf8))
         })?;
-        decode_document(doc, role, opts, &ends).map_err(|e| e.with_id(ends.id))
+        let env = decode_document(doc, role, opts, &ends).map_err(|e| e.with_id(ends.id))?;
+        Ok((env, repairs))
     }
 }
 

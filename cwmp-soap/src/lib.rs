@@ -73,6 +73,7 @@ pub mod facet;
 pub mod layout;
 pub mod list;
 pub mod model;
+pub mod quirk;
 pub mod resumable;
 pub mod rpc;
 pub mod text;

@@ -5,6 +5,7 @@
 
 use crate::decode::{DecodeOptions, ElementIndex, Shape};
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::quirk::{Quirk, Repairs};
 use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 
@@ -14,7 +15,7 @@ const INDEX_DEPTH: usize = 4;
 
 /// Runs the tokenizer over the whole document, recording where the shallow
 /// elements end and the [`Shape`] below each method argument.
-pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementIndex, DecodeError> {
+pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementIndex, Repairs), DecodeError> {
     let options = if opts.strict { Options::STRICT } else { Options::TOLERANT };
     let mut r: Reader = Reader::new(&opts.limits, options);
     let mut ends = ElementIndex::default();
@@ -48,7 +49,11 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
         Event::Text(_) | Event::CData(_) => {}
     })
     .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(ends.id))?;
-    Ok(ends)
+    let mut repairs = Repairs::NONE;
+    if r.repaired().unbound_attribute_prefixes {
+        repairs.insert(Quirk::UnboundAttributePrefix);
+    }
+    Ok((ends, repairs))
 }
 
 /// Finds the `cwmp:ID` header entry (`Envelope/Header/ID` in a cwmp
@@ -222,7 +227,7 @@ mod tests {
         let mut opts = DecodeOptions::default();
         opts.limits.max_value_len = max_value_len;
         let ends = match validate(doc.as_bytes(), &opts) {
-            Ok(e) => e,
+            Ok((e, _)) => e,
             Err(_) => return Ok(None),
         };
         let fast = decode_document(doc, None, &opts, &ends);
@@ -262,7 +267,7 @@ mod tests {
         let plain: String = (0..5).map(|i| entry(0, i)).collect();
         let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &plain);
         let opts = DecodeOptions::default();
-        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let (ends, _) = validate(doc.as_bytes(), &opts).unwrap();
         let shapes: Vec<Shape> = ends.shapes.iter().copied().filter(|s| s.known).collect();
         assert_eq!(shapes.len(), 1);
         let sh = shapes[0];
@@ -278,7 +283,7 @@ mod tests {
         // A nested element inside a Name: the entry fails, with or without the shortcut.
         let bad: String = [entry(0, 0), entry(1, 1)].concat();
         let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &bad);
-        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let (ends, _) = validate(doc.as_bytes(), &opts).unwrap();
         let deep = ends.shapes.iter().find(|s| s.known).unwrap();
         assert_eq!(deep.deepest, 3);
         let env = agree(&doc, 1000).unwrap().unwrap();

@@ -152,3 +152,37 @@ fn the_must_understand_fault_is_a_soap_fault_under_the_request_id() {
     let mut small = [0u8; 16];
     assert!(encode_must_understand_fault(&mut small, CwmpVersion::V1_0, None).is_err());
 }
+
+/// As an open-source ACS in use sends it: `soap` and `encodingStyle` are
+/// never declared.
+const UNDECLARED: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soapenv:Header><cwmp:ID soap:mustUnderstand="1">77</cwmp:ID></soapenv:Header><soapenv:Body><cwmp:GetParameterValues><ParameterNames encodingStyle:arrayType="xsd:string[1]"><string>Device.DeviceInfo.</string></ParameterNames></cwmp:GetParameterValues></soapenv:Body></soapenv:Envelope>"#;
+
+#[test]
+fn undeclared_attribute_prefixes_decode_with_a_repair_reported() {
+    let (env, repairs) =
+        Envelope::decode_with_repairs(UNDECLARED.as_bytes(), Some(Role::Cpe), &DecodeOptions::default()).unwrap();
+    assert!(repairs.contains(cwmp_soap::quirk::Quirk::UnboundAttributePrefix));
+    assert_eq!(env.header.id.unwrap(), "77");
+    let Body::Rpc(Rpc::GetParameterValues(g)) = env.body else { panic!("{:?}", env.body) };
+    assert_eq!(g.parameter_names.len(), 1);
+    assert_eq!(g.parameter_names.iter().next().unwrap(), "Device.DeviceInfo.");
+    // Strict decoding refuses it.
+    let e = Envelope::decode_with(UNDECLARED.as_bytes(), Some(Role::Cpe), &strict()).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::Xml(cwmp_soap::xml::XmlErrorKind::UnboundPrefix));
+    // A well-formed message needs no repair.
+    let fine = UNDECLARED.replace("soap:", "soapenv:").replace("encodingStyle:", "soapenv:");
+    let (_, repairs) = Envelope::decode_with_repairs(fine.as_bytes(), None, &DecodeOptions::default()).unwrap();
+    assert!(repairs.is_empty());
+}
+
+#[test]
+fn an_undeclared_element_prefix_is_still_rejected() {
+    let wire = UNDECLARED
+        .replace("<cwmp:GetParameterValues>", "<rpc:GetParameterValues>")
+        .replace("</cwmp:GetParameterValues>", "</rpc:GetParameterValues>");
+    let e = Envelope::decode(wire.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::Xml(cwmp_soap::xml::XmlErrorKind::UnboundPrefix));
+    assert_eq!(&wire[e.offset - 1..e.offset + 4], "<rpc:");
+    // The header was read: the fault goes back under the request's ID.
+    assert_eq!(e.id(wire.as_bytes()).unwrap(), "77");
+}
