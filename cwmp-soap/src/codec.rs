@@ -732,8 +732,22 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         let doc = container.doc();
         let (start, end) = container.content_range();
         let mut pos = start;
+        let array = matches!(cap, Cap::Array(..));
         while let Some((at, is_item)) = crate::decode::next_child_is(doc, pos, end, item) {
             if !is_item {
+                if array {
+                    // Never an empty or short success: a SOAP array holds
+                    // only its entries (struct members written directly in
+                    // the array, as some CPE software sends transfer lists,
+                    // are not read: reported here, where they start).
+                    return Err(DecodeError::new(
+                        at,
+                        DecodeErrorKind::Unexpected {
+                            field: tag,
+                            what: "an element that is not an entry of the array",
+                        },
+                    ));
+                }
                 pos = crate::decode::parse_element(doc, at, end).ok_or_else(|| malformed(at, tag))?.end_offset();
                 continue;
             }
@@ -744,7 +758,7 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
             pos = after;
             len += 1;
         }
-        if opts.strict && matches!(cap, Cap::Array(..)) {
+        if opts.strict && array {
             let declared = container.attr("arrayType").and_then(array_count);
             if declared != Some(len) {
                 return Err(DecodeError::new(
