@@ -11,6 +11,7 @@ use crate::decode::{DecodeOptions, Elem, ElementIndex, Leaf};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::{List, XmlList};
+use crate::quirk::{Quirk, Quirks};
 use crate::text::Text;
 use crate::writer::Writer;
 
@@ -172,6 +173,11 @@ pub trait Fields<'a>: Sized {
     }
 }
 
+/// `e`'s value breaks the schema rule `facet`.
+pub(crate) fn facet_error(e: &Elem<'_>, field: &'static str, facet: Facet) -> DecodeError {
+    DecodeError::new(e.offset(), DecodeErrorKind::Facet { field, facet })
+}
+
 pub(crate) fn missing(parent: &Elem<'_>, field: &'static str) -> DecodeError {
     DecodeError::new(parent.offset(), DecodeErrorKind::Missing { field })
 }
@@ -242,12 +248,13 @@ impl<'a> Field<'a> for Text<'a> {
         let Some(e) = found else {
             // Tolerant: an omitted string element reads as empty (real
             // implementations drop empty Username, Password, ParameterKey …).
-            return if opts.strict { Err(missing(parent, tag)) } else { Ok(Text::Xml("")) };
+            return if opts.accepts(Quirk::MissingElement) { Ok(Text::Xml("")) } else { Err(missing(parent, tag)) };
         };
         let t = e.text(tag)?;
-        // Schema caps are errors in strict mode; tolerant mode only enforces
-        // the resource bound `max_value_len` on every string.
-        let (max, limit) = if opts.strict {
+        // Schema caps are errors unless accepted as a quirk; then only the
+        // resource bound `max_value_len` holds for every string.
+        let schema_caps = !opts.accepts(Quirk::OverSchemaCap);
+        let (max, limit) = if schema_caps {
             (cap.max_len(&opts.limits), cap.len_limit())
         } else {
             (Some(opts.limits.max_value_len), Some(Limit::ValueLen))
@@ -256,22 +263,20 @@ impl<'a> Field<'a> for Text<'a> {
         if let Some(max) = max
             && e.content().len() > max
         {
-            let len = if opts.strict { t.char_len() } else { t.byte_len() };
+            let len = if schema_caps { t.char_len() } else { t.byte_len() };
             if len > max {
                 return Err(DecodeError::new(e.offset(), DecodeErrorKind::TooLong { field: tag, len, max, limit }));
             }
         }
-        if let Some(f) = cap.facet()
-            && opts.strict
-            && !text_facet(f, &t, opts.facet_version(&e))
-        {
-            return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
-        }
-        if *cap == Cap::Oui && opts.strict && !is_oui(&t) {
-            return Err(DecodeError::new(
-                e.offset(),
-                DecodeErrorKind::Quirk { field: tag, quirk: "OUI is not 6 upper-case hex digits" },
-            ));
+        if !opts.accepts(Quirk::SchemaFacet) {
+            if let Some(f) = cap.facet()
+                && !text_facet(f, &t, opts.facet_version(&e))
+            {
+                return Err(facet_error(&e, tag, f));
+            }
+            if *cap == Cap::Oui && !is_oui(&t) {
+                opts.allow(Quirk::SchemaFacet, tag, e.offset())?;
+            }
         }
         Ok(t)
     }
@@ -362,13 +367,10 @@ macro_rules! number_field {
                 match Value::parse(ParamType::$pt, s) {
                     Ok(Value::$pt(v)) => {
                         if let Some(f) = cap.facet()
-                            && opts.strict
+                            && !opts.accepts(Quirk::SchemaFacet)
                             && !int_facet(f, i64::from(v), opts.facet_version(&e))
                         {
-                            return Err(DecodeError::new(
-                                e.offset(),
-                                DecodeErrorKind::Quirk { field: tag, quirk: f.describe() },
-                            ));
+                            return Err($crate::codec::facet_error(&e, tag, f));
                         }
                         Ok(v)
                     }
@@ -434,10 +436,10 @@ impl<'a> Field<'a> for DateTime {
     ) -> Result<Self, DecodeError> {
         let Some(e) = found else {
             // Tolerant: an omitted time is the Unknown Time.
-            return if opts.strict { Err(missing(parent, tag)) } else { Ok(DateTime::UNKNOWN) };
+            return if opts.accepts(Quirk::MissingElement) { Ok(DateTime::UNKNOWN) } else { Err(missing(parent, tag)) };
         };
         let s = scalar(&e, tag)?;
-        let mode = if opts.strict { DateTimeMode::Strict } else { DateTimeMode::Tolerant };
+        let mode = if opts.accepts(Quirk::LooseDateTime) { DateTimeMode::Tolerant } else { DateTimeMode::Strict };
         DateTime::parse_with(s, mode).map_err(|err| {
             let off = e.content_range().0.saturating_add(usize::from(err.offset));
             DecodeError::new(off, DecodeErrorKind::Invalid { field: tag, reason: "not an xsd:dateTime" })
@@ -581,7 +583,7 @@ impl<'a> Field<'a> for ParamValue<'a> {
         opts: &DecodeOptions,
     ) -> Result<Self, DecodeError> {
         let Some(e) = found else {
-            if opts.strict {
+            if !opts.accepts(Quirk::MissingElement) {
                 return Err(missing(parent, tag));
             }
             return Ok(ParamValue { xsi_type: XsiType::Absent, text: Text::Xml("") });
@@ -603,15 +605,13 @@ impl<'a> Field<'a> for ParamValue<'a> {
         }
         let xsi_type = xsi_type(e.attr("type"));
         let v = ParamValue { xsi_type, text };
-        if opts.strict {
-            let quirk = match xsi_type {
-                XsiType::Absent => Some("Value without xsi:type"),
-                XsiType::Other(_) => Some("unknown xsi:type"),
-                XsiType::Known(t) if !lexically_valid(t, &text) => Some("text not valid for its xsi:type"),
-                XsiType::Known(_) => None,
+        if !opts.accepts(Quirk::UntypedValue) {
+            let typed = match xsi_type {
+                XsiType::Absent | XsiType::Other(_) => false,
+                XsiType::Known(t) => lexically_valid(t, &text),
             };
-            if let Some(quirk) = quirk {
-                return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk }));
+            if !typed {
+                opts.allow(Quirk::UntypedValue, tag, e.offset())?;
             }
         }
         Ok(v)
@@ -718,7 +718,7 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         let (container, item, item_cap, limit) = match *cap {
             Cap::Array(limit, item_cap) => {
                 let Some(e) = found else {
-                    if opts.strict {
+                    if !opts.accepts(Quirk::MissingElement) {
                         return Err(missing(parent, tag));
                     }
                     return Ok(List::Slice(&[]));
@@ -758,17 +758,11 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
             pos = after;
             len += 1;
         }
-        if opts.strict && array {
-            let declared = container.attr("arrayType").and_then(array_count);
-            if declared != Some(len) {
-                return Err(DecodeError::new(
-                    container.offset(),
-                    DecodeErrorKind::Quirk {
-                        field: tag,
-                        quirk: "arrayType missing or its count differs from the entries",
-                    },
-                ));
-            }
+        if array
+            && !opts.accepts(Quirk::ArrayTypeMismatch)
+            && container.attr("arrayType").and_then(array_count) != Some(len)
+        {
+            opts.allow(Quirk::ArrayTypeMismatch, tag, container.offset())?;
         }
         Ok(List::Xml(XmlList { doc, start, end, len, item, repeated: !matches!(cap, Cap::Array(..)) }))
     }
@@ -784,7 +778,8 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         // A SOAP array whose shape the validating pass vouches for: every
         // entry decodes in tolerant mode, so the entries are counted, not
         // read (they are read once, when the caller iterates).
-        if let (false, Some(depth), Cap::Array(limit, _), Some(e)) = (opts.strict, T::PLAIN_DEPTH, *cap, found)
+        if let (true, Some(depth), Cap::Array(limit, _), Some(e)) =
+            (opts.quirks.contains_all(Quirks::ALL), T::PLAIN_DEPTH, *cap, found)
             && let Some(len) = ends.shape(e.offset()).plain_entries(e.doc(), T::ITEM, depth, opts.limits.max_value_len)
             && len <= limit.of(&opts.limits)
         {
@@ -942,7 +937,10 @@ macro_rules! cwmp_struct {
                     $crate::codec::place_child_at(c, hit, Self::TAGS, &mut slots, opts)
                 })?
                 .ok_or_else(|| $crate::codec::malformed(at, tag))?;
-                if !opts.strict && !Self::TAGS.is_empty() && slots.iter().all(Option::is_none) {
+                if opts.accepts($crate::quirk::Quirk::WrappedStruct)
+                    && !Self::TAGS.is_empty()
+                    && slots.iter().all(Option::is_none)
+                {
                     // Maybe a wrapped struct: the general path handles that.
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
@@ -984,7 +982,7 @@ pub fn collect_children<'a>(
     ends: &ElementIndex,
 ) -> Result<Elem<'a>, DecodeError> {
     fill_slots(e, tags, slots, opts, ends)?;
-    if !opts.strict && !tags.is_empty() && slots.iter().all(Option::is_none) {
+    if opts.accepts(Quirk::WrappedStruct) && !tags.is_empty() && slots.iter().all(Option::is_none) {
         let mut kids = e.children();
         if let (Some(only), None) = (kids.next(), kids.next()) {
             fill_slots(&only, tags, slots, opts, ends)?;
@@ -1036,11 +1034,8 @@ pub(crate) fn place_child_at<'a>(
     {
         if slot.is_none() {
             *slot = Some(c);
-        } else if opts.strict && !is_repeatable(tags, i) {
-            return Err(DecodeError::new(
-                c.offset(),
-                DecodeErrorKind::Quirk { field: "element", quirk: "duplicated element" },
-            ));
+        } else if !is_repeatable(tags, i) {
+            opts.allow(Quirk::DuplicatedElement, "element", c.offset())?;
         }
     }
     Ok(())
@@ -1078,11 +1073,11 @@ impl<'a> Field<'a> for cwmp_core::FaultCode {
         let code = s.parse::<u16>().map(cwmp_core::FaultCode::new).map_err(|_| {
             DecodeError::new(e.offset(), DecodeErrorKind::Invalid { field: tag, reason: "not a fault code" })
         })?;
-        if opts.strict {
+        if !opts.accepts(Quirk::SchemaFacet) {
             // The literal too: the schema's unsignedInt takes no `+` sign.
             let f = cap.facet().unwrap_or(Facet::FaultCode);
             if !f.check(s, opts.facet_version(&e)) {
-                return Err(DecodeError::new(e.offset(), DecodeErrorKind::Quirk { field: tag, quirk: f.describe() }));
+                return Err(facet_error(&e, tag, f));
             }
         }
         Ok(code)

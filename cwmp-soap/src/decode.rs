@@ -19,31 +19,49 @@ use crate::codec::Item;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::layout::Layout;
 use crate::list::XmlList;
+use crate::quirk::{Quirk, Quirks};
 use crate::text::Text;
 use crate::xml::chars::{find_any, find_byte, same_bytes};
 
-/// Decoding options: the limits to report and strict or tolerant reading.
+/// Decoding options: the limits to report and the device quirks to accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeOptions {
     /// Bounds checked while decoding.
     pub limits: Limits,
-    /// Report interop quirks (see DESIGN.md) as errors instead of accepting
-    /// them.
-    pub strict: bool,
-    /// The namespace whose schema patterns and enumerations strict mode
-    /// checks (they differ between `cwmp-1-0`, `-1-1` and `-1-2`). `None`:
-    /// the namespace of the method or fault being decoded, which
+    /// The interop quirks accepted; any other is a
+    /// [`DecodeErrorKind::Quirk`] error. All by default.
+    pub quirks: Quirks,
+    /// The namespace whose schema patterns and enumerations are checked
+    /// when [`Quirk::SchemaFacet`] is not accepted (they differ between
+    /// `cwmp-1-0`, `-1-1` and `-1-2`). `None`: the namespace of the method
+    /// or fault being decoded, which
     /// [`Envelope::decode_with`](crate::Envelope::decode_with) fills in.
     pub namespace: Option<cwmp_core::CwmpVersion>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { limits: Limits::DEFAULT, strict: false, namespace: None }
+        DecodeOptions::TOLERANT
     }
 }
 
 impl DecodeOptions {
+    /// Default limits, every quirk accepted (the default).
+    pub const TOLERANT: DecodeOptions = DecodeOptions { limits: Limits::DEFAULT, quirks: Quirks::ALL, namespace: None };
+    /// Default limits, no quirk accepted: XML 1.0, Namespaces and the CWMP
+    /// schema to the letter.
+    pub const STRICT: DecodeOptions = DecodeOptions { quirks: Quirks::NONE, ..DecodeOptions::TOLERANT };
+
+    /// Whether `q` is accepted.
+    pub(crate) const fn accepts(&self, q: Quirk) -> bool {
+        self.quirks.contains(q)
+    }
+
+    /// `Ok` when `q` is accepted, else the quirk error for `field` at `offset`.
+    pub(crate) fn allow(&self, q: Quirk, field: &'static str, offset: usize) -> Result<(), DecodeError> {
+        if self.accepts(q) { Ok(()) } else { Err(DecodeError::new(offset, DecodeErrorKind::Quirk { field, quirk: q })) }
+    }
+
     /// The namespace strict checks apply to `e` in: [`DecodeOptions::namespace`],
     /// else the first CWMP namespace of the document.
     pub(crate) fn facet_version(&self, e: &Elem<'_>) -> cwmp_core::CwmpVersion {
@@ -793,30 +811,8 @@ fn read_leaves<'a>(
 }
 
 /// Limits that never trigger: used when re-reading a list already checked.
-const UNCHECKED: Limits = Limits {
-    max_depth: usize::MAX,
-    max_attributes: usize::MAX,
-    max_ns_bindings: usize::MAX,
-    max_name_len: usize::MAX,
-    max_token_len: usize::MAX,
-    max_body_len: usize::MAX,
-    max_value_len: usize::MAX,
-    max_list_len: usize::MAX,
-    max_command_key_len: usize::MAX,
-    max_parameter_key_len: usize::MAX,
-    max_parameter_name_len: usize::MAX,
-    max_device_id_field_len: usize::MAX,
-    max_event_code_len: usize::MAX,
-    max_events: usize::MAX,
-    max_transfers: usize::MAX,
-    max_time_windows: usize::MAX,
-    max_fault_string_len: usize::MAX,
-    max_url_len: usize::MAX,
-    max_method_name_len: usize::MAX,
-    max_cookie_bytes: usize::MAX,
-    max_http_headers: usize::MAX,
-    max_http_header_len: usize::MAX,
-};
+/// Re-reading a list already checked: no limit, every quirk.
+const UNCHECKED: DecodeOptions = DecodeOptions { limits: Limits::UNBOUNDED, ..DecodeOptions::TOLERANT };
 
 #[cfg(test)]
 std::thread_local! {
@@ -861,8 +857,7 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         // Limits and strictness were applied when the list was validated.
-        const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
-        let opts = &OPTS;
+        let opts = &UNCHECKED;
         let doc = self.list.doc;
         if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item, &mut self.layout) {
             #[cfg(test)]
@@ -959,7 +954,7 @@ mod tests {
         item: &'static str,
     ) -> Result<(usize, bool), proptest::test_runner::TestCaseError> {
         use proptest::prop_assert_eq;
-        const OPTS: DecodeOptions = DecodeOptions { limits: UNCHECKED, strict: false, namespace: None };
+        const OPTS: DecodeOptions = UNCHECKED;
         let opts = DecodeOptions::default();
         if crate::validate::validate(doc.as_bytes(), &opts).is_err() {
             return Ok((0, false));

@@ -26,6 +26,7 @@ use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::List;
 use crate::model::{FAULT_STRING, NONE, SetParameterValuesFault};
+use crate::quirk::Quirk;
 use crate::rpc::{Method, Rpc, SentBy};
 use crate::text::Text;
 use crate::writer::Writer;
@@ -272,12 +273,14 @@ impl<'a> Envelope<'a> {
     }
 
     /// [`Envelope::decode_with`], also reporting which device quirks the
-    /// message needed ([`Repairs`](crate::quirk::Repairs)).
+    /// message needed: the [`Quirks`](crate::quirk::Quirks) repaired
+    /// (recorded for the tokenizer's [`Quirk::UnboundAttributePrefix`]
+    /// so far; the typed layer's quirks are accepted without being recorded).
     pub fn decode_with_repairs(
         input: &'a [u8],
         role: Option<Role>,
         opts: &DecodeOptions,
-    ) -> Result<(Self, crate::quirk::Repairs), DecodeError> {
+    ) -> Result<(Self, crate::quirk::Quirks), DecodeError> {
         if input.len() > opts.limits.max_body_len {
             return Err(DecodeError::new(
                 opts.limits.max_body_len,
@@ -453,12 +456,7 @@ pub(crate) fn decode_document<'a>(
     let mut body_el = None;
     for c in children_indexed(&env, ends) {
         if ns_of(&c, &[&env, &c]) != Some(SOAP_ENV) {
-            if opts.strict {
-                return Err(DecodeError::new(
-                    c.offset(),
-                    DecodeErrorKind::Unexpected { field: "Envelope", what: "a child outside the SOAP namespace" },
-                ));
-            }
+            opts.allow(Quirk::ForeignEnvelopeChild, "Envelope", c.offset())?;
             continue;
         }
         match c.local() {
@@ -468,11 +466,8 @@ pub(crate) fn decode_document<'a>(
         }
     }
     let body_el = body_el.ok_or_else(|| DecodeError::new(env.offset(), DecodeErrorKind::Missing { field: "Body" }))?;
-    if opts.strict && env.attr("encodingStyle").is_some() {
-        return Err(DecodeError::new(
-            env.offset(),
-            DecodeErrorKind::Quirk { field: "Envelope", quirk: "encodingStyle on the Envelope" },
-        ));
+    if env.attr("encodingStyle").is_some() {
+        opts.allow(Quirk::EncodingStyleOnEnvelope, "Envelope", env.offset())?;
     }
     let mut ns_version: Option<CwmpVersion> = None;
     let mut header = Header::default();
@@ -488,14 +483,11 @@ pub(crate) fn decode_document<'a>(
             ns_version.get_or_insert(v);
             decode_header_entry(&entry, &mut header, opts)?;
         }
-    } else if opts.strict {
-        return Err(DecodeError::new(
-            env.offset(),
-            DecodeErrorKind::Quirk { field: "Header", quirk: "no SOAP Header" },
-        ));
+    } else {
+        opts.allow(Quirk::NoHeaderId, "Header", env.offset())?;
     }
-    if opts.strict && header.id.is_none() {
-        return Err(DecodeError::new(env.offset(), DecodeErrorKind::Quirk { field: "ID", quirk: "no cwmp:ID header" }));
+    if header.id.is_none() {
+        opts.allow(Quirk::NoHeaderId, "ID", env.offset())?;
     }
     let first = children_indexed(&body_el, ends)
         .next()
@@ -536,7 +528,7 @@ pub(crate) fn decode_document<'a>(
                     ends,
                 ) {
                     Ok(rpc) => Body::Rpc(rpc),
-                    Err(error) if !opts.strict => {
+                    Err(error) if opts.accepts(Quirk::InvalidArguments) => {
                         Body::Rpc(Rpc::Invalid(crate::rpc::InvalidRpc { method: m, error, body: first.content() }))
                     }
                     Err(e) => return Err(e),
@@ -592,14 +584,8 @@ fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOption
         "ID" => h.id = Some(e.text("ID")?),
         "HoldRequests" => h.hold_requests = Some(bool::decode_field(e, Some(*e), "HoldRequests", &NONE, opts)?),
         "NoMoreRequests" => {
-            if opts.strict && mu != Some("1") {
-                return Err(DecodeError::new(
-                    e.offset(),
-                    DecodeErrorKind::Quirk {
-                        field: "NoMoreRequests",
-                        quirk: "deprecated header sent with mustUnderstand other than 1",
-                    },
-                ));
+            if mu != Some("1") {
+                opts.allow(Quirk::NoMoreRequestsMustUnderstand, "NoMoreRequests", e.offset())?;
             }
             h.no_more_requests = Some(bool::decode_field(e, Some(*e), "NoMoreRequests", &NONE, opts)?)
         }
@@ -633,11 +619,8 @@ fn decode_fault<'a>(
             ));
         }
     };
-    if opts.strict && !code_s.contains(':') {
-        return Err(DecodeError::new(
-            code_el.offset(),
-            DecodeErrorKind::Quirk { field: "faultcode", quirk: "faultcode without the SOAP-ENV prefix" },
-        ));
+    if !code_s.contains(':') {
+        opts.allow(Quirk::UnprefixedFaultcode, "faultcode", code_el.offset())?;
     }
     let faultstring = match f.child("faultstring") {
         Some(e) => e.text("faultstring")?,

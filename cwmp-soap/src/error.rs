@@ -137,7 +137,7 @@ impl DecodeError {
     ///   or object name over its cap or invalid: 9005 *Invalid parameter
     ///   name* (CPE only; ACS 8003);
     /// * malformed XML, not an envelope, a missing, unexpected or invalid
-    ///   argument, a quirk refused in strict mode: 9003/8003 *Invalid
+    ///   argument, a quirk not accepted: 9003/8003 *Invalid
     ///   arguments*;
     /// * our own failure (a buffer too small): 9002/8002 *Internal error*;
     /// * [`DecodeErrorKind::MustUnderstand`] is answered with a SOAP
@@ -156,7 +156,11 @@ impl DecodeError {
         let code = match self.kind {
             DecodeErrorKind::MethodNotSupported { .. } => method_not_supported,
             DecodeErrorKind::TooLong { limit: Some(Limit::ParameterNameLen), .. } => name,
-            DecodeErrorKind::TooLong { field, .. } | DecodeErrorKind::Invalid { field, .. } if is_name_field(field) => {
+            DecodeErrorKind::TooLong { field, .. }
+            | DecodeErrorKind::Invalid { field, .. }
+            | DecodeErrorKind::Facet { field, .. }
+                if is_name_field(field) =>
+            {
                 name
             }
             DecodeErrorKind::TooLong { .. } | DecodeErrorKind::TooMany { .. } => exceeded,
@@ -168,6 +172,7 @@ impl DecodeError {
             | DecodeErrorKind::Unexpected { .. }
             | DecodeErrorKind::Invalid { .. }
             | DecodeErrorKind::Quirk { .. }
+            | DecodeErrorKind::Facet { .. }
             | DecodeErrorKind::MustUnderstand => invalid,
         };
         cwmp_core::FaultCode::new(code)
@@ -234,13 +239,22 @@ pub enum DecodeErrorKind {
         /// The limit that set the cap.
         limit: Limit,
     },
-    /// A quirk that strict mode reports (tolerant mode accepts it).
-    #[error("<{field}>: {quirk} (accepted in tolerant mode)")]
+    /// A value outside the schema's pattern or enumeration, when
+    /// [`Quirk::SchemaFacet`](crate::quirk::Quirk::SchemaFacet) is not accepted.
+    #[error("<{field}>: {} (a quirk not accepted)", facet.describe())]
+    Facet {
+        /// Element.
+        field: &'static str,
+        /// The rule it breaks.
+        facet: crate::facet::Facet,
+    },
+    /// A quirk the options do not accept ([`DecodeOptions::quirks`](crate::decode::DecodeOptions::quirks)).
+    #[error("<{field}>: {quirk} (a quirk not accepted)")]
     Quirk {
         /// Element.
         field: &'static str,
         /// Which quirk.
-        quirk: &'static str,
+        quirk: crate::quirk::Quirk,
     },
     /// A known method that the peer never sends (a CPE method sent to a
     /// CPE), or a body element outside every cwmp namespace.

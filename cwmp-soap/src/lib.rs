@@ -14,14 +14,17 @@
 //! * [`writer`]: the escaping-by-construction XML writer; [`facet`]: the
 //!   schema patterns and enumerations the encoder enforces per namespace.
 //! * [`resumable`]: the resumable encoder for list-heavy messages (GPV/GPN/GPA
-//!   responses, SetParameterValues, Inform): fills whatever buffer it is
-//!   given, pulling entries from a caller iterator.
+//!   responses, SetParameterValues, Inform, any message with one SOAP
+//!   array): fills whatever buffer it is given, pulling entries from a
+//!   lending [`resumable::EntrySource`].
 //! * [`decode`]: typed decoding. The tokenizer ([`xml`]) validates the whole
 //!   body first; the typed layer then walks the validated bytes, borrowing
-//!   everything. [`decode::DecodeOptions::strict`] turns the tolerated device
-//!   quirks into errors. A known method whose arguments do not decode is
-//!   [`rpc::InvalidRpc`] in tolerant mode (enough to answer fault 9003 under
-//!   the request's ID).
+//!   everything. [`decode::DecodeOptions::quirks`] says which device
+//!   quirks ([`quirk::Quirk`]) are accepted (all by default); the others are
+//!   errors. A known method whose arguments do not decode is
+//!   [`rpc::InvalidRpc`] unless [`quirk::Quirk::InvalidArguments`] is refused
+//!   (enough to answer fault 9003 under the request's ID:
+//!   [`DecodeError::fault`], [`DecodeError::id`]).
 //!
 //! Nothing here allocates: encode writes into a caller buffer (reporting the
 //! exact size needed when it is too small), decode borrows from the input.

@@ -366,7 +366,7 @@ impl<'a> Item<'a> for Operation<'a> {
         let (kind, body) = match ty {
             Some(k) => (k, e),
             None => match e.children().next() {
-                Some(c) if !opts.strict => (c.local(), c),
+                Some(c) if opts.accepts(crate::quirk::Quirk::WrappedStruct) => (c.local(), c),
                 _ => return Err(DecodeError::new(e.offset(), DecodeErrorKind::Missing { field: "xsi:type" })),
             },
         };

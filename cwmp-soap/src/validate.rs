@@ -5,7 +5,7 @@
 
 use crate::decode::{DecodeOptions, ElementIndex, Shape};
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::quirk::{Quirk, Repairs};
+use crate::quirk::Quirks;
 use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 
@@ -15,8 +15,8 @@ const INDEX_DEPTH: usize = 4;
 
 /// Runs the tokenizer over the whole document, recording where the shallow
 /// elements end and the [`Shape`] below each method argument.
-pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementIndex, Repairs), DecodeError> {
-    let options = if opts.strict { Options::STRICT } else { Options::TOLERANT };
+pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementIndex, Quirks), DecodeError> {
+    let options = Options { quirks: opts.quirks.xml(), ..Options::STRICT };
     let mut r: Reader = Reader::new(&opts.limits, options);
     let mut ends = ElementIndex::default();
     let mut starts = [0usize; INDEX_DEPTH];
@@ -49,11 +49,7 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementInd
         Event::Text(_) | Event::CData(_) => {}
     })
     .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(ends.id))?;
-    let mut repairs = Repairs::NONE;
-    if r.repaired().unbound_attribute_prefixes {
-        repairs.insert(Quirk::UnboundAttributePrefix);
-    }
-    Ok((ends, repairs))
+    Ok((ends, Quirks::from_xml(r.repaired())))
 }
 
 /// Finds the `cwmp:ID` header entry (`Envelope/Header/ID` in a cwmp

@@ -17,7 +17,7 @@ fn decode(bytes: &[u8]) -> Envelope<'_> {
 }
 
 fn strict(bytes: &[u8]) -> Result<Envelope<'_>, cwmp_soap::DecodeError> {
-    Envelope::decode_with(bytes, None, &DecodeOptions { strict: true, ..DecodeOptions::default() })
+    Envelope::decode_with(bytes, None, &DecodeOptions::STRICT)
 }
 
 /// The method a corpus file name announces (`…-Inform-1.xml`, `get_rpc_methods_response_1.xml`).

@@ -71,7 +71,7 @@ fn unknown_must_understand_header_is_reported_in_both_modes() {
     // SOAP 1.1 §4.2.3: the message must not be processed, in any mode.
     let h = "<c:ID s:mustUnderstand=\"1\">1</c:ID><c:Foo s:mustUnderstand=\"1\">x</c:Foo>";
     let d = doc("urn:dslforum-org:cwmp-1-0", h, REBOOT);
-    let strict = DecodeOptions { strict: true, ..DecodeOptions::default() };
+    let strict = DecodeOptions::STRICT;
     for opts in [DecodeOptions::default(), strict] {
         let e = Envelope::decode_with(d.as_bytes(), None, &opts).unwrap_err();
         assert!(matches!(e.kind, DecodeErrorKind::MustUnderstand));
@@ -86,8 +86,7 @@ fn hostile_input_fails_with_an_offset() {
     assert!(matches!(e.kind, DecodeErrorKind::Xml(_)));
     assert!(e.offset < 30);
     let d = doc("urn:dslforum-org:cwmp-1-0", "", REBOOT);
-    let small =
-        DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, strict: false, namespace: None };
+    let small = DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, ..DecodeOptions::TOLERANT };
     let e = Envelope::decode_with(d.as_bytes(), None, &small).unwrap_err();
     assert!(matches!(e.kind, DecodeErrorKind::TooMany { field: "Envelope", max: 100, .. }));
     let not_soap = "<Envelope><Body/></Envelope>";
@@ -107,7 +106,7 @@ fn strict_mode_reports_a_value_over_its_schema_cap() {
     let env = Envelope::decode(d.as_bytes()).unwrap();
     let Body::Rpc(Rpc::Reboot(r)) = env.body else { panic!() };
     assert_eq!(r.command_key.char_len(), 33, "tolerant mode keeps it");
-    let strict = DecodeOptions { strict: true, ..DecodeOptions::default() };
+    let strict = DecodeOptions::STRICT;
     let e = Envelope::decode_with(d.as_bytes(), None, &strict).unwrap_err();
     assert_eq!(
         e.kind,

@@ -23,7 +23,7 @@ fn gpv(names: &[String]) -> String {
 }
 
 fn strict() -> DecodeOptions {
-    DecodeOptions { strict: true, ..DecodeOptions::default() }
+    DecodeOptions::STRICT
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn too_many_entries_is_resources_exceeded_under_the_request_id() {
     let limits = Limits { max_list_len: 2, ..Limits::DEFAULT };
     let names: Vec<String> = (0..3).map(|i| format!("Device.A.{i}.")).collect();
     let wire = doc("", &gpv(&names));
-    let opts = DecodeOptions { limits, strict: true, ..DecodeOptions::default() };
+    let opts = DecodeOptions { limits, ..DecodeOptions::STRICT };
     let e = Envelope::decode_with(wire.as_bytes(), Some(Role::Cpe), &opts).unwrap_err();
     assert!(matches!(e.kind, DecodeErrorKind::TooMany { limit: Limit::ListLen, .. }), "{e}");
     assert_eq!(e.fault(Role::Cpe), FaultCode::new(9004));
@@ -185,4 +185,75 @@ fn an_undeclared_element_prefix_is_still_rejected() {
     assert_eq!(&wire[e.offset - 1..e.offset + 4], "<rpc:");
     // The header was read: the fault goes back under the request's ID.
     assert_eq!(e.id(wire.as_bytes()).unwrap(), "77");
+}
+
+/// Each typed-layer quirk, alone: accepted when in the set, an error when
+/// only it is taken out.
+#[test]
+fn each_quirk_is_one_flag() {
+    use cwmp_soap::quirk::{Quirk, Quirks};
+    let reboot = "<c:Reboot><CommandKey>k</CommandKey></c:Reboot>";
+    let env = |head: &str, body: &str| {
+        format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"{head}<s:Body>{body}</s:Body></s:Envelope>"#
+        )
+    };
+    let id = r#"><s:Header><c:ID s:mustUnderstand="1">1</c:ID></s:Header>"#;
+    let cases = [
+        (Quirk::MissingElement, env(id, "<c:Reboot/>")),
+        (
+            Quirk::DuplicatedElement,
+            env(id, "<c:Reboot><CommandKey>a</CommandKey><CommandKey>b</CommandKey></c:Reboot>"),
+        ),
+        (Quirk::NoHeaderId, env(">", reboot)),
+        (
+            Quirk::EncodingStyleOnEnvelope,
+            env(&format!(r#" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"{id}"#), reboot),
+        ),
+        (Quirk::ForeignEnvelopeChild, env(&format!("{id}<c:Extra/>"), reboot)),
+        (
+            Quirk::ArrayTypeMismatch,
+            env(
+                id,
+                "<c:GetParameterValues><ParameterNames><string>Device.</string></ParameterNames></c:GetParameterValues>",
+            ),
+        ),
+        (
+            Quirk::UntypedValue,
+            env(
+                id,
+                r#"<c:SetParameterValues><ParameterList s:arrayType="c:ParameterValueStruct[1]"><ParameterValueStruct><Name>Device.X</Name><Value>1</Value></ParameterValueStruct></ParameterList><ParameterKey/></c:SetParameterValues>"#,
+            ),
+        ),
+        (
+            Quirk::UnprefixedFaultcode,
+            env(
+                id,
+                "<s:Fault><faultcode>Client</faultcode><faultstring>CWMP fault</faultstring><detail><c:Fault><FaultCode>9003</FaultCode><FaultString>x</FaultString></c:Fault></detail></s:Fault>",
+            ),
+        ),
+    ];
+    for (quirk, wire) in &cases {
+        let all = DecodeOptions::default();
+        Envelope::decode_with(wire.as_bytes(), None, &all).unwrap_or_else(|e| panic!("{quirk:?}: {e}"));
+        // Argument errors would otherwise come back as an InvalidRpc.
+        let without = DecodeOptions { quirks: Quirks::ALL.without(*quirk).without(Quirk::InvalidArguments), ..all };
+        let only_args = DecodeOptions { quirks: Quirks::ALL.without(Quirk::InvalidArguments), ..all };
+        Envelope::decode_with(wire.as_bytes(), None, &only_args).unwrap_or_else(|e| panic!("{quirk:?}: {e}"));
+        let e = Envelope::decode_with(wire.as_bytes(), None, &without).expect_err(quirk.describe());
+        if let DecodeErrorKind::Quirk { quirk: q, .. } = e.kind {
+            assert_eq!(q, *quirk);
+        } else {
+            // Refusing a missing element reports it as missing.
+            assert!(matches!(e.kind, DecodeErrorKind::Missing { .. }) && *quirk == Quirk::MissingElement, "{e}");
+        }
+        // Strict mode refuses it too.
+        assert!(Envelope::decode_with(wire.as_bytes(), None, &DecodeOptions::STRICT).is_err());
+    }
+    // InvalidArguments itself: the method with its error, or the error.
+    let wire = env(id, "<c:Reboot><CommandKey><x/></CommandKey></c:Reboot>");
+    let back = Envelope::decode(wire.as_bytes()).unwrap();
+    assert!(matches!(back.body, Body::Rpc(Rpc::Invalid(_))));
+    let opts = DecodeOptions { quirks: Quirks::ALL.without(Quirk::InvalidArguments), ..DecodeOptions::default() };
+    assert!(Envelope::decode_with(wire.as_bytes(), None, &opts).is_err());
 }
