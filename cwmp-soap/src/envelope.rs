@@ -21,13 +21,14 @@
 use cwmp_core::{CwmpVersion, FaultCode, Limits, SoapFaultCode};
 
 use crate::codec::{Cap, Field, Fields, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem, children_indexed, parse_element_indexed};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::List;
-use crate::model::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::quirk::Quirk;
 use crate::rpc::{Method, Rpc, SentBy};
+use crate::scan::{Elem, children_indexed, parse_element_indexed};
+use crate::structs::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::text::Text;
 use crate::writer::Writer;
 
@@ -445,7 +446,7 @@ pub(crate) fn decode_document<'a>(
     doc: &'a str,
     role: Option<Role>,
     opts: &DecodeOptions,
-    ends: &crate::decode::ElementIndex,
+    ends: &crate::scan::ElementIndex,
 ) -> Result<Envelope<'a>, DecodeError> {
     let at = root_offset(doc).ok_or_else(|| not_env(0, "no root element"))?;
     let env = parse_element_indexed(doc, at, ends).ok_or_else(|| not_env(at, "unterminated root element"))?;

@@ -8,7 +8,7 @@
 //! * [`rpc`]: one [`Rpc`] variant per TR-069 Amendment 6 method, request and
 //!   response, generated from a single table; unknown/vendor methods decode
 //!   to [`rpc::UnknownRpc`].
-//! * [`model`]: the schema's struct types (`ParameterValueStruct` …).
+//! * [`structs`]: the schema's struct types (`ParameterValueStruct` …).
 //! * [`Text`] and [`List`]: strings and lists that are lazy views when
 //!   decoded and caller data when encoded, equal by content.
 //! * [`writer`]: the escaping-by-construction XML writer; [`facet`]: the
@@ -31,7 +31,7 @@
 //!
 //! ```
 //! use cwmp_core::{CwmpVersion, ParamType};
-//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::structs::ParameterValueStruct;
 //! use cwmp_soap::rpc::{GetParameterValuesResponse, Rpc};
 //! use cwmp_soap::{Body, Envelope, Header, List, ParamValue, Text};
 //!
@@ -68,23 +68,25 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub mod codec;
+mod codec;
 pub mod decode;
 pub mod envelope;
 pub mod error;
 pub mod facet;
-pub mod layout;
+mod layout;
 pub mod list;
-pub mod model;
 pub mod quirk;
 pub mod resumable;
 pub mod rpc;
+mod scan;
+pub mod structs;
 pub mod text;
 mod validate;
 pub mod writer;
 pub mod xml;
 
 pub use codec::{ParamValue, XsiType};
+pub use decode::DecodeOptions;
 pub use envelope::{Body, Envelope, Fault, Header, Role};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use list::{List, ListPos};

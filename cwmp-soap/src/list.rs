@@ -18,7 +18,7 @@
 use core::fmt;
 
 use crate::codec::Item;
-use crate::decode::ItemsIter;
+use crate::scan::ItemsIter;
 
 /// The entries of a SOAP array or of a repeated element.
 #[derive(Clone, Copy)]

@@ -26,7 +26,7 @@
 //!
 //! ```
 //! use cwmp_core::{CwmpVersion, ParamType};
-//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::structs::ParameterValueStruct;
 //! use cwmp_soap::resumable::Resumable;
 //! use cwmp_soap::{Header, ParamValue, Text};
 //!
@@ -53,16 +53,17 @@ use crate::codec::{Cap, Item};
 use crate::envelope::{Body, Envelope, Header};
 use crate::error::EncodeError;
 use crate::list::List;
-use crate::model::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use crate::rpc::{
     GetParameterAttributesResponse, GetParameterNamesResponse, GetParameterValuesResponse, Inform, Rpc,
     SetParameterValues,
 };
+use crate::structs::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use crate::text::Text;
 use crate::writer::{Hole, Writer};
 
 /// An entry of a streamed list, whatever it borrows: what the encoder needs
-/// of an [`Item`].
+/// of a list entry type (the [`structs`](crate::structs), [`Text`],
+/// base64). Implemented for all of them; sealed.
 pub trait Entry {
     /// Element name of each entry (`ParameterValueStruct` …).
     const ITEM: &'static str;
@@ -88,7 +89,7 @@ impl<'a, T: Item<'a>> Entry for T {
 ///
 /// ```
 /// use cwmp_core::ParamType;
-/// use cwmp_soap::model::ParameterValueStruct;
+/// use cwmp_soap::structs::ParameterValueStruct;
 /// use cwmp_soap::resumable::EntrySource;
 /// use cwmp_soap::{EncodeError, ParamValue, Text};
 ///

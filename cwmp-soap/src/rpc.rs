@@ -18,10 +18,11 @@ use cwmp_core::limits::Limit;
 use cwmp_core::{CwmpVersion, DateTime};
 
 use crate::codec::{Base64, Cap, Fields, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem, ElementIndex};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, EncodeError};
 use crate::list::List;
-use crate::model::*;
+use crate::scan::{Elem, ElementIndex};
+use crate::structs::*;
 use crate::text::Text;
 use crate::writer::Writer;
 

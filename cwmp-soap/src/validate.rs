@@ -3,9 +3,10 @@
 //! everything the typed decoder later walks is well-formed, namespace-valid
 //! XML within every [`Limits`](cwmp_core::Limits) bound.
 
-use crate::decode::{DecodeOptions, ElementIndex, Shape};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::quirk::Quirks;
+use crate::scan::{ElementIndex, Shape};
 use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 

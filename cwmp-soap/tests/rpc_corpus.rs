@@ -329,7 +329,7 @@ fn jdalberg_nested_operation_and_result_structs() {
     assert_eq!(c.command_key.unwrap(), "cmdkey");
     let ops: Vec<_> = c.operations.iter().collect();
     assert_eq!(ops.len(), 1);
-    let cwmp_soap::model::Operation::Install(i) = ops[0] else { panic!() };
+    let cwmp_soap::structs::Operation::Install(i) = ops[0] else { panic!() };
     assert_eq!(i.url, "http://example.com/url");
     assert_eq!(i.uuid.unwrap(), "some-uuid");
     assert_eq!(i.execution_env_ref.unwrap(), "env");

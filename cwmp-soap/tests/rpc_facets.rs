@@ -21,8 +21,8 @@ use std::process::Command;
 use cwmp_core::{CwmpVersion, FaultCode};
 use cwmp_soap::decode::DecodeOptions;
 use cwmp_soap::facet::Facet;
-use cwmp_soap::model::{DuFault, SetParameterValuesFault, TimeWindowStruct};
 use cwmp_soap::rpc::*;
+use cwmp_soap::structs::{DuFault, SetParameterValuesFault, TimeWindowStruct};
 use cwmp_soap::{Body, DecodeError, DecodeErrorKind, EncodeError, Envelope, Header, List, Text};
 use rpc_common::*;
 
@@ -375,7 +375,7 @@ impl Site {
                 let Rpc::DuStateChangeComplete(mut d) = sample("DUStateChangeComplete") else { unreachable!() };
                 let r = d.results.iter().next().unwrap();
                 let fault = DuFault { fault_code: code, ..r.fault };
-                d.results = List::Slice(Vec::leak(vec![cwmp_soap::model::OpResultStruct { fault, ..r }]));
+                d.results = List::Slice(Vec::leak(vec![cwmp_soap::structs::OpResultStruct { fault, ..r }]));
                 Body::Rpc(Rpc::DuStateChangeComplete(d))
             }
             Site::AutonDu => {
@@ -384,7 +384,7 @@ impl Site {
                 };
                 let r = d.results.iter().next().unwrap();
                 let fault = DuFault { fault_code: code, ..r.fault };
-                d.results = List::Slice(Vec::leak(vec![cwmp_soap::model::AutonOpResultStruct { fault, ..r }]));
+                d.results = List::Slice(Vec::leak(vec![cwmp_soap::structs::AutonOpResultStruct { fault, ..r }]));
                 Body::Rpc(Rpc::AutonomousDuStateChangeComplete(d))
             }
         }

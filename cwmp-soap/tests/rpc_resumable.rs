@@ -5,9 +5,9 @@
 mod rpc_common;
 
 use cwmp_core::{CwmpVersion, ParamType};
-use cwmp_soap::model::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use cwmp_soap::resumable::{EntrySource, Resumable};
 use cwmp_soap::rpc::{GetParameterNamesResponse, GetParameterValuesResponse, SetParameterValues};
+use cwmp_soap::structs::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, ParamValue, Rpc, Text};
 use cwmp_testkit::alloc::assert_no_alloc;
 use rpc_common::*;

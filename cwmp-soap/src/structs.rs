@@ -2,7 +2,7 @@
 //! the schema's `xs:sequence`, each member with its schema cap.
 //!
 //! ```
-//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::structs::ParameterValueStruct;
 //! use cwmp_soap::{ParamValue, Text};
 //!
 //! let p = ParameterValueStruct { name: Text::plain("Device.DeviceInfo.UpTime"), value: ParamValue::string("42") };
@@ -13,10 +13,11 @@ use cwmp_core::limits::Limit;
 use cwmp_core::{DateTime, FaultCode};
 
 use crate::codec::{Cap, Field, Item, ParamValue, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::List;
+use crate::scan::Elem;
 use crate::text::Text;
 use crate::writer::Writer;
 
