@@ -1,25 +1,32 @@
 //! Typed RPC decode and encode: cwmp-soap against quick-xml serde,
 //! serde-xml-rs and the quick-xml `Writer`, measured in the same run on the
-//! generated 500-entry GetParameterValuesResponse (~71 KB). Every subject
-//! touches every entry's name and value. Prints medians, MB/s, how many
-//! times faster ours is, and heap allocations per document.
+//! generated 500-entry GetParameterValuesResponse (~71 KB), and decode
+//! against quick-xml serde on real documents: the Thomson ST706
+//! GetParameterNamesResponse of the corpus (587 KB) and
+//! GetParameterValuesResponses built from the TP-Link EX220 and Huawei
+//! EG8145V5 dumps (every parameter with the name, value and type the device
+//! reported). Every subject touches every entry's name and value. Prints
+//! medians, MB/s, how many times faster ours is, and heap allocations per
+//! document.
 //!
 //! `cargo bench -p cwmp-benches --bench rpc_codec`
 //!
-//! For callgrind: `RPC_CODEC_ONLY=<subject> RPC_CODEC_N=<n>` runs one subject
-//! n times and exits (subjects: `decode`, `iterate` (the entries of a decoded
-//! response read again), `quick-xml-serde`, `serde-xml-rs`,
-//! `encode`, `quick-xml-writer`); instructions per byte are
+//! For callgrind: `RPC_CODEC_ONLY=<subject> RPC_CODEC_N=<n>
+//! [RPC_CODEC_DOC=<doc>]` runs one subject n times and exits (subjects:
+//! `decode`, `iterate` (the entries of a decoded response read again),
+//! `quick-xml-serde`, `serde-xml-rs`, `encode`, `quick-xml-writer`;
+//! documents for `decode`, `iterate` and `quick-xml-serde`: `synthetic`
+//! (the default), `tplink`, `huawei`, `thomson`); instructions per byte are
 //! `(Ir(n=11) - Ir(n=1)) / (10 * bytes)`.
 
 use std::hint::black_box;
 use std::io::Cursor;
 
-use cwmp_benches::docs::gpv_response;
+use cwmp_benches::docs::{gpv_from_dump, gpv_response, thomson_gpn_response};
 use cwmp_benches::measure::Table;
 use cwmp_core::{CwmpVersion, ParamType};
-use cwmp_soap::model::ParameterValueStruct;
 use cwmp_soap::rpc::GetParameterValuesResponse;
+use cwmp_soap::structs::ParameterValueStruct;
 use cwmp_soap::{Body, Envelope, Header, List, ParamValue, Rpc, Text};
 use cwmp_testkit::alloc::measure;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
@@ -36,8 +43,27 @@ mod serde_model {
     }
     #[derive(Deserialize)]
     pub(crate) struct Body {
-        #[serde(rename = "GetParameterValuesResponse")]
-        pub(crate) response: Response,
+        #[serde(rename = "GetParameterValuesResponse", default)]
+        pub(crate) response: Option<Response>,
+        #[serde(rename = "GetParameterNamesResponse", default)]
+        pub(crate) names: Option<NamesResponse>,
+    }
+    #[derive(Deserialize)]
+    pub(crate) struct NamesResponse {
+        #[serde(rename = "ParameterList")]
+        pub(crate) list: InfoList,
+    }
+    #[derive(Deserialize)]
+    pub(crate) struct InfoList {
+        #[serde(rename = "ParameterInfoStruct", default)]
+        pub(crate) items: Vec<Info>,
+    }
+    #[derive(Deserialize)]
+    pub(crate) struct Info {
+        #[serde(rename = "Name")]
+        pub(crate) name: String,
+        #[serde(rename = "Writable")]
+        pub(crate) writable: String,
     }
     #[derive(Deserialize)]
     pub(crate) struct Response {
@@ -103,26 +129,32 @@ mod sxr_model {
 
 /// Ours: typed decode, then every entry's name and value read (unescaped).
 fn ours_decode(doc: &[u8]) -> u64 {
-    let env = Envelope::decode(doc).expect("decode");
-    let Body::Rpc(Rpc::GetParameterValuesResponse(r)) = env.body else { panic!("not a GPV response") };
-    let mut n = 0u64;
-    for p in r.parameter_list.iter() {
-        n += (p.name.byte_len() + p.value.text.byte_len()) as u64;
-    }
-    n
+    ours_iterate(&Envelope::decode(doc).expect("decode"))
 }
 
 /// Ours, iteration only: every entry of an already decoded response read
-/// (what `decode` costs beyond `Envelope::decode`).
+/// (what `decode` costs beyond `Envelope::decode`): GPV name and value
+/// lengths, GPN name lengths and the writable flags.
 fn ours_iterate(env: &Envelope<'_>) -> u64 {
-    let Body::Rpc(Rpc::GetParameterValuesResponse(r)) = &env.body else { panic!("not a GPV response") };
-    r.parameter_list.iter().map(|p| (p.name.byte_len() + p.value.text.byte_len()) as u64).sum()
+    match &env.body {
+        Body::Rpc(Rpc::GetParameterValuesResponse(r)) => {
+            r.parameter_list.iter().map(|p| (p.name.byte_len() + p.value.text.byte_len()) as u64).sum()
+        }
+        Body::Rpc(Rpc::GetParameterNamesResponse(r)) => {
+            r.parameter_list.iter().map(|p| p.name.byte_len() as u64 + u64::from(p.writable)).sum()
+        }
+        other => panic!("not a GPV or GPN response: {other:?}"),
+    }
 }
 
 fn quick_xml_serde(doc: &[u8]) -> u64 {
     let s = std::str::from_utf8(doc).expect("UTF-8");
     let env: serde_model::Envelope = quick_xml::de::from_str(s).expect("quick-xml serde");
-    env.body.response.list.items.iter().map(|p| (p.name.len() + p.value.text.len()) as u64).sum()
+    if let Some(r) = env.body.response {
+        return r.list.items.iter().map(|p| (p.name.len() + p.value.text.len()) as u64).sum();
+    }
+    let r = env.body.names.expect("a GPV or GPN response");
+    r.list.items.iter().map(|p| p.name.len() as u64 + u64::from(matches!(p.writable.trim(), "1" | "true"))).sum()
 }
 
 fn serde_xml_rs(doc: &[u8]) -> u64 {
@@ -203,9 +235,21 @@ fn quick_xml_writer(items: &[(String, ParamType, String)], out: &mut Vec<u8>) ->
     out.len() as u64
 }
 
+/// The decode documents: (short name, title, document).
+fn decode_docs() -> Vec<(&'static str, String, Vec<u8>)> {
+    let (tplink, tn) = gpv_from_dump("tplink-EX220.csv");
+    let (huawei, hn) = gpv_from_dump("huawei-EG8145V5-igd.csv");
+    vec![
+        ("synthetic", "GetParameterValuesResponse, 500 generated entries".into(), gpv_response(500).into_bytes()),
+        ("tplink", format!("GetParameterValuesResponse, TP-Link EX220 dump, {tn} entries"), tplink.into_bytes()),
+        ("huawei", format!("GetParameterValuesResponse, Huawei EG8145V5 dump, {hn} entries"), huawei.into_bytes()),
+        ("thomson", "GetParameterNamesResponse, Thomson ST706 (corpus), 3263 entries".into(), thomson_gpn_response()),
+    ]
+}
+
 fn main() {
-    let doc = gpv_response(500);
-    let doc = doc.as_bytes();
+    let docs = decode_docs();
+    let doc = docs[0].2.as_slice();
     let owned = entries(doc);
     let items: Vec<ParameterValueStruct<'_>> = owned
         .iter()
@@ -215,13 +259,16 @@ fn main() {
     let mut out = Vec::with_capacity(256 * 1024);
 
     // Every subject sees the same entries.
-    let expect = ours_decode(doc);
-    assert_eq!(quick_xml_serde(doc), expect, "quick-xml serde read different text");
-    assert_eq!(serde_xml_rs(doc), expect, "serde-xml-rs read different text");
+    for (short, _, d) in &docs {
+        assert_eq!(quick_xml_serde(d), ours_decode(d), "{short}: quick-xml serde read different text");
+    }
+    assert_eq!(serde_xml_rs(doc), ours_decode(doc), "serde-xml-rs read different text");
 
-    let decoded = Envelope::decode(doc).expect("decode");
     if let Ok(only) = std::env::var("RPC_CODEC_ONLY") {
         let n: usize = std::env::var("RPC_CODEC_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let which = std::env::var("RPC_CODEC_DOC").unwrap_or_else(|_| "synthetic".into());
+        let doc = docs.iter().find(|d| d.0 == which).unwrap_or_else(|| panic!("unknown document {which}")).2.as_slice();
+        let decoded = Envelope::decode(doc).expect("decode");
         let mut total = 0u64;
         for _ in 0..n {
             total = total.wrapping_add(match only.as_str() {
@@ -239,23 +286,23 @@ fn main() {
     }
 
     let samples = if cfg!(debug_assertions) { 3 } else { 31 };
-    let mut t = Table::new(
-        "typed decode: GetParameterValuesResponse, 500 entries, every name and value read",
-        doc.len(),
-        samples,
-    );
-    t.run("cwmp-soap Envelope::decode + iterate", || ours_decode(doc));
-    t.run("quick-xml serde (from_str)", || quick_xml_serde(doc));
-    t.run("serde-xml-rs (from_reader)", || serde_xml_rs(doc));
-    t.print();
-    println!("heap allocations per document");
-    for (name, f) in [
-        ("cwmp-soap", ours_decode as fn(&[u8]) -> u64),
-        ("quick-xml serde", quick_xml_serde),
-        ("serde-xml-rs", serde_xml_rs),
-    ] {
-        let (_, s) = measure(|| f(doc));
-        println!("  {name:<40} {:>10}", s.allocations);
+    for (i, (_, title, d)) in docs.iter().enumerate() {
+        let mut t = Table::new(format!("typed decode: {title}, every name and value read"), d.len(), samples);
+        t.run("cwmp-soap Envelope::decode + iterate", || ours_decode(d));
+        t.run("quick-xml serde (from_str)", || quick_xml_serde(d));
+        if i == 0 {
+            t.run("serde-xml-rs (from_reader)", || serde_xml_rs(d));
+        }
+        t.print();
+        println!("heap allocations per document");
+        let mut subjects = vec![("cwmp-soap", ours_decode as fn(&[u8]) -> u64), ("quick-xml serde", quick_xml_serde)];
+        if i == 0 {
+            subjects.push(("serde-xml-rs", serde_xml_rs));
+        }
+        for (name, f) in subjects {
+            let (_, s) = measure(|| f(d));
+            println!("  {name:<40} {:>10}", s.allocations);
+        }
     }
 
     let n = ours_encode(&items, &mut buf) as usize;

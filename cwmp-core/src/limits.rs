@@ -113,6 +113,33 @@ impl Limits {
         max_http_header_len: 2 * 1024,
         ..Limits::DEFAULT
     };
+
+    /// No bound at all: for re-reading input already checked against real
+    /// limits, never for input from a peer.
+    pub const UNBOUNDED: Limits = Limits {
+        max_depth: usize::MAX,
+        max_attributes: usize::MAX,
+        max_ns_bindings: usize::MAX,
+        max_name_len: usize::MAX,
+        max_token_len: usize::MAX,
+        max_body_len: usize::MAX,
+        max_value_len: usize::MAX,
+        max_list_len: usize::MAX,
+        max_command_key_len: usize::MAX,
+        max_parameter_key_len: usize::MAX,
+        max_parameter_name_len: usize::MAX,
+        max_device_id_field_len: usize::MAX,
+        max_event_code_len: usize::MAX,
+        max_events: usize::MAX,
+        max_transfers: usize::MAX,
+        max_time_windows: usize::MAX,
+        max_fault_string_len: usize::MAX,
+        max_url_len: usize::MAX,
+        max_method_name_len: usize::MAX,
+        max_cookie_bytes: usize::MAX,
+        max_http_headers: usize::MAX,
+        max_http_header_len: usize::MAX,
+    };
 }
 
 impl Default for Limits {

@@ -21,12 +21,14 @@
 use cwmp_core::{CwmpVersion, FaultCode, Limits, SoapFaultCode};
 
 use crate::codec::{Cap, Field, Fields, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem, children_indexed, parse_element_indexed};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::List;
-use crate::model::{FAULT_STRING, NONE, SetParameterValuesFault};
+use crate::quirk::Quirk;
 use crate::rpc::{Method, Rpc, SentBy};
+use crate::scan::{Elem, children_indexed, parse_element_indexed};
+use crate::structs::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::text::Text;
 use crate::writer::Writer;
 
@@ -201,10 +203,16 @@ impl<'a> Envelope<'a> {
     /// [`EncodeError::BufferTooSmall`] the error holds the size needed.
     pub fn encode_with(&self, buf: &mut [u8], limits: Limits) -> Result<usize, EncodeError> {
         let mut w = Writer::with_limits(buf, limits).for_version(self.version);
-        self.write_head(&mut w)?;
-        self.write_body_content(&mut w)?;
-        write_tail(&mut w);
+        self.write(&mut w)?;
         w.finish()
+    }
+
+    /// Writes the whole envelope.
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        self.write_head(w)?;
+        self.write_body_content(w)?;
+        write_tail(w);
+        Ok(())
     }
 
     /// Checks that the body can be sent in this version.
@@ -226,12 +234,7 @@ impl<'a> Envelope<'a> {
     /// Everything up to and including the method start tag.
     pub(crate) fn write_head(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         self.check_sendable()?;
-        w.raw(ENVELOPE_OPEN);
-        w.raw(self.version.namespace());
-        w.raw("\">");
-        write_header(w, &self.header)?;
-        w.raw("<SOAP-ENV:Body>");
-        Ok(())
+        write_open(w, self.version, &self.header)
     }
 
     pub(crate) fn write_body_content(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
@@ -267,6 +270,18 @@ impl<'a> Envelope<'a> {
     /// Decodes an envelope with `opts`; with a `role`, a method the peer
     /// never sends is an error.
     pub fn decode_with(input: &'a [u8], role: Option<Role>, opts: &DecodeOptions) -> Result<Self, DecodeError> {
+        Self::decode_with_repairs(input, role, opts).map(|(env, _)| env)
+    }
+
+    /// [`Envelope::decode_with`], also reporting which device quirks the
+    /// message needed: the [`Quirks`](crate::quirk::Quirks) repaired
+    /// (recorded for the tokenizer's [`Quirk::UnboundAttributePrefix`]
+    /// so far; the typed layer's quirks are accepted without being recorded).
+    pub fn decode_with_repairs(
+        input: &'a [u8],
+        role: Option<Role>,
+        opts: &DecodeOptions,
+    ) -> Result<(Self, crate::quirk::Quirks), DecodeError> {
         if input.len() > opts.limits.max_body_len {
             return Err(DecodeError::new(
                 opts.limits.max_body_len,
@@ -277,12 +292,57 @@ impl<'a> Envelope<'a> {
                 },
             ));
         }
-        let ends = crate::validate::validate(input, opts)?;
+        let (ends, repairs) = crate::validate::validate(input, opts)?;
         let doc = core::str::from_utf8(input).map_err(|e| {
             DecodeError::new(e.valid_up_to(), DecodeErrorKind::Xml(crate::xml::XmlErrorKind::InvalidUtf8))
         })?;
-        decode_document(doc, role, opts, &ends)
+        let env = decode_document(doc, role, opts, &ends).map_err(|e| e.with_id(ends.id))?;
+        Ok((env, repairs))
     }
+}
+
+/// Encodes the SOAP 1.1 `MustUnderstand` fault (§4.4.1) that answers a
+/// request with a header entry we do not understand carrying
+/// `mustUnderstand="1"` ([`DecodeErrorKind::MustUnderstand`]), under the
+/// request's `id` when it was readable ([`DecodeError::id`]). It has no
+/// `detail`: the body was not processed. Returns the length written.
+///
+/// ```
+/// use cwmp_core::CwmpVersion;
+/// use cwmp_soap::envelope::encode_must_understand_fault;
+/// use cwmp_soap::{DecodeErrorKind, Envelope, Text};
+///
+/// let req = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0" xmlns:x="urn:example"><s:Header><c:ID s:mustUnderstand="1">7</c:ID><x:Billing s:mustUnderstand="1">9</x:Billing></s:Header><s:Body><c:Reboot><CommandKey/></c:Reboot></s:Body></s:Envelope>"#;
+/// let err = Envelope::decode(req).unwrap_err();
+/// assert_eq!(err.kind, DecodeErrorKind::MustUnderstand);
+/// let mut buf = [0u8; 1024];
+/// let n = encode_must_understand_fault(&mut buf, CwmpVersion::V1_0, err.id(req)).unwrap();
+/// let out = core::str::from_utf8(&buf[..n]).unwrap();
+/// assert!(out.contains("<faultcode>SOAP-ENV:MustUnderstand</faultcode>"));
+/// assert!(out.contains(">7</cwmp:ID>"));
+/// ```
+pub fn encode_must_understand_fault(
+    buf: &mut [u8],
+    version: CwmpVersion,
+    id: Option<Text<'_>>,
+) -> Result<usize, EncodeError> {
+    let header = Header { id, ..Header::default() };
+    let mut w = Writer::new(buf).for_version(version);
+    write_open(&mut w, version, &header)?;
+    w.raw("<SOAP-ENV:Fault><faultcode>SOAP-ENV:MustUnderstand</faultcode>");
+    w.raw("<faultstring>A mandatory header entry was not understood</faultstring></SOAP-ENV:Fault>");
+    write_tail(&mut w);
+    w.finish()
+}
+
+/// The envelope's start tag, the header and the body's start tag.
+fn write_open(w: &mut Writer<'_>, version: CwmpVersion, header: &Header<'_>) -> Result<(), EncodeError> {
+    w.raw(ENVELOPE_OPEN);
+    w.raw(version.namespace());
+    w.raw("\">");
+    write_header(w, header)?;
+    w.raw("<SOAP-ENV:Body>");
+    Ok(())
 }
 
 fn write_tail(w: &mut Writer<'_>) {
@@ -386,7 +446,7 @@ pub(crate) fn decode_document<'a>(
     doc: &'a str,
     role: Option<Role>,
     opts: &DecodeOptions,
-    ends: &crate::decode::ElementIndex,
+    ends: &crate::scan::ElementIndex,
 ) -> Result<Envelope<'a>, DecodeError> {
     let at = root_offset(doc).ok_or_else(|| not_env(0, "no root element"))?;
     let env = parse_element_indexed(doc, at, ends).ok_or_else(|| not_env(at, "unterminated root element"))?;
@@ -397,12 +457,7 @@ pub(crate) fn decode_document<'a>(
     let mut body_el = None;
     for c in children_indexed(&env, ends) {
         if ns_of(&c, &[&env, &c]) != Some(SOAP_ENV) {
-            if opts.strict {
-                return Err(DecodeError::new(
-                    c.offset(),
-                    DecodeErrorKind::Unexpected { field: "Envelope", what: "a child outside the SOAP namespace" },
-                ));
-            }
+            opts.allow(Quirk::ForeignEnvelopeChild, "Envelope", c.offset())?;
             continue;
         }
         match c.local() {
@@ -412,11 +467,8 @@ pub(crate) fn decode_document<'a>(
         }
     }
     let body_el = body_el.ok_or_else(|| DecodeError::new(env.offset(), DecodeErrorKind::Missing { field: "Body" }))?;
-    if opts.strict && env.attr("encodingStyle").is_some() {
-        return Err(DecodeError::new(
-            env.offset(),
-            DecodeErrorKind::Quirk { field: "Envelope", quirk: "encodingStyle on the Envelope" },
-        ));
+    if env.attr("encodingStyle").is_some() {
+        opts.allow(Quirk::EncodingStyleOnEnvelope, "Envelope", env.offset())?;
     }
     let mut ns_version: Option<CwmpVersion> = None;
     let mut header = Header::default();
@@ -424,25 +476,19 @@ pub(crate) fn decode_document<'a>(
         for entry in children_indexed(&h, ends) {
             let ns = ns_of(&entry, &[&env, &h, &entry]);
             let Some(v) = ns.and_then(CwmpVersion::from_namespace) else {
-                if entry.attr("mustUnderstand").map(str::trim) == Some("1") && opts.strict {
-                    return Err(DecodeError::new(
-                        entry.offset(),
-                        DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
-                    ));
+                if must_understand(&entry) {
+                    return Err(DecodeError::new(entry.offset(), DecodeErrorKind::MustUnderstand));
                 }
                 continue;
             };
             ns_version.get_or_insert(v);
             decode_header_entry(&entry, &mut header, opts)?;
         }
-    } else if opts.strict {
-        return Err(DecodeError::new(
-            env.offset(),
-            DecodeErrorKind::Quirk { field: "Header", quirk: "no SOAP Header" },
-        ));
+    } else {
+        opts.allow(Quirk::NoHeaderId, "Header", env.offset())?;
     }
-    if opts.strict && header.id.is_none() {
-        return Err(DecodeError::new(env.offset(), DecodeErrorKind::Quirk { field: "ID", quirk: "no cwmp:ID header" }));
+    if header.id.is_none() {
+        opts.allow(Quirk::NoHeaderId, "ID", env.offset())?;
     }
     let first = children_indexed(&body_el, ends)
         .next()
@@ -458,7 +504,7 @@ pub(crate) fn decode_document<'a>(
         let v = first_ns.and_then(CwmpVersion::from_namespace).ok_or_else(|| {
             DecodeError::new(
                 first.offset(),
-                DecodeErrorKind::Unexpected { field: "Body", what: "a method outside every cwmp namespace" },
+                DecodeErrorKind::MethodNotSupported { what: "a method outside every cwmp namespace" },
             )
         })?;
         ns_version = Some(v);
@@ -472,7 +518,7 @@ pub(crate) fn decode_document<'a>(
                     if !ok {
                         return Err(DecodeError::new(
                             first.offset(),
-                            DecodeErrorKind::Unexpected { field: "Body", what: "a method the peer never sends" },
+                            DecodeErrorKind::MethodNotSupported { what: "a method the peer never sends" },
                         ));
                     }
                 }
@@ -483,7 +529,7 @@ pub(crate) fn decode_document<'a>(
                     ends,
                 ) {
                     Ok(rpc) => Body::Rpc(rpc),
-                    Err(error) if !opts.strict => {
+                    Err(error) if opts.accepts(Quirk::InvalidArguments) => {
                         Body::Rpc(Rpc::Invalid(crate::rpc::InvalidRpc { method: m, error, body: first.content() }))
                     }
                     Err(e) => return Err(e),
@@ -526,6 +572,12 @@ pub fn detect_version(ns_version: CwmpVersion, h: &Header<'_>) -> CwmpVersion {
     CwmpVersion::V1_2
 }
 
+/// The header entry carries `mustUnderstand="1"` (SOAP 1.1 §4.2.3; `true`,
+/// the XML Schema boolean some stacks write, counts too).
+fn must_understand(e: &Elem<'_>) -> bool {
+    matches!(e.attr("mustUnderstand").map(str::trim), Some("1" | "true"))
+}
+
 fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOptions) -> Result<(), DecodeError> {
     let name = e.local();
     let mu = e.attr("mustUnderstand").map(str::trim);
@@ -533,28 +585,16 @@ fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOption
         "ID" => h.id = Some(e.text("ID")?),
         "HoldRequests" => h.hold_requests = Some(bool::decode_field(e, Some(*e), "HoldRequests", &NONE, opts)?),
         "NoMoreRequests" => {
-            if opts.strict && mu != Some("1") {
-                return Err(DecodeError::new(
-                    e.offset(),
-                    DecodeErrorKind::Quirk {
-                        field: "NoMoreRequests",
-                        quirk: "deprecated header sent with mustUnderstand other than 1",
-                    },
-                ));
+            if mu != Some("1") {
+                opts.allow(Quirk::NoMoreRequestsMustUnderstand, "NoMoreRequests", e.offset())?;
             }
             h.no_more_requests = Some(bool::decode_field(e, Some(*e), "NoMoreRequests", &NONE, opts)?)
         }
         "SessionTimeout" => h.session_timeout = Some(u32::decode_field(e, Some(*e), "SessionTimeout", &NONE, opts)?),
         "SupportedCWMPVersions" => h.supported_cwmp_versions = Some(e.text("SupportedCWMPVersions")?),
         "UseCWMPVersion" => h.use_cwmp_version = Some(e.text("UseCWMPVersion")?),
-        _ => {
-            if opts.strict && mu == Some("1") {
-                return Err(DecodeError::new(
-                    e.offset(),
-                    DecodeErrorKind::Unexpected { field: "Header", what: "a mustUnderstand entry we do not know" },
-                ));
-            }
-        }
+        _ if must_understand(e) => return Err(DecodeError::new(e.offset(), DecodeErrorKind::MustUnderstand)),
+        _ => {}
     }
     Ok(())
 }
@@ -580,11 +620,8 @@ fn decode_fault<'a>(
             ));
         }
     };
-    if opts.strict && !code_s.contains(':') {
-        return Err(DecodeError::new(
-            code_el.offset(),
-            DecodeErrorKind::Quirk { field: "faultcode", quirk: "faultcode without the SOAP-ENV prefix" },
-        ));
+    if !code_s.contains(':') {
+        opts.allow(Quirk::UnprefixedFaultcode, "faultcode", code_el.offset())?;
     }
     let faultstring = match f.child("faultstring") {
         Some(e) => e.text("faultstring")?,

@@ -32,7 +32,7 @@
 //! assert_eq!(names, ["A.0", "A.1", "A.2", "B"]);
 //! ```
 
-use crate::decode::{Leaf, find_lt, tag_close};
+use crate::scan::{Leaf, find_lt, tag_close};
 use crate::xml::chars::{find_any, find_byte, same_bytes};
 
 /// Most variable parts a layout holds (a `ParameterValueStruct` has three:

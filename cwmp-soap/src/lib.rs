@@ -8,27 +8,30 @@
 //! * [`rpc`]: one [`Rpc`] variant per TR-069 Amendment 6 method, request and
 //!   response, generated from a single table; unknown/vendor methods decode
 //!   to [`rpc::UnknownRpc`].
-//! * [`model`]: the schema's struct types (`ParameterValueStruct` …).
+//! * [`structs`]: the schema's struct types (`ParameterValueStruct` …).
 //! * [`Text`] and [`List`]: strings and lists that are lazy views when
 //!   decoded and caller data when encoded, equal by content.
 //! * [`writer`]: the escaping-by-construction XML writer; [`facet`]: the
 //!   schema patterns and enumerations the encoder enforces per namespace.
 //! * [`resumable`]: the resumable encoder for list-heavy messages (GPV/GPN/GPA
-//!   responses, SetParameterValues, Inform): fills whatever buffer it is
-//!   given, pulling entries from a caller iterator.
+//!   responses, SetParameterValues, Inform, any message with one SOAP
+//!   array): fills whatever buffer it is given, pulling entries from a
+//!   lending [`resumable::EntrySource`].
 //! * [`decode`]: typed decoding. The tokenizer ([`xml`]) validates the whole
 //!   body first; the typed layer then walks the validated bytes, borrowing
-//!   everything. [`decode::DecodeOptions::strict`] turns the tolerated device
-//!   quirks into errors. A known method whose arguments do not decode is
-//!   [`rpc::InvalidRpc`] in tolerant mode (enough to answer fault 9003 under
-//!   the request's ID).
+//!   everything. [`decode::DecodeOptions::quirks`] says which device
+//!   quirks ([`quirk::Quirk`]) are accepted (all by default); the others are
+//!   errors. A known method whose arguments do not decode is
+//!   [`rpc::InvalidRpc`] unless [`quirk::Quirk::InvalidArguments`] is refused
+//!   (enough to answer fault 9003 under the request's ID:
+//!   [`DecodeError::fault`], [`DecodeError::id`]).
 //!
 //! Nothing here allocates: encode writes into a caller buffer (reporting the
 //! exact size needed when it is too small), decode borrows from the input.
 //!
 //! ```
 //! use cwmp_core::{CwmpVersion, ParamType};
-//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::structs::ParameterValueStruct;
 //! use cwmp_soap::rpc::{GetParameterValuesResponse, Rpc};
 //! use cwmp_soap::{Body, Envelope, Header, List, ParamValue, Text};
 //!
@@ -65,24 +68,27 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub mod codec;
+mod codec;
 pub mod decode;
 pub mod envelope;
 pub mod error;
 pub mod facet;
-pub mod layout;
+mod layout;
 pub mod list;
-pub mod model;
+pub mod quirk;
 pub mod resumable;
 pub mod rpc;
+mod scan;
+pub mod structs;
 pub mod text;
 mod validate;
 pub mod writer;
 pub mod xml;
 
 pub use codec::{ParamValue, XsiType};
+pub use decode::DecodeOptions;
 pub use envelope::{Body, Envelope, Fault, Header, Role};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
-pub use list::List;
+pub use list::{List, ListPos};
 pub use rpc::{Method, Rpc};
 pub use text::Text;

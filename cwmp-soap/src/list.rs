@@ -18,7 +18,7 @@
 use core::fmt;
 
 use crate::codec::Item;
-use crate::decode::ItemsIter;
+use crate::scan::ItemsIter;
 
 /// The entries of a SOAP array or of a repeated element.
 #[derive(Clone, Copy)]
@@ -85,17 +85,80 @@ impl<'a, T: Item<'a>> List<'a, T> {
     /// the body as the iterator reaches it; nothing is stored.
     pub fn iter(&self) -> ListIter<'a, T> {
         match *self {
-            List::Slice(s) => ListIter::Slice(s.iter()),
-            List::Xml(x) => ListIter::Xml(ItemsIter::new(x)),
+            List::Slice(s) => ListIter(Inner::Slice(s, 0)),
+            List::Xml(x) => ListIter(Inner::Xml(ItemsIter::new(x))),
         }
+    }
+
+    /// The entries from `pos` on ([`ListIter::position`] of an iterator
+    /// over this list; [`ListPos::START`] or the default for the start).
+    /// A position from another list yields some suffix of this one, or
+    /// nothing; never a panic.
+    pub fn iter_from(&self, pos: ListPos) -> ListIter<'a, T> {
+        match *self {
+            List::Slice(s) => ListIter(Inner::Slice(s, pos.index.min(s.len()))),
+            List::Xml(x) if pos == ListPos::START => ListIter(Inner::Xml(ItemsIter::new(x))),
+            List::Xml(x) => ListIter(Inner::Xml(ItemsIter::resume(x, pos.offset, pos.index))),
+        }
+    }
+}
+
+impl<'a, T> ListIter<'a, T> {
+    /// Where the iteration stands, to resume with [`List::iter_from`].
+    pub fn position(&self) -> ListPos {
+        match &self.0 {
+            Inner::Slice(_, index) => ListPos { index: *index, offset: 0 },
+            Inner::Xml(it) => {
+                let (offset, index) = it.position();
+                ListPos { index, offset }
+            }
+        }
+    }
+}
+
+/// Where an iteration over a [`List`] stands: plain `Copy` data, so a
+/// session can keep "how far into the request's names am I" between two
+/// calls and resume with [`List::iter_from`]. Only meaningful for the list
+/// it was taken from.
+///
+/// ```
+/// use cwmp_soap::{List, Text};
+///
+/// let names = [Text::plain("A"), Text::plain("B"), Text::plain("C")];
+/// let list = List::from(&names);
+/// let mut it = list.iter();
+/// it.next();
+/// let pos = it.position();
+/// assert_eq!(pos.index(), 1);
+/// assert!(list.iter_from(pos).eq(names[1..].iter().copied()));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ListPos {
+    /// Entries before the position.
+    index: usize,
+    /// Byte offset in the received body (decoded lists only).
+    offset: usize,
+}
+
+impl ListPos {
+    /// The start of any list.
+    pub const START: ListPos = ListPos { index: 0, offset: 0 };
+
+    /// Entries before this position.
+    pub const fn index(&self) -> usize {
+        self.index
     }
 }
 
 /// Iterator over a [`List`].
 #[derive(Clone)]
-pub enum ListIter<'a, T> {
-    /// Over a caller slice.
-    Slice(core::slice::Iter<'a, T>),
+pub struct ListIter<'a, T>(Inner<'a, T>);
+
+#[derive(Clone)]
+enum Inner<'a, T> {
+    /// Over a caller slice: the slice and the index of the next entry.
+    Slice(&'a [T], usize),
     /// Over a received body.
     Xml(ItemsIter<'a, T>),
 }
@@ -103,9 +166,13 @@ pub enum ListIter<'a, T> {
 impl<'a, T: Item<'a>> Iterator for ListIter<'a, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
-        match self {
-            ListIter::Slice(it) => it.next().copied(),
-            ListIter::Xml(it) => it.next(),
+        match &mut self.0 {
+            Inner::Slice(s, i) => {
+                let v = s.get(*i).copied()?;
+                *i += 1;
+                Some(v)
+            }
+            Inner::Xml(it) => it.next(),
         }
     }
 }

@@ -18,10 +18,11 @@ use cwmp_core::limits::Limit;
 use cwmp_core::{CwmpVersion, DateTime};
 
 use crate::codec::{Base64, Cap, Fields, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem, ElementIndex};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, EncodeError};
 use crate::list::List;
-use crate::model::*;
+use crate::scan::{Elem, ElementIndex};
+use crate::structs::*;
 use crate::text::Text;
 use crate::writer::Writer;
 
@@ -510,6 +511,24 @@ pub struct UnknownRpc<'a> {
     pub body: &'a str,
     /// Byte offset of the content in the document.
     pub offset: usize,
+}
+
+impl UnknownRpc<'_> {
+    /// The fault that answers it when `role` answers: 9000/8000 *Method not
+    /// supported*.
+    pub fn fault(&self, role: crate::Role) -> cwmp_core::FaultCode {
+        match role {
+            crate::Role::Cpe => cwmp_core::FaultCode::new(9000),
+            crate::Role::Acs => cwmp_core::FaultCode::new(8000),
+        }
+    }
+}
+
+impl InvalidRpc<'_> {
+    /// The fault that answers it when `role` answers ([`DecodeError::fault`]).
+    pub fn fault(&self, role: crate::Role) -> cwmp_core::FaultCode {
+        self.error.fault(role)
+    }
 }
 
 /// A known method whose arguments failed to decode in tolerant mode.

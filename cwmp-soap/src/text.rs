@@ -18,6 +18,13 @@
 //! ```
 
 use core::fmt;
+use core::ops::ControlFlow;
+
+use cwmp_core::text::TextSource;
+
+use crate::xml::Chunks as RunChunks;
+use crate::xml::chars::Ctx;
+pub use crate::xml::{Chunk, ChunkBytes};
 
 /// A string field of a CWMP message.
 #[derive(Clone, Copy)]
@@ -59,8 +66,8 @@ impl<'a> Text<'a> {
     /// The unescaped characters, as consecutive string slices.
     pub fn chunks(&self) -> Chunks<'a> {
         match *self {
-            Text::Plain(s) => Chunks { rest: s, plain: true, cdata: false },
-            Text::Xml(s) => Chunks { rest: s, plain: false, cdata: false },
+            Text::Plain(s) => Chunks { literal: s, rest: "", run: RunChunks::new("", Ctx::Text) },
+            Text::Xml(s) => Chunks { literal: "", rest: s, run: RunChunks::new("", Ctx::Text) },
         }
     }
 
@@ -139,6 +146,19 @@ impl PartialEq<&str> for Text<'_> {
     }
 }
 
+impl TextSource for Text<'_> {
+    fn for_each_piece(&self, f: &mut dyn FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
+        if let Some(s) = self.as_borrowed() {
+            return f(s);
+        }
+        self.chunks().try_for_each(|c| f(c.as_str()))
+    }
+
+    fn as_contiguous(&self) -> Option<&str> {
+        self.as_borrowed()
+    }
+}
+
 impl<'a> From<&'a str> for Text<'a> {
     fn from(s: &'a str) -> Self {
         Text::Plain(s)
@@ -170,150 +190,50 @@ impl defmt::Format for Text<'_> {
     }
 }
 
-/// Iterator over the unescaped pieces of a [`Text`]. Malformed references
-/// (which a validating tokenizer never lets through) are passed on verbatim.
+/// Iterator over the unescaped pieces of a [`Text`]: the runs between
+/// markup are unescaped by the tokenizer's own decoder
+/// ([`xml::Chunks`](crate::xml::Chunks)), CDATA sections are
+/// passed on literally and comments skipped. Malformed references (which a
+/// validating tokenizer never lets through) are passed on verbatim.
 #[derive(Clone, Debug)]
 pub struct Chunks<'a> {
+    /// Plain text, passed on as it is.
+    literal: &'a str,
+    /// Raw text not yet split into runs.
     rest: &'a str,
-    plain: bool,
-    cdata: bool,
-}
-
-/// The replacement text of a predefined entity (or the character of a
-/// character reference) at the start of `s`, which begins with `&`, and the
-/// reference's length.
-fn reference(s: &str) -> Option<(&'static str, char, usize)> {
-    let end = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
-    let name = s.get(1..end)?;
-    let fixed = match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse::<u32>().ok()?,
-            };
-            return Some(("", char::from_u32(code)?, end + 1));
-        }
-    };
-    Some((fixed, '\0', end + 1))
-}
-
-/// One piece of unescaped text: a borrowed run, or one character produced by
-/// a character reference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Chunk<'a> {
-    /// A run of characters borrowed from the input (or a static entity).
-    Str(&'a str),
-    /// A character from a character reference, UTF-8 encoded (1–4 bytes).
-    Char([u8; 4], u8),
-}
-
-impl Chunk<'_> {
-    fn char(c: char) -> Self {
-        let mut b = [0u8; 4];
-        let n = c.encode_utf8(&mut b).len();
-        Chunk::Char(b, n as u8)
-    }
-
-    /// The characters of this piece.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Chunk::Str(s) => s,
-            Chunk::Char(b, n) => b.get(..usize::from(*n)).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or(""),
-        }
-    }
-}
-
-/// Bytes of one [`Chunk`].
-#[derive(Clone, Debug)]
-pub struct ChunkBytes<'a> {
-    chunk: Chunk<'a>,
-    pos: usize,
-}
-
-impl Iterator for ChunkBytes<'_> {
-    type Item = u8;
-    fn next(&mut self) -> Option<u8> {
-        let b = *self.chunk.as_str().as_bytes().get(self.pos)?;
-        self.pos += 1;
-        Some(b)
-    }
-}
-
-impl<'a> IntoIterator for Chunk<'a> {
-    type Item = u8;
-    type IntoIter = ChunkBytes<'a>;
-    fn into_iter(self) -> ChunkBytes<'a> {
-        ChunkBytes { chunk: self, pos: 0 }
-    }
+    /// The run being decoded.
+    run: RunChunks<'a>,
 }
 
 impl<'a> Iterator for Chunks<'a> {
     type Item = Chunk<'a>;
 
     fn next(&mut self) -> Option<Chunk<'a>> {
-        if self.rest.is_empty() {
-            return None;
+        if !self.literal.is_empty() {
+            return Some(Chunk::Borrowed(core::mem::take(&mut self.literal)));
         }
-        if self.plain {
-            let s = self.rest;
-            self.rest = "";
-            return Some(Chunk::Str(s));
-        }
-        let b = self.rest.as_bytes();
-        if self.cdata {
-            // Inside a CDATA section: everything up to `]]>` is literal.
-            let (text, after) = match self.rest.find("]]>") {
-                Some(i) => (self.rest.get(..i)?, self.rest.get(i + 3..)?),
-                None => (self.rest, ""),
-            };
-            self.cdata = false;
-            self.rest = after;
-            return if text.is_empty() { self.next() } else { Some(Chunk::Str(text)) };
-        }
-        match b.first()? {
-            b'&' => {
-                if let Some((fixed, ch, len)) = reference(self.rest) {
-                    let (r, after) = self.rest.split_at(len);
-                    self.rest = after;
-                    let _ = r;
-                    if !fixed.is_empty() {
-                        return Some(Chunk::Str(fixed));
-                    }
-                    return Some(Chunk::char(ch));
+        loop {
+            if let Some(c) = self.run.next() {
+                return Some(c);
+            }
+            if self.rest.is_empty() {
+                return None;
+            }
+            let (run, ctx, after) = if let Some(body) = self.rest.strip_prefix("<![CDATA[") {
+                match body.find("]]>") {
+                    Some(i) => (body.get(..i)?, Ctx::CData, body.get(i + 3..)?),
+                    None => (body, Ctx::CData, ""),
                 }
-                let (lit, after) = self.rest.split_at(1);
-                self.rest = after;
-                Some(Chunk::Str(lit))
-            }
-            b'\r' => {
-                // XML line-end normalisation: `\r\n` and lone `\r` read as `\n`.
-                self.rest = self.rest.strip_prefix("\r\n").or_else(|| self.rest.get(1..)).unwrap_or("");
-                Some(Chunk::Str("\n"))
-            }
-            b'<' if self.rest.starts_with("<![CDATA[") => {
-                self.rest = self.rest.get(9..).unwrap_or("");
-                self.cdata = true;
-                self.next()
-            }
-            b'<' if self.rest.starts_with("<!--") => {
-                self.rest = match self.rest.find("-->") {
-                    Some(i) => self.rest.get(i + 3..).unwrap_or(""),
-                    None => "",
-                };
-                self.next()
-            }
-            _ => {
-                let n = b.iter().position(|&c| matches!(c, b'&' | b'\r' | b'<')).unwrap_or(b.len()).max(1);
-                let (lit, after) = self.rest.split_at(n);
-                self.rest = after;
-                Some(Chunk::Str(lit))
-            }
+            } else if let Some(body) = self.rest.strip_prefix("<!--") {
+                ("", Ctx::Comment, body.find("-->").and_then(|i| body.get(i + 3..)).unwrap_or(""))
+            } else {
+                // Character data up to the next markup (a lone `<` is passed on).
+                let n = self.rest.as_bytes().iter().skip(1).position(|&b| b == b'<').map_or(self.rest.len(), |i| i + 1);
+                let (run, after) = self.rest.split_at_checked(n)?;
+                (run, Ctx::Text, after)
+            };
+            self.rest = after;
+            self.run = RunChunks::new(run, ctx);
         }
     }
 }
@@ -345,5 +265,25 @@ mod tests {
         let mut buf = [0u8; 8];
         assert_eq!(Text::xml("&lt;x").unescape_into(&mut buf), Some("<x"));
         assert_eq!(Text::xml("123456789").unescape_into(&mut buf), None);
+    }
+
+    #[test]
+    fn text_source_reads_the_unescaped_characters_contiguous_only_when_unescaped() {
+        let escaped = Text::xml("Device.A&amp;B.<![CDATA[<x>]]>\r\n");
+        assert_eq!(escaped.as_contiguous(), None);
+        assert!(escaped.eq_text("Device.A&B.<x>\n"));
+        assert_eq!(escaped.text_len(), "Device.A&B.<x>\n".len());
+        let mut buf = [0u8; 32];
+        assert_eq!(escaped.copy_text_into(&mut buf), Some("Device.A&B.<x>\n"));
+        assert_eq!(Text::xml("Device.A.").as_contiguous(), Some("Device.A."));
+        assert_eq!(Text::plain("a&amp;").as_contiguous(), Some("a&amp;"));
+        assert!(Text::plain("a&amp;").eq_text("a&amp;"));
+    }
+
+    #[test]
+    fn plain_text_is_literal_and_cdata_line_ends_are_normalised() {
+        assert_eq!(s(Text::plain("a\r\nb&lt;")), "a\r\nb&lt;");
+        assert_eq!(s(Text::xml("<![CDATA[a\r\nb]]>")), "a\nb");
+        assert_eq!(s(Text::xml("a<b")), "a<b");
     }
 }

@@ -3,8 +3,10 @@
 //! everything the typed decoder later walks is well-formed, namespace-valid
 //! XML within every [`Limits`](cwmp_core::Limits) bound.
 
-use crate::decode::{DecodeOptions, ElementIndex, Shape};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::quirk::Quirks;
+use crate::scan::{ElementIndex, Shape};
 use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 
@@ -14,24 +16,30 @@ const INDEX_DEPTH: usize = 4;
 
 /// Runs the tokenizer over the whole document, recording where the shallow
 /// elements end and the [`Shape`] below each method argument.
-pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementIndex, DecodeError> {
-    let options = if opts.strict { Options::STRICT } else { Options::TOLERANT };
+pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementIndex, Quirks), DecodeError> {
+    let options = Options { quirks: opts.quirks.xml(), ..Options::STRICT };
     let mut r: Reader = Reader::new(&opts.limits, options);
     let mut ends = ElementIndex::default();
     let mut starts = [0usize; INDEX_DEPTH];
     let mut shape = ShapeBuilder::default();
     let mut depth = 0usize;
+    let mut id = IdFinder::default();
     r.for_each_complete(input, |event| match event {
         Event::Start(t) => {
             if let Some(s) = starts.get_mut(depth) {
                 *s = t.offset();
             }
+            id.start(depth, &t);
             shape.start(input, depth, &t, false);
             depth = depth.saturating_add(1);
         }
-        Event::Empty(t) => shape.start(input, depth, &t, true),
+        Event::Empty(t) => {
+            id.empty(depth, &t, &mut ends.id);
+            shape.start(input, depth, &t, true)
+        }
         Event::End(t) => {
             depth = depth.saturating_sub(1);
+            id.end(depth, t.offset(), &mut ends.id);
             shape.end(depth, t.offset());
             if let Some(&s) = starts.get(depth) {
                 let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
@@ -41,8 +49,54 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<ElementInde
         // Text is validated but not passed.
         Event::Text(_) | Event::CData(_) => {}
     })
-    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)))?;
-    Ok(ends)
+    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(ends.id))?;
+    Ok((ends, Quirks::from_xml(r.repaired())))
+}
+
+/// Finds the `cwmp:ID` header entry (`Envelope/Header/ID` in a cwmp
+/// namespace) as the events go by, so that an error later in the document
+/// can still be answered under the request's ID.
+#[derive(Default)]
+struct IdFinder {
+    in_header: bool,
+    /// Where the open ID element's content starts.
+    open: Option<usize>,
+}
+
+impl IdFinder {
+    fn is_id(&self, depth: usize, t: &StartTag<'_>) -> bool {
+        let name = t.name();
+        self.in_header
+            && depth == 2
+            && name.local() == "ID"
+            && name.ns().and_then(cwmp_core::CwmpVersion::from_namespace).is_some()
+    }
+
+    fn start(&mut self, depth: usize, t: &StartTag<'_>) {
+        if depth == 1 {
+            self.in_header = t.name().is(crate::envelope::SOAP_ENV, "Header");
+        } else if self.is_id(depth, t) {
+            self.open = Some(t.end_offset());
+        }
+    }
+
+    fn empty(&mut self, depth: usize, t: &StartTag<'_>, id: &mut Option<(usize, usize)>) {
+        if self.is_id(depth, t) && id.is_none() {
+            *id = Some((t.end_offset(), t.end_offset()));
+        }
+    }
+
+    fn end(&mut self, depth: usize, at: usize, id: &mut Option<(usize, usize)>) {
+        if depth == 2
+            && let Some(start) = self.open.take()
+            && id.is_none()
+        {
+            *id = Some((start, at));
+        }
+        if depth == 1 {
+            self.in_header = false;
+        }
+    }
 }
 
 /// Builds the [`Shape`] of each element at depth [`INDEX_DEPTH`] (a method
@@ -170,7 +224,7 @@ mod tests {
         let mut opts = DecodeOptions::default();
         opts.limits.max_value_len = max_value_len;
         let ends = match validate(doc.as_bytes(), &opts) {
-            Ok(e) => e,
+            Ok((e, _)) => e,
             Err(_) => return Ok(None),
         };
         let fast = decode_document(doc, None, &opts, &ends);
@@ -210,7 +264,7 @@ mod tests {
         let plain: String = (0..5).map(|i| entry(0, i)).collect();
         let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &plain);
         let opts = DecodeOptions::default();
-        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let (ends, _) = validate(doc.as_bytes(), &opts).unwrap();
         let shapes: Vec<Shape> = ends.shapes.iter().copied().filter(|s| s.known).collect();
         assert_eq!(shapes.len(), 1);
         let sh = shapes[0];
@@ -226,7 +280,7 @@ mod tests {
         // A nested element inside a Name: the entry fails, with or without the shortcut.
         let bad: String = [entry(0, 0), entry(1, 1)].concat();
         let doc = envelope("GetParameterValuesResponse", "<ParameterList>", &bad);
-        let ends = validate(doc.as_bytes(), &opts).unwrap();
+        let (ends, _) = validate(doc.as_bytes(), &opts).unwrap();
         let deep = ends.shapes.iter().find(|s| s.known).unwrap();
         assert_eq!(deep.deepest, 3);
         let env = agree(&doc, 1000).unwrap().unwrap();

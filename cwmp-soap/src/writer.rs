@@ -39,6 +39,26 @@ pub struct Writer<'b> {
     pos: usize,
     limits: Limits,
     version: CwmpVersion,
+    /// A list whose entries are streamed by the resumable encoder.
+    hole: Option<Hole>,
+    /// Output is dropped (and not counted) while set: the part of a message
+    /// on the other side of the [`Hole`].
+    muted: bool,
+}
+
+/// The streamed list of a resumable message: the writer renders the message
+/// around it with its entries left out, and emits only the part before it
+/// (the head) or only the part after it (the tail).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hole {
+    /// Element name of the list's entries.
+    pub(crate) item: &'static str,
+    /// Entries announced in the `arrayType`.
+    pub(crate) count: usize,
+    /// Emit the tail (muted until the hole) rather than the head (muted after it).
+    pub(crate) tail: bool,
+    /// Where the hole was met: the list's element name and its entries' cap.
+    pub(crate) found: Option<(&'static str, &'static crate::codec::Cap)>,
 }
 
 /// True for characters XML 1.0 cannot represent, even escaped.
@@ -87,18 +107,44 @@ const TEXT_PLAIN: [bool; 256] = plain_bytes(false);
 impl<'b> Writer<'b> {
     /// A writer at the start of `buf`, with the default [`Limits`].
     pub fn new(buf: &'b mut [u8]) -> Self {
-        Writer { buf, pos: 0, limits: Limits::DEFAULT, version: CwmpVersion::LATEST }
+        Writer { buf, pos: 0, limits: Limits::DEFAULT, version: CwmpVersion::LATEST, hole: None, muted: false }
     }
 
     /// A writer enforcing `limits` on the fields it writes.
     pub fn with_limits(buf: &'b mut [u8], limits: Limits) -> Self {
-        Writer { buf, pos: 0, limits, version: CwmpVersion::LATEST }
+        Writer { buf, pos: 0, limits, version: CwmpVersion::LATEST, hole: None, muted: false }
     }
 
     /// Checks schema facets as the namespace of `version` defines them.
     pub fn for_version(mut self, version: CwmpVersion) -> Self {
         self.version = version;
         self
+    }
+
+    /// Renders only the head or only the tail around the streamed list `hole`.
+    pub(crate) fn around(mut self, hole: Hole) -> Self {
+        self.muted = hole.tail;
+        self.hole = Some(hole);
+        self
+    }
+
+    /// The hole after rendering (whether and where it was met).
+    pub(crate) fn hole(&self) -> Option<Hole> {
+        self.hole
+    }
+
+    /// The announced entry count when the list of `item` entries is the hole.
+    pub(crate) fn streamed_count(&self, item: &str) -> Option<usize> {
+        self.hole.filter(|h| h.item == item && h.found.is_none()).map(|h| h.count)
+    }
+
+    /// Marks the place of the streamed list's entries (just after its start
+    /// tag): output switches off for a head, on for a tail.
+    pub(crate) fn enter_hole(&mut self, tag: &'static str, cap: &'static crate::codec::Cap) {
+        if let Some(h) = &mut self.hole {
+            h.found = Some((tag, cap));
+            self.muted = !h.tail;
+        }
     }
 
     /// The version whose schema facets are checked.
@@ -135,6 +181,9 @@ impl<'b> Writer<'b> {
 
     /// Writes bytes verbatim (markup we generate ourselves).
     pub fn raw(&mut self, s: &str) {
+        if self.muted {
+            return;
+        }
         let end = self.pos.saturating_add(s.len());
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
             dst.copy_from_slice(s.as_bytes());
@@ -156,6 +205,9 @@ impl<'b> Writer<'b> {
     /// is written).
     #[inline]
     fn tag(&mut self, lead: &[u8], name: &str) {
+        if self.muted {
+            return;
+        }
         let mid = self.pos.saturating_add(lead.len());
         let end = mid.saturating_add(name.len()).saturating_add(1);
         if let Some(dst) = self.buf.get_mut(self.pos..end) {

@@ -17,7 +17,7 @@ fn decode(bytes: &[u8]) -> Envelope<'_> {
 }
 
 fn strict(bytes: &[u8]) -> Result<Envelope<'_>, cwmp_soap::DecodeError> {
-    Envelope::decode_with(bytes, None, &DecodeOptions { strict: true, ..DecodeOptions::default() })
+    Envelope::decode_with(bytes, None, &DecodeOptions::STRICT)
 }
 
 /// The method a corpus file name announces (`…-Inform-1.xml`, `get_rpc_methods_response_1.xml`).
@@ -329,7 +329,7 @@ fn jdalberg_nested_operation_and_result_structs() {
     assert_eq!(c.command_key.unwrap(), "cmdkey");
     let ops: Vec<_> = c.operations.iter().collect();
     assert_eq!(ops.len(), 1);
-    let cwmp_soap::model::Operation::Install(i) = ops[0] else { panic!() };
+    let cwmp_soap::structs::Operation::Install(i) = ops[0] else { panic!() };
     assert_eq!(i.url, "http://example.com/url");
     assert_eq!(i.uuid.unwrap(), "some-uuid");
     assert_eq!(i.execution_env_ref.unwrap(), "env");

@@ -132,9 +132,9 @@ fn schema_caps_are_enforced() {
     let ctl = env(Rpc::Reboot(Reboot { command_key: Text::plain("a\u{1}") }), CwmpVersion::V1_0);
     assert_eq!(ctl.encode(&mut buf), Err(EncodeError::ForbiddenChar { field: "CommandKey", offset: 1, ch: '\u{1}' }));
     let names: Vec<Text<'_>> = vec![t("A."); 65];
-    let evs: Vec<cwmp_soap::model::EventStruct<'_>> = names
+    let evs: Vec<cwmp_soap::structs::EventStruct<'_>> = names
         .iter()
-        .map(|_| cwmp_soap::model::EventStruct { event_code: t("2 PERIODIC"), command_key: t("") })
+        .map(|_| cwmp_soap::structs::EventStruct { event_code: t("2 PERIODIC"), command_key: t("") })
         .collect();
     let Rpc::Inform(mut inform) = sample_bodies().into_iter().find(|r| r.name() == "Inform").unwrap() else { panic!() };
     inform.event = cwmp_soap::List::Slice(&evs);

@@ -1,6 +1,7 @@
 //! Envelope-level behaviour: version detection (three namespaces, five
 //! versions), roles, vendor methods, header rules and hostile input.
 
+use cwmp_core::limits::Limit;
 use cwmp_core::{CwmpVersion, Limits};
 use cwmp_soap::decode::DecodeOptions;
 use cwmp_soap::{Body, DecodeErrorKind, Envelope, Role, Rpc};
@@ -43,7 +44,7 @@ fn roles_reject_what_the_peer_never_sends() {
     let d = doc("urn:dslforum-org:cwmp-1-0", "", REBOOT);
     assert!(Envelope::decode_with(d.as_bytes(), Some(Role::Cpe), &DecodeOptions::default()).is_ok());
     let e = Envelope::decode_with(d.as_bytes(), Some(Role::Acs), &DecodeOptions::default()).unwrap_err();
-    assert!(matches!(e.kind, DecodeErrorKind::Unexpected { field: "Body", .. }));
+    assert!(matches!(e.kind, DecodeErrorKind::MethodNotSupported { .. }));
     assert_eq!(&d[e.offset..e.offset + 9], "<c:Reboot");
     let g = doc("urn:dslforum-org:cwmp-1-0", "", "<c:GetRPCMethods/>");
     for role in [Role::Cpe, Role::Acs] {
@@ -66,14 +67,16 @@ fn vendor_methods_decode_to_the_generic_form() {
 }
 
 #[test]
-fn unknown_must_understand_header_is_reported_in_strict_mode() {
+fn unknown_must_understand_header_is_reported_in_both_modes() {
+    // SOAP 1.1 §4.2.3: the message must not be processed, in any mode.
     let h = "<c:ID s:mustUnderstand=\"1\">1</c:ID><c:Foo s:mustUnderstand=\"1\">x</c:Foo>";
     let d = doc("urn:dslforum-org:cwmp-1-0", h, REBOOT);
-    assert!(Envelope::decode(d.as_bytes()).is_ok());
-    let strict = DecodeOptions { strict: true, ..DecodeOptions::default() };
-    let e = Envelope::decode_with(d.as_bytes(), None, &strict).unwrap_err();
-    assert!(matches!(e.kind, DecodeErrorKind::Unexpected { field: "Header", .. }));
-    assert_eq!(&d[e.offset..e.offset + 6], "<c:Foo");
+    let strict = DecodeOptions::STRICT;
+    for opts in [DecodeOptions::default(), strict] {
+        let e = Envelope::decode_with(d.as_bytes(), None, &opts).unwrap_err();
+        assert!(matches!(e.kind, DecodeErrorKind::MustUnderstand));
+        assert_eq!(&d[e.offset..e.offset + 6], "<c:Foo");
+    }
 }
 
 #[test]
@@ -83,8 +86,7 @@ fn hostile_input_fails_with_an_offset() {
     assert!(matches!(e.kind, DecodeErrorKind::Xml(_)));
     assert!(e.offset < 30);
     let d = doc("urn:dslforum-org:cwmp-1-0", "", REBOOT);
-    let small =
-        DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, strict: false, namespace: None };
+    let small = DecodeOptions { limits: Limits { max_body_len: 100, ..Limits::DEFAULT }, ..DecodeOptions::TOLERANT };
     let e = Envelope::decode_with(d.as_bytes(), None, &small).unwrap_err();
     assert!(matches!(e.kind, DecodeErrorKind::TooMany { field: "Envelope", max: 100, .. }));
     let not_soap = "<Envelope><Body/></Envelope>";
@@ -104,9 +106,12 @@ fn strict_mode_reports_a_value_over_its_schema_cap() {
     let env = Envelope::decode(d.as_bytes()).unwrap();
     let Body::Rpc(Rpc::Reboot(r)) = env.body else { panic!() };
     assert_eq!(r.command_key.char_len(), 33, "tolerant mode keeps it");
-    let strict = DecodeOptions { strict: true, ..DecodeOptions::default() };
+    let strict = DecodeOptions::STRICT;
     let e = Envelope::decode_with(d.as_bytes(), None, &strict).unwrap_err();
-    assert_eq!(e.kind, DecodeErrorKind::TooLong { field: "CommandKey", len: 33, max: 32 });
+    assert_eq!(
+        e.kind,
+        DecodeErrorKind::TooLong { field: "CommandKey", len: 33, max: 32, limit: Some(Limit::CommandKeyLen) }
+    );
 }
 
 /// Fuzz finding (rpc_decode_cpe): a non-string value whose text holds a raw

@@ -5,9 +5,9 @@
 mod rpc_common;
 
 use cwmp_core::{CwmpVersion, ParamType};
-use cwmp_soap::model::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
-use cwmp_soap::resumable::Resumable;
+use cwmp_soap::resumable::{EntrySource, Resumable};
 use cwmp_soap::rpc::{GetParameterNamesResponse, GetParameterValuesResponse, SetParameterValues};
+use cwmp_soap::structs::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, ParamValue, Rpc, Text};
 use cwmp_testkit::alloc::assert_no_alloc;
 use rpc_common::*;
@@ -21,11 +21,7 @@ fn one_shot(env: &Envelope<'_>) -> Vec<u8> {
 
 /// Streams with a fixed buffer size; `Err(needed)` when a piece did not fit
 /// (after checking the buffer was left untouched).
-fn stream<'a, T, I>(mut enc: Resumable<'a, T, I>, size: usize) -> Result<Vec<u8>, usize>
-where
-    T: cwmp_soap::codec::Item<'a>,
-    I: Iterator<Item = T>,
-{
+fn stream<'a, S: EntrySource + 'a>(mut enc: Resumable<'a, S>, size: usize) -> Result<Vec<u8>, usize> {
     let mut out = Vec::new();
     let mut buf = vec![0xA5u8; size];
     loop {
@@ -71,12 +67,7 @@ fn header() -> Header<'static> {
 /// Checks identical output for every buffer size from 1 to a bit past the
 /// whole message: sizes below the largest piece fail cleanly, all others
 /// succeed with the one-shot bytes.
-fn check_all_sizes<'a, T, I, F>(expected: &[u8], make: F)
-where
-    T: cwmp_soap::codec::Item<'a>,
-    I: Iterator<Item = T>,
-    F: Fn() -> Resumable<'a, T, I>,
-{
+fn check_all_sizes<'a, S: EntrySource + 'a>(expected: &[u8], make: impl Fn() -> Resumable<'a, S>) {
     let mut min_ok = None;
     for size in 1..=expected.len() + 3 {
         match stream(make(), size) {
@@ -206,4 +197,171 @@ fn a_source_that_breaks_its_count_is_an_error() {
     // Errors are final.
     assert_eq!(long.fill(&mut buf), Err(EncodeError::CountMismatch { field: "ParameterList", announced: 2, given: 3 }));
     assert!(!long.is_done());
+}
+
+/// `core::fmt::Write` into a byte slice.
+struct SliceWriter<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl std::fmt::Write for SliceWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn format_into<'b>(buf: &'b mut [u8], args: std::fmt::Arguments<'_>) -> Option<&'b str> {
+    let mut w = SliceWriter { buf, len: 0 };
+    std::fmt::Write::write_fmt(&mut w, args).ok()?;
+    let SliceWriter { buf, len } = w;
+    std::str::from_utf8(&buf[..len]).ok()
+}
+
+/// The entry `i` of the generated tree: a name and a value computed on demand.
+fn generated(i: u32) -> (String, String) {
+    (format!("Device.Gen.{}.Value<&>", i), format!("{}", u64::from(i) * 7919))
+}
+
+/// Produces `Device.Gen.{i}.Value<&>` = `i * 7919` into the scratch buffer:
+/// nothing but the counter is stored.
+#[derive(Clone, Copy)]
+struct Generator {
+    i: u32,
+    n: u32,
+}
+
+impl EntrySource for Generator {
+    type Entry<'s> = ParameterValueStruct<'s>;
+    type Mark = u32;
+
+    fn mark(&self) -> u32 {
+        self.i
+    }
+
+    fn rewind(&mut self, mark: u32) {
+        self.i = mark;
+    }
+
+    fn next<'s>(&'s mut self, scratch: &'s mut [u8]) -> Option<Result<ParameterValueStruct<'s>, EncodeError>> {
+        if self.i == self.n {
+            return None;
+        }
+        let i = self.i;
+        self.i += 1;
+        let (name_buf, value_buf) = scratch.split_at_mut(scratch.len() / 2);
+        let too_small = Err(EncodeError::BufferTooSmall { needed: 64 });
+        let Some(name) = format_into(name_buf, format_args!("Device.Gen.{}.Value<&>", i)) else {
+            return Some(too_small);
+        };
+        let Some(value) = format_into(value_buf, format_args!("{}", u64::from(i) * 7919)) else {
+            return Some(too_small);
+        };
+        Some(Ok(ParameterValueStruct {
+            name: Text::plain(name),
+            value: ParamValue::new(ParamType::UnsignedLong, Text::plain(value)),
+        }))
+    }
+}
+
+fn empty_gpv(version: CwmpVersion) -> Envelope<'static> {
+    Envelope {
+        version,
+        header: header(),
+        body: Body::Rpc(Rpc::GetParameterValuesResponse(GetParameterValuesResponse {
+            parameter_list: List::Slice(&[]),
+        })),
+    }
+}
+
+#[test]
+fn a_lending_source_streams_through_small_buffers_without_allocating_and_decodes_back() {
+    const N: u32 = 3000;
+    for size in [481usize, 497, 512] {
+        let mut enc = Resumable::new(empty_gpv(CwmpVersion::V1_2), N as usize, Generator { i: 0, n: N });
+        let mut out = vec![0u8; 1 << 20];
+        let mut at = 0;
+        let mut chunk = [0u8; 512];
+        let mut scratch = [0u8; 96];
+        let chunk = &mut chunk[..size];
+        assert_no_alloc(|| {
+            loop {
+                let n = enc.fill_with(chunk, &mut scratch).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out[at..at + n].copy_from_slice(&chunk[..n]);
+                at += n;
+            }
+        });
+        assert!(enc.is_done());
+        assert_eq!(enc.entries_written(), N as usize);
+        out.truncate(at);
+        let back = Envelope::decode(&out).unwrap();
+        let Body::Rpc(Rpc::GetParameterValuesResponse(r)) = back.body else { panic!() };
+        assert_eq!(r.parameter_list.len(), N as usize);
+        for (i, e) in r.parameter_list.iter().enumerate() {
+            let (name, value) = generated(i as u32);
+            assert_eq!(e.name, name.as_str());
+            assert_eq!(e.value.text, value.as_str());
+            assert_eq!(e.value.param_type(), ParamType::UnsignedLong);
+        }
+        // Byte for byte what the one-shot encoder writes for the same entries.
+        let owned: Vec<(String, String)> = (0..N).map(generated).collect();
+        let items: Vec<ParameterValueStruct<'_>> = owned
+            .iter()
+            .map(|(n, v)| ParameterValueStruct {
+                name: Text::plain(n),
+                value: ParamValue::new(ParamType::UnsignedLong, Text::plain(v)),
+            })
+            .collect();
+        let full = Envelope {
+            body: Body::Rpc(Rpc::GetParameterValuesResponse(GetParameterValuesResponse {
+                parameter_list: List::Slice(&items),
+            })),
+            ..empty_gpv(CwmpVersion::V1_2)
+        };
+        assert_eq!(out, one_shot(&full), "buffer size {size}");
+    }
+}
+
+#[test]
+fn any_message_with_one_array_streams_like_the_one_shot_encoder() {
+    // A request (GetParameterValues: a list of strings) and a list between
+    // other fields (SetParameterValues: ParameterKey after it).
+    let names = names(7);
+    let texts: Vec<Text<'_>> = names.iter().map(|n| Text::plain(n)).collect();
+    let gpv = Envelope {
+        version: CwmpVersion::V1_1,
+        header: header(),
+        body: Body::Rpc(Rpc::GetParameterValues(cwmp_soap::rpc::GetParameterValues {
+            parameter_names: List::Slice(&texts),
+        })),
+    };
+    let expected = one_shot(&gpv);
+    check_all_sizes(&expected, || {
+        Resumable::new(gpv, texts.len(), cwmp_soap::resumable::FromIter::new(texts.iter().copied()))
+    });
+}
+
+#[test]
+fn a_message_without_the_streamed_list_is_an_error() {
+    let names = names(1);
+    let texts: Vec<Text<'_>> = names.iter().map(|n| Text::plain(n)).collect();
+    let mut enc =
+        Resumable::new(empty_gpv(CwmpVersion::V1_0), 1, cwmp_soap::resumable::FromIter::new(texts.into_iter()));
+    let mut buf = [0u8; 4096];
+    assert!(matches!(enc.fill(&mut buf), Err(EncodeError::InvalidValue { field: "string", .. })));
+    assert!(enc.fill(&mut buf).is_err(), "errors are final");
+}
+
+#[test]
+fn a_source_error_ends_the_message_with_it() {
+    let mut enc = Resumable::new(empty_gpv(CwmpVersion::V1_0), 3, Generator { i: 0, n: 3 });
+    let mut buf = [0u8; 4096];
+    let mut tiny_scratch = [0u8; 8];
+    assert_eq!(enc.fill_with(&mut buf, &mut tiny_scratch), Err(EncodeError::BufferTooSmall { needed: 64 }));
 }

@@ -386,6 +386,42 @@ fn namespace_rules_are_enforced() {
 }
 
 #[test]
+fn unbound_attribute_prefixes_are_tolerated_on_request_and_recorded_but_never_on_elements() {
+    let q = Options { quirks: Quirks { unbound_attribute_prefixes: true, ..Quirks::NONE }, ..Options::STRICT };
+    for doc in [
+        &b"<a soap:mustUnderstand='1'/>"[..],
+        b"<a x='1' encodingStyle:arrayType='xsd:string[1]'/>",
+        b"<a p:b='1' q:b='2'/>",
+    ] {
+        // Strict: rejected at the attribute.
+        assert_eq!(err(doc).0, K::UnboundPrefix, "{}", String::from_utf8_lossy(doc));
+        let mut r: Reader = Reader::new(&Limits::DEFAULT, q);
+        let Some(Event::Empty(t)) = r.next_complete(doc).unwrap().event() else { panic!() };
+        assert!(r.repaired().unbound_attribute_prefixes);
+        // The attribute has no namespace; its local name is intact.
+        let a = t
+            .attributes(&r)
+            .unwrap()
+            .find(|a| {
+                a.name.local().ends_with("b") || a.name.local() == "mustUnderstand" || a.name.local() == "arrayType"
+            })
+            .unwrap();
+        assert_eq!(a.name.ns(), None);
+    }
+    // A bound document records nothing.
+    let mut r: Reader = Reader::new(&Limits::DEFAULT, q);
+    r.next_complete(b"<a xmlns:p='u' p:b='1'/>").unwrap();
+    assert_eq!(r.repaired(), Quirks::NONE);
+    // Same qualified name twice is still a duplicate.
+    assert_eq!(
+        run_with::<32, 32, 16>(b"<a p:b='1' p:b='2'/>", &Limits::DEFAULT, q).unwrap_err().kind,
+        K::DuplicateAttribute
+    );
+    // An element's prefix must still be bound.
+    assert_eq!(run_with::<32, 32, 16>(b"<soap:a/>", &Limits::DEFAULT, q).unwrap_err().kind, K::UnboundPrefix);
+}
+
+#[test]
 fn errors_are_sticky() {
     let mut r: Reader = Reader::default();
     let doc = b"<a><b></c></a>";

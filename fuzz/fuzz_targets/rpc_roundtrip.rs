@@ -7,7 +7,7 @@
 
 use arbitrary::Arbitrary;
 use cwmp_core::{CwmpVersion, DateTime, ParamType};
-use cwmp_soap::model::{DeviceIdStruct, EventStruct, ParameterValueStruct};
+use cwmp_soap::structs::{DeviceIdStruct, EventStruct, ParameterValueStruct};
 use cwmp_soap::resumable::Resumable;
 use cwmp_soap::rpc::{GetParameterValuesResponse, Inform, SetParameterValues};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, ParamValue, Rpc, Text};

@@ -52,4 +52,4 @@ pub use event::{Attribute, Attributes, EndTag, Event, Name, StartTag, Step};
 pub use namespace::ns;
 pub use options::{Options, Quirks};
 pub use reader::{Events, Reader};
-pub use text::{Chunk, Chunks, EncodedChar, Text};
+pub use text::{Chunk, ChunkBytes, Chunks, EncodedChar, Text};

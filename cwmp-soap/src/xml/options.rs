@@ -23,6 +23,13 @@ pub struct Quirks {
     pub unbound_well_known_prefixes: bool,
     /// Accept the XML declaration after leading whitespace.
     pub decl_after_whitespace: bool,
+    /// Accept an attribute whose prefix is not bound (an ACS in use sends
+    /// `<cwmp:ID soap:mustUnderstand="1">` and `encodingStyle:arrayType`
+    /// without declaring `soap` or `encodingStyle`): its namespace is then
+    /// unknown, and the SOAP decoder reads it by its local name. Recorded
+    /// in [`Reader::repaired`](super::Reader::repaired). An unbound prefix on
+    /// an *element* is always an error.
+    pub unbound_attribute_prefixes: bool,
 }
 
 impl Quirks {
@@ -32,6 +39,7 @@ impl Quirks {
         control_chars: false,
         unbound_well_known_prefixes: false,
         decl_after_whitespace: false,
+        unbound_attribute_prefixes: false,
     };
     /// Every deviation accepted.
     pub const TOLERANT: Quirks = Quirks {
@@ -39,6 +47,7 @@ impl Quirks {
         control_chars: true,
         unbound_well_known_prefixes: true,
         decl_after_whitespace: true,
+        unbound_attribute_prefixes: true,
     };
 }
 

@@ -23,7 +23,7 @@ use super::chars::{
 use super::error::{XmlError, XmlErrorKind};
 use super::event::{EndTag, Event, Scope, StartTag, Step, TagName};
 use super::namespace::{Binding, K_XML, K_XMLNS, Uri, lookup};
-use super::options::Options;
+use super::options::{Options, Quirks};
 use super::text::{Text, as_str};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -191,6 +191,8 @@ pub struct Reader<const DEPTH: usize = 32, const NS: usize = 32, const ATTRS: us
     /// `skip_element` in progress: depth to return to (u32::MAX: none).
     skip_to: u32,
     failed: Option<XmlError>,
+    /// The quirks this document needed (those the reader records).
+    repaired: Quirks,
     depth: usize,
     stack: [Open; DEPTH],
     nbind: usize,
@@ -229,6 +231,7 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             serial: 0,
             skip_to: u32::MAX,
             failed: None,
+            repaired: Quirks::NONE,
             depth: 0,
             stack: [Open::EMPTY; DEPTH],
             nbind: 0,
@@ -237,6 +240,14 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
             known: [KnownName::EMPTY; 4],
             known_next: 0,
         }
+    }
+
+    /// The quirks the document read so far needed: the deviations accepted
+    /// rather than rejected. Recorded for
+    /// [`Quirks::unbound_attribute_prefixes`]; the other quirks are not
+    /// recorded (yet).
+    pub fn repaired(&self) -> Quirks {
+        self.repaired
     }
 
     /// Number of elements open after the last event: a [`Event::Start`]
@@ -1008,19 +1019,23 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
                 lookup(bindings, input, p, well_known).ok_or(Self::err(XmlErrorKind::UnboundPrefix, start + 1))?
             }
         };
-        match self.attrs.get(..nattrs).unwrap_or_default() {
-            [] => {}
+        let tolerate = self.options.quirks.unbound_attribute_prefixes;
+        let unbound = match self.attrs.get(..nattrs).unwrap_or_default() {
+            [] => false,
             [a] => {
                 // One attribute: no duplicates; a prefix must be bound.
                 let at = a.name_start as usize;
                 let c = a.colon as usize;
                 let p = input.get(at..at + c).unwrap_or_default();
-                if c != 0 && p != b"xmlns" && lookup(bindings, input, p, well_known).is_none() {
+                let unbound = c != 0 && p != b"xmlns" && lookup(bindings, input, p, well_known).is_none();
+                if unbound && !tolerate {
                     return Err(Self::err(XmlErrorKind::UnboundPrefix, at));
                 }
+                unbound
             }
-            spans => check_attributes(spans, bindings, input, well_known)?,
-        }
+            spans => check_attributes(spans, bindings, input, well_known, tolerate)?,
+        };
+        self.repaired.unbound_attribute_prefixes |= unbound;
         if let Some(slot) = self.stack.get_mut(self.depth) {
             *slot = Open {
                 name_start: (start + 1) as u32,
@@ -1100,11 +1115,19 @@ impl<const DEPTH: usize, const NS: usize, const ATTRS: usize> Reader<DEPTH, NS, 
     }
 }
 
-/// Attribute prefixes must be bound; no attribute may appear twice, by
-/// qualified name or by (namespace, local part). Quadratic in the attribute
-/// count, which the fixed capacity bounds.
+/// Attribute prefixes must be bound (unless `tolerate`: an unbound one then
+/// has no namespace, and `true` is returned); no attribute may appear twice,
+/// by qualified name or by (namespace, local part). Quadratic in the
+/// attribute count, which the fixed capacity bounds.
 #[inline(never)]
-fn check_attributes(spans: &[AttrSpan], bindings: &[Binding], input: &[u8], well_known: bool) -> Result<(), XmlError> {
+fn check_attributes(
+    spans: &[AttrSpan],
+    bindings: &[Binding],
+    input: &[u8],
+    well_known: bool,
+    tolerate: bool,
+) -> Result<bool, XmlError> {
+    let unbound = core::cell::Cell::new(false);
     let name = |a: &AttrSpan| {
         let s = a.name_start as usize;
         input.get(s..s + a.name_len as usize).unwrap_or_default()
@@ -1117,12 +1140,17 @@ fn check_attributes(spans: &[AttrSpan], bindings: &[Binding], input: &[u8], well
             return Ok(None);
         }
         let p = n.get(..c).unwrap_or_default();
-        lookup(bindings, input, p, well_known)
-            .map(Some)
-            .ok_or(XmlError::new(XmlErrorKind::UnboundPrefix, a.name_start as usize))
+        match lookup(bindings, input, p, well_known) {
+            Some(uri) => Ok(Some(uri)),
+            None if tolerate => {
+                unbound.set(true);
+                Ok(None)
+            }
+            None => Err(XmlError::new(XmlErrorKind::UnboundPrefix, a.name_start as usize)),
+        }
     };
     if let [a] = spans {
-        return ns(a).map(|_| ());
+        return ns(a).map(|_| unbound.get());
     }
     for (k, a) in spans.iter().enumerate() {
         let auri = ns(a)?;
@@ -1137,7 +1165,7 @@ fn check_attributes(spans: &[AttrSpan], bindings: &[Binding], input: &[u8], well
             }
         }
     }
-    Ok(())
+    Ok(unbound.get())
 }
 
 impl Default for Reader {

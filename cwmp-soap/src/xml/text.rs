@@ -2,6 +2,10 @@
 //! character references, line-end normalisation (CR LF and lone CR become LF)
 //! and, in attribute values, white-space normalisation.
 
+use core::ops::ControlFlow;
+
+use cwmp_core::text::TextSource;
+
 use super::chars::{Ctx, Reference, Scanned, parse_ref};
 use super::error::{XmlError, XmlErrorKind};
 
@@ -181,11 +185,53 @@ impl EncodedChar {
     }
 }
 
-/// Iterator over the decoded pieces of a [`Text`].
+/// Bytes of one [`Chunk`].
+#[derive(Clone, Debug)]
+pub struct ChunkBytes<'a> {
+    chunk: Chunk<'a>,
+    pos: usize,
+}
+
+impl Iterator for ChunkBytes<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        let b = *self.chunk.as_str().as_bytes().get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+}
+
+impl<'a> IntoIterator for Chunk<'a> {
+    type Item = u8;
+    type IntoIter = ChunkBytes<'a>;
+    fn into_iter(self) -> ChunkBytes<'a> {
+        ChunkBytes { chunk: self, pos: 0 }
+    }
+}
+
+impl TextSource for Text<'_> {
+    fn for_each_piece(&self, f: &mut dyn FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
+        self.chunks().try_for_each(|c| f(c.as_str()))
+    }
+
+    fn as_contiguous(&self) -> Option<&str> {
+        self.as_plain()
+    }
+}
+
+/// Iterator over the decoded pieces of a [`Text`]; also decodes the runs of
+/// a message-level [`crate::Text`].
 #[derive(Debug, Clone)]
 pub struct Chunks<'a> {
     rest: &'a str,
     ctx: Ctx,
+}
+
+impl<'a> Chunks<'a> {
+    /// The decoded pieces of `raw`, validated character data in context `ctx`.
+    pub(crate) fn new(raw: &'a str, ctx: Ctx) -> Self {
+        Chunks { rest: raw, ctx }
+    }
 }
 
 impl<'a> Iterator for Chunks<'a> {

@@ -5,8 +5,8 @@
 use cwmp_core::datetime::Tz;
 use cwmp_core::{CwmpVersion, DateTime, FaultCode, ParamType};
 use cwmp_soap::envelope::CwmpFault;
-use cwmp_soap::model::*;
 use cwmp_soap::rpc::*;
+use cwmp_soap::structs::*;
 use cwmp_soap::{Body, Envelope, Fault, Header, List, ParamValue, Text};
 
 pub(crate) fn t(s: &'static str) -> Text<'static> {

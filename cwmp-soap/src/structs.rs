@@ -2,7 +2,7 @@
 //! the schema's `xs:sequence`, each member with its schema cap.
 //!
 //! ```
-//! use cwmp_soap::model::ParameterValueStruct;
+//! use cwmp_soap::structs::ParameterValueStruct;
 //! use cwmp_soap::{ParamValue, Text};
 //!
 //! let p = ParameterValueStruct { name: Text::plain("Device.DeviceInfo.UpTime"), value: ParamValue::string("42") };
@@ -13,10 +13,11 @@ use cwmp_core::limits::Limit;
 use cwmp_core::{DateTime, FaultCode};
 
 use crate::codec::{Cap, Field, Item, ParamValue, cwmp_struct};
-use crate::decode::{DecodeOptions, Elem};
+use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::List;
+use crate::scan::Elem;
 use crate::text::Text;
 use crate::writer::Writer;
 
@@ -366,7 +367,7 @@ impl<'a> Item<'a> for Operation<'a> {
         let (kind, body) = match ty {
             Some(k) => (k, e),
             None => match e.children().next() {
-                Some(c) if !opts.strict => (c.local(), c),
+                Some(c) if opts.accepts(crate::quirk::Quirk::WrappedStruct) => (c.local(), c),
                 _ => return Err(DecodeError::new(e.offset(), DecodeErrorKind::Missing { field: "xsi:type" })),
             },
         };
