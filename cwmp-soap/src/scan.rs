@@ -234,13 +234,11 @@ pub(crate) struct ElementIndex {
     items: [(usize, usize, usize); 24],
     pub(crate) shapes: [Shape; 24],
     n: usize,
-    /// The raw content range of the `cwmp:ID` header entry, once its end tag was read.
-    pub(crate) id: Option<(usize, usize)>,
 }
 
 /// An index with nothing recorded.
 pub(crate) const EMPTY_INDEX: ElementIndex =
-    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0, id: None };
+    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0 };
 
 impl ElementIndex {
     pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
