@@ -119,6 +119,10 @@ pub trait Item<'a>: Copy + PartialEq + core::fmt::Debug {
     /// 2: structs of [`Field::SIMPLE`] fields) and no text exceeds
     /// `max_value_len`; `None` when an entry must be read to know.
     const PLAIN_DEPTH: Option<usize> = None;
+    /// The member element names of a struct entry (empty for text entries):
+    /// how a list's non-entry children are recognised as members written
+    /// without their entry element.
+    const MEMBERS: &'static [&'static str] = &[];
     /// Writes one entry as element `tag`.
     fn encode_item(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError>;
     /// Reads one entry.
@@ -741,13 +745,14 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
                     // only its entries (struct members written directly in
                     // the array, as some CPE software sends transfer lists,
                     // are not read: reported here, where they start).
-                    return Err(DecodeError::new(
-                        at,
-                        DecodeErrorKind::Unexpected {
-                            field: tag,
-                            what: "an element that is not an entry of the array",
-                        },
-                    ));
+                    let member =
+                        crate::scan::parse_element(doc, at, end).is_some_and(|c| T::MEMBERS.contains(&c.local()));
+                    let what = if member {
+                        "struct members directly in the array, without their entry element"
+                    } else {
+                        "an element that is not an entry of the array"
+                    };
+                    return Err(DecodeError::new(at, DecodeErrorKind::Unexpected { field: tag, what }));
                 }
                 pos = crate::scan::parse_element(doc, at, end).ok_or_else(|| malformed(at, tag))?.end_offset();
                 continue;
@@ -905,6 +910,7 @@ macro_rules! cwmp_struct {
         impl<$lt> $crate::codec::Item<$lt> for $($ty)* {
             const ITEM: &'static str = stringify!($name);
             const ARRAY_TYPE: &'static str = concat!("cwmp:", stringify!($name));
+            const MEMBERS: &'static [&'static str] = Self::TAGS;
             const PLAIN_DEPTH: Option<usize> =
                 if true $(&& <$fty as $crate::codec::Field<$lt>>::SIMPLE)* { Some(2) } else { None };
             fn encode_item(
