@@ -28,13 +28,9 @@ const PATHS: [(&str, &str, &str); 20] = [
     ("Device.Users.User.{}.Password", "xsd:string", ""),
 ];
 
-/// A GetParameterValuesResponse with `entries` ParameterValueStructs inside a
-/// normal SOAP-ENV envelope in the cwmp-1-0 namespace, with realistic
-/// TR-181/TR-098 names and mixed `xsi:type`s. Deterministic: 500 entries give
-/// the ~71 KB document of the issue.
-pub fn gpv_response(entries: usize) -> String {
-    let mut s = String::with_capacity(entries * 150 + 1024);
-    s.push_str(concat!(
+/// Everything of a GetParameterValuesResponse before its entries.
+fn gpv_head(entries: usize) -> String {
+    let mut s = String::from(concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" ",
         "xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" ",
@@ -48,22 +44,39 @@ pub fn gpv_response(entries: usize) -> String {
         "    <cwmp:GetParameterValuesResponse>\n",
     ));
     s.push_str(&format!("      <ParameterList SOAP-ENC:arrayType=\"cwmp:ParameterValueStruct[{entries}]\">\n"));
+    s
+}
+
+/// One ParameterValueStruct; the arguments are markup-safe already.
+fn push_entry(s: &mut String, name: &str, ty: &str, value: &str) {
+    s.push_str("<ParameterValueStruct>\n  <Name>");
+    s.push_str(name);
+    s.push_str("</Name>\n  <Value xsi:type=\"");
+    s.push_str(ty);
+    s.push_str("\">");
+    s.push_str(value);
+    s.push_str("</Value>\n</ParameterValueStruct>\n");
+}
+
+/// Everything of a GetParameterValuesResponse after its entries.
+const GPV_TAIL: &str =
+    "      </ParameterList>\n    </cwmp:GetParameterValuesResponse>\n  </SOAP-ENV:Body>\n</SOAP-ENV:Envelope>\n";
+
+/// A GetParameterValuesResponse with `entries` ParameterValueStructs inside a
+/// normal SOAP-ENV envelope in the cwmp-1-0 namespace, with realistic
+/// TR-181/TR-098 names and mixed `xsi:type`s. Deterministic: 500 entries give
+/// the ~71 KB document of the issue.
+pub fn gpv_response(entries: usize) -> String {
+    let mut s = String::with_capacity(entries * 150 + 1024);
+    s.push_str(&gpv_head(entries));
     for i in 0..entries {
         let (path, ty, value) = PATHS[i % PATHS.len()];
         let inst = (i / PATHS.len()) % 8 + 1;
         let path = path.replace("{}", &inst.to_string());
         let value = value.replace("{}", &(i % 10).to_string());
-        s.push_str("<ParameterValueStruct>\n  <Name>");
-        s.push_str(&path);
-        s.push_str("</Name>\n  <Value xsi:type=\"");
-        s.push_str(ty);
-        s.push_str("\">");
-        s.push_str(&value);
-        s.push_str("</Value>\n</ParameterValueStruct>\n");
+        push_entry(&mut s, &path, ty, &value);
     }
-    s.push_str(
-        "      </ParameterList>\n    </cwmp:GetParameterValuesResponse>\n  </SOAP-ENV:Body>\n</SOAP-ENV:Envelope>\n",
-    );
+    s.push_str(GPV_TAIL);
     s
 }
 
@@ -144,32 +157,11 @@ pub fn gpv_from_dump(file: &str) -> (String, usize) {
         })
         .collect();
     let mut s = String::with_capacity(text.len());
-    s.push_str(concat!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-        "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" ",
-        "xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" ",
-        "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" ",
-        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ",
-        "xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\">\n",
-        "  <SOAP-ENV:Header>\n",
-        "    <cwmp:ID SOAP-ENV:mustUnderstand=\"1\">1234567890</cwmp:ID>\n",
-        "  </SOAP-ENV:Header>\n",
-        "  <SOAP-ENV:Body>\n",
-        "    <cwmp:GetParameterValuesResponse>\n",
-    ));
-    s.push_str(&format!("      <ParameterList SOAP-ENC:arrayType=\"cwmp:ParameterValueStruct[{}]\">\n", entries.len()));
+    s.push_str(&gpv_head(entries.len()));
     for (name, ty, value) in &entries {
-        s.push_str("<ParameterValueStruct>\n  <Name>");
-        s.push_str(&escape(name));
-        s.push_str("</Name>\n  <Value xsi:type=\"");
-        s.push_str(&escape(ty));
-        s.push_str("\">");
-        s.push_str(&escape(value));
-        s.push_str("</Value>\n</ParameterValueStruct>\n");
+        push_entry(&mut s, &escape(name), &escape(ty), &escape(value));
     }
-    s.push_str(
-        "      </ParameterList>\n    </cwmp:GetParameterValuesResponse>\n  </SOAP-ENV:Body>\n</SOAP-ENV:Envelope>\n",
-    );
+    s.push_str(GPV_TAIL);
     (s, entries.len())
 }
 

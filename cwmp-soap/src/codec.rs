@@ -119,6 +119,10 @@ pub trait Item<'a>: Copy + PartialEq + core::fmt::Debug {
     /// 2: structs of [`Field::SIMPLE`] fields) and no text exceeds
     /// `max_value_len`; `None` when an entry must be read to know.
     const PLAIN_DEPTH: Option<usize> = None;
+    /// The member element names of a struct entry (empty for text entries):
+    /// how a list's non-entry children are recognised as members written
+    /// without their entry element.
+    const MEMBERS: &'static [&'static str] = &[];
     /// Writes one entry as element `tag`.
     fn encode_item(&self, w: &mut Writer<'_>, tag: &'static str, cap: &Cap) -> Result<(), EncodeError>;
     /// Reads one entry.
@@ -407,13 +411,26 @@ impl<'a> Field<'a> for bool {
         found: Option<Elem<'a>>,
         tag: &'static str,
         _cap: &Cap,
-        _opts: &DecodeOptions,
+        opts: &DecodeOptions,
     ) -> Result<Self, DecodeError> {
         let e = required(parent, found, tag)?;
-        parse_boolean(scalar(&e, tag)?).ok_or(DecodeError::new(
+        let s = scalar(&e, tag)?;
+        let invalid = DecodeError::new(
             e.offset(),
             DecodeErrorKind::Invalid { field: tag, reason: "not an xsd:boolean (true, false, 1, 0)" },
-        ))
+        );
+        if let Some(v) = parse_boolean(s) {
+            return Ok(v);
+        }
+        // `True`, `FALSE` …: the words in another case.
+        let word = s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        let v = match word {
+            _ if word.eq_ignore_ascii_case("true") => true,
+            _ if word.eq_ignore_ascii_case("false") => false,
+            _ => return Err(invalid),
+        };
+        opts.allow(Quirk::BooleanCase, tag, e.offset())?;
+        Ok(v)
     }
     const LEAF: bool = true;
     fn from_leaf(leaf: Option<Leaf<'a>>) -> Option<Self> {
@@ -734,20 +751,44 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         let (start, end) = container.content_range();
         let mut pos = start;
         let array = matches!(cap, Cap::Array(..));
+        let mut unwrapped = false;
         while let Some((at, is_item)) = crate::scan::next_child_is(doc, pos, end, item) {
             if !is_item {
+                if array
+                    && len == 0
+                    && opts.accepts(Quirk::UnwrappedEntries)
+                    && crate::scan::parse_element(doc, at, end).is_some_and(|c| T::MEMBERS.contains(&c.local()))
+                {
+                    // Members without their entry element: read group by group.
+                    unwrapped = true;
+                    let mut p = at;
+                    while let Some(group) = crate::scan::member_group(doc, p, end, T::MEMBERS) {
+                        let (gs, ge) = group.map_err(|off| {
+                            let what = "an element that is not an entry of the array";
+                            DecodeError::new(off, DecodeErrorKind::Unexpected { field: tag, what })
+                        })?;
+                        if len >= max {
+                            return Err(DecodeError::new(gs, DecodeErrorKind::TooMany { field: tag, max, limit }));
+                        }
+                        T::decode_item(Elem::span(doc, gs, ge, item), item, item_cap, opts)?;
+                        len += 1;
+                        p = ge;
+                    }
+                    break;
+                }
                 if array {
                     // Never an empty or short success: a SOAP array holds
                     // only its entries (struct members written directly in
                     // the array, as some CPE software sends transfer lists,
                     // are not read: reported here, where they start).
-                    return Err(DecodeError::new(
-                        at,
-                        DecodeErrorKind::Unexpected {
-                            field: tag,
-                            what: "an element that is not an entry of the array",
-                        },
-                    ));
+                    let member =
+                        crate::scan::parse_element(doc, at, end).is_some_and(|c| T::MEMBERS.contains(&c.local()));
+                    let what = if member {
+                        "struct members directly in the array, without their entry element"
+                    } else {
+                        "an element that is not an entry of the array"
+                    };
+                    return Err(DecodeError::new(at, DecodeErrorKind::Unexpected { field: tag, what }));
                 }
                 pos = crate::scan::parse_element(doc, at, end).ok_or_else(|| malformed(at, tag))?.end_offset();
                 continue;
@@ -765,7 +806,7 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         {
             opts.allow(Quirk::ArrayTypeMismatch, tag, container.offset())?;
         }
-        Ok(List::Xml(XmlList { doc, start, end, len, item, repeated: !matches!(cap, Cap::Array(..)) }))
+        Ok(List::Xml(XmlList { doc, start, end, len, item, repeated: !array, unwrapped }))
     }
 
     fn decode_field_indexed(
@@ -785,7 +826,15 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
             && len <= limit.of(&opts.limits)
         {
             let (start, end) = e.content_range();
-            return Ok(List::Xml(XmlList { doc: e.doc(), start, end, len, item: T::ITEM, repeated: false }));
+            return Ok(List::Xml(XmlList {
+                doc: e.doc(),
+                start,
+                end,
+                len,
+                item: T::ITEM,
+                repeated: false,
+                unwrapped: false,
+            }));
         }
         Self::decode_field(parent, found, tag, cap, opts)
     }
@@ -905,6 +954,7 @@ macro_rules! cwmp_struct {
         impl<$lt> $crate::codec::Item<$lt> for $($ty)* {
             const ITEM: &'static str = stringify!($name);
             const ARRAY_TYPE: &'static str = concat!("cwmp:", stringify!($name));
+            const MEMBERS: &'static [&'static str] = Self::TAGS;
             const PLAIN_DEPTH: Option<usize> =
                 if true $(&& <$fty as $crate::codec::Field<$lt>>::SIMPLE)* { Some(2) } else { None };
             fn encode_item(

@@ -296,7 +296,8 @@ impl<'a> Envelope<'a> {
         let doc = core::str::from_utf8(input).map_err(|e| {
             DecodeError::new(e.valid_up_to(), DecodeErrorKind::Xml(crate::xml::XmlErrorKind::InvalidUtf8))
         })?;
-        let env = decode_document(doc, role, opts, &ends).map_err(|e| e.with_id(ends.id))?;
+        let env = decode_document(doc, role, opts, &ends)
+            .map_err(|e| e.with_id(crate::validate::request_id(input, input.len())))?;
         Ok((env, repairs))
     }
 }

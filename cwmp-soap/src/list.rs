@@ -47,6 +47,9 @@ pub struct XmlList<'a> {
     /// For repeated elements: the range covers the parent, and only children
     /// named `item` are entries.
     pub(crate) repeated: bool,
+    /// The entries' struct members are written directly in the array,
+    /// without the entry element ([`Quirk::UnwrappedEntries`](crate::quirk::Quirk::UnwrappedEntries)).
+    pub(crate) unwrapped: bool,
 }
 
 impl<T> Default for List<'_, T> {

@@ -69,6 +69,14 @@ quirks! {
     /// A parameter `Value` without `xsi:type`, with an unknown one, or with
     /// text its type does not allow.
     UntypedValue = "a Value without a known xsi:type matching its text";
+    /// A SOAP array whose entries' struct members are written directly in
+    /// it, without the entry element (`<TransferList><CommandKey>…<State>…`
+    /// as deployed CPE software sends transfer lists): read entry by entry,
+    /// a new entry starting where a member repeats.
+    UnwrappedEntries = "struct members directly in an array, without their entry element";
+    /// An `xsd:boolean` spelled `True`, `FALSE` … (the schema allows only
+    /// `true`, `false`, `1`, `0`).
+    BooleanCase = "a boolean in another letter case";
     /// A SOAP array without `arrayType`, or whose count differs from its entries.
     ArrayTypeMismatch = "arrayType missing or its count differs from the entries";
     /// A struct's members wrapped in one extra element

@@ -316,11 +316,12 @@ impl<'a, S: EntrySource + 'a> Resumable<'a, S> {
                 let hole = Hole { item: self.item, count: self.count, tail, found: None };
                 let mut w = self.writer(out).around(hole);
                 self.envelope.write(&mut w)?;
-                let Some(list) = w.hole().and_then(|h| h.found) else {
+                let Some((tag, cap, at)) = w.hole().and_then(|h| h.found) else {
                     return Err(EncodeError::InvalidValue { field: self.item, reason: "the message has no such list" });
                 };
-                self.list = Some(list);
-                Ok(Some(w.position()))
+                self.list = Some((tag, cap));
+                // A head ends at the hole; a tail was counted from it.
+                Ok(Some(if tail { w.position() } else { at }))
             }
             Stage::Items => {
                 let (tag, cap) = self.list.unwrap_or(("", &Cap::None));

@@ -43,6 +43,12 @@ pub struct Elem<'a> {
 }
 
 impl<'a> Elem<'a> {
+    /// A stand-in element named `name` whose content is `doc[start..end]`:
+    /// the entry around struct members written without their entry element.
+    pub(crate) fn span(doc: &'a str, start: usize, end: usize, name: &'a str) -> Self {
+        Elem { doc, start, name, attrs: "", content_start: start, content_end: end, after: end, nested: true }
+    }
+
     /// Byte offset of the element's start tag in the document.
     pub fn offset(&self) -> usize {
         self.start
@@ -234,13 +240,11 @@ pub(crate) struct ElementIndex {
     items: [(usize, usize, usize); 24],
     pub(crate) shapes: [Shape; 24],
     n: usize,
-    /// The raw content range of the `cwmp:ID` header entry, once its end tag was read.
-    pub(crate) id: Option<(usize, usize)>,
 }
 
 /// An index with nothing recorded.
 pub(crate) const EMPTY_INDEX: ElementIndex =
-    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0, id: None };
+    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0 };
 
 impl ElementIndex {
     pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
@@ -356,6 +360,35 @@ pub(crate) fn next_child_is(doc: &str, pos: usize, end: usize, item: &str) -> Op
     }
     let n = name_len(b.get(at + 1..)?);
     Some((at, local(doc.get(at + 1..at + 1 + n)?) == item))
+}
+
+/// The next entry of a list whose entries' struct members are written
+/// directly in it, without the entry element: the run of children from
+/// `pos` (not beyond `end`) up to the first member that repeats. `None`
+/// when no child is left; `Err(offset)` at a child that is no member (the
+/// list cannot be read).
+pub(crate) fn member_group(
+    doc: &str,
+    pos: usize,
+    end: usize,
+    members: &[&str],
+) -> Option<Result<(usize, usize), usize>> {
+    let mut seen = 0u64;
+    let mut group: Option<(usize, usize)> = None;
+    let mut p = pos;
+    while let Some((at, _)) = next_child_is(doc, p, end, "") {
+        let c = parse_element(doc, at, end)?;
+        let Some(i) = members.iter().position(|m| *m == c.local()).filter(|&i| i < 64) else {
+            return Some(Err(at));
+        };
+        if seen & (1 << i) != 0 {
+            break;
+        }
+        seen |= 1 << i;
+        group = Some((group.map_or(at, |g| g.0), c.after));
+        p = c.after;
+    }
+    group.map(Ok)
 }
 
 /// Parses the element at `at` while visiting its direct children with `f`,
@@ -822,6 +855,14 @@ impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
                 LEAVES_CHECKED.set(LEAVES_CHECKED.get() + 1);
             }
             self.pos = after;
+            self.index += 1;
+            return Some(v);
+        }
+        if self.list.unwrapped {
+            let (start, end) = member_group(doc, self.pos, self.list.end, T::MEMBERS)?.ok()?;
+            let e = Elem::span(doc, start, end, self.list.item);
+            let v = T::decode_item(e, self.list.item, &crate::codec::Cap::None, opts).ok()?;
+            self.pos = end;
             self.index += 1;
             return Some(v);
         }

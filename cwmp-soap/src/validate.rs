@@ -23,23 +23,17 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementInd
     let mut starts = [0usize; INDEX_DEPTH];
     let mut shape = ShapeBuilder::default();
     let mut depth = 0usize;
-    let mut id = IdFinder::default();
     r.for_each_complete(input, |event| match event {
         Event::Start(t) => {
             if let Some(s) = starts.get_mut(depth) {
                 *s = t.offset();
             }
-            id.start(depth, &t);
             shape.start(input, depth, &t, false);
             depth = depth.saturating_add(1);
         }
-        Event::Empty(t) => {
-            id.empty(depth, &t, &mut ends.id);
-            shape.start(input, depth, &t, true)
-        }
+        Event::Empty(t) => shape.start(input, depth, &t, true),
         Event::End(t) => {
             depth = depth.saturating_sub(1);
-            id.end(depth, t.offset(), &mut ends.id);
             shape.end(depth, t.offset());
             if let Some(&s) = starts.get(depth) {
                 let sh = if depth + 1 == INDEX_DEPTH { shape.shape } else { Shape::UNKNOWN };
@@ -49,54 +43,88 @@ pub(crate) fn validate(input: &[u8], opts: &DecodeOptions) -> Result<(ElementInd
         // Text is validated but not passed.
         Event::Text(_) | Event::CData(_) => {}
     })
-    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(ends.id))?;
+    .map_err(|e| DecodeError::new(e.offset, DecodeErrorKind::Xml(e.kind)).with_id(request_id(input, e.offset)))?;
     Ok((ends, Quirks::from_xml(r.repaired())))
 }
 
-/// Finds the `cwmp:ID` header entry (`Envelope/Header/ID` in a cwmp
-/// namespace) as the events go by, so that an error later in the document
-/// can still be answered under the request's ID.
-#[derive(Default)]
-struct IdFinder {
-    in_header: bool,
-    /// Where the open ID element's content starts.
-    open: Option<usize>,
-}
-
-impl IdFinder {
-    fn is_id(&self, depth: usize, t: &StartTag<'_>) -> bool {
-        let name = t.name();
-        self.in_header
-            && depth == 2
-            && name.local() == "ID"
-            && name.ns().and_then(cwmp_core::CwmpVersion::from_namespace).is_some()
-    }
-
-    fn start(&mut self, depth: usize, t: &StartTag<'_>) {
-        if depth == 1 {
-            self.in_header = t.name().is(crate::envelope::SOAP_ENV, "Header");
-        } else if self.is_id(depth, t) {
-            self.open = Some(t.end_offset());
+/// The raw content range of the request's `cwmp:ID` header entry, when it
+/// lies whole in `input[..limit]`, the part the tokenizer validated: the ID a
+/// failed decode is answered under. Run only on the error path, over the
+/// raw bytes, tags matched by local name (`Envelope/Header/ID`): tracking
+/// the ID inside the validating pass, or a second tokenizer pass, slowed
+/// every decode down (by 1.6 instructions per byte and more).
+#[cold]
+#[inline(never)]
+pub(crate) fn request_id(input: &[u8], limit: usize) -> Option<(usize, usize)> {
+    let b = input.get(..limit.min(input.len()))?;
+    let is_local = |tag: &[u8], want: &[u8]| {
+        let end =
+            tag.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>')).unwrap_or(tag.len());
+        let name = tag.get(..end).unwrap_or_default();
+        let l = name.iter().rposition(|&c| c == b':').map_or(name, |i| name.get(i + 1..).unwrap_or_default());
+        l == want
+    };
+    let mut depth = 0usize;
+    let mut in_header = false;
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', b.get(i..)?) {
+        let at = i + off;
+        let rest = b.get(at + 1..)?;
+        match rest.first()? {
+            b'?' | b'!' => {
+                // Prolog or comment (validated input): skip past the next `>`.
+                i = at + 1 + memchr::memchr(b'>', rest)? + 1;
+                continue;
+            }
+            b'/' => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    in_header = false;
+                }
+                i = at + 1 + memchr::memchr(b'>', rest)? + 1;
+                continue;
+            }
+            _ => {}
         }
-    }
-
-    fn empty(&mut self, depth: usize, t: &StartTag<'_>, id: &mut Option<(usize, usize)>) {
-        if self.is_id(depth, t) && id.is_none() {
-            *id = Some((t.end_offset(), t.end_offset()));
+        // A start tag: its end is the first `>` outside quoted values.
+        let mut quote = 0u8;
+        let close = rest.iter().position(|&c| match (quote, c) {
+            (0, b'"' | b'\'') => {
+                quote = c;
+                false
+            }
+            (0, c) => c == b'>',
+            (q, c) => {
+                if c == q {
+                    quote = 0;
+                }
+                false
+            }
+        })?;
+        let empty = close > 0 && rest.get(close - 1) == Some(&b'/');
+        let content = at + 1 + close + 1;
+        if depth == 1 && is_local(rest, b"Header") {
+            in_header = !empty;
+        } else if depth == 2 && in_header && is_local(rest, b"ID") {
+            if empty {
+                return Some((content, content));
+            }
+            // The content ends at the first end tag (an ID holds no element).
+            let mut j = content;
+            loop {
+                let lt = j + memchr::memchr(b'<', b.get(j..)?)?;
+                if b.get(lt + 1) == Some(&b'/') {
+                    return Some((content, lt));
+                }
+                j = lt + 1;
+            }
         }
-    }
-
-    fn end(&mut self, depth: usize, at: usize, id: &mut Option<(usize, usize)>) {
-        if depth == 2
-            && let Some(start) = self.open.take()
-            && id.is_none()
-        {
-            *id = Some((start, at));
+        if !empty {
+            depth += 1;
         }
-        if depth == 1 {
-            self.in_header = false;
-        }
+        i = content;
     }
+    None
 }
 
 /// Builds the [`Shape`] of each element at depth [`INDEX_DEPTH`] (a method

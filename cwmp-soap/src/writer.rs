@@ -41,9 +41,10 @@ pub struct Writer<'b> {
     version: CwmpVersion,
     /// A list whose entries are streamed by the resumable encoder.
     hole: Option<Hole>,
-    /// Output is dropped (and not counted) while set: the part of a message
-    /// on the other side of the [`Hole`].
-    muted: bool,
+    /// The caller's buffer while output goes nowhere (`buf` empty): the part
+    /// of a message on the other side of the [`Hole`]. Swapping buffers
+    /// costs nothing per write.
+    parked: &'b mut [u8],
 }
 
 /// The streamed list of a resumable message: the writer renders the message
@@ -57,8 +58,9 @@ pub(crate) struct Hole {
     pub(crate) count: usize,
     /// Emit the tail (muted until the hole) rather than the head (muted after it).
     pub(crate) tail: bool,
-    /// Where the hole was met: the list's element name and its entries' cap.
-    pub(crate) found: Option<(&'static str, &'static crate::codec::Cap)>,
+    /// Where the hole was met: the list's element name, its entries' cap,
+    /// and the position (for a head: its length).
+    pub(crate) found: Option<(&'static str, &'static crate::codec::Cap, usize)>,
 }
 
 /// True for characters XML 1.0 cannot represent, even escaped.
@@ -107,12 +109,12 @@ const TEXT_PLAIN: [bool; 256] = plain_bytes(false);
 impl<'b> Writer<'b> {
     /// A writer at the start of `buf`, with the default [`Limits`].
     pub fn new(buf: &'b mut [u8]) -> Self {
-        Writer { buf, pos: 0, limits: Limits::DEFAULT, version: CwmpVersion::LATEST, hole: None, muted: false }
+        Writer { buf, pos: 0, limits: Limits::DEFAULT, version: CwmpVersion::LATEST, hole: None, parked: &mut [] }
     }
 
     /// A writer enforcing `limits` on the fields it writes.
     pub fn with_limits(buf: &'b mut [u8], limits: Limits) -> Self {
-        Writer { buf, pos: 0, limits, version: CwmpVersion::LATEST, hole: None, muted: false }
+        Writer { buf, pos: 0, limits, version: CwmpVersion::LATEST, hole: None, parked: &mut [] }
     }
 
     /// Checks schema facets as the namespace of `version` defines them.
@@ -123,7 +125,9 @@ impl<'b> Writer<'b> {
 
     /// Renders only the head or only the tail around the streamed list `hole`.
     pub(crate) fn around(mut self, hole: Hole) -> Self {
-        self.muted = hole.tail;
+        if hole.tail {
+            self.parked = core::mem::take(&mut self.buf);
+        }
         self.hole = Some(hole);
         self
     }
@@ -142,8 +146,15 @@ impl<'b> Writer<'b> {
     /// tag): output switches off for a head, on for a tail.
     pub(crate) fn enter_hole(&mut self, tag: &'static str, cap: &'static crate::codec::Cap) {
         if let Some(h) = &mut self.hole {
-            h.found = Some((tag, cap));
-            self.muted = !h.tail;
+            h.found = Some((tag, cap, self.pos));
+            if h.tail {
+                // The tail starts here, at the start of the caller's buffer.
+                self.buf = core::mem::take(&mut self.parked);
+                self.pos = 0;
+            } else {
+                // The rest of the message goes nowhere.
+                self.parked = core::mem::take(&mut self.buf);
+            }
         }
     }
 
@@ -181,9 +192,6 @@ impl<'b> Writer<'b> {
 
     /// Writes bytes verbatim (markup we generate ourselves).
     pub fn raw(&mut self, s: &str) {
-        if self.muted {
-            return;
-        }
         let end = self.pos.saturating_add(s.len());
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
             dst.copy_from_slice(s.as_bytes());
@@ -205,9 +213,6 @@ impl<'b> Writer<'b> {
     /// is written).
     #[inline]
     fn tag(&mut self, lead: &[u8], name: &str) {
-        if self.muted {
-            return;
-        }
         let mid = self.pos.saturating_add(lead.len());
         let end = mid.saturating_add(name.len()).saturating_add(1);
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
