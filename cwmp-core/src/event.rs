@@ -357,7 +357,6 @@ mod tests {
         assert_eq!(EventCode::standard().count(), 15);
     }
 
-
     #[test]
     fn corpus_inform_events() {
         // Seen in shared/corpus/messages/real: ZTE BOOTSTRAP with a CommandKey,

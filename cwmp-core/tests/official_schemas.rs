@@ -26,7 +26,6 @@ fn namespaces_of_the_official_schemas() {
     }
 }
 
-
 #[test]
 fn literal_codes_of_the_official_schemas_parse_to_known_codes() {
     // cwmp-1-0.xsd and cwmp-1-1.xsd list the exact EventCode strings as

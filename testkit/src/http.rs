@@ -211,7 +211,8 @@ mod tests {
 
     #[test]
     fn truncated_chunked_body_is_an_error_at_the_chunk_size_line() {
-        let e = soap_body(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", Framing::Wire).unwrap_err();
+        let e =
+            soap_body(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", Framing::Wire).unwrap_err();
         assert_eq!(e, HttpError { offset: 47, what: "chunk longer than the input" });
     }
 
@@ -245,6 +246,9 @@ mod tests {
     #[test]
     fn unterminated_head_is_an_error_at_the_end() {
         let raw = b"POST / HTTP/1.1\r\nContent-Length: 1\r\n";
-        assert_eq!(soap_body(raw, Framing::Dump).unwrap_err(), HttpError { offset: raw.len(), what: "no end of the HTTP head" });
+        assert_eq!(
+            soap_body(raw, Framing::Dump).unwrap_err(),
+            HttpError { offset: raw.len(), what: "no end of the HTTP head" }
+        );
     }
 }
