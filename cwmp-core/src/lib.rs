@@ -23,6 +23,14 @@
 //! let t = DateTime::parse("2024-02-29T23:59:60Z").unwrap_err(); // leap seconds are not xsd
 //! # let _ = t;
 //! ```
+//!
+//! # Features
+//!
+//! * `defmt`: derives `defmt::Format` on the public types, for logging on
+//!   embedded targets.
+//!
+//! There is no `std` feature: nothing here needs one (errors implement
+//! `core::error::Error`, which is `std::error::Error`).
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -30,7 +38,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(any(feature = "std", test))]
+#[cfg(test)]
 extern crate std;
 
 pub mod datetime;

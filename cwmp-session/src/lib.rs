@@ -7,6 +7,13 @@
 //! yet. The message layer ([`cwmp_soap`]) and the data model ([`cwmp_model`])
 //! come first. It exists now so that the workspace layout, the no_std build
 //! matrix and the dependency direction are fixed from the start.
+//!
+//! # Features
+//!
+//! * `std`: forwards `std` to `cwmp-soap` (run-time SIMD detection in
+//!   `memchr`) and `cwmp-model` (the CSV loader); adds nothing here yet.
+//! * `defmt`: derives `defmt::Format` on the public types (and enables it in
+//!   the crates below).
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
