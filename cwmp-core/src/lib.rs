@@ -60,3 +60,8 @@ pub use text::TextSource;
 pub use time::{Duration, Instant};
 pub use types::{ParamType, Value, ValueError};
 pub use version::CwmpVersion;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -94,3 +94,8 @@ pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use list::List;
 pub use rpc::{Method, Rpc};
 pub use text::Text;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
