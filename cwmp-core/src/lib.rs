@@ -42,6 +42,7 @@
 extern crate std;
 
 pub mod datetime;
+pub mod decimal;
 pub mod device;
 pub mod event;
 pub mod fault;
@@ -52,6 +53,7 @@ pub mod types;
 pub mod version;
 
 pub use datetime::{DateTime, DateTimeError, DateTimeMode};
+pub use decimal::Decimal;
 pub use device::DeviceId;
 pub use event::{EventCode, EventCodeError, EventKind};
 pub use fault::{FaultCode, FaultKind, SoapFaultCode};
