@@ -17,6 +17,8 @@
 //! assert_eq!(n.to_json(), serde_json::json!({"name": "a\"b", "list": [1, 2], "t": "Known(String)", "n": null}));
 //! ```
 
+use cwmp_core::DateTime;
+use cwmp_core::datetime::Tz;
 use serde_json::{Map, Value as Json};
 
 /// One value of the tree.
@@ -45,28 +47,22 @@ pub type Render = fn(&Fields) -> Option<String>;
 /// renderer of its fields).
 pub const SPECIAL: &[(&str, Render)] = &[("DateTime", date_time), ("ParamValue", param_value)];
 
-/// `xsd:dateTime` text from `DateTime`'s fields.
-fn date_time(f: &[(String, Node)]) -> Option<String> {
+/// `xsd:dateTime` text from `DateTime`'s fields, formatted by
+/// `cwmp_core::DateTime` itself.
+fn date_time(f: &Fields) -> Option<String> {
     let num = |name: &str| -> Option<u64> { field(f, name)?.bare()?.parse().ok() };
-    let (y, mo, d, h, mi, s) = (num("year")?, num("month")?, num("day")?, num("hour")?, num("minute")?, num("second")?);
-    let mut out = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
-    let digits = usize::try_from(num("frac_digits")?).ok()?;
-    if digits > 0 {
-        let nanos = format!("{:09}", num("nanos")?);
-        out.push('.');
-        out.push_str(nanos.get(..digits)?);
-    }
-    match field(f, "tz")? {
-        Node::Bare(l) if l == "Local" => {}
-        Node::Bare(u) if u == "Utc" => out.push('Z'),
-        Node::Tuple(o, v) if o == "Offset" => {
-            let m: i64 = v.first()?.bare()?.parse().ok()?;
-            let sign = if m < 0 { '-' } else { '+' };
-            out.push_str(&format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60));
-        }
+    let small = |name: &str| -> Option<u8> { u8::try_from(num(name)?).ok() };
+    let tz = match field(f, "tz")? {
+        Node::Bare(l) if l == "Local" => Tz::Local,
+        Node::Bare(u) if u == "Utc" => Tz::Utc,
+        Node::Tuple(o, v) if o == "Offset" => Tz::Offset(v.first()?.bare()?.parse().ok()?),
         _ => return None,
-    }
-    Some(out)
+    };
+    let year = u16::try_from(num("year")?).ok()?;
+    let t =
+        DateTime::new(year, small("month")?, small("day")?, small("hour")?, small("minute")?, small("second")?, tz)?
+            .with_fraction(u32::try_from(num("nanos")?).ok()?, small("frac_digits")?)?;
+    Some(t.to_string())
 }
 
 /// Newtypes whose one value is the value (`FaultCode(9001)` is `9001`).
@@ -119,11 +115,14 @@ impl Node {
         }
     }
 
-    /// The one-line text of a value: strings as they are, special types
-    /// rendered, `None` as `-`, other compound values in their `Debug` form.
+    /// The one-line text of a value: strings as they are (control
+    /// characters such as line breaks escaped, so a value stays on its
+    /// line), special types rendered, `None` as `-`, other compound values in
+    /// their `Debug` form.
     pub fn text(&self) -> String {
         match self {
             Node::Bare(s) if s == "None" => "-".into(),
+            Node::Str(s) if s.chars().any(char::is_control) => s.escape_debug().to_string(),
             Node::Str(s) | Node::Bare(s) => s.clone(),
             Node::Struct(name, f) => match special(name, f) {
                 Some(t) => t,
@@ -392,6 +391,17 @@ mod tests {
         let n = Node::of(&Body::Rpc(Inner { list: vec![Some(1), None], empty: vec![], neg: -3 })).unwrap();
         assert_eq!(n.lines(), ["list[0]: 1", "list[1]: -", "empty: []", "neg: -3"]);
         assert_eq!(n.to_json(), serde_json::json!({"list": [1, null], "empty": [], "neg": -3}));
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_stays_on_its_line_and_in_the_json() {
+        let n = Node::parse(
+            r#"S { v: "two
+lines" }"#,
+        )
+        .unwrap();
+        assert_eq!(n.lines(), ["v: two\\nlines"]);
+        assert_eq!(n.to_json(), serde_json::json!({"v": "two\nlines"}));
     }
 
     #[test]

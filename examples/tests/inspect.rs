@@ -26,6 +26,11 @@ fn corpus(rel: &str) -> String {
     cwmp_testkit::corpus::path(rel).to_string_lossy().into_owned()
 }
 
+/// The corpus files below `rel`, as the strings inspect is given.
+fn corpus_files(rel: &str) -> Vec<String> {
+    cwmp_testkit::corpus::files(rel, &[".xml", ".http"]).iter().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).unwrap()
 }
@@ -37,10 +42,7 @@ fn summary(stream: &str) -> &str {
 
 #[test]
 fn every_real_device_message_decodes_one_line_each_and_a_summary() {
-    let files: Vec<String> = cwmp_testkit::corpus::files("messages/real", &[".xml", ".http"])
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let files = corpus_files("messages/real");
     assert!(files.len() >= 29, "{} files", files.len());
     let args: Vec<&str> = files.iter().map(String::as_str).collect();
     let out = inspect(&args);
@@ -239,10 +241,7 @@ fn reencoded_output_piped_into_the_schema_validator_is_valid() {
 /// failure, one parseable document per decoded or empty file.
 #[test]
 fn every_corpus_message_lists_as_json() {
-    let files: Vec<String> = cwmp_testkit::corpus::files("messages", &[".xml", ".http"])
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let files = corpus_files("messages");
     let mut args = vec!["--json", "--accept-empty"];
     args.extend(files.iter().map(String::as_str));
     let out = inspect(&args);
