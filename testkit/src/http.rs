@@ -106,11 +106,9 @@ pub fn soap_body(input: &[u8], framing: Framing) -> Result<Unwrapped<'_>, HttpEr
         }
         Err(e) => return Err(HttpError { offset: 0, what: head_error(e) }),
     };
-    let head_at = |name: &[u8]| {
-        // Offset of a header's value in the input, for error reports.
-        let value = name.as_ptr() as usize;
-        value.saturating_sub(input.as_ptr() as usize)
-    };
+    // Offset of a header value (a slice of `input`) in the input, for
+    // error reports.
+    let head_at = |value: &[u8]| (value.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
     let mut content_length: Option<usize> = None;
     let mut chunked = false;
     for h in headers.iter().take(count) {
