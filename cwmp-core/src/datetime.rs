@@ -27,6 +27,8 @@
 
 use core::fmt;
 
+use crate::Decimal;
+
 /// How strictly [`DateTime::parse_with`] reads its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -455,15 +457,11 @@ impl DateTime {
             buf[n] = b;
             n += 1;
         };
-        let two = |v: u8, put: &mut dyn FnMut(u8)| {
-            put(b'0' + v / 10);
-            put(b'0' + v % 10);
+        let padded = |v: u64, width: usize, put: &mut dyn FnMut(u8)| {
+            Decimal::padded(v, width).as_str().bytes().for_each(put);
         };
-        let y = self.year;
-        put(b'0' + (y / 1000) as u8);
-        put(b'0' + (y / 100 % 10) as u8);
-        put(b'0' + (y / 10 % 10) as u8);
-        put(b'0' + (y % 10) as u8);
+        let two = |v: u8, put: &mut dyn FnMut(u8)| padded(v.into(), 2, put);
+        padded(self.year.into(), 4, &mut put);
         put(b'-');
         two(self.month, &mut put);
         put(b'-');
@@ -476,11 +474,8 @@ impl DateTime {
         two(self.second, &mut put);
         if self.frac_digits > 0 {
             put(b'.');
-            let mut div = 100_000_000u32;
-            for _ in 0..self.frac_digits {
-                put(b'0' + (self.nanos / div % 10) as u8);
-                div /= 10;
-            }
+            let digits = usize::from(self.frac_digits).min(9);
+            padded(u64::from(self.nanos) / 10u64.pow(9 - digits as u32), digits, &mut put);
         }
         match self.tz {
             Tz::Local => {}

@@ -23,6 +23,14 @@
 //! let t = DateTime::parse("2024-02-29T23:59:60Z").unwrap_err(); // leap seconds are not xsd
 //! # let _ = t;
 //! ```
+//!
+//! # Features
+//!
+//! * `defmt`: derives `defmt::Format` on the public types, for logging on
+//!   embedded targets.
+//!
+//! There is no `std` feature: nothing here needs one (errors implement
+//! `core::error::Error`, which is `std::error::Error`).
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -30,10 +38,11 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(any(feature = "std", test))]
+#[cfg(test)]
 extern crate std;
 
 pub mod datetime;
+pub mod decimal;
 pub mod device;
 pub mod event;
 pub mod fault;
@@ -44,6 +53,7 @@ pub mod types;
 pub mod version;
 
 pub use datetime::{DateTime, DateTimeError, DateTimeMode};
+pub use decimal::Decimal;
 pub use device::DeviceId;
 pub use event::{EventCode, EventCodeError, EventKind};
 pub use fault::{FaultCode, FaultKind, SoapFaultCode};
@@ -52,3 +62,8 @@ pub use text::TextSource;
 pub use time::{Duration, Instant};
 pub use types::{ParamType, Value, ValueError};
 pub use version::CwmpVersion;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

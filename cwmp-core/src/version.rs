@@ -132,23 +132,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn namespaces_of_the_official_schemas() {
-        // targetNamespace of each shipped schema file.
-        for (file, v) in [
-            ("cwmp-1-0.xsd", CwmpVersion::V1_0),
-            ("cwmp-1-1.xsd", CwmpVersion::V1_1),
-            ("cwmp-1-2.xsd", CwmpVersion::V1_2),
-            ("cwmp-1-3.xsd", CwmpVersion::V1_3),
-            ("cwmp-1-4.xsd", CwmpVersion::V1_4),
-        ] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/schema").join(file);
-            let xsd = std::fs::read_to_string(path).unwrap();
-            let tns = xsd.split("targetNamespace=\"").nth(1).unwrap().split('"').next().unwrap();
-            assert_eq!(v.namespace(), tns, "{file}");
-        }
-    }
-
-    #[test]
     fn accepts_any_minor_emits_at_most_1_2() {
         assert_eq!(CwmpVersion::from_namespace("urn:dslforum-org:cwmp-1-4"), Some(CwmpVersion::V1_4));
         assert_eq!(CwmpVersion::from_namespace("urn:dslforum-org:cwmp-1-9"), Some(CwmpVersion::V1_4));

@@ -71,11 +71,20 @@
 //! assert_eq!(got[1], ("Device.ManagementServer.ParameterKey".into(), "k2".into()));
 //! # let _ = FaultCode::INVALID_PARAMETER_NAME;
 //! ```
+//!
+//! # Features
+//!
+//! * `std`: adds `loader` (a GenieACS CSV device dump into a
+//!   [`memory::MemoryModel`] over heap-owned storage, CSV read by the `csv`
+//!   crate). Nothing else changes.
+//! * `defmt`: derives `defmt::Format` on the public types, for logging on
+//!   embedded targets.
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(any(feature = "std", test))]
 extern crate std;

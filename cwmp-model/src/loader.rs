@@ -3,8 +3,8 @@
 //! Two header layouts exist in the wild and both are read by column name:
 //! the genieacs-sim 5-column form `Parameter,Object,Writable,Value,Value type`
 //! and the GenieACS UI export with timestamps, notification and access-list
-//! columns. Fields follow RFC 4180: quoted fields may hold commas, doubled
-//! quotes and newlines.
+//! columns. Fields follow RFC 4180 (read by the `csv` crate): quoted fields
+//! may hold commas, doubled quotes and newlines.
 //!
 //! Rows outside the data model (`DeviceID.*`, `Events.*`, …: GenieACS
 //! bookkeeping) are skipped and counted. `Value type` is matched
@@ -21,7 +21,7 @@
 //! assert!(stats.parameters > 0);
 //! ```
 
-use std::string::String;
+use std::string::{String, ToString};
 use std::vec;
 use std::vec::Vec;
 
@@ -38,6 +38,14 @@ pub enum LoadError {
     UnterminatedQuote {
         /// 1-based line where the record starts.
         line: usize,
+    },
+    /// The `csv` reader refused the text (invalid UTF-8).
+    #[error("line {line}: {error}")]
+    Csv {
+        /// 1-based line of the problem.
+        line: usize,
+        /// The reader's error.
+        error: String,
     },
     /// A column the loader needs is missing from the header.
     #[error("header lacks the {column:?} column")]
@@ -80,49 +88,50 @@ pub struct LoadStats {
     pub untyped: usize,
 }
 
-/// Splits CSV text into records of fields (RFC 4180), each with the 1-based
-/// line it starts on.
+/// Splits CSV text into records of fields (RFC 4180, read by the `csv`
+/// crate), each with the 1-based line it starts on. Blank lines yield no
+/// record.
+///
+/// A quoted field left open at the end of the file is an error here, where
+/// the `csv` crate would end the field silently: the last record is checked
+/// for an odd number of `"` (every closed quoted field, doubled quotes
+/// included, holds an even number).
 pub fn records(text: &str) -> impl Iterator<Item = Result<(usize, Vec<String>), LoadError>> + '_ {
-    let mut chars = text.chars().peekable();
-    let mut line = 1usize;
-    core::iter::from_fn(move || {
-        chars.peek()?;
-        let start = line;
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        loop {
-            let Some(c) = chars.next() else {
-                if quoted {
-                    return Some(Err(LoadError::UnterminatedQuote { line: start }));
+    let as_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut last_start = None;
+    for rec in reader.records() {
+        match rec {
+            Ok(rec) => {
+                let (mut line, mut byte) = rec.position().map_or((0, 0), |p| (as_usize(p.line()), as_usize(p.byte())));
+                // The reader's position is where it started reading: before
+                // the blank lines it skipped, and before the `\n` of a CRLF
+                // that ended the previous record. Count those here.
+                while let Some(&c @ (b'\r' | b'\n')) = text.as_bytes().get(byte) {
+                    line += usize::from(c == b'\n');
+                    byte += 1;
                 }
-                fields.push(field);
-                return Some(Ok((start, fields)));
-            };
-            match (quoted, c) {
-                (true, '"') if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                (true, '"') => quoted = false,
-                (true, c) => {
-                    if c == '\n' {
-                        line += 1;
-                    }
-                    field.push(c);
-                }
-                (false, '"') => quoted = true,
-                (false, ',') => fields.push(core::mem::take(&mut field)),
-                (false, '\r') if chars.peek() == Some(&'\n') => {}
-                (false, '\n') => {
-                    line += 1;
-                    fields.push(field);
-                    return Some(Ok((start, fields)));
-                }
-                (false, c) => field.push(c),
+                last_start = Some(byte);
+                out.push(Ok((line, rec.iter().map(String::from).collect())));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| as_usize(p.line()));
+                out.push(Err(LoadError::Csv { line, error: e.to_string() }));
+                last_start = None;
+                break;
             }
         }
-    })
+    }
+    let tail = last_start.and_then(|b| text.as_bytes().get(b..)).unwrap_or_default();
+    if tail.iter().filter(|&&b| b == b'"').count() % 2 == 1
+        && let Some(Ok((line, _))) = out.last()
+    {
+        let line = *line;
+        out.pop();
+        out.push(Err(LoadError::UnterminatedQuote { line }));
+    }
+    out.into_iter()
 }
 
 /// The parameter type of a GenieACS `Value type` cell, if it names one.
@@ -156,9 +165,6 @@ pub fn load_genieacs_csv(text: &str, model: &mut MemoryModel<'_>) -> Result<Load
     let mut stats = LoadStats::default();
     for rec in recs {
         let (line, f) = rec?;
-        if f.len() == 1 && f.first().is_some_and(String::is_empty) {
-            continue; // blank line
-        }
         if f.len() < want {
             return Err(LoadError::ShortRecord { line, got: f.len(), want });
         }
@@ -227,6 +233,8 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::format;
+    use std::string::ToString;
 
     #[test]
     fn rfc4180_fields() {
@@ -238,6 +246,46 @@ mod tests {
         assert_eq!(recs[2].0, 4);
         assert_eq!(recs[2].1, ["last", "", ""]);
         assert_eq!(records("a,\"b\n").next(), Some(Err(LoadError::UnterminatedQuote { line: 1 })));
+        let after_good: Vec<_> = records("a,b\nc,\"d\n\ne").collect();
+        assert_eq!(after_good, [Ok((1, vec!["a".into(), "b".into()])), Err(LoadError::UnterminatedQuote { line: 2 })]);
+    }
+
+    #[test]
+    fn blank_lines_yield_no_record_and_keep_line_numbers() {
+        let recs: Vec<_> = records("a\n\n\nb,c\n").collect::<Result<_, _>>().unwrap();
+        assert_eq!(recs, [(1, vec!["a".to_string()]), (4, vec!["b".to_string(), "c".to_string()])]);
+    }
+
+    proptest::proptest! {
+        /// Any records, written as RFC 4180 says (fields with `,`, `"` or a
+        /// line break quoted, quotes doubled; CRLF or LF record ends), read
+        /// back field for field, each with the line it starts on.
+        #[test]
+        fn rfc4180_written_records_read_back(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-z ,\"\n.:]{0,8}", 1..5), 1..8),
+            crlf: bool,
+        ) {
+            let mut text = String::new();
+            let mut line = 1;
+            let mut expected = Vec::new();
+            for row in &rows {
+                // A record of one empty field is a blank line: no record.
+                if row.len() == 1 && row[0].is_empty() {
+                    continue;
+                }
+                expected.push((line, row.clone()));
+                let fields: Vec<String> = row
+                    .iter()
+                    .map(|f| if f.contains([',', '"', '\n']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() })
+                    .collect();
+                text.push_str(&fields.join(","));
+                text.push_str(if crlf { "\r\n" } else { "\n" });
+                line += 1 + row.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+            }
+            let got: Vec<_> = records(&text).collect::<Result<_, _>>().unwrap();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 
     #[test]

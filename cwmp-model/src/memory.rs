@@ -32,7 +32,7 @@
 //! assert_eq!(&buf[..n], b"42");
 //! ```
 
-use cwmp_core::ParamType;
+use cwmp_core::{Decimal, ParamType};
 
 use crate::datamodel::{Applied, BackendError, DataModel, NameBuf, NodeInfo, NodeKind};
 use crate::path::{MAX_DEPTH, MAX_PATH_LEN, Segment, parse_instance};
@@ -126,21 +126,6 @@ pub const fn default_value(ty: ParamType) -> &'static str {
         ParamType::DateTime => "0001-01-01T00:00:00Z",
         _ => "0",
     }
-}
-
-/// Writes `n` in decimal into `buf`, returning the text.
-fn fmt_u32(n: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    let mut v = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    core::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 impl<'s> MemoryModel<'s> {
@@ -516,10 +501,9 @@ impl<'s> MemoryModel<'s> {
             return;
         }
         if let Some(p) = self.find_child(t.parent, &name) {
-            let mut buf = [0u8; 10];
             let was = self.in_batch;
             self.in_batch = false;
-            let _ = self.store_value(p, fmt_u32(count, &mut buf));
+            let _ = self.store_value(p, Decimal::new(count.into()).as_str());
             self.in_batch = was;
         }
     }
@@ -540,10 +524,7 @@ impl DataModel for MemoryModel<'_> {
     fn child(&self, parent: MemoryNode, segment: Segment<'_>) -> Option<MemoryNode> {
         match segment {
             Segment::Name(n) => self.find_child(parent.0, n).map(MemoryNode),
-            Segment::Instance(i) => {
-                let mut buf = [0u8; 10];
-                self.find_child(parent.0, fmt_u32(i, &mut buf)).map(MemoryNode)
-            }
+            Segment::Instance(i) => self.find_child(parent.0, Decimal::new(i.into()).as_str()).map(MemoryNode),
             Segment::Alias(a) => {
                 let mut c = self.slot(parent.0)?.first;
                 while let Some(s) = self.slot(c) {
@@ -659,8 +640,7 @@ impl DataModel for MemoryModel<'_> {
         if n == u32::MAX {
             return Err(BackendError::ResourcesExceeded);
         }
-        let mut buf = [0u8; 10];
-        let inst = self.new_slot(table.0, fmt_u32(n, &mut buf), OBJECT, true, ParamType::String, "")?;
+        let inst = self.new_slot(table.0, Decimal::new(n.into()).as_str(), OBJECT, true, ParamType::String, "")?;
         if template != NONE
             && let Err(e) = self.clone_shape(template, inst)
         {
@@ -671,7 +651,7 @@ impl DataModel for MemoryModel<'_> {
         if let Some(alias) = self.find_child(inst, "Alias") {
             let mut text: heapless::String<16> = heapless::String::new();
             let _ = text.push_str("cpe-");
-            let _ = text.push_str(fmt_u32(n, &mut buf));
+            let _ = text.push_str(Decimal::new(n.into()).as_str());
             let _ = self.store_value(alias, &text);
         }
         self.slots[table.0 as usize].next_instance = n + 1;

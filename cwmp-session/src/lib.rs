@@ -18,6 +18,15 @@
 //!   and scheduled Informs, the transfer queue, the persisted image.
 //! - [`dhcp`]: the CWMP information of DHCPv4 options 43 / 125 and DHCPv6
 //!   option 17.
+//!
+//! # Features
+//!
+//! * `std`: forwards `std` to `cwmp-soap` (run-time SIMD detection in
+//!   `memchr`) and `cwmp-model` (the CSV loader); adds nothing here yet.
+//! * `defmt`: derives `defmt::Format` on the public types (and enables it in
+//!   the crates below).
+//! * `sha256`: HTTP Digest with SHA-256 and SHA-256-sess (RFC 7616), about
+//!   7 KB of flash on thumbv7em.
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.

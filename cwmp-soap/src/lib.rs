@@ -59,6 +59,14 @@
 //! let first = r.parameter_list.iter().next().unwrap();
 //! assert_eq!(first.value.text, "1.0 <beta>");
 //! ```
+//!
+//! # Features
+//!
+//! * `std`: switches `memchr` (the tokenizer's byte searches) to its std
+//!   build, which detects SIMD support at run time (AVX2 on x86-64); decoded
+//!   results are identical. Nothing else changes: no API is added.
+//! * `defmt`: derives `defmt::Format` on the public types, for logging on
+//!   embedded targets.
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.
@@ -92,3 +100,8 @@ pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use list::{List, ListPos};
 pub use rpc::{Method, Rpc};
 pub use text::Text;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

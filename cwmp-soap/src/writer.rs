@@ -310,20 +310,7 @@ impl<'b> Writer<'b> {
 
     /// An unsigned number.
     pub fn u64(&mut self, v: u64) {
-        let mut b = [0u8; 20];
-        let mut i = b.len();
-        let mut v = v;
-        loop {
-            i -= 1;
-            if let Some(d) = b.get_mut(i) {
-                *d = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-            if v == 0 || i == 0 {
-                break;
-            }
-        }
-        self.raw(core::str::from_utf8(b.get(i..).unwrap_or(b"")).unwrap_or(""));
+        self.raw(cwmp_core::Decimal::new(v).as_str());
     }
 
     /// A signed number.

@@ -10,33 +10,49 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::http::Framing;
+
 /// The corpus root: `$CWMP_CORPUS`, or `shared/corpus` beside the workspace.
+/// Panics, naming where it looked, when that directory does not exist: a
+/// test over the corpus must not pass on zero files.
+#[track_caller]
 pub fn root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CWMP_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    // testkit/ is one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+    let (root, how) = match std::env::var_os("CWMP_CORPUS") {
+        Some(dir) => (PathBuf::from(dir), "from CWMP_CORPUS"),
+        // testkit/ is one level below the workspace root.
+        None => (Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), "CWMP_CORPUS unset, default"),
+    };
+    assert!(
+        root.is_dir(),
+        "test corpus not found at {} ({how}): tests read it in place; put it at ../shared/corpus beside \
+         the workspace or set CWMP_CORPUS to its directory",
+        root.display()
+    );
+    root
 }
 
 /// A path below the corpus root.
+#[track_caller]
 pub fn path(rel: &str) -> PathBuf {
     root().join(rel)
 }
 
 /// Reads a corpus file; panics with the path when it is missing.
+#[track_caller]
 pub fn read(rel: &str) -> Vec<u8> {
     let p = path(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("corpus file {}: {e}", p.display()))
 }
 
 /// Every file below `rel` (recursively) whose name ends with one of `exts`,
-/// sorted, as paths.
+/// sorted, as paths. Panics when the directory is missing or holds no such
+/// file, so a loop over the result never passes vacuously.
+#[track_caller]
 pub fn files(rel: &str, exts: &[&str]) -> Vec<PathBuf> {
     fn walk(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
+        let rd = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("corpus directory {}: {e}", dir.display()));
+        for e in rd {
+            let p = e.unwrap_or_else(|e| panic!("corpus directory {}: {e}", dir.display())).path();
             if p.is_dir() {
                 walk(&p, exts, out);
             } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| exts.iter().any(|x| n.ends_with(x))) {
@@ -44,56 +60,23 @@ pub fn files(rel: &str, exts: &[&str]) -> Vec<PathBuf> {
             }
         }
     }
+    let dir = path(rel);
     let mut out = Vec::new();
-    walk(&path(rel), exts, &mut out);
+    walk(&dir, exts, &mut out);
+    assert!(!out.is_empty(), "no {exts:?} files below {} (CWMP_CORPUS or ../shared/corpus)", dir.display());
     out.sort();
     out
 }
 
-/// The SOAP body of a corpus message file: the file itself for `.xml`; for a
-/// `.http` dump, the bytes after the first blank line (CRLF or LF), de-chunked
-/// when the head says `Transfer-Encoding: chunked`.
+/// The SOAP body of a corpus message file, read by [`crate::http::soap_body`]
+/// as a dump ([`Framing::Dump`]): the file itself for raw SOAP; for an HTTP
+/// dump every byte after the head, de-chunked when the head says
+/// `Transfer-Encoding: chunked`. Panics naming the file when it does not read.
+#[track_caller]
 pub fn soap_body(file: &Path) -> Vec<u8> {
     let raw = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    if file.extension().and_then(|e| e.to_str()) != Some("http") {
-        return raw;
-    }
-    let (head, body) = split_head(&raw).unwrap_or_else(|| panic!("{}: no end of HTTP head", file.display()));
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    if head.lines().any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked")) {
-        dechunk(body).unwrap_or_else(|| panic!("{}: bad chunked body", file.display()))
-    } else {
-        body.to_vec()
-    }
-}
-
-fn split_head(raw: &[u8]) -> Option<(&[u8], &[u8])> {
-    for i in 0..raw.len() {
-        if raw[i..].starts_with(b"\r\n\r\n") {
-            return Some((&raw[..i], &raw[i + 4..]));
-        }
-        if raw[i..].starts_with(b"\n\n") {
-            return Some((&raw[..i], &raw[i + 2..]));
-        }
-        if raw[i..].starts_with(b"\n\r\n") {
-            return Some((&raw[..i], &raw[i + 3..]));
-        }
-    }
-    None
-}
-
-fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let eol = b.iter().position(|&c| c == b'\n')?;
-        let line = std::str::from_utf8(&b[..eol]).ok()?.trim();
-        let size = usize::from_str_radix(line.split(';').next()?.trim(), 16).ok()?;
-        b = &b[eol + 1..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(b.get(..size)?);
-        b = b.get(size..)?;
-        b = b.strip_prefix(b"\r\n").or_else(|| b.strip_prefix(b"\n"))?;
+    match crate::http::soap_body(&raw, Framing::Dump) {
+        Ok(u) => u.body.into_owned(),
+        Err(e) => panic!("{}: {e}", file.display()),
     }
 }
