@@ -202,7 +202,7 @@ fn inspect(name: &str, raw: &[u8], args: &Args, report: &Report, out: &mut impl 
     // tolerant reading accepted (strict reading stops there and names it),
     // a value the schema forbids.
     let mut notes: Vec<String> = u.note.iter().cloned().collect();
-    if let Err(e) = Envelope::decode_with(&u.body, None, &DecodeOptions { strict: true, ..DecodeOptions::default() }) {
+    if let Err(e) = Envelope::decode_with(&u.body, None, &DecodeOptions::STRICT) {
         notes.push(format!("repaired at {}: {}", position(&u, e.offset), e.kind));
     }
     if let Some(v) = env.schema_violation() {
