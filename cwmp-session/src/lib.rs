@@ -29,6 +29,7 @@ extern crate std;
 
 pub mod auth;
 pub mod cpe;
+pub mod cr;
 pub mod dhcp;
 pub mod http;
 
