@@ -8,6 +8,11 @@
 //! - [`udp`]: UDP connection requests (TR-111 Part 2 / Annex G): parse and
 //!   verify the signed datagram ([`udp::UdpReceiver`]) and the ACS-side
 //!   generator ([`udp::UdpRequestWriter`]).
+//! - [`stun`]: the CPE's classic-STUN binding client with the TR-111
+//!   attributes ([`stun::StunClient`]: keep-alive, retransmission, binding
+//!   change, NAT detection), the ACS side's reading of its requests
+//!   ([`stun::BindingRequest`]), and [`stun::classify`] to tell STUN and UDP
+//!   connection requests apart on one socket.
 //!
 //! Every accepted request, whatever its transport, goes through one
 //! [`SessionTrigger`]: it applies the rate limit (authenticated requests
@@ -17,9 +22,10 @@
 //!
 //! All state is plain data in fixed-size tables; time is the caller's
 //! [`Instant`], randomness the caller's bytes. Nothing allocates; no input
-//! panics. STUN, XMPP and UDP lightweight notifications are not built yet.
+//! panics. XMPP and UDP lightweight notifications are not built yet.
 
 pub mod http;
+pub mod stun;
 pub mod udp;
 
 use cwmp_core::{Duration, Instant};
