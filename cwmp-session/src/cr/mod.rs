@@ -13,6 +13,10 @@
 //!   change, NAT detection), the ACS side's reading of its requests
 //!   ([`stun::BindingRequest`]), and [`stun::classify`] to tell STUN and UDP
 //!   connection requests apart on one socket.
+//! - [`xmpp`]: the `connectionRequest` IQ of Annex K: the CPE's handler
+//!   ([`xmpp::XmppHandler`]: allowed JIDs, credentials, `result` /
+//!   `not-authorized` / `service-unavailable`) and the ACS's builder
+//!   ([`xmpp::ConnectionRequestIq`]); the XMPP stream is the caller's.
 //!
 //! Every accepted request, whatever its transport, goes through one
 //! [`SessionTrigger`]: it applies the rate limit (authenticated requests
@@ -22,11 +26,12 @@
 //!
 //! All state is plain data in fixed-size tables; time is the caller's
 //! [`Instant`], randomness the caller's bytes. Nothing allocates; no input
-//! panics. XMPP and UDP lightweight notifications are not built yet.
+//! panics. UDP lightweight notifications are not built yet.
 
 pub mod http;
 pub mod stun;
 pub mod udp;
+pub mod xmpp;
 
 use cwmp_core::{Duration, Instant};
 
