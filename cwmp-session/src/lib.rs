@@ -18,6 +18,11 @@
 //!   and scheduled Informs, the transfer queue, the persisted image.
 //! - [`dhcp`]: the CWMP information of DHCPv4 options 43 / 125 and DHCPv6
 //!   option 17.
+//! - [`cr`]: connection requests, both ends: the HTTP listener (Digest
+//!   only, rate limit on authenticated requests) and the ACS's client, UDP
+//!   connection requests (TR-111) with STUN, XMPP (Annex K), and UDP
+//!   lightweight notifications; one [`cr::SessionTrigger`] turns accepted
+//!   requests into sessions carrying `6 CONNECTION REQUEST`.
 #![no_std]
 #![forbid(unsafe_code)]
 // No panics a peer can reach: unwrap/expect only in tests and doc examples.

@@ -17,6 +17,8 @@
 //!   ([`xmpp::XmppHandler`]: allowed JIDs, credentials, `result` /
 //!   `not-authorized` / `service-unavailable`) and the ACS's builder
 //!   ([`xmpp::ConnectionRequestIq`]); the XMPP stream is the caller's.
+//! - [`lwn`]: UDP lightweight notifications (Annex M): the CPE's encoder
+//!   and the ACS's decoder, schema facets enforced both ways.
 //!
 //! Every accepted request, whatever its transport, goes through one
 //! [`SessionTrigger`]: it applies the rate limit (authenticated requests
@@ -26,9 +28,10 @@
 //!
 //! All state is plain data in fixed-size tables; time is the caller's
 //! [`Instant`], randomness the caller's bytes. Nothing allocates; no input
-//! panics. UDP lightweight notifications are not built yet.
+//! panics.
 
 pub mod http;
+pub mod lwn;
 pub mod stun;
 pub mod udp;
 pub mod xmpp;
