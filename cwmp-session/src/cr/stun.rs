@@ -281,7 +281,6 @@ pub struct StunConfig<'a> {
 
 /// What a response told the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum BindingEvent {
     /// Same public binding as before.
     Unchanged,
@@ -301,9 +300,32 @@ pub enum BindingEvent {
     },
 }
 
+// defmt has no `Format` for `core::net` addresses: written out here.
+#[cfg(feature = "defmt")]
+impl defmt::Format for BindingEvent {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            BindingEvent::Unchanged => defmt::write!(f, "Unchanged"),
+            BindingEvent::Changed { address, nat_detected } => {
+                let [a, b, c, d] = address.ip().octets();
+                defmt::write!(
+                    f,
+                    "Changed {{ address: {}.{}.{}.{}:{}, nat_detected: {} }}",
+                    a,
+                    b,
+                    c,
+                    d,
+                    address.port(),
+                    nat_detected
+                )
+            }
+            BindingEvent::Error { code } => defmt::write!(f, "Error {{ code: {} }}", code),
+        }
+    }
+}
+
 /// The CPE's STUN binding client. Plain data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct StunClient {
     local: SocketAddrV4,
     txid: Option<[u8; 16]>,
