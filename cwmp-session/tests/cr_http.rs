@@ -221,19 +221,29 @@ fn digest_empty_password_is_refused_by_configuration() {
     assert_eq!(r, CrResult::AuthFailed(AuthError::Rejected));
 }
 
+/// A CPE that challenged our client at `at` (the client holds the challenge).
+fn challenged_at(at: Instant) -> (Cpe, CrClient) {
+    let mut cpe = Cpe::new();
+    let mut client = CrClient::new(ClientPolicy::default());
+    let mut buf = [0u8; 1024];
+    let n = client.write_request(&Url::parse(URL).unwrap(), &creds("acs", "s3cret"), &mut buf).unwrap();
+    let (_, resp) = cpe.send(at, &buf[..n]);
+    assert!(matches!(client.handle_response(&resp, &[3; 16]), ClientStep::Retry { .. }));
+    (cpe, client)
+}
+
+/// The client's next request with `password`, as bytes.
+fn answer(client: &mut CrClient, password: &'static str) -> Vec<u8> {
+    let mut buf = [0u8; 1024];
+    let n = client.write_request(&Url::parse(URL).unwrap(), &creds("acs", password), &mut buf).unwrap();
+    buf[..n].to_vec()
+}
+
 /// A CPE that has challenged our client, and the client's answer (not yet
 /// sent). Deterministic: two calls give identical CPEs and bytes.
 fn challenged_request(password: &'static str) -> (Cpe, Vec<u8>) {
-    let mut cpe = Cpe::new();
-    let url = Url::parse(URL).unwrap();
-    let mut client = CrClient::new(ClientPolicy::default());
-    let c = creds("acs", password);
-    let mut req = [0u8; 1024];
-    let n = client.write_request(&url, &c, &mut req).unwrap();
-    let (_, resp) = cpe.send(Instant::from_secs(100), &req[..n]);
-    client.handle_response(&resp, &[3; 16]);
-    let n = client.write_request(&url, &c, &mut req).unwrap();
-    (cpe, req[..n].to_vec())
+    let (cpe, mut client) = challenged_at(Instant::from_secs(100));
+    (cpe, answer(&mut client, password))
 }
 
 /// The bytes of an accepted request, and the CPE that accepted it.
@@ -266,40 +276,23 @@ fn digest_nonce_past_its_lifetime_is_stale_and_client_recovers_once() {
     assert_eq!(h.outcome, Outcome::AuthFailed(AuthError::Rejected));
     assert_eq!(status(&resp), 401);
     // A client that answers an old nonce correctly is told stale and retries.
-    let mut cpe = Cpe::new();
-    let url = Url::parse(URL).unwrap();
-    let mut client = CrClient::new(ClientPolicy::default());
-    let c = creds("acs", "s3cret");
-    let mut buf = [0u8; 1024];
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (_, resp) = cpe.send(Instant::from_secs(0), &buf[..n]);
-    client.handle_response(&resp, &[4; 16]);
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (h, resp) = cpe.send(Instant::from_secs(400), &buf[..n]);
+    let (mut cpe, mut client) = challenged_at(Instant::from_secs(0));
+    let (h, resp) = cpe.send(Instant::from_secs(400), &answer(&mut client, "s3cret"));
     assert_eq!(h.outcome, Outcome::Stale);
     assert!(String::from_utf8_lossy(&resp).contains("stale=true"));
     assert!(matches!(client.handle_response(&resp, &[5; 16]), ClientStep::Retry { .. }));
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (h, _) = cpe.send(Instant::from_secs(400), &buf[..n]);
+    let (h, _) = cpe.send(Instant::from_secs(400), &answer(&mut client, "s3cret"));
     assert_eq!(h.outcome, Outcome::Accepted);
 }
 
 #[test]
 fn digest_nonce_table_full_fails_closed_on_eviction() {
-    let mut cpe = Cpe::new(); // 4 nonce slots
-    let url = Url::parse(URL).unwrap();
-    let mut client = CrClient::new(ClientPolicy::default());
-    let c = creds("acs", "s3cret");
-    let mut buf = [0u8; 1024];
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (_, resp) = cpe.send(Instant::from_secs(0), &buf[..n]);
-    client.handle_response(&resp, &[4; 16]);
+    let (mut cpe, mut client) = challenged_at(Instant::from_secs(0)); // 4 nonce slots
     // Four other clients take every slot.
     for t in 1..=4 {
         cpe.send(Instant::from_secs(t), &get(None));
     }
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (h, _) = cpe.send(Instant::from_secs(5), &buf[..n]);
+    let (h, _) = cpe.send(Instant::from_secs(5), &answer(&mut client, "s3cret"));
     assert_eq!(h.outcome, Outcome::Stale, "an evicted nonce is never accepted");
 }
 
@@ -345,15 +338,11 @@ fn cr_rate_limit_counts_authenticated_requests_only_and_503_has_no_retry_after()
     for _ in 0..2 {
         assert_eq!(exchange(&mut cpe, Instant::from_secs(10), &creds("acs", "s3cret")).0, CrResult::Accepted);
     }
-    let url = Url::parse(URL).unwrap();
-    let mut client = CrClient::new(ClientPolicy::default());
-    let mut buf = [0u8; 1024];
-    let c = creds("acs", "s3cret");
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (_, resp) = cpe.send(Instant::from_secs(11), &buf[..n]);
+    let (_, mut client) = challenged_at(Instant::from_secs(11));
+    let (h, resp) = cpe.send(Instant::from_secs(11), &get(None));
+    assert_eq!(h.outcome, Outcome::Challenged);
     client.handle_response(&resp, &[0; 16]);
-    let n = client.write_request(&url, &c, &mut buf).unwrap();
-    let (h, resp) = cpe.send(Instant::from_secs(11), &buf[..n]);
+    let (h, resp) = cpe.send(Instant::from_secs(11), &answer(&mut client, "s3cret"));
     assert_eq!(h.outcome, Outcome::RateLimited);
     assert!(resp.starts_with(b"HTTP/1.1 503 "));
     assert!(!String::from_utf8_lossy(&resp).to_ascii_lowercase().contains("retry-after"));

@@ -178,13 +178,7 @@ pub struct Decoded<'a> {
 
 /// The next event that is not white-space text.
 fn next<'a>(r: &mut LwnReader, input: &'a [u8]) -> Result<Event<'a>, LwnError> {
-    loop {
-        match r.next_complete(input)?.event() {
-            Some(Event::Text(t)) if t.is_whitespace() => {}
-            Some(ev) => return Ok(ev),
-            None => return Err(LwnError::Shape { at: input.len(), what: "element" }),
-        }
-    }
+    super::next_element(r, input)?.ok_or(LwnError::Shape { at: input.len(), what: "element" })
 }
 
 /// `<{NS}name>text</name>`: the text (`None` when empty).

@@ -37,6 +37,9 @@ pub mod udp;
 pub mod xmpp;
 
 use cwmp_core::{Duration, Instant};
+use cwmp_soap::xml::{Event, Reader, XmlError};
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
 
 /// The rate limit on connection requests that passed authentication
 /// (TR-069 §3.2.2: the CPE SHOULD limit them; over the limit it answers
@@ -171,4 +174,33 @@ impl SessionTrigger {
     pub fn in_session(&self) -> bool {
         self.in_session
     }
+}
+
+/// The next event of the complete document `input` that is not white-space
+/// text; `None` after the root element (shared by the XML payloads here).
+fn next_element<'a, const D: usize, const N: usize, const A: usize>(
+    r: &mut Reader<D, N, A>,
+    input: &'a [u8],
+) -> Result<Option<Event<'a>>, XmlError> {
+    loop {
+        match r.next_complete(input)?.event() {
+            Some(Event::Text(t)) if t.is_whitespace() => {}
+            other => return Ok(other),
+        }
+    }
+}
+
+/// HMAC-SHA1 keyed with `key` over what `feed` gives it (UDP request
+/// signatures, STUN MESSAGE-INTEGRITY).
+fn hmac_sha1(key: &[u8], feed: impl FnOnce(&mut Hmac<Sha1>)) -> [u8; 20] {
+    // HMAC takes keys of any length: `new_from_slice` cannot fail here.
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
+        return [0; 20];
+    };
+    feed(&mut mac);
+    let mut out = [0u8; 20];
+    for (o, b) in out.iter_mut().zip(mac.finalize().into_bytes().iter()) {
+        *o = *b;
+    }
+    out
 }

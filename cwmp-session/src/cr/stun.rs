@@ -22,9 +22,9 @@
 use core::net::{Ipv4Addr, SocketAddrV4};
 
 use cwmp_core::{Duration, Instant};
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use hmac::Mac;
 
+use super::hmac_sha1;
 use crate::auth::hash::ct_eq;
 
 /// The value of `CONNECTION-REQUEST-BINDING` (TR-111), trailing space included.
@@ -190,17 +190,11 @@ fn address(a: &Attr<'_>, txid: &[u8; 16]) -> Option<SocketAddrV4> {
 /// field as sent, and the attributes before it), zero-padded to a multiple
 /// of 64 bytes.
 fn integrity(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return [0; 20];
-    };
-    mac.update(msg);
-    let pad = (64 - msg.len() % 64) % 64;
-    mac.update(&[0u8; 64][..pad]);
-    let mut out = [0u8; 20];
-    for (o, b) in out.iter_mut().zip(mac.finalize().into_bytes().iter()) {
-        *o = *b;
-    }
-    out
+    hmac_sha1(key, |mac| {
+        mac.update(msg);
+        let pad = (64 - msg.len() % 64) % 64;
+        mac.update(&[0u8; 64][..pad]);
+    })
 }
 
 /// Writes messages attribute by attribute, fixing the length at the end.

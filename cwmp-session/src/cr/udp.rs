@@ -28,10 +28,9 @@
 //! [`UdpRequestWriter`] builds the datagram on the ACS side.
 
 use cwmp_core::Instant;
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use hmac::Mac;
 
-use super::{Admission, RateLimit, SessionTrigger};
+use super::{Admission, RateLimit, SessionTrigger, hmac_sha1};
 use crate::auth::hash::{ct_eq, hex_decode};
 use crate::http::head::{self, EMPTY_HEADER, Quirks};
 use crate::http::write::HeadWriter;
@@ -278,19 +277,6 @@ pub fn signature(password: &[u8], ts: Encoded<'_>, id: Encoded<'_>, un: Encoded<
             part.for_each_piece(|b| mac.update(b));
         }
     })
-}
-
-fn hmac_sha1(key: &[u8], feed: impl FnOnce(&mut Hmac<Sha1>)) -> [u8; 20] {
-    // HMAC takes keys of any length: `new_from_slice` cannot fail here.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return [0; 20];
-    };
-    feed(&mut mac);
-    let mut out = [0u8; 20];
-    for (o, b) in out.iter_mut().zip(mac.finalize().into_bytes().iter()) {
-        *o = *b;
-    }
-    out
 }
 
 /// Settings of the CPE's UDP receiver.

@@ -215,13 +215,7 @@ fn shape(ev: Option<Event<'_>>, what: &'static str) -> XmppError {
 
 /// The next event that is not white-space text.
 fn next_element<'a>(r: &mut IqReader, input: &'a [u8]) -> Result<Event<'a>, XmppError> {
-    loop {
-        match r.next_complete(input)?.event() {
-            Some(Event::Text(t)) if t.is_whitespace() => {}
-            Some(ev) => return Ok(ev),
-            None => return Err(XmppError::Shape { at: input.len(), what: "element" }),
-        }
-    }
+    super::next_element(r, input)?.ok_or(XmppError::Shape { at: input.len(), what: "element" })
 }
 
 /// The defined condition inside `<error>`.
