@@ -454,3 +454,22 @@ proptest! {
         prop_assert_eq!(h3.outcome, h4.outcome);
     }
 }
+
+/// Pins the size of every connection-request state (curl's practice): a
+/// change that grows one shows up here. Upper bounds, 64-bit host.
+#[test]
+fn cr_state_sizes_are_pinned() {
+    use cwmp_session::cr::stun::StunClient;
+    use cwmp_session::cr::udp::UdpReceiver;
+    use std::mem::size_of;
+    let sizes = [
+        ("SessionTrigger", size_of::<SessionTrigger>(), 32),
+        ("Listener<8>", size_of::<Listener<8>>(), 8 * 64),
+        ("CrClient", size_of::<CrClient>(), 512),
+        ("UdpReceiver<8>", size_of::<UdpReceiver<8>>(), 8 * 48 + 16),
+        ("StunClient", size_of::<StunClient>(), 64),
+    ];
+    for (name, size, bound) in sizes {
+        assert!(size <= bound, "{name}: {size} bytes > {bound}");
+    }
+}

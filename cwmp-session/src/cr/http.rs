@@ -140,8 +140,8 @@ impl<const SLOTS: usize> Listener<SLOTS> {
 
     /// Handles the request at the start of `input` (bytes received so far)
     /// at time `now`, with 16 bytes of fresh caller randomness for a nonce,
-    /// writing the answer into `out` (256 bytes are always enough). Never
-    /// panics; `Err` only when `out` is too small.
+    /// writing the answer into `out` (256 bytes plus the realm's length are
+    /// always enough). Never panics; `Err` only when `out` is too small.
     pub fn handle(
         &mut self,
         cfg: &ListenerConfig<'_>,

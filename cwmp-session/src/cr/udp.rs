@@ -216,7 +216,7 @@ pub fn parse(datagram: &[u8]) -> Result<UdpRequest<'_>, UdpError> {
         cn.ok_or(missing(3))?,
         sig.ok_or(missing(4))?,
     );
-    let value_at = |v: &Encoded<'_>| v.0.as_ptr() as usize - uri.as_ptr() as usize;
+    let value_at = |v: &Encoded<'_>| (v.0.as_ptr() as usize).saturating_sub(uri.as_ptr() as usize);
     let ts = parse_ts(ts_raw).ok_or(UdpError::BadValue { key: "ts", at: value_at(&ts_raw) })?;
     if id.decoded_len() > MAX_ID_LEN || id.decoded_len() == 0 {
         return Err(UdpError::BadValue { key: "id", at: value_at(&id) });
