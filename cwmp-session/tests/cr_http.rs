@@ -312,7 +312,7 @@ fn digest_nonces_come_from_caller_randomness() {
 }
 
 #[test]
-fn digest_duplicate_or_valueless_params_are_rejected() {
+fn digest_duplicate_missing_valueless_or_overlong_params_are_rejected() {
     let mut cpe = Cpe::new();
     let dup = "Digest username=\"acs\", username=\"acs\", realm=\"cwmp\", nonce=\"00\", uri=\"/cr/9f2c4e71a0\", response=\"00\", qop=auth, nc=00000001, cnonce=\"x\"";
     let (h, _) = cpe.send(Instant::from_secs(1), &get(Some(dup)));
@@ -320,6 +320,20 @@ fn digest_duplicate_or_valueless_params_are_rejected() {
     let valueless = "Digest username, realm=\"cwmp\"";
     let (h, _) = cpe.send(Instant::from_secs(1), &get(Some(valueless)));
     assert!(matches!(h.outcome, Outcome::AuthFailed(_)));
+    let missing = "Digest username=\"acs\", realm=\"cwmp\", nonce=\"00\", uri=\"/cr/9f2c4e71a0\", qop=auth, nc=00000001, cnonce=\"x\"";
+    let (h, _) = cpe.send(Instant::from_secs(1), &get(Some(missing)));
+    assert_eq!(h.outcome, Outcome::AuthFailed(AuthError::MissingParam { name: "response" }));
+    let long = format!("Digest username=\"{}\", realm=\"cwmp\"", "a".repeat(2000));
+    let (h, resp) = cpe.send(Instant::from_secs(1), &get(Some(&long)));
+    assert!(matches!(h.outcome, Outcome::AuthFailed(AuthError::TooLong { .. })), "{:?}", h.outcome);
+    assert_eq!(status(&resp), 401);
+    let escaped = "Digest username=\"a\\\"cs\", realm=\"cwmp\", nonce=\"00\", uri=\"/cr/9f2c4e71a0\", response=\"00\", qop=auth, nc=00000001, cnonce=\"x\"";
+    let (h, _) = cpe.send(Instant::from_secs(1), &get(Some(escaped)));
+    assert_eq!(
+        h.outcome,
+        Outcome::AuthFailed(AuthError::Rejected),
+        "quoted-string escapes parse; the digest is then wrong"
+    );
     // Two Authorization headers.
     let two =
         format!("GET {PATH} HTTP/1.1\r\nHost: h\r\nAuthorization: Digest a=b\r\nAuthorization: Digest a=b\r\n\r\n");
