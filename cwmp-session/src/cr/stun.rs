@@ -18,6 +18,11 @@
 //! [`poll_timeout`](StunClient::poll_timeout) says when to call again.
 //! [`classify`] tells STUN messages and UDP connection requests apart on
 //! the shared socket by their content.
+//!
+//! Limits: IPv4 mapped addresses only (classic STUN); attribute values we
+//! write are zero-padded to 4 bytes with the padding counted in the length
+//! (RFC 3489 wants multiples of 4), and a USERNAME read loses trailing zero
+//! bytes. A Binding Error Response (e.g. 401) is reported, not retried.
 
 use core::net::{Ipv4Addr, SocketAddrV4};
 
