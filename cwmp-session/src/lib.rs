@@ -3,9 +3,9 @@
 //! inform, transfers and connection requests (HTTP, UDP/STUN, XMPP), all
 //! driven by the caller with bytes and timers.
 //!
-//! **Status:** the HTTP layer and the CPE session's building blocks are
-//! built; the CPE and ACS session state machines and the connection-request
-//! listeners come next and build on them.
+//! **Status:** the HTTP layer, the CPE session's building blocks and the
+//! connection requests are built; the CPE and ACS session state machines
+//! come next and build on them.
 //!
 //! - [`http`]: HTTP/1.1 framing for both roles (request and response heads
 //!   with `httparse`, `Content-Length` and chunked bodies read incrementally,
@@ -18,6 +18,11 @@
 //!   and scheduled Informs, the transfer queue, the persisted image.
 //! - [`dhcp`]: the CWMP information of DHCPv4 options 43 / 125 and DHCPv6
 //!   option 17.
+//! - [`cr`]: connection requests, both ends: the HTTP listener (Digest
+//!   only, rate limit on authenticated requests) and the ACS's client, UDP
+//!   connection requests (TR-111) with STUN, XMPP (Annex K), and UDP
+//!   lightweight notifications; one [`cr::SessionTrigger`] turns accepted
+//!   requests into sessions carrying `6 CONNECTION REQUEST`.
 //!
 //! # Features
 //!
@@ -38,6 +43,7 @@ extern crate std;
 
 pub mod auth;
 pub mod cpe;
+pub mod cr;
 pub mod dhcp;
 pub mod http;
 

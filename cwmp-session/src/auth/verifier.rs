@@ -265,14 +265,19 @@ pub fn verify_basic<P: Secret>(
     let secret = user.and_then(lookup);
     let known = secret.as_ref().is_some_and(|s| allow_empty_password || !s.bytes().is_empty());
     let stored = secret.as_ref().map_or(&b"\x00unknown-user\x00"[..], |s| s.bytes());
-    // Fixed-length, zero-padded comparison: time independent of where the
-    // passwords differ; lengths compared separately (not secret-dependent
-    // timing: one integer compare).
-    let (Some(a), Some(b)) = (padded(given), padded(stored)) else {
-        return Err(AuthError::Rejected);
-    };
-    let equal = ct_eq(&a, &b) & (given.len() == stored.len());
+    let equal = secret_eq(given, stored);
     if equal && known { Ok(Verdict::Authorized) } else { Err(AuthError::Rejected) }
+}
+
+/// Equality of a given and a stored secret (at most [`MAX_SECRET_LEN`]
+/// bytes; longer never equal): a fixed-length, zero-padded comparison, so
+/// the time does not depend on where they differ; the lengths are compared
+/// separately (one integer compare).
+pub(crate) fn secret_eq(given: &[u8], stored: &[u8]) -> bool {
+    let (Some(a), Some(b)) = (padded(given), padded(stored)) else {
+        return false;
+    };
+    ct_eq(&a, &b) & (given.len() == stored.len())
 }
 
 /// `v` zero-padded to [`MAX_SECRET_LEN`] bytes, or `None` when longer.

@@ -279,14 +279,31 @@ impl<'h, 'b> RequestHead<'h, 'b> {
     }
 }
 
-/// Parses a request head from the start of `buf`, incrementally; see
-/// [`parse_response`] for the header array and limits.
-pub fn parse_request<'h, 'b>(
+/// A request head as read, before any framing is decided: the start line
+/// and the header lines (count and line length checked). For listeners that
+/// read only a few headers (the connection-request listener, UDP requests).
+#[derive(Debug, Clone, Copy)]
+pub struct RawRequestHead<'h, 'b> {
+    /// The method token as sent.
+    pub method_token: &'b str,
+    /// The request target as sent.
+    pub target: &'b str,
+    /// The minor HTTP version (`1` for HTTP/1.1).
+    pub version: u8,
+    /// The headers.
+    pub headers: Headers<'h, 'b>,
+    /// Bytes of the head.
+    pub head_len: usize,
+}
+
+/// Parses the start line and header lines of a request, incrementally,
+/// without looking at any header; see [`parse_request`] for the limits.
+pub fn parse_request_raw<'h, 'b>(
     buf: &'b [u8],
     headers: &'h mut [Header<'b>],
     limits: &HttpLimits,
     quirks: Quirks,
-) -> Result<Parsed<RequestHead<'h, 'b>>, HttpError> {
+) -> Result<Parsed<RawRequestHead<'h, 'b>>, HttpError> {
     let cap = headers.len().min(limits.max_headers);
     let headers = headers.get_mut(..cap).unwrap_or(&mut []);
     let mut req = httparse::Request::new(headers);
@@ -295,17 +312,35 @@ pub fn parse_request<'h, 'b>(
         Some(n) => n,
         None => return Ok(Parsed::Partial),
     };
-    let method_token = req.method.unwrap_or("");
+    let headers = Headers { list: req.headers };
+    check_lines(&headers, limits)?;
+    Ok(Parsed::Complete(RawRequestHead {
+        method_token: req.method.unwrap_or(""),
+        target: req.path.unwrap_or(""),
+        version: req.version.unwrap_or(1),
+        headers,
+        head_len,
+    }))
+}
+
+/// Parses a request head from the start of `buf`, incrementally; see
+/// [`parse_response`] for the header array and limits.
+pub fn parse_request<'h, 'b>(
+    buf: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &HttpLimits,
+    quirks: Quirks,
+) -> Result<Parsed<RequestHead<'h, 'b>>, HttpError> {
+    let Parsed::Complete(raw) = parse_request_raw(buf, headers, limits, quirks)? else {
+        return Ok(Parsed::Partial);
+    };
+    let RawRequestHead { method_token, target, version, headers, head_len } = raw;
     let method = match method_token {
         "GET" => Method::Get,
         "POST" => Method::Post,
         "HEAD" => Method::Head,
         _ => Method::Other,
     };
-    let target = req.path.unwrap_or("");
-    let version = req.version.unwrap_or(1);
-    let headers = Headers { list: req.headers };
-    check_lines(&headers, limits)?;
     let framing = headers.framing(limits)?.unwrap_or(Framing::None);
     let expect_continue = headers.get("expect").is_some_and(|v| v.eq_ignore_ascii_case(b"100-continue"));
     let close = headers.connection_close() || version == 0;
