@@ -47,23 +47,68 @@ impl Schema {
     /// The subtrees (main part and split parts) a path falls into, by its
     /// second segment. Empty when the first segment is not the root's.
     fn candidates<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'static Subtree> + 's {
+        self.indexed_candidates(path).map(|(_, s)| s)
+    }
+
+    /// [`Self::candidates`] with each part's index in `subtrees`.
+    fn indexed_candidates<'s>(&'s self, path: &'s str) -> impl Iterator<Item = (usize, &'static Subtree)> + 's {
         let root = trim_dot(self.root).as_bytes();
         let p = path.as_bytes();
         let root_ok = p.starts_with(root) && matches!(p.get(root.len()), None | Some(b'.'));
         let second = template::second_segment(path);
-        let subs = if !root_ok {
-            &[][..]
+        let (start, subs) = if !root_ok {
+            (0, &[][..])
         } else if self.sorted {
             // The parts named `second` are adjacent: find where they start.
             let start = self.subtrees.partition_point(|s| s.name < second);
-            self.subtrees.get(start..).unwrap_or(&[])
+            (start, self.subtrees.get(start..).unwrap_or(&[]))
         } else {
-            self.subtrees
+            (0, self.subtrees)
         };
         let sorted = self.sorted;
-        subs.iter().copied().take_while(move |s| !sorted || s.name == second).filter(move |s| s.name == second)
+        subs.iter()
+            .copied()
+            .enumerate()
+            .map(move |(i, s)| (start.saturating_add(i), s))
+            .take_while(move |(_, s)| !sorted || s.name == second)
+            .filter(move |(_, s)| s.name == second)
     }
 
+    /// The definition at `at` (see [`ObjectAt`]).
+    pub(crate) fn object_at(&self, at: ObjectAt) -> Option<&'static ObjectDef> {
+        self.subtrees.get(usize::from(at.part))?.objects.get(usize::from(at.index))
+    }
+
+    /// Where the object or table at `path` sits, and whether `path` names
+    /// the table: the same answer as [`Self::object`], then [`Self::table`].
+    pub(crate) fn locate_path(&self, path: &str) -> Option<(ObjectAt, bool)> {
+        let find = |table: bool| {
+            self.indexed_candidates(path).find_map(|(part, sub)| match descend(sub.objects, path)? {
+                Found::Object(i) if !table => Some((ObjectAt::new(part, i)?, false)),
+                Found::Table(i) if table => Some((ObjectAt::new(part, i)?, true)),
+                _ => None,
+            })
+        };
+        find(false).or_else(|| find(true))
+    }
+
+    /// Where `def`, a definition of this schema, sits.
+    pub(crate) fn locate(&self, def: &'static ObjectDef) -> Option<ObjectAt> {
+        self.indexed_candidates(def.name).find_map(|(part, sub)| {
+            let i = sub.objects.iter().position(|o| core::ptr::eq(o, def))?;
+            ObjectAt::new(part, i)
+        })
+    }
+
+    /// The direct child object named `seg` of the object at `parent`, when
+    /// it lies in the parent's part (a child that starts a part of its own
+    /// is not found here: look it up by its path). `true` when the child is
+    /// a table (its template is the parent's plus `seg.{i}.`).
+    pub(crate) fn child_object(&self, parent: ObjectAt, seg: &str) -> Option<(ObjectAt, bool)> {
+        let objects = self.subtrees.get(usize::from(parent.part))?.objects;
+        let (j, table) = child_in(objects, usize::from(parent.index), seg.as_bytes())?;
+        Some((ObjectAt { part: parent.part, index: u16::try_from(j).ok()? }, table))
+    }
     /// The object whose template matches the concrete or template object path
     /// `path` (trailing `.` optional): `Device.IP.Interface.3.` and
     /// `Device.IP.Interface.[wan].` both give `Device.IP.Interface.{i}.`.
@@ -151,6 +196,21 @@ impl Schema {
     }
 }
 
+/// Where an object definition sits in a [`Schema`]: the index of its part
+/// in [`Schema::subtrees`] and its index in that part's objects. Plain data
+/// a walk keeps per object instead of a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ObjectAt {
+    part: u8,
+    index: u16,
+}
+
+impl ObjectAt {
+    fn new(part: usize, index: usize) -> Option<ObjectAt> {
+        Some(ObjectAt { part: u8::try_from(part).ok()?, index: u16::try_from(index).ok()? })
+    }
+}
+
 /// What a path names inside a subtree part.
 enum Found {
     /// The object at this index.
@@ -210,27 +270,8 @@ fn descend(objects: &'static [ObjectDef], path: &str) -> Option<Found> {
     let mut at = 0usize;
     loop {
         let Some(q) = rest else { return Some(Found::Object(at)) };
-        let parent = objects.get(at)?;
         let (seg, after) = first_segment(q);
-        let end = at.checked_add(1)?.checked_add(usize::from(parent.descendants))?;
-        let mut j = at + 1;
-        let mut next = None;
-        while j < end {
-            let child = objects.get(j)?;
-            // A child's template is its parent's plus `Name.` or `Name.{i}.`.
-            let extra = child.name.as_bytes().get(parent.name.len()..)?;
-            // Most siblings differ in their first byte: skip them before
-            // looking for the end of their segment.
-            if extra.first() == seg.first() {
-                let (name, tail) = first_segment(extra);
-                if same_bytes(name, seg) {
-                    next = Some((j, tail.is_some_and(|t| t == b"{i}.")));
-                    break;
-                }
-            }
-            j = j.checked_add(1)?.checked_add(usize::from(child.descendants))?;
-        }
-        let (j, is_table) = next?;
+        let (j, is_table) = child_in(objects, at, seg)?;
         if is_table {
             let Some(after) = after else { return Some(Found::Table(j)) };
             let (inst, after_inst) = first_segment(after);
@@ -243,6 +284,30 @@ fn descend(objects: &'static [ObjectDef], path: &str) -> Option<Found> {
         }
         at = j;
     }
+}
+
+/// The direct child object named `seg` of `objects[at]` inside this part:
+/// its index, and whether it is a table. The children are visited sibling
+/// by sibling, skipping each one's descendants.
+fn child_in(objects: &'static [ObjectDef], at: usize, seg: &[u8]) -> Option<(usize, bool)> {
+    let parent = objects.get(at)?;
+    let end = at.checked_add(1)?.checked_add(usize::from(parent.descendants))?;
+    let mut j = at.checked_add(1)?;
+    while j < end {
+        let child = objects.get(j)?;
+        // A child's template is its parent's plus `Name.` or `Name.{i}.`.
+        let extra = child.name.as_bytes().get(parent.name.len()..)?;
+        // Most siblings differ in their first byte: skip them before
+        // looking for the end of their segment.
+        if extra.first() == seg.first() {
+            let (name, tail) = first_segment(extra);
+            if same_bytes(name, seg) {
+                return Some((j, tail.is_some_and(|t| t == b"{i}.")));
+            }
+        }
+        j = j.checked_add(1)?.checked_add(usize::from(child.descendants))?;
+    }
+    None
 }
 
 /// `a <= b` bytewise, usable in `const` constructors.
