@@ -390,7 +390,8 @@ impl<N: Copy + PartialEq> Walk<N> {
                 return Some(Err(e));
             }
             let text = name.as_str();
-            let seg = text.get(usize::from(prefix)..).unwrap_or("").trim_end_matches('.');
+            let seg = text.get(usize::from(prefix)..).unwrap_or("");
+            let seg = seg.strip_suffix('.').unwrap_or(seg);
             let (class, at) = classify_child(schema, parent, parent_at, kind, text, seg);
             if !class.visible(policy) {
                 continue;

@@ -221,6 +221,7 @@ enum Found {
 
 /// Byte equality with the cheap length and first-byte tests first (most
 /// sibling names differ there), before the full comparison.
+#[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.first() == b.first() && a == b
 }
@@ -289,6 +290,7 @@ fn descend(objects: &'static [ObjectDef], path: &str) -> Option<Found> {
 /// The direct child object named `seg` of `objects[at]` inside this part:
 /// its index, and whether it is a table. The children are visited sibling
 /// by sibling, skipping each one's descendants.
+#[inline]
 fn child_in(objects: &'static [ObjectDef], at: usize, seg: &[u8]) -> Option<(usize, bool)> {
     let parent = objects.get(at)?;
     let end = at.checked_add(1)?.checked_add(usize::from(parent.descendants))?;
