@@ -58,9 +58,9 @@ fn cursor_and_state_sizes_are_pinned() {
     assert!(size_of::<PendingCursor<MemoryNode>>() <= 464);
     #[cfg(target_pointer_width = "64")]
     {
-        assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 456);
-        assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 440);
-        assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 456);
+        assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 392);
+        assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 376);
+        assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 392);
         // What a CPE keeps for its lifetime: per attribute entry, a 32-byte
         // record (name position, flags, attribute, id, 18-byte watch) and
         // NAME_BYTES_PER_ENTRY bytes of exact name.

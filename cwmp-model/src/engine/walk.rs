@@ -248,14 +248,17 @@ impl<N> core::fmt::Display for EntryName<N> {
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
     link: Option<(N, Option<N>)>,
-    at: Option<ObjectAt>,
+    /// [`ObjectAt::NONE`] for vendor and unknown objects (a plain value
+    /// rather than an `Option`, so a frame stays 20 bytes on 32-bit
+    /// targets).
+    at: ObjectAt,
     prefix: u16,
     tag: ClassTag,
 }
 
 impl<N> Frame<N> {
     fn class(&self, schema: &Schema) -> ObjClass {
-        match (self.tag, self.at.and_then(|at| schema.object_at(at))) {
+        match (self.tag, schema.object_at(self.at)) {
             (ClassTag::Object, Some(d)) => ObjClass::Object(d),
             (ClassTag::Table, Some(d)) => ObjClass::Table(d),
             (ClassTag::Vendor, _) => ObjClass::Vendor,
@@ -285,7 +288,7 @@ impl<N: Copy + PartialEq> Walk<N> {
     }
 
     pub(crate) fn empty() -> Self {
-        let frame = Frame { link: None, at: None, prefix: 0, tag: ClassTag::Unknown };
+        let frame = Frame { link: None, at: ObjectAt::NONE, prefix: 0, tag: ClassTag::Unknown };
         Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
     }
 
@@ -308,6 +311,7 @@ impl<N: Copy + PartialEq> Walk<N> {
             ObjClass::Vendor => (ClassTag::Vendor, None),
             ObjClass::Unknown => (ClassTag::Unknown, None),
         };
+        let at = at.unwrap_or(ObjectAt::NONE);
         *frame = Frame { link: Some((node, model.first_child(node))), at, prefix, tag };
         self.depth = self.depth.saturating_add(1);
         name.held = Some((node, prefix));
@@ -384,7 +388,7 @@ impl<N: Copy + PartialEq> Walk<N> {
                 continue;
             };
             top.link = Some((obj, model.next_sibling(child)));
-            let (parent, parent_at, prefix) = (top.class(schema), top.at, top.prefix);
+            let (parent, parent_at, prefix) = (top.class(schema), Some(top.at), top.prefix);
             let kind = model.info(child).kind;
             if let Err(e) = Self::write_child(model, obj, prefix, child, kind, name) {
                 return Some(Err(e));

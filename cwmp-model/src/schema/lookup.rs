@@ -206,8 +206,13 @@ pub(crate) struct ObjectAt {
 }
 
 impl ObjectAt {
+    /// No definition: [`Schema::object_at`] answers `None` (no schema has
+    /// 255 parts; [`ObjectAt::new`] never makes it).
+    pub(crate) const NONE: ObjectAt = ObjectAt { part: u8::MAX, index: u16::MAX };
+
     fn new(part: usize, index: usize) -> Option<ObjectAt> {
-        Some(ObjectAt { part: u8::try_from(part).ok()?, index: u16::try_from(index).ok()? })
+        let part = u8::try_from(part).ok().filter(|&p| p != u8::MAX)?;
+        Some(ObjectAt { part, index: u16::try_from(index).ok()? })
     }
 }
 
