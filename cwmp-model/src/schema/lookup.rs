@@ -60,7 +60,12 @@ impl Schema {
             (0, &[][..])
         } else if self.sorted {
             // The parts named `second` are adjacent: find where they start.
-            let start = self.subtrees.partition_point(|s| s.name < second);
+            // Most steps are decided by the first byte, before any `memcmp`.
+            let first = second.as_bytes().first();
+            let start = self.subtrees.partition_point(|s| match s.name.as_bytes().first().cmp(&first) {
+                Ordering::Equal => s.name < second,
+                o => o == Ordering::Less,
+            });
             (start, self.subtrees.get(start..).unwrap_or(&[]))
         } else {
             (0, self.subtrees)
@@ -70,8 +75,8 @@ impl Schema {
             .copied()
             .enumerate()
             .map(move |(i, s)| (start.saturating_add(i), s))
-            .take_while(move |(_, s)| !sorted || s.name == second)
-            .filter(move |(_, s)| s.name == second)
+            .take_while(move |(_, s)| !sorted || same_bytes(s.name.as_bytes(), second.as_bytes()))
+            .filter(move |(_, s)| sorted || same_bytes(s.name.as_bytes(), second.as_bytes()))
     }
 
     /// The definition at `at` (see [`ObjectAt`]).
@@ -243,6 +248,16 @@ fn first_segment(s: &[u8]) -> (&[u8], Option<&[u8]>) {
 /// match segment-wise (instances as `{i}`): `Some(None)` when nothing is
 /// left, `Some(Some(rest))` when more segments follow.
 fn strip_template<'q>(tpl: &[u8], query: &'q [u8]) -> Option<Option<&'q [u8]>> {
+    if !tpl.contains(&b'{') {
+        // No `{i}` in the template: segment-wise matching is a prefix match
+        // ending at a segment boundary (a template name is never an
+        // instance segment).
+        return match query.strip_prefix(tpl)?.split_first() {
+            None => Some(None),
+            Some((b'.', rest)) => Some(Some(rest)),
+            Some(_) => None,
+        };
+    }
     let (mut t, mut q) = (Some(tpl), Some(query));
     loop {
         match (t, q) {
@@ -251,7 +266,8 @@ fn strip_template<'q>(tpl: &[u8], query: &'q [u8]) -> Option<Option<&'q [u8]>> {
             (Some(ts), Some(qs)) => {
                 let (a, ta) = first_segment(ts);
                 let (b, qa) = first_segment(qs);
-                if a != b && !(template::is_instance_segment_bytes(a) && template::is_instance_segment_bytes(b)) {
+                let instances = template::is_instance_segment_bytes(a) && template::is_instance_segment_bytes(b);
+                if !(same_bytes(a, b) || instances) {
                     return None;
                 }
                 (t, q) = (ta, qa);
@@ -304,13 +320,13 @@ fn child_in(objects: &'static [ObjectDef], at: usize, seg: &[u8]) -> Option<(usi
         let child = objects.get(j)?;
         // A child's template is its parent's plus `Name.` or `Name.{i}.`.
         let extra = child.name.as_bytes().get(parent.name.len()..)?;
-        // Most siblings differ in their first byte: skip them before
-        // looking for the end of their segment.
-        if extra.first() == seg.first() {
-            let (name, tail) = first_segment(extra);
-            if same_bytes(name, seg) {
-                return Some((j, tail.is_some_and(|t| t == b"{i}.")));
-            }
+        // Most siblings differ in their first byte, or have no `.` right
+        // after as many bytes as `seg` has: skip them before comparing.
+        if extra.first() == seg.first()
+            && extra.get(seg.len()) == Some(&b'.')
+            && extra.get(..seg.len()).is_some_and(|name| name == seg)
+        {
+            return Some((j, extra.get(seg.len().saturating_add(1)..) == Some(b"{i}.")));
         }
         j = j.checked_add(1)?.checked_add(usize::from(child.descendants))?;
     }
