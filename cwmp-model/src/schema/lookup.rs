@@ -20,7 +20,8 @@ impl Schema {
         subtrees: &'static [&'static Subtree],
         forced_inform: &'static [&'static str],
     ) -> Schema {
-        Schema { model, root, subtrees, forced_inform, sorted: names_sorted(subtrees) }
+        let sorted = names_sorted(subtrees);
+        Schema { model, root, subtrees, forced_inform, sorted, by_first: by_first(subtrees, sorted) }
     }
 
     /// The same model restricted to `subtrees` (a firmware subset). Objects
@@ -33,6 +34,7 @@ impl Schema {
             subtrees,
             forced_inform: self.forced_inform,
             sorted: names_sorted(subtrees),
+            by_first: by_first(subtrees, names_sorted(subtrees)),
         }
     }
 
@@ -59,13 +61,26 @@ impl Schema {
         let (start, subs) = if !root_ok {
             (0, &[][..])
         } else if self.sorted {
-            // The parts named `second` are adjacent: find where they start.
-            // Most steps are decided by the first byte, before any `memcmp`.
+            // The parts named `second` are adjacent: find where they start,
+            // among the few parts whose name starts with the same byte when
+            // the index covers it, else by binary search.
             let first = second.as_bytes().first();
-            let start = self.subtrees.partition_point(|s| match s.name.as_bytes().first().cmp(&first) {
-                Ordering::Equal => s.name < second,
+            let below = |s: &&Subtree| match s.name.as_bytes().first().cmp(&first) {
+                Ordering::Equal => cmp_bytes(s.name.as_bytes(), second.as_bytes()) == Ordering::Less,
                 o => o == Ordering::Less,
+            };
+            let slot = first.and_then(|&c| usize::from(c).checked_sub(FIRST_BASE)).filter(|&i| i + 1 < BY_FIRST);
+            let run = slot.and_then(|i| {
+                let (lo, hi) = (*self.by_first.get(i)?, *self.by_first.get(i + 1)?);
+                (hi != u8::MAX).then_some((usize::from(lo), usize::from(hi)))
             });
+            let start = match run {
+                Some((lo, hi)) => {
+                    let names = self.subtrees.get(lo..hi).unwrap_or(&[]);
+                    lo.saturating_add(names.iter().position(|s| !below(s)).unwrap_or(names.len()))
+                }
+                None => self.subtrees.partition_point(below),
+            };
             (start, self.subtrees.get(start..).unwrap_or(&[]))
         } else {
             (0, self.subtrees)
@@ -139,7 +154,10 @@ impl Schema {
     /// The parameter addressed by a concrete or template parameter path, e.g.
     /// `Device.IP.Interface.3.IPv4Address.1.IPAddress`, with its object.
     pub fn parameter_with_object(&self, path: &str) -> Option<(&'static ObjectDef, &'static ParamDef)> {
-        let (obj_path, name) = path.rsplit_once('.')?;
+        // The last segment is short: a plain backwards scan costs less
+        // than `rsplit_once`'s searcher.
+        let dot = path.bytes().rposition(|b| b == b'.')?;
+        let (obj_path, name) = (path.get(..dot)?, path.get(dot.saturating_add(1)..)?);
         if name.is_empty() {
             return None;
         }
@@ -234,6 +252,15 @@ enum Found {
 #[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.first() == b.first() && a == b
+}
+
+/// Byte-wise order, stopping at the first difference (names differ within
+/// a few bytes, sooner than a `memcmp` call pays off).
+fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    match a.iter().zip(b).find(|(x, y)| x != y) {
+        Some((x, y)) => x.cmp(y),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// Splits `s` at its first `.`: `(segment, rest after the dot)`.
@@ -331,6 +358,34 @@ fn child_in(objects: &'static [ObjectDef], at: usize, seg: &[u8]) -> Option<(usi
         j = j.checked_add(1)?.checked_add(usize::from(child.descendants))?;
     }
     None
+}
+
+/// Entries of the first-byte index of part names: bytes `0x40..0x80`
+/// (letters and `_`; anything else is found by binary search).
+pub(crate) const BY_FIRST: usize = 0x40;
+/// The byte of the index's first entry.
+const FIRST_BASE: usize = 0x40;
+
+/// The first-byte index of sorted part names (see `Schema::by_first`).
+const fn by_first(subtrees: &[&Subtree], sorted: bool) -> [u8; BY_FIRST] {
+    let mut index = [u8::MAX; BY_FIRST];
+    if !sorted || subtrees.len() >= u8::MAX as usize {
+        return index;
+    }
+    let mut c = 0;
+    while c < BY_FIRST {
+        let mut below = 0;
+        while below < subtrees.len() {
+            let name = subtrees[below].name.as_bytes();
+            if !name.is_empty() && name[0] as usize >= FIRST_BASE + c {
+                break;
+            }
+            below += 1;
+        }
+        index[c] = below as u8;
+        c += 1;
+    }
+    index
 }
 
 /// `a <= b` bytewise, usable in `const` constructors.
@@ -449,4 +504,42 @@ impl Iterator for Children {
 /// `true` when `seg` addresses an instance (number, `[alias]` or `{i}`).
 pub fn is_instance_segment(seg: &str) -> bool {
     template::is_instance_segment(seg)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+    use std::vec::Vec;
+
+    use super::*;
+    use crate::schema::{tr098, tr181};
+
+    /// The first-byte index finds, for any second segment (every part name,
+    /// and each with a byte changed or cut), the same parts as a plain scan
+    /// of all parts, for both models and for an unsorted subset (no index).
+    #[test]
+    fn first_byte_index_finds_the_same_parts_as_a_scan() {
+        static UNSORTED: [&Subtree; 3] = [&tr181::WIFI, &tr181::DNS, &tr181::IP];
+        let unsorted = tr181::SCHEMA.subset(&UNSORTED);
+        for schema in [&tr181::SCHEMA, &tr098::SCHEMA, &unsorted] {
+            let root = trim_dot(schema.root);
+            let mut seconds: Vec<String> = Vec::new();
+            for s in schema.subtrees {
+                seconds.push(s.name.into());
+                seconds.push(s.name.get(..s.name.len().saturating_sub(1)).unwrap_or("").into());
+                seconds.push(std::format!("{}A", s.name));
+                seconds.push(std::format!("{}~", s.name));
+                seconds.push(std::format!("Zz{}", s.name));
+                seconds.push(std::format!("0{}", s.name));
+            }
+            for second in &seconds {
+                let path = std::format!("{root}.{second}.X");
+                let found: Vec<usize> = schema.indexed_candidates(&path).map(|(i, _)| i).collect();
+                let scan: Vec<usize> =
+                    (0..schema.subtrees.len()).filter(|&i| schema.subtrees[i].name == second).collect();
+                assert_eq!(found, scan, "{path}");
+            }
+        }
+    }
 }

@@ -94,6 +94,10 @@ pub struct Schema {
     /// Whether `subtrees` is sorted by name (computed by the constructors):
     /// lookups then find a path's subtree by binary search instead of a scan.
     sorted: bool,
+    /// For sorted subtrees: `by_first[c]` is the number of parts whose name
+    /// starts with a byte below `0x40 + c` (see [`lookup`]); all `u8::MAX`
+    /// when unusable (unsorted, or more than 254 parts).
+    by_first: [u8; lookup::BY_FIRST],
 }
 
 impl core::fmt::Debug for Schema {
