@@ -149,8 +149,14 @@ fn classify_child(
         (ObjClass::Object(_), NodeKind::Object) => obj(match parent_at.and_then(|at| schema.child_object(at, seg)) {
             Some((at, table)) => object_class(schema, at, table),
             // A child starting a part of its own, a vendor object, or
-            // one the schema does not define.
-            None => locate_object(schema, name),
+            // one the schema does not define. Below a schema object, an
+            // `X_` segment the schema does not define is the vendor
+            // extension `is_vendor_name` would find.
+            None => match schema.locate_path(name) {
+                Some((at, table)) => object_class(schema, at, table),
+                None if vendor_seg || is_vendor_name(schema, name) => (ObjClass::Vendor, None),
+                None => (ObjClass::Unknown, None),
+            },
         }),
     }
 }

@@ -102,14 +102,16 @@ impl Schema {
     /// Where the object or table at `path` sits, and whether `path` names
     /// the table: the same answer as [`Self::object`], then [`Self::table`].
     pub(crate) fn locate_path(&self, path: &str) -> Option<(ObjectAt, bool)> {
-        let find = |table: bool| {
-            self.indexed_candidates(path).find_map(|(part, sub)| match descend(sub.objects, path)? {
-                Found::Object(i) if !table => Some((ObjectAt::new(part, i)?, false)),
-                Found::Table(i) if table => Some((ObjectAt::new(part, i)?, true)),
-                _ => None,
-            })
-        };
-        find(false).or_else(|| find(true))
+        // One pass: the first object found wins, else the first table.
+        let mut table = None;
+        for (part, sub) in self.indexed_candidates(path) {
+            match descend(sub.objects, path) {
+                Some(Found::Object(i)) => return Some((ObjectAt::new(part, i)?, false)),
+                Some(Found::Table(i)) if table.is_none() => table = ObjectAt::new(part, i),
+                _ => {}
+            }
+        }
+        Some((table?, true))
     }
 
     /// Where `def`, a definition of this schema, sits.
