@@ -123,6 +123,7 @@ pub(crate) fn classify(schema: &Schema, kind: NodeKind, name: &str) -> Class {
 /// definition sits (cheaper than from scratch: a parameter is found among
 /// its object's parameters, an object among the parent's children in the
 /// parent's part). Returns where an object child's definition sits.
+#[inline]
 fn classify_child(
     schema: &Schema,
     parent: ObjClass,
@@ -366,6 +367,7 @@ impl<N: Copy + PartialEq> Walk<N> {
     }
 
     /// The next visible node, with its full name written into `name`.
+    #[inline]
     pub(crate) fn next<M: DataModel<Node = N>>(
         &mut self,
         model: &M,

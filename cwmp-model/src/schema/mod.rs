@@ -452,6 +452,7 @@ impl ObjectDef {
     }
 
     /// The parameter called `name` (the last segment only, e.g. `Enable`).
+    #[inline]
     pub fn param(&self, name: &str) -> Option<&'static ParamDef> {
         let n = name.as_bytes();
         // No parameter has an empty name. Length, then first byte, then the
