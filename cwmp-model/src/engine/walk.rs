@@ -344,6 +344,7 @@ impl<N: Copy + PartialEq> Walk<N> {
     /// Writes the full name of `child`, whose parent `obj` has a name of
     /// `prefix` bytes: by appending its segment when `name` holds the
     /// parent's name, else whole.
+    #[inline]
     fn write_child<M: DataModel<Node = N>>(
         model: &M,
         obj: N,

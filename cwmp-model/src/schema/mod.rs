@@ -458,10 +458,15 @@ impl ObjectDef {
         // No parameter has an empty name. Length, then first byte, then the
         // rest: most entries are rejected without touching the text twice.
         let first = n.first()?;
+        // Entries whose length byte differs are skipped before their text
+        // is chosen (part or common text).
+        let len = u8::try_from(n.len()).ok()?;
         let e = self.entries.iter().find(|e| {
-            let (len, text) = e.text(self.table);
-            let (at, text) = (usize::from(e.at), text.as_bytes());
-            len == n.len() && text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
+            e.len & !ParamEntry::COMMON == len && {
+                let (len, text) = e.text(self.table);
+                let (at, text) = (usize::from(e.at), text.as_bytes());
+                text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
+            }
         })?;
         e.def(self.table)
     }
