@@ -79,14 +79,16 @@ pub(crate) fn is_vendor_name(schema: &Schema, name: &str) -> bool {
 
 /// Classifies an object path (ending in `.`) from scratch.
 pub(crate) fn classify_object(schema: &Schema, name: &str) -> ObjClass {
-    locate_object(schema, name).0
+    locate_object(schema, name, false).0
 }
 
 /// Classifies an object path from scratch, with where its definition sits.
-fn locate_object(schema: &Schema, name: &str) -> (ObjClass, Option<ObjectAt>) {
+/// `vendor`: the name is known to be a vendor extension if the schema does
+/// not define it (an `X_` segment below a schema object).
+fn locate_object(schema: &Schema, name: &str, vendor: bool) -> (ObjClass, Option<ObjectAt>) {
     match schema.locate_path(name) {
         Some((at, table)) => object_class(schema, at, table),
-        None if is_vendor_name(schema, name) => (ObjClass::Vendor, None),
+        None if vendor || is_vendor_name(schema, name) => (ObjClass::Vendor, None),
         None => (ObjClass::Unknown, None),
     }
 }
@@ -153,11 +155,7 @@ fn classify_child(
             // one the schema does not define. Below a schema object, an
             // `X_` segment the schema does not define is the vendor
             // extension `is_vendor_name` would find.
-            None => match schema.locate_path(name) {
-                Some((at, table)) => object_class(schema, at, table),
-                None if vendor_seg || is_vendor_name(schema, name) => (ObjClass::Vendor, None),
-                None => (ObjClass::Unknown, None),
-            },
+            None => locate_object(schema, name, vendor_seg),
         }),
     }
 }

@@ -131,6 +131,7 @@ impl Schema {
         let (j, table) = child_in(objects, usize::from(parent.index), seg.as_bytes())?;
         Some((ObjectAt { part: parent.part, index: u16::try_from(j).ok()? }, table))
     }
+
     /// The object whose template matches the concrete or template object path
     /// `path` (trailing `.` optional): `Device.IP.Interface.3.` and
     /// `Device.IP.Interface.[wan].` both give `Device.IP.Interface.{i}.`.
