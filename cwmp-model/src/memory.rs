@@ -173,6 +173,7 @@ impl<'s> MemoryModel<'s> {
         if self.reboot_required { Applied::AfterReboot } else { Applied::Now }
     }
 
+    #[inline]
     fn slot(&self, i: u32) -> Option<&Slot> {
         self.slots.get(i as usize).filter(|s| s.kind != FREE)
     }
@@ -181,12 +182,14 @@ impl<'s> MemoryModel<'s> {
         self.slots.get_mut(i as usize).filter(|s| s.kind != FREE)
     }
 
+    #[inline]
     fn segment(&self, s: &Slot) -> &str {
         let start = s.off as usize;
         let bytes = self.arena.get(start..start + usize::from(s.seg_len)).unwrap_or(&[]);
         core::str::from_utf8(bytes).unwrap_or("")
     }
 
+    #[inline]
     fn value(&self, s: &Slot) -> &[u8] {
         let start = s.off as usize + usize::from(s.seg_len);
         self.arena.get(start..start + s.val_len as usize).unwrap_or(&[])
@@ -540,16 +543,19 @@ impl DataModel for MemoryModel<'_> {
         }
     }
 
+    #[inline]
     fn first_child(&self, node: MemoryNode) -> Option<MemoryNode> {
         let f = self.slot(node.0)?.first;
         self.slot(f).map(|_| MemoryNode(f))
     }
 
+    #[inline]
     fn next_sibling(&self, node: MemoryNode) -> Option<MemoryNode> {
         let n = self.slot(node.0)?.next;
         self.slot(n).map(|_| MemoryNode(n))
     }
 
+    #[inline]
     fn info(&self, node: MemoryNode) -> NodeInfo {
         match self.slot(node.0) {
             Some(s) => NodeInfo {
@@ -601,11 +607,13 @@ impl DataModel for MemoryModel<'_> {
         out.push_str(text).map_err(|_| BackendError::ResourcesExceeded)
     }
 
+    #[inline]
     fn push_segment(&self, node: MemoryNode, out: &mut NameBuf) -> Result<(), BackendError> {
         let s = self.slot(node.0).ok_or(BackendError::NoSuchName)?;
         out.push_str(self.segment(s)).map_err(|_| BackendError::ResourcesExceeded)
     }
 
+    #[inline]
     fn get(&self, node: MemoryNode, out: &mut [u8]) -> Result<usize, BackendError> {
         let s = self.slot(node.0).filter(|s| s.kind == PARAM).ok_or(BackendError::NoSuchName)?;
         let v = self.value(s);

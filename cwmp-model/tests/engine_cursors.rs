@@ -58,9 +58,9 @@ fn cursor_and_state_sizes_are_pinned() {
     assert!(size_of::<PendingCursor<MemoryNode>>() <= 464);
     #[cfg(target_pointer_width = "64")]
     {
-        assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 456);
-        assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 440);
-        assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 456);
+        assert_eq!(size_of::<ParamCursor<MemoryNode>>(), 392);
+        assert_eq!(size_of::<NamesCursor<MemoryNode>>(), 376);
+        assert_eq!(size_of::<PendingCursor<MemoryNode>>(), 392);
         // What a CPE keeps for its lifetime: per attribute entry, a 32-byte
         // record (name position, flags, attribute, id, 18-byte watch) and
         // NAME_BYTES_PER_ENTRY bytes of exact name.
@@ -334,5 +334,59 @@ proptest::proptest! {
                 proptest::prop_assert!(other.is_ok(), "{other:?}");
             }
         }
+    }
+}
+
+/// The walk appends a node's last segment to the name its buffer already
+/// holds, also after leaving a nested object (the parent's name is still
+/// the leading part). A copy of the cursor from before any step, re-run
+/// with a buffer last written by a later step, by another cursor or a fresh
+/// one, writes the same name as the step did, and every name equals the
+/// model's own.
+#[test]
+fn rewound_cursor_copies_write_the_same_names_across_object_exits() {
+    let mut st = Storage::new(64, 4096, 16);
+    let m = common::small_model(&mut st);
+    let e: Engine<'_, 8> = Engine::new(&tr181::SCHEMA);
+    let mut c = e.get_parameter_names(&m, "Device.", false).unwrap();
+    let mut name = EntryName::new();
+    let mut steps = Vec::new();
+    loop {
+        let before = c;
+        let Some(r) = c.next_entry(&e, &m, &mut name) else { break };
+        r.unwrap();
+        steps.push((before, name.to_string()));
+    }
+    let names: Vec<&str> = steps.iter().map(|(_, n)| n.as_str()).collect();
+    // The walk leaves objects: a name whose parent object is an ancestor
+    // of the previous name's parent.
+    let parent = |n: &str| n.trim_end_matches('.').rsplit_once('.').map_or("", |(p, _)| p).len();
+    assert!(names.windows(2).any(|w| parent(w[1]) < parent(w[0])));
+    for n in &names {
+        let node = m.lookup(&Path::parse(n).unwrap()).unwrap();
+        let mut whole = cwmp_model::datamodel::NameBuf::new();
+        m.write_name(node, &mut whole).unwrap();
+        assert_eq!(whole.as_str(), *n);
+    }
+    for (i, (before, expected)) in steps.iter().enumerate() {
+        for later in [steps.len() - 1, (i + 3).min(steps.len() - 1)] {
+            // `name` as a later step of the same walk left it.
+            let (mut replay, mut held) = (steps[later].0, EntryName::new());
+            while replay.next_entry(&e, &m, &mut held).is_some_and(|r| r.is_ok()) && held.as_str() != steps[later].1 {}
+            let mut copy = *before;
+            copy.next_entry(&e, &m, &mut held).unwrap().unwrap();
+            assert_eq!(held.as_str(), expected, "step {i} replayed after step {later}");
+        }
+        let mut copy = *before;
+        let mut fresh = EntryName::new();
+        copy.next_entry(&e, &m, &mut fresh).unwrap().unwrap();
+        assert_eq!(fresh.as_str(), expected);
+        // `name` as a cursor over another subtree left it.
+        let mut other = e.get_parameter_names(&m, "Device.ManagementServer.", false).unwrap();
+        let mut foreign = EntryName::new();
+        while other.next_entry(&e, &m, &mut foreign).is_some() {}
+        let mut copy = *before;
+        copy.next_entry(&e, &m, &mut foreign).unwrap().unwrap();
+        assert_eq!(foreign.as_str(), expected, "step {i} replayed after another cursor");
     }
 }

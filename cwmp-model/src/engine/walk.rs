@@ -2,6 +2,7 @@
 //! depth-first walk every read RPC streams from.
 
 use crate::datamodel::{BackendError, DataModel, NameBuf, NodeKind};
+use crate::schema::lookup::ObjectAt;
 use crate::schema::{ObjectDef, ParamDef, Schema};
 
 /// What to do with names the schema does not define.
@@ -78,14 +79,26 @@ pub(crate) fn is_vendor_name(schema: &Schema, name: &str) -> bool {
 
 /// Classifies an object path (ending in `.`) from scratch.
 pub(crate) fn classify_object(schema: &Schema, name: &str) -> ObjClass {
-    if let Some(o) = schema.object(name) {
-        ObjClass::Object(o)
-    } else if let Some(t) = schema.table(name) {
-        ObjClass::Table(t)
-    } else if is_vendor_name(schema, name) {
-        ObjClass::Vendor
-    } else {
-        ObjClass::Unknown
+    locate_object(schema, name, false).0
+}
+
+/// Classifies an object path from scratch, with where its definition sits.
+/// `vendor`: the name is known to be a vendor extension if the schema does
+/// not define it (an `X_` segment below a schema object).
+fn locate_object(schema: &Schema, name: &str, vendor: bool) -> (ObjClass, Option<ObjectAt>) {
+    match schema.locate_path(name) {
+        Some((at, table)) => object_class(schema, at, table),
+        None if vendor || is_vendor_name(schema, name) => (ObjClass::Vendor, None),
+        None => (ObjClass::Unknown, None),
+    }
+}
+
+/// The class of the definition at `at`: the table or the object it defines.
+fn object_class(schema: &Schema, at: ObjectAt, table: bool) -> (ObjClass, Option<ObjectAt>) {
+    match schema.object_at(at) {
+        Some(d) if table => (ObjClass::Table(d), Some(at)),
+        Some(d) => (ObjClass::Object(d), Some(at)),
+        None => (ObjClass::Unknown, None),
     }
 }
 
@@ -108,23 +121,42 @@ pub(crate) fn classify(schema: &Schema, kind: NodeKind, name: &str) -> Class {
     }
 }
 
-/// Classifies a child from its parent's class (cheaper than from scratch:
-/// a parameter is found among its object's parameters).
-fn classify_child(schema: &Schema, parent: ObjClass, kind: NodeKind, name: &str, seg: &str) -> Class {
+/// Classifies a child from its parent's class and where the parent's
+/// definition sits (cheaper than from scratch: a parameter is found among
+/// its object's parameters, an object among the parent's children in the
+/// parent's part). Returns where an object child's definition sits.
+#[inline]
+fn classify_child(
+    schema: &Schema,
+    parent: ObjClass,
+    parent_at: Option<ObjectAt>,
+    kind: NodeKind,
+    name: &str,
+    seg: &str,
+) -> (Class, Option<ObjectAt>) {
     let vendor_seg = seg.starts_with("X_");
+    let param = |c| (Class::Param(c), None);
+    let obj = |(c, at)| (Class::Obj(c), at);
     match (parent, kind) {
-        (ObjClass::Vendor, NodeKind::Object) => Class::Obj(ObjClass::Vendor),
-        (ObjClass::Vendor, NodeKind::Parameter) => Class::Param(ParamClass::Vendor),
-        (ObjClass::Unknown, NodeKind::Object) => Class::Obj(ObjClass::Unknown),
-        (ObjClass::Unknown, NodeKind::Parameter) => Class::Param(ParamClass::Unknown),
-        (ObjClass::Table(t), NodeKind::Object) => Class::Obj(ObjClass::Object(t)),
-        (ObjClass::Table(_), NodeKind::Parameter) => Class::Param(ParamClass::Unknown),
-        (ObjClass::Object(o), NodeKind::Parameter) => Class::Param(match o.param(seg) {
+        (ObjClass::Vendor, NodeKind::Object) => obj((ObjClass::Vendor, None)),
+        (ObjClass::Vendor, NodeKind::Parameter) => param(ParamClass::Vendor),
+        (ObjClass::Unknown, NodeKind::Object) => obj((ObjClass::Unknown, None)),
+        (ObjClass::Unknown, NodeKind::Parameter) => param(ParamClass::Unknown),
+        (ObjClass::Table(t), NodeKind::Object) => obj((ObjClass::Object(t), parent_at)),
+        (ObjClass::Table(_), NodeKind::Parameter) => param(ParamClass::Unknown),
+        (ObjClass::Object(o), NodeKind::Parameter) => param(match o.param(seg) {
             Some(p) => ParamClass::Known(p),
             None if vendor_seg => ParamClass::Vendor,
             None => ParamClass::Unknown,
         }),
-        (ObjClass::Object(_), NodeKind::Object) => Class::Obj(classify_object(schema, name)),
+        (ObjClass::Object(_), NodeKind::Object) => obj(match parent_at.and_then(|at| schema.child_object(at, seg)) {
+            Some((at, table)) => object_class(schema, at, table),
+            // A child starting a part of its own, a vendor object, or
+            // one the schema does not define. Below a schema object, an
+            // `X_` segment the schema does not define is the vendor
+            // extension `is_vendor_name` would find.
+            None => locate_object(schema, name, vendor_seg),
+        }),
     }
 }
 
@@ -216,19 +248,22 @@ impl<N> core::fmt::Display for EntryName<N> {
 }
 
 /// One object the walk is inside: the object and the next child to visit,
-/// the object's class (definition and tag) and the length of its name
-/// (with its dot).
+/// the object's class (where its definition sits, and the tag) and the
+/// length of its name (with its dot).
 #[derive(Debug, Clone, Copy)]
 struct Frame<N> {
     link: Option<(N, Option<N>)>,
-    def: Option<&'static ObjectDef>,
+    /// [`ObjectAt::NONE`] for vendor and unknown objects (a plain value
+    /// rather than an `Option`, so a frame stays 20 bytes on 32-bit
+    /// targets).
+    at: ObjectAt,
     prefix: u16,
     tag: ClassTag,
 }
 
 impl<N> Frame<N> {
-    fn class(&self) -> ObjClass {
-        match (self.tag, self.def) {
+    fn class(&self, schema: &Schema) -> ObjClass {
+        match (self.tag, schema.object_at(self.at)) {
             (ClassTag::Object, Some(d)) => ObjClass::Object(d),
             (ClassTag::Table, Some(d)) => ObjClass::Table(d),
             (ClassTag::Vendor, _) => ObjClass::Vendor,
@@ -258,35 +293,56 @@ impl<N: Copy + PartialEq> Walk<N> {
     }
 
     pub(crate) fn empty() -> Self {
-        let frame = Frame { link: None, def: None, prefix: 0, tag: ClassTag::Unknown };
+        let frame = Frame { link: None, at: ObjectAt::NONE, prefix: 0, tag: ClassTag::Unknown };
         Walk { start: None, include_start: false, descend: Descend::None, depth: 0, stack: [frame; WALK_DEPTH] }
     }
 
-    /// Enters `node`, whose full name (with its dot) `name` holds.
+    /// Enters `node`, whose full name (with its dot) `name` holds and whose
+    /// definition sits at `at` (located here when not given).
     fn enter<M: DataModel<Node = N>>(
         &mut self,
         model: &M,
+        schema: &Schema,
         node: N,
-        class: ObjClass,
+        (class, at): (ObjClass, Option<ObjectAt>),
         name: &mut EntryName<N>,
     ) -> Result<(), BackendError> {
         let frame = self.stack.get_mut(usize::from(self.depth)).ok_or(BackendError::ResourcesExceeded)?;
         let prefix = u16::try_from(name.text.len()).map_err(|_| BackendError::ResourcesExceeded)?;
-        let (tag, def) = match class {
-            ObjClass::Object(d) => (ClassTag::Object, Some(d)),
-            ObjClass::Table(d) => (ClassTag::Table, Some(d)),
+        let locate = |d: &'static ObjectDef| at.or_else(|| schema.locate(d));
+        let (tag, at) = match class {
+            ObjClass::Object(d) => (ClassTag::Object, locate(d)),
+            ObjClass::Table(d) => (ClassTag::Table, locate(d)),
             ObjClass::Vendor => (ClassTag::Vendor, None),
             ObjClass::Unknown => (ClassTag::Unknown, None),
         };
-        *frame = Frame { link: Some((node, model.first_child(node))), def, prefix, tag };
+        let at = at.unwrap_or(ObjectAt::NONE);
+        *frame = Frame { link: Some((node, model.first_child(node))), at, prefix, tag };
         self.depth = self.depth.saturating_add(1);
         name.held = Some((node, prefix));
         Ok(())
     }
 
+    /// Leaves the innermost object. When `name` holds that object's name,
+    /// it also holds its parent's (a child's name starts with its
+    /// parent's), so the parent's next children only append their segment.
+    fn leave(&mut self, name: &mut EntryName<N>) {
+        let Some(top) = usize::from(self.depth).checked_sub(1) else { return };
+        self.depth = self.depth.saturating_sub(1);
+        let held = |f: &Frame<N>| f.link.map(|(obj, _)| (obj, f.prefix));
+        let (Some(left), Some(parent)) = (self.stack.get(top), top.checked_sub(1).and_then(|p| self.stack.get(p)))
+        else {
+            return;
+        };
+        if name.held.is_some() && name.held == held(left) && parent.prefix <= left.prefix {
+            name.held = held(parent);
+        }
+    }
+
     /// Writes the full name of `child`, whose parent `obj` has a name of
     /// `prefix` bytes: by appending its segment when `name` holds the
     /// parent's name, else whole.
+    #[inline]
     fn write_child<M: DataModel<Node = N>>(
         model: &M,
         obj: N,
@@ -310,6 +366,7 @@ impl<N: Copy + PartialEq> Walk<N> {
     }
 
     /// The next visible node, with its full name written into `name`.
+    #[inline]
     pub(crate) fn next<M: DataModel<Node = N>>(
         &mut self,
         model: &M,
@@ -323,7 +380,7 @@ impl<N: Copy + PartialEq> Walk<N> {
             }
             if let Class::Obj(oc) = class
                 && self.descend != Descend::None
-                && let Err(e) = self.enter(model, node, oc, name)
+                && let Err(e) = self.enter(model, schema, node, (oc, None), name)
             {
                 return Some(Err(e));
             }
@@ -334,24 +391,25 @@ impl<N: Copy + PartialEq> Walk<N> {
         loop {
             let top = self.stack.get_mut(usize::from(self.depth).checked_sub(1)?)?;
             let Some((obj, Some(child))) = top.link else {
-                self.depth = self.depth.saturating_sub(1);
+                self.leave(name);
                 continue;
             };
             top.link = Some((obj, model.next_sibling(child)));
-            let (parent, prefix) = (top.class(), top.prefix);
+            let (parent, parent_at, prefix) = (top.class(schema), Some(top.at), top.prefix);
             let kind = model.info(child).kind;
             if let Err(e) = Self::write_child(model, obj, prefix, child, kind, name) {
                 return Some(Err(e));
             }
             let text = name.as_str();
-            let seg = text.get(usize::from(prefix)..).unwrap_or("").trim_end_matches('.');
-            let class = classify_child(schema, parent, kind, text, seg);
+            let seg = text.get(usize::from(prefix)..).unwrap_or("");
+            let seg = seg.strip_suffix('.').unwrap_or(seg);
+            let (class, at) = classify_child(schema, parent, parent_at, kind, text, seg);
             if !class.visible(policy) {
                 continue;
             }
             if let Class::Obj(oc) = class
                 && self.descend == Descend::All
-                && let Err(e) = self.enter(model, child, oc, name)
+                && let Err(e) = self.enter(model, schema, child, (oc, at), name)
             {
                 return Some(Err(e));
             }

@@ -94,6 +94,10 @@ pub struct Schema {
     /// Whether `subtrees` is sorted by name (computed by the constructors):
     /// lookups then find a path's subtree by binary search instead of a scan.
     sorted: bool,
+    /// For sorted subtrees: `by_first[c]` is the number of parts whose name
+    /// starts with a byte below `0x40 + c` (see [`lookup`]); all `u8::MAX`
+    /// when unusable (unsorted, or more than 254 parts).
+    by_first: [u8; lookup::BY_FIRST],
 }
 
 impl core::fmt::Debug for Schema {
@@ -448,15 +452,21 @@ impl ObjectDef {
     }
 
     /// The parameter called `name` (the last segment only, e.g. `Enable`).
+    #[inline]
     pub fn param(&self, name: &str) -> Option<&'static ParamDef> {
         let n = name.as_bytes();
         // No parameter has an empty name. Length, then first byte, then the
         // rest: most entries are rejected without touching the text twice.
         let first = n.first()?;
+        // Entries whose length byte differs are skipped before their text
+        // is chosen (part or common text).
+        let len = u8::try_from(n.len()).ok()?;
         let e = self.entries.iter().find(|e| {
-            let (len, text) = e.text(self.table);
-            let (at, text) = (usize::from(e.at), text.as_bytes());
-            len == n.len() && text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
+            e.len & !ParamEntry::COMMON == len && {
+                let (len, text) = e.text(self.table);
+                let (at, text) = (usize::from(e.at), text.as_bytes());
+                text.get(at) == Some(first) && text.get(at..at + len) == Some(n)
+            }
         })?;
         e.def(self.table)
     }
