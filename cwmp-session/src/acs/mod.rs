@@ -1,0 +1,72 @@
+//! The ACS side of a CWMP session (TR-069 §3.7), Sans-IO, `no_std`, no
+//! allocation: an ACS author writes policy and storage ([`AcsPolicy`]);
+//! everything protocol is here.
+//!
+//! One [`AcsSession`] per CWMP session. The caller owns sockets, clock,
+//! randomness, the Digest nonce table ([`DigestVerifier`](crate::auth::DigestVerifier))
+//! and the store; the session is plain data that serializes to
+//! [`SESSION_STATE_LEN`] bytes ([`AcsSession::to_bytes`]), so a server can
+//! park it anywhere between two HTTP exchanges and continue on another node.
+//!
+//! What the engine does, per TR-069:
+//!
+//! * authenticates the Inform's POST (Digest, or Basic over TLS, by
+//!   [`AuthMode`]; passwords come from [`AcsPolicy::password`]; unknown
+//!   devices are the caller's decision in [`AcsPolicy::admit`]);
+//! * decodes the Inform and answers InformResponse (MaxEnvelopes 1) in the
+//!   CPE's namespace, negotiating the version: UseCWMPVersion when the CPE
+//!   sent SupportedCWMPVersions, fault 8006 when no version is common;
+//! * answers TransferComplete, AutonomousTransferComplete,
+//!   DUStateChangeComplete, AutonomousDUStateChangeComplete and
+//!   RequestDownload (after [`AcsPolicy::cpe_request`]) and GetRPCMethods;
+//!   any other CPE request gets fault 8000, undecodable ones the fault of
+//!   their error (8003/8004) under their `cwmp:ID`;
+//! * after the CPE's empty POST, sends the caller's queued RPCs
+//!   ([`AcsPolicy::next_request`]) one at a time with IDs, correlates each
+//!   response or fault by ID and method ([`AcsPolicy::on_response`]),
+//!   honours HoldRequests (a hold is always released before the session
+//!   ends), and answers 204 only when nothing is queued;
+//! * identifies the session by the `cwmpsid` cookie it sets when the CPE
+//!   returns it ([`session_cookie`]), else by the connection: a CPE that
+//!   keeps the cookie may reconnect until the timeout, one that does not
+//!   loses the session with the connection;
+//! * reports each completed RPC and the end of the session as typed
+//!   [`Event`]s ([`AcsSession::poll_event`]) and times out
+//!   ([`AcsSession::poll_timeout`], [`AcsSession::handle_timeout`]).
+//!
+//! Two ways in: at the level of an HTTP request ([`HttpRequest`] →
+//! [`Reply`]: status, header lines, body), for a hyper or axum server that
+//! already parsed the request; or on raw bytes with this crate's HTTP
+//! framing ([`raw::read_request`], [`raw::write_response`]), for `no_std`
+//! and tests. Run loop:
+//!
+//! 1. read a request; look up its session by [`HttpRequest::cookie`]
+//!    ([`session_cookie`]), else the connection's, else start
+//!    [`AcsSession::new`];
+//! 2. [`AcsSession::handle_request`] writes the reply into caller buffers;
+//!    send it;
+//! 3. drain [`AcsSession::poll_event`]; park the session
+//!    ([`AcsSession::to_bytes`]) or keep it; when
+//!    [`AcsSession::is_ended`], drop it;
+//! 4. on a timer at [`AcsSession::poll_timeout`] call
+//!    [`AcsSession::handle_timeout`]; when the connection breaks call
+//!    [`AcsSession::handle_connection_closed`].
+//!
+//! Helpers ACSes need: [`plan::GpvBisect`] turns a GetParameterValues that
+//! faulted for one bad name into a bisect-and-retry plan,
+//! [`plan::GpnWalk`] discovers a device's tree level by level, and
+//! [`cr::ConnectionRequestTarget`] builds the connection-request target
+//! (HTTP URL + credentials, or UDP address) from the device's Inform.
+
+pub mod cr;
+mod engine;
+mod event;
+pub mod plan;
+mod policy;
+pub mod raw;
+mod state;
+
+pub use engine::{AcsConfig, AcsSession, AuthMode, Env, HttpRequest, Reply, SessionId, session_cookie};
+pub use event::{EndReason, Event, Outcome};
+pub use policy::{AcsPolicy, Admission, Completion, DeviceRef, Queued};
+pub use state::{Phase, SESSION_STATE_LEN, StateError};
