@@ -115,8 +115,13 @@ impl Got {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// The reply decoded by a strict CPE: schema to the letter, except a
+    /// missing `cwmp:ID` (what answers a request that carried none).
     pub fn envelope(&self) -> Envelope<'_> {
-        Envelope::decode_with(&self.body, Some(cwmp_soap::Role::Cpe), &cwmp_soap::DecodeOptions::STRICT)
+        let strict = cwmp_soap::DecodeOptions::STRICT;
+        let opts =
+            cwmp_soap::DecodeOptions { quirks: strict.quirks.with(cwmp_soap::quirk::Quirk::NoHeaderId), ..strict };
+        Envelope::decode_with(&self.body, Some(cwmp_soap::Role::Cpe), &opts)
             .unwrap_or_else(|e| panic!("reply does not decode strictly on the CPE side: {e}\n{}", self.text()))
     }
 
