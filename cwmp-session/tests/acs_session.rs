@@ -584,3 +584,19 @@ fn session_cookie_reads_only_our_cookie() {
     }
     let _ = Header::default();
 }
+
+/// Found by the `acs_session` fuzz target: a header entry with
+/// mustUnderstand="1" that we do not know is answered with SOAP's
+/// MustUnderstand fault under the request's ID, nothing processed.
+#[test]
+fn unknown_must_understand_header_gets_the_soap_must_understand_fault() {
+    let mut h = Harness::open();
+    let mut store = Store::default();
+    let body = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0" xmlns:x="urn:example"><s:Header><c:ID s:mustUnderstand="1">m1</c:ID><x:Billing s:mustUnderstand="1">9</x:Billing></s:Header><s:Body><c:Inform/></s:Body></s:Envelope>"#;
+    let got = h.exchange(&mut store, &post(body, &[]));
+    assert_eq!(got.status, 200);
+    let text = got.text();
+    assert!(text.contains("<faultcode>SOAP-ENV:MustUnderstand</faultcode>"), "{text}");
+    assert!(text.contains(">m1</cwmp:ID>"), "{text}");
+    assert!(store.informs.is_empty());
+}

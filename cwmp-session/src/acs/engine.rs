@@ -31,7 +31,6 @@ pub enum AuthMode {
 
 /// Settings shared by all sessions of an ACS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AcsConfig<'a> {
     /// Authentication.
     pub auth: AuthMode,
