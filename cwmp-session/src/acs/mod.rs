@@ -52,6 +52,48 @@
 //!    [`AcsSession::handle_timeout`]; when the connection breaks call
 //!    [`AcsSession::handle_connection_closed`].
 //!
+//! At the HTTP level (what a hyper or axum handler does with its parsed
+//! request), one Inform answered:
+//!
+//! ```
+//! use cwmp_core::{FaultCode, Instant};
+//! use cwmp_session::acs::*;
+//! use cwmp_session::auth::DigestVerifier;
+//! use cwmp_session::http::head::Method as HttpMethod;
+//! use cwmp_soap::{Envelope, Method};
+//!
+//! struct Store; // the caller's: devices, queue, results
+//! impl AcsPolicy for Store {
+//!     fn password(&mut self, _user: &str) -> Option<&[u8]> { None }
+//!     fn admit(&mut self, _inform: &Envelope<'_>, _user: Option<&str>) -> Admission {
+//!         Admission::Accept { device: DeviceRef(1), hold_requests: false }
+//!     }
+//!     fn cpe_request(&mut self, _: DeviceRef, _: &Envelope<'_>) -> Result<(), FaultCode> { Ok(()) }
+//!     fn next_request(&mut self, _: DeviceRef, _id: u32) -> Option<Queued<'_>> { None }
+//!     fn on_response(&mut self, _: DeviceRef, _: u32, _: Method, _: Completion<'_, '_>) {}
+//! }
+//!
+//! let config = AcsConfig { auth: AuthMode::None, ..AcsConfig::new("acs") };
+//! let mut nonces = DigestVerifier::<16>::new(); // ACS-wide
+//! let now = Instant::from_secs(1);
+//! let mut session = AcsSession::new(SessionId(0x5eed), now, &config);
+//! let inform = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0"><s:Header><c:ID s:mustUnderstand="1">42</c:ID></s:Header><s:Body><c:Inform><DeviceId><Manufacturer>ACME</Manufacturer><OUI>00D09E</OUI><ProductClass>GW</ProductClass><SerialNumber>1</SerialNumber></DeviceId><Event/><MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2026-12-04T12:00:00Z</CurrentTime><RetryCount>0</RetryCount><ParameterList/></c:Inform></s:Body></s:Envelope>"#;
+//! let req = HttpRequest { method: HttpMethod::Post, target: "/", authorization: None, cookie: None, body: inform, tls: false };
+//! let (mut body, mut head) = ([0u8; 2048], [0u8; 256]);
+//! let mut env = Env { config: &config, verifier: &mut nonces, now, random: [9; 16] };
+//! let reply = session.handle_request(&mut env, &req, &mut Store, &mut body, &mut head);
+//! assert_eq!(reply.status, 200);
+//! let xml = core::str::from_utf8(&body[..reply.body_len]).unwrap();
+//! assert!(xml.contains("<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes>") && xml.contains(">42</cwmp:ID>"));
+//! let (name, value) = reply.headers(&head).next().unwrap();
+//! assert_eq!((name, value), ("Set-Cookie", &b"cwmpsid=0000000000005eed; Path=/; HttpOnly"[..]));
+//! assert_eq!(session.poll_event(), Some(Event::Informed { device: DeviceRef(1), version: cwmp_core::CwmpVersion::V1_0 }));
+//! ```
+//!
+//! Raw mode leaves `Expect: 100-continue` to the caller, who owns the
+//! socket: while [`raw::read_request`] says `Partial`, [`raw::wants_continue`]
+//! tells when to send [`Response::CONTINUE`](crate::http::write::Response::CONTINUE).
+//!
 //! Helpers ACSes need: [`plan::GpvBisect`] turns a GetParameterValues that
 //! faulted for one bad name into a bisect-and-retry plan,
 //! [`plan::GpnWalk`] discovers a device's tree level by level, and

@@ -66,6 +66,21 @@ pub fn read_request<'b>(
     Ok(Parsed::Complete((request, h.head_len + used)))
 }
 
+/// Whether `input` holds a complete head asking for `100 Continue`
+/// (`Expect: 100-continue`) and not yet its whole body: send
+/// [`Response::CONTINUE`] once, then keep reading.
+pub fn wants_continue(input: &[u8], limits: &HttpLimits) -> bool {
+    let mut headers = [EMPTY_HEADER; MAX_HEADERS];
+    match head::parse_request(input, &mut headers, limits, Quirks::LENIENT) {
+        Ok(Parsed::Complete(h)) => {
+            let body_expected =
+                matches!(h.framing, Framing::Chunked) || matches!(h.framing, Framing::Length(n) if n > 0);
+            h.expect_continue && body_expected && input.len() == h.head_len
+        }
+        _ => false,
+    }
+}
+
 /// Writes `reply` (header lines from `head`, body from `body`) as an
 /// HTTP/1.1 response into `out`; returns its length.
 pub fn write_response(reply: &Reply, head: &[u8], body: &[u8], out: &mut [u8]) -> Result<usize, HttpError> {

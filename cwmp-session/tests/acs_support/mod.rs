@@ -181,6 +181,8 @@ pub struct Harness {
     pub seed: u8,
     pub events: Vec<Event>,
     pub tls: bool,
+    /// Every non-empty reply body, in order (for schema validation).
+    pub bodies: Vec<Vec<u8>>,
 }
 
 pub const BODY_BUF: usize = 64 * 1024;
@@ -196,6 +198,7 @@ impl Harness {
             seed: 1,
             events: Vec::new(),
             tls: false,
+            bodies: Vec::new(),
         }
     }
 
@@ -221,7 +224,11 @@ impl Harness {
         let mut out = vec![0u8; BODY_BUF + 1024];
         let n = raw::write_response(&reply, &head, &body, &mut out).expect("reply fits");
         self.drain();
-        parse_reply(&out[..n], reply)
+        let got = parse_reply(&out[..n], reply);
+        if !got.body.is_empty() {
+            self.bodies.push(got.body.clone());
+        }
+        got
     }
 
     pub fn drain(&mut self) {
