@@ -480,7 +480,10 @@ fn other_methods_than_post_get_405() {
 #[test]
 fn session_state_size_is_pinned() {
     assert_eq!(SESSION_STATE_LEN, 42);
-    assert!(core::mem::size_of::<AcsSession>() <= 256, "{}", core::mem::size_of::<AcsSession>());
+    // The parked image above; in memory, the state plus 8 pending events
+    // of 16 bytes (x86-64). A change here is a deliberate decision.
+    assert_eq!(core::mem::size_of::<cwmp_session::acs::Event>(), 16);
+    assert_eq!(core::mem::size_of::<AcsSession>(), 200);
     assert_eq!(AcsSession::from_bytes(&[0; 3]).err(), Some(StateError::Length { len: 3 }));
     let mut img = AcsSession::new(SessionId(1), cwmp_core::Instant::ZERO, &AcsConfig::new("a")).to_bytes();
     img[1] = 9;

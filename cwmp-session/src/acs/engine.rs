@@ -217,21 +217,14 @@ fn acs_request(rpc: &Rpc<'_>) -> Option<Method> {
     (by_acs && !m.name().ends_with("Response") && !m.decode_only()).then_some(m)
 }
 
-/// Decimal text of `n` in `buf`.
-fn decimal(n: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        if let Some(b) = buf.get_mut(i) {
-            *b = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    buf.get(i..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or("0")
+/// A request's `cwmp:ID`: its number in decimal.
+type IdText = heapless::String<10>;
+
+fn id_text(n: u32) -> IdText {
+    let mut s = IdText::new();
+    // Ten digits always fit a u32: the write cannot fail.
+    let _ = core::fmt::Write::write_fmt(&mut s, format_args!("{n}"));
+    s
 }
 
 /// `t` as a `&str`, unescaped into `buf` when it holds references.
@@ -623,9 +616,8 @@ impl AcsSession {
         fault: Option<&Fault<'_>>,
     ) -> Step {
         if let Some(o) = self.state.outstanding.take() {
-            let mut idbuf = [0u8; 10];
-            let ours = decimal(o.id, &mut idbuf);
-            let id_ok = msg.header.id.is_none_or(|id| id == ours);
+            let ours = id_text(o.id);
+            let id_ok = msg.header.id.is_none_or(|id| id == ours.as_str());
             let completion = match (&msg.body, fault) {
                 (_, Some(f)) if id_ok => Completion::Fault(f),
                 (Body::Rpc(rpc), None) if id_ok && answers(rpc, o.method) => Completion::Response(msg),
@@ -664,9 +656,8 @@ impl AcsSession {
         out: &mut [u8],
     ) -> Step {
         if let Some(o) = self.state.outstanding {
-            let mut idbuf = [0u8; 10];
-            let ours = decimal(o.id, &mut idbuf);
-            if e.id(body).is_some_and(|id| id == ours) {
+            let ours = id_text(o.id);
+            if e.id(body).is_some_and(|id| id == ours.as_str()) {
                 self.state.outstanding = None;
                 self.complete(policy, o, Completion::Failed(Outcome::Undecodable(e.fault(Role::Acs))));
                 return self.send_next(env, policy, out);
@@ -755,12 +746,12 @@ impl AcsSession {
     }
 
     fn send(&mut self, id: u32, rpc: Rpc<'_>, hold: bool, release: bool, out: &mut [u8]) -> Step {
-        let mut idbuf = [0u8; 10];
+        let idbuf = id_text(id);
         let method = rpc.method().ok_or(Internal)?;
         let msg = Envelope {
             version: self.state.version,
             header: Header {
-                id: Some(Text::plain(decimal(id, &mut idbuf))),
+                id: Some(Text::plain(&idbuf)),
                 // Once held, say so on every message until released.
                 hold_requests: if hold { Some(true) } else { self.state.hold.then_some(false) },
                 ..Header::default()

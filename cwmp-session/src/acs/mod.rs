@@ -29,7 +29,10 @@
 //! * identifies the session by the `cwmpsid` cookie it sets when the CPE
 //!   returns it ([`session_cookie`]), else by the connection: a CPE that
 //!   keeps the cookie may reconnect until the timeout, one that does not
-//!   loses the session with the connection;
+//!   loses the session with the connection. Only the Inform is
+//!   authenticated: later requests are bound to the session by the
+//!   connection or by the cookie (64 bits of the caller's randomness), so
+//!   over plain HTTP a sniffed cookie could continue a session — use TLS;
 //! * reports each completed RPC and the end of the session as typed
 //!   [`Event`]s ([`AcsSession::poll_event`]) and times out
 //!   ([`AcsSession::poll_timeout`], [`AcsSession::handle_timeout`]).
