@@ -173,6 +173,15 @@ impl From<HttpError> for Internal {
 
 type Step = Result<Reply, Internal>;
 
+/// What one [`AcsSession::handle_request`] call works with besides the
+/// session: the caller's environment, policy and output buffers.
+struct Io<'x, 'e, 'h, P, const N: usize> {
+    env: &'x mut Env<'e, N>,
+    policy: &'x mut P,
+    out: &'x mut [u8],
+    head: &'x mut HeadWriter<'h>,
+}
+
 const fn reply(status: u16, body_len: usize, close: bool) -> Reply {
     Reply { status, body_len, headers_len: 0, close }
 }
@@ -360,7 +369,8 @@ impl AcsSession {
         head_out: &mut [u8],
     ) -> Reply {
         let mut head = HeadWriter::new(head_out);
-        match self.dispatch(env, req, policy, body_out, &mut head) {
+        let mut io = Io { env, policy, out: body_out, head: &mut head };
+        match self.dispatch(&mut io, req) {
             Ok(r) => Reply { headers_len: head.len(), ..r },
             Err(Internal) => {
                 self.end(EndReason::Internal);
@@ -369,20 +379,13 @@ impl AcsSession {
         }
     }
 
-    fn dispatch<P: AcsPolicy, const N: usize>(
-        &mut self,
-        env: &mut Env<'_, N>,
-        req: &HttpRequest<'_>,
-        policy: &mut P,
-        out: &mut [u8],
-        head: &mut HeadWriter<'_>,
-    ) -> Step {
+    fn dispatch<P: AcsPolicy, const N: usize>(&mut self, io: &mut Io<'_, '_, '_, P, N>, req: &HttpRequest<'_>) -> Step {
         if self.is_ended() {
             return Ok(reply(400, 0, true));
         }
-        self.state.deadline = deadline(env.now, env.config);
+        self.state.deadline = deadline(io.env.now, io.env.config);
         if req.method != HttpMethod::Post {
-            head.header("Allow", "POST")?;
+            io.head.header("Allow", "POST")?;
             if self.state.phase == Phase::AwaitInform {
                 self.end(EndReason::ProtocolError);
             }
@@ -392,77 +395,75 @@ impl AcsSession {
             self.state.cookie_seen = true;
         }
         if self.state.phase == Phase::AwaitInform {
-            return self.first_request(env, req, policy, out, head);
+            return self.first_request(io, req);
         }
         if req.body.is_empty() {
-            return self.cpe_done(env, policy, out);
+            return self.cpe_done(io);
         }
-        let msg = match Envelope::decode_with(req.body, Some(Role::Acs), &env.config.decode) {
+        let msg = match Envelope::decode_with(req.body, Some(Role::Acs), &io.env.config.decode) {
             Ok(msg) => msg,
-            Err(e) => return self.undecodable(req.body, &e, env, policy, out),
+            Err(e) => return self.undecodable(io, req.body, &e),
         };
         match &msg.body {
-            Body::Fault(f) => self.answer(env, policy, out, &msg, Some(f)),
+            Body::Fault(f) => self.answer(io, &msg, Some(f)),
             Body::Rpc(Rpc::Inform(_)) => {
                 // A new session on the same connection: this one is over.
                 if let Some(o) = self.state.outstanding.take() {
-                    self.complete(policy, o, Completion::Failed(Outcome::NoResponse));
+                    self.complete(io.policy, o, Completion::Failed(Outcome::NoResponse));
                 }
                 self.end(EndReason::Replaced);
-                let fresh = SessionId(u64::from_le_bytes(first8(&env.random)));
+                let fresh = SessionId(u64::from_le_bytes(first8(&io.env.random)));
                 *self = AcsSession {
                     events: core::mem::take(&mut self.events),
-                    ..AcsSession::new(fresh, env.now, env.config)
+                    ..AcsSession::new(fresh, io.env.now, io.env.config)
                 };
-                self.first_request(env, req, policy, out, head)
+                self.first_request(io, req)
             }
-            Body::Rpc(rpc) if is_cpe_request(rpc) => self.cpe_request(env, policy, out, &msg, rpc),
-            Body::Rpc(_) => self.answer(env, policy, out, &msg, None),
+            Body::Rpc(rpc) if is_cpe_request(rpc) => self.cpe_request(io, &msg, rpc),
+            Body::Rpc(_) => self.answer(io, &msg, None),
         }
     }
 
     /// The first request: authenticate, then it must be an Inform.
     fn first_request<P: AcsPolicy, const N: usize>(
         &mut self,
-        env: &mut Env<'_, N>,
+        io: &mut Io<'_, '_, '_, P, N>,
         req: &HttpRequest<'_>,
-        policy: &mut P,
-        out: &mut [u8],
-        head: &mut HeadWriter<'_>,
     ) -> Step {
+        let config = io.env.config;
         let mut user_buf = [0u8; crate::auth::verifier::MAX_SECRET_LEN];
-        let user_len = match self.authenticate(env, req, policy, &mut user_buf, head)? {
+        let user_len = match self.authenticate(io, req, &mut user_buf)? {
             Ok(len) => len,
             Err(challenge) => return Ok(challenge),
         };
         let user = user_len.and_then(|n| user_buf.get(..n)).and_then(|u| core::str::from_utf8(u).ok());
-        let msg = match Envelope::decode_with(req.body, Some(Role::Acs), &env.config.decode) {
+        let msg = match Envelope::decode_with(req.body, Some(Role::Acs), &config.decode) {
             Ok(msg) => msg,
             Err(e) => {
                 self.end(EndReason::ProtocolError);
-                return self.decode_fault(req.body, &e, CwmpVersion::V1_0, out).map(|r| Reply { close: true, ..r });
+                return self.decode_fault(req.body, &e, CwmpVersion::V1_0, io.out).map(|r| Reply { close: true, ..r });
             }
         };
         let Body::Rpc(Rpc::Inform(_)) = msg.body else {
             self.end(EndReason::ProtocolError);
             let code = FaultCode::new(8003);
-            return self.fault_reply(msg.version, msg.header.id, code, out).map(|r| Reply { close: true, ..r });
+            return self.fault_reply(msg.version, msg.header.id, code, io.out).map(|r| Reply { close: true, ..r });
         };
         let mut list_buf = [0u8; 64];
         let (version, use_version) = match msg.header.supported_cwmp_versions {
             Some(list) => {
-                match text_str(&list, &mut list_buf).and_then(|l| CwmpVersion::negotiate(l, env.config.max_version)) {
+                match text_str(&list, &mut list_buf).and_then(|l| CwmpVersion::negotiate(l, config.max_version)) {
                     Some(v) => (v, Some(v)),
                     None => {
                         self.end(EndReason::VersionMismatch);
-                        let r = self.fault_reply(msg.version, msg.header.id, FaultCode::new(8006), out)?;
+                        let r = self.fault_reply(msg.version, msg.header.id, FaultCode::new(8006), io.out)?;
                         return Ok(Reply { close: true, ..r });
                     }
                 }
             }
-            None => (msg.version.min(env.config.max_version), None),
+            None => (msg.version.min(config.max_version), None),
         };
-        let (device, hold) = match policy.admit(&msg, user) {
+        let (device, hold) = match io.policy.admit(&msg, user) {
             Admission::Accept { device, hold_requests } => (device, hold_requests),
             Admission::Reject => {
                 self.end(EndReason::Rejected);
@@ -480,10 +481,10 @@ impl AcsSession {
             },
             body: Body::Rpc(Rpc::InformResponse(InformResponse { max_envelopes: 1 })),
         };
-        let len = response.encode(out).map_err(|_| Internal)?;
+        let len = response.encode(io.out).map_err(|_| Internal)?;
         let mut hex = [0u8; 16];
         hex_u64(self.state.session_id, &mut hex);
-        head.header_with("Set-Cookie", |w| {
+        io.head.header_with("Set-Cookie", |w| {
             w.value(COOKIE_NAME)?;
             w.value(b"=")?;
             w.value(&hex)?;
@@ -501,20 +502,19 @@ impl AcsSession {
     /// `Ok(Err(reply))` with the challenge to send otherwise.
     fn authenticate<P: AcsPolicy, const N: usize>(
         &mut self,
-        env: &mut Env<'_, N>,
+        io: &mut Io<'_, '_, '_, P, N>,
         req: &HttpRequest<'_>,
-        policy: &mut P,
         user_buf: &mut [u8],
-        head: &mut HeadWriter<'_>,
     ) -> Result<Result<Option<usize>, Reply>, Internal> {
-        let cfg = &env.config.digest;
-        let basic = match env.config.auth {
+        let config = io.env.config;
+        let cfg = &config.digest;
+        let basic = match config.auth {
             AuthMode::None => return Ok(Ok(None)),
             AuthMode::Digest => false,
             AuthMode::BasicOverTls => req.tls,
         };
         let mut user_len = None;
-        let (pol, len_out) = (&mut *policy, &mut user_len);
+        let (pol, len_out) = (&mut *io.policy, &mut user_len);
         // FnOnce: the password borrowed from the policy outlives the call.
         let lookup = move |u: &str| {
             if let Some(dst) = user_buf.get_mut(..u.len()) {
@@ -524,11 +524,11 @@ impl AcsSession {
             let pol = pol;
             pol.password(u)
         };
-        let now_s = env.now.as_millis() / 1000;
+        let now_s = io.env.now.as_millis() / 1000;
         let verdict = match req.authorization {
             None => None,
             Some(a) if basic => verify_basic(a, cfg.allow_empty_password, lookup).ok(),
-            Some(a) => env.verifier.verify(cfg, now_s, "POST", req.target, a, lookup).ok(),
+            Some(a) => io.env.verifier.verify(cfg, now_s, "POST", req.target, a, lookup).ok(),
         };
         if verdict == Some(Verdict::Authorized) {
             return Ok(Ok(user_len));
@@ -536,18 +536,19 @@ impl AcsSession {
         if req.authorization.is_some() && verdict.is_none() {
             self.state.auth_failures = self.state.auth_failures.saturating_add(1);
         }
-        let close = self.state.auth_failures >= env.config.max_auth_failures;
+        let close = self.state.auth_failures >= config.max_auth_failures;
         if basic {
             if cfg.realm.bytes().any(|b| b == b'"' || b == b'\\') {
                 return Err(Internal);
             }
-            head.header_with("WWW-Authenticate", |w| {
+            io.head.header_with("WWW-Authenticate", |w| {
                 w.value(b"Basic realm=\"")?;
                 w.value(cfg.realm.as_bytes())?;
                 w.value(b"\"")
             })?;
         } else {
-            env.verifier.challenge(cfg, now_s, &env.random, verdict == Some(Verdict::Stale), head)?;
+            let stale = verdict == Some(Verdict::Stale);
+            io.env.verifier.challenge(cfg, now_s, &io.env.random, stale, io.head)?;
         }
         if close {
             self.end(EndReason::AuthFailed);
@@ -558,9 +559,7 @@ impl AcsSession {
     /// A CPE request after the Inform.
     fn cpe_request<P: AcsPolicy, const N: usize>(
         &mut self,
-        env: &mut Env<'_, N>,
-        policy: &mut P,
-        out: &mut [u8],
+        io: &mut Io<'_, '_, '_, P, N>,
         msg: &Envelope<'_>,
         rpc: &Rpc<'_>,
     ) -> Step {
@@ -573,11 +572,10 @@ impl AcsSession {
             Rpc::Invalid(i) => Err(i.fault(Role::Acs)),
             Rpc::Unknown(u) => Err(u.fault(Role::Acs)),
             _ => match method.and_then(accepted_response) {
-                Some(resp) => policy.cpe_request(self.state.device, msg).map(|()| resp),
+                Some(resp) => io.policy.cpe_request(self.state.device, msg).map(|()| resp),
                 None => Err(FaultCode::new(8000)),
             },
         };
-        let _ = env;
         // The CPE's namespace, unless the answer is not defined there (an
         // AutonomousTransferComplete sent in cwmp-1-0): then the session's.
         let mut reply_version = msg.version_in_session(version);
@@ -595,11 +593,11 @@ impl AcsSession {
                     body: Body::Rpc(resp),
                 };
                 self.push(Event::CpeRequest { method, fault: None });
-                reply(200, env_out.encode(out).map_err(|_| Internal)?, false)
+                reply(200, env_out.encode(io.out).map_err(|_| Internal)?, false)
             }
             Err(code) => {
                 self.push(Event::CpeRequest { method, fault: Some(code) });
-                self.fault_reply(reply_version, msg.header.id, code, out)?
+                self.fault_reply(reply_version, msg.header.id, code, io.out)?
             }
         };
         Ok(r)
@@ -609,9 +607,7 @@ impl AcsSession {
     /// request (a response, or a fault when `fault` is set).
     fn answer<P: AcsPolicy, const N: usize>(
         &mut self,
-        env: &mut Env<'_, N>,
-        policy: &mut P,
-        out: &mut [u8],
+        io: &mut Io<'_, '_, '_, P, N>,
         msg: &Envelope<'_>,
         fault: Option<&Fault<'_>>,
     ) -> Step {
@@ -623,21 +619,21 @@ impl AcsSession {
                 (Body::Rpc(rpc), None) if id_ok && answers(rpc, o.method) => Completion::Response(msg),
                 _ => Completion::Failed(Outcome::Mismatched),
             };
-            self.complete(policy, o, completion);
+            self.complete(io.policy, o, completion);
         }
         // A stray response or fault with nothing outstanding is ignored:
         // the CPE gets our next request (or the end).
         self.phase_acs();
-        self.send_next(env, policy, out)
+        self.send_next(io)
     }
 
     /// The CPE's empty POST: it has no (more) requests.
-    fn cpe_done<P: AcsPolicy, const N: usize>(&mut self, env: &mut Env<'_, N>, policy: &mut P, out: &mut [u8]) -> Step {
+    fn cpe_done<P: AcsPolicy, const N: usize>(&mut self, io: &mut Io<'_, '_, '_, P, N>) -> Step {
         if let Some(o) = self.state.outstanding.take() {
-            self.complete(policy, o, Completion::Failed(Outcome::Mismatched));
+            self.complete(io.policy, o, Completion::Failed(Outcome::Mismatched));
         }
         self.phase_acs();
-        self.send_next(env, policy, out)
+        self.send_next(io)
     }
 
     fn phase_acs(&mut self) {
@@ -649,22 +645,20 @@ impl AcsSession {
     /// go on. Otherwise it was a CPE request: answer the fault.
     fn undecodable<P: AcsPolicy, const N: usize>(
         &mut self,
+        io: &mut Io<'_, '_, '_, P, N>,
         body: &[u8],
         e: &DecodeError,
-        env: &mut Env<'_, N>,
-        policy: &mut P,
-        out: &mut [u8],
     ) -> Step {
         if let Some(o) = self.state.outstanding {
             let ours = id_text(o.id);
             if e.id(body).is_some_and(|id| id == ours.as_str()) {
                 self.state.outstanding = None;
-                self.complete(policy, o, Completion::Failed(Outcome::Undecodable(e.fault(Role::Acs))));
-                return self.send_next(env, policy, out);
+                self.complete(io.policy, o, Completion::Failed(Outcome::Undecodable(e.fault(Role::Acs))));
+                return self.send_next(io);
             }
         }
         self.push(Event::CpeRequest { method: None, fault: Some(e.fault(Role::Acs)) });
-        self.decode_fault(body, e, self.state.version, out)
+        self.decode_fault(body, e, self.state.version, io.out)
     }
 
     /// The fault answering a request that failed to decode with `e`.
@@ -703,23 +697,18 @@ impl AcsSession {
     }
 
     /// Sends the next queued request, the release of a hold, or 204.
-    fn send_next<P: AcsPolicy, const N: usize>(
-        &mut self,
-        env: &mut Env<'_, N>,
-        policy: &mut P,
-        out: &mut [u8],
-    ) -> Step {
-        let _ = env;
+    fn send_next<P: AcsPolicy, const N: usize>(&mut self, io: &mut Io<'_, '_, '_, P, N>) -> Step {
         // Each refused entry is reported and skipped; the bound keeps a
         // caller whose queue keeps yielding unsendable entries from looping.
         for _ in 0..MAX_SKIPPED {
             let id = self.state.next_id;
             self.state.next_id = id.wrapping_add(1).max(1);
-            let Some(q) = policy.next_request(self.state.device, id) else {
+            let Some(q) = io.policy.next_request(self.state.device, id) else {
                 if self.state.hold {
-                    // The CPE still holds its requests: release it before
-                    // the session can end (TR-069 §3.7.2.2).
-                    return self.send(id, Rpc::GetRpcMethods(GetRpcMethods), false, true, out);
+                    // The CPE still holds its requests: release it (a
+                    // harmless request without HoldRequests) before the
+                    // session can end, or its held requests never go.
+                    return self.send(id, Rpc::GetRpcMethods(GetRpcMethods), false, true, io.out);
                 }
                 self.end(EndReason::Completed);
                 return Ok(reply(204, 0, false));
@@ -728,17 +717,17 @@ impl AcsSession {
                 .filter(|m| m.since() <= self.state.version || m.since().namespace() == self.state.version.namespace());
             let (rpc, hold) = (q.rpc, q.hold_requests);
             if let Some(method) = sendable {
-                match self.send(id, rpc, hold, false, out) {
+                match self.send(id, rpc, hold, false, io.out) {
                     Ok(r) => return Ok(r),
                     Err(_) => {
                         let o = Outstanding { id, method, release: false };
-                        self.complete(policy, o, Completion::Failed(Outcome::NotSent));
+                        self.complete(io.policy, o, Completion::Failed(Outcome::NotSent));
                     }
                 }
             } else {
                 let method = rpc.method().unwrap_or(Method::GetRpcMethods);
                 let o = Outstanding { id, method, release: false };
-                self.complete(policy, o, Completion::Failed(Outcome::NotSent));
+                self.complete(io.policy, o, Completion::Failed(Outcome::NotSent));
             }
         }
         self.end(EndReason::Internal);

@@ -1,4 +1,4 @@
-//! The ACS side of a CWMP session (TR-069 §3.7), Sans-IO, `no_std`, no
+//! The ACS side of a CWMP session (a TR-069 transaction session), Sans-IO, `no_std`, no
 //! allocation: an ACS author writes policy and storage ([`AcsPolicy`]);
 //! everything protocol is here.
 //!

@@ -8,7 +8,7 @@ use cwmp_soap::Method;
 use super::event::EndReason;
 use super::policy::DeviceRef;
 
-/// Where a session is, with the names of TR-069 §3.7.
+/// Where a transaction session is, named after its TR-069 stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Phase {
