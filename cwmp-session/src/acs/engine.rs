@@ -186,8 +186,8 @@ const fn reply(status: u16, body_len: usize, close: bool) -> Reply {
     Reply { status, body_len, headers_len: 0, close }
 }
 
-/// The CPE requests the ACS answers with their responses (after the policy
-/// accepts them), as (request, response body).
+/// The response to a CPE request the policy accepted; `None` for methods
+/// the ACS does not take from a CPE (answered with fault 8000).
 fn accepted_response(method: Method) -> Option<Rpc<'static>> {
     Some(match method {
         Method::TransferComplete => Rpc::TransferCompleteResponse(TransferCompleteResponse),
@@ -587,13 +587,8 @@ impl AcsSession {
                 {
                     reply_version = version;
                 }
-                let env_out = Envelope {
-                    version: reply_version,
-                    header: Header { id: msg.header.id, ..Header::default() },
-                    body: Body::Rpc(resp),
-                };
                 self.push(Event::CpeRequest { method, fault: None });
-                reply(200, env_out.encode(io.out).map_err(|_| Internal)?, false)
+                answer_under(reply_version, msg.header.id, Body::Rpc(resp), io.out)?
             }
             Err(code) => {
                 self.push(Event::CpeRequest { method, fault: Some(code) });
@@ -671,13 +666,7 @@ impl AcsSession {
     }
 
     fn fault_reply(&mut self, version: CwmpVersion, id: Option<Text<'_>>, code: FaultCode, out: &mut [u8]) -> Step {
-        let msg = Envelope { version, header: Header { id, ..Header::default() }, body: Body::Fault(Fault::new(code)) };
-        match msg.encode(out) {
-            Ok(n) => Ok(reply(200, n, false)),
-            // An ID we cannot echo (over a cap): answer without it.
-            Err(_) if id.is_some() => self.fault_reply(version, None, code, out),
-            Err(_) => Err(Internal),
-        }
+        answer_under(version, id, Body::Fault(Fault::new(code)), out)
     }
 
     /// Reports `o` as done.
@@ -789,6 +778,17 @@ const ACS_METHOD_NAMES: [Text<'static>; 7] = {
     }
     out
 };
+
+/// `body` answering a CPE message under its `id`, in `version`; without
+/// the ID when it cannot be echoed (over a cap): the answer still goes.
+fn answer_under(version: CwmpVersion, id: Option<Text<'_>>, body: Body<'_>, out: &mut [u8]) -> Step {
+    let msg = Envelope { version, header: Header { id, ..Header::default() }, body };
+    match msg.encode(out) {
+        Ok(n) => Ok(reply(200, n, false)),
+        Err(_) if id.is_some() => answer_under(version, None, body, out),
+        Err(_) => Err(Internal),
+    }
+}
 
 /// The requests a CPE sends (Inform handled apart).
 fn is_cpe_request(rpc: &Rpc<'_>) -> bool {
