@@ -343,6 +343,10 @@ fn hold_requests_is_sent_and_released_before_the_session_ends() {
     let mut h = Harness::open();
     let got = informed(&mut h, &mut store);
     assert_eq!(got.envelope().header.hold_requests, Some(true));
+    // A CPE that sends a request anyway is answered, the hold kept on.
+    let got = h.exchange(&mut store, &post(&fixture("transfer_complete-sample.xml"), &[]));
+    assert_eq!(got.method_and_id().0, "TransferCompleteResponse");
+    assert_eq!(got.envelope().header.hold_requests, Some(true));
     let got = h.exchange(&mut store, &post(b"", &[]));
     assert_eq!(got.envelope().header.hold_requests, Some(true));
     let (_, id) = got.method_and_id();
@@ -353,6 +357,8 @@ fn hold_requests_is_sent_and_released_before_the_session_ends() {
     let env = got.envelope();
     assert_eq!(env.header.hold_requests, Some(false));
     assert!(matches!(env.body, Body::Rpc(Rpc::GetRpcMethods(_))));
+    // While held, even answers to CPE requests keep HoldRequests (an
+    // envelope without it would release the CPE).
     // Released, the CPE may now send its held requests.
     let got = h.exchange(&mut store, &post(&fixture("transfer_complete-sample.xml"), &[]));
     assert_eq!(got.method_and_id().0, "TransferCompleteResponse");
@@ -676,4 +682,116 @@ fn every_reply_validates_against_the_official_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[derive(Debug, Clone, Copy)]
+enum CpeStep {
+    EmptyPost,
+    AnswerRight,
+    AnswerOtherId,
+    AnswerFault,
+    TransferComplete,
+    Garbage,
+    NewInform,
+    Wait(u8),
+    Reconnect,
+}
+
+fn cpe_step() -> impl proptest::strategy::Strategy<Value = CpeStep> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => Just(CpeStep::EmptyPost),
+        4 => Just(CpeStep::AnswerRight),
+        1 => Just(CpeStep::AnswerOtherId),
+        1 => Just(CpeStep::AnswerFault),
+        1 => Just(CpeStep::TransferComplete),
+        1 => Just(CpeStep::Garbage),
+        1 => Just(CpeStep::NewInform),
+        1 => (0u8..90).prop_map(CpeStep::Wait),
+        1 => Just(CpeStep::Reconnect),
+    ]
+}
+
+proptest::proptest! {
+    /// A CPE doing anything in any order, on a virtual clock: every reply
+    /// is well-formed HTTP (checked by the harness); 204 comes only when
+    /// nothing is queued and no hold is pending; every request sent is
+    /// reported exactly once; a session ends once; the parked image
+    /// round-trips at every step.
+    #[test]
+    fn any_cpe_behaviour_keeps_the_session_invariants(
+        queued in 0usize..5,
+        hold in proptest::bool::ANY,
+        cookie in proptest::bool::ANY,
+        steps in proptest::collection::vec(cpe_step(), 1..24),
+    ) {
+        let mut store = Store {
+            admission: Admission::Accept { device: DeviceRef(3), hold_requests: hold },
+            ..Store::default()
+        };
+        for i in 0..queued {
+            store.queue.push_back(Queued { rpc: gpv("Device.DeviceInfo.UpTime"), hold_requests: hold && i + 1 < queued });
+        }
+        let mut h = Harness::open();
+        let mut cookie_header = String::new();
+        let mut last: Option<String> = None;
+        let got = h.exchange(&mut store, &post(&inform(CwmpVersion::V1_4, "i0", Some("1.0,1.4")), &[]));
+        if cookie {
+            cookie_header = got.header("Set-Cookie").unwrap().split(';').next().unwrap().to_owned();
+        }
+        let mut sessions = 1;
+        // The CPE is held when the last ACS message said HoldRequests=true.
+        let mut held = hold;
+        for (n, step) in steps.iter().enumerate() {
+            let extra: Vec<(&str, &str)> = if cookie { vec![("Cookie", cookie_header.as_str())] } else { vec![] };
+            let body = match step {
+                CpeStep::Wait(s) => { h.advance(u64::from(*s)); continue; }
+                CpeStep::Reconnect => { h.session.handle_connection_closed(h.now); h.drain(); continue; }
+                CpeStep::EmptyPost => Vec::new(),
+                CpeStep::AnswerRight => gpv_response(last.as_deref().unwrap_or("0")),
+                CpeStep::AnswerOtherId => gpv_response("999999"),
+                CpeStep::AnswerFault => {
+                    let f = fixture("fault-sample.xml");
+                    rewrite_id(&f, &request_id(&f), last.as_deref().unwrap_or("0"))
+                }
+                CpeStep::TransferComplete => fixture("transfer_complete-sample.xml"),
+                CpeStep::Garbage => b"<s:Envelope xmlns:s='x'>".to_vec(),
+                CpeStep::NewInform => inform(CwmpVersion::V1_0, &format!("i{n}"), None),
+            };
+            if h.session.is_ended() {
+                // The server starts a new session for the next request.
+                h.session = AcsSession::new(SessionId(n as u64 + 100), h.now, &h.config);
+                sessions += 1;
+                held = false;
+            }
+            let img = h.session.to_bytes();
+            proptest::prop_assert_eq!(AcsSession::from_bytes(&img).unwrap().to_bytes(), img);
+            let got = h.exchange(&mut store, &post(&body, &extra));
+            if got.status == 204 {
+                proptest::prop_assert!(store.queue.is_empty(), "204 with work queued");
+                proptest::prop_assert!(!held, "204 while the CPE is held");
+            }
+            last = if got.status == 200 && !got.body.is_empty() {
+                let env = got.envelope();
+                // An envelope without HoldRequests releases the CPE.
+                held = env.header.hold_requests == Some(true);
+                match env.body {
+                    Body::Rpc(Rpc::GetParameterValues(_) | Rpc::GetRpcMethods(_)) => env.header.id.map(|t| t.to_string()),
+                    _ => last,
+                }
+            } else {
+                last
+            };
+        }
+        // Each request taken from the queue is reported once as an event
+        // (IDs are per session, so count), and to the store at most once
+        // (not for timeouts and closed connections, which have no policy call).
+        let reported = h.events.iter().filter(|e| matches!(e, Event::RpcCompleted { .. })).count();
+        // (The engine's own hold release, a GetRPCMethods, is not the store's.)
+        let outstanding = usize::from(h.session.outstanding().is_some_and(|(_, m)| m == Method::GetParameterValues));
+        proptest::prop_assert_eq!(reported + outstanding, store.sent.len());
+        proptest::prop_assert!(store.results.len() <= store.sent.len());
+        let ends = h.events.iter().filter(|e| matches!(e, Event::Ended { .. })).count();
+        proptest::prop_assert!(ends <= sessions + steps.iter().filter(|s| matches!(s, CpeStep::NewInform)).count());
+    }
 }

@@ -588,7 +588,7 @@ impl AcsSession {
                     reply_version = version;
                 }
                 self.push(Event::CpeRequest { method, fault: None });
-                answer_under(reply_version, msg.header.id, Body::Rpc(resp), io.out)?
+                answer_under(reply_version, msg.header.id, self.holding(), Body::Rpc(resp), io.out)?
             }
             Err(code) => {
                 self.push(Event::CpeRequest { method, fault: Some(code) });
@@ -666,7 +666,13 @@ impl AcsSession {
     }
 
     fn fault_reply(&mut self, version: CwmpVersion, id: Option<Text<'_>>, code: FaultCode, out: &mut [u8]) -> Step {
-        answer_under(version, id, Body::Fault(Fault::new(code)), out)
+        answer_under(version, id, self.holding(), Body::Fault(Fault::new(code)), out)
+    }
+
+    /// The HoldRequests header of an answer: a hold stays on every message
+    /// until the engine releases it (an envelope without it would release).
+    fn holding(&self) -> Option<bool> {
+        self.state.hold.then_some(true)
     }
 
     /// Reports `o` as done.
@@ -781,11 +787,17 @@ const ACS_METHOD_NAMES: [Text<'static>; 7] = {
 
 /// `body` answering a CPE message under its `id`, in `version`; without
 /// the ID when it cannot be echoed (over a cap): the answer still goes.
-fn answer_under(version: CwmpVersion, id: Option<Text<'_>>, body: Body<'_>, out: &mut [u8]) -> Step {
-    let msg = Envelope { version, header: Header { id, ..Header::default() }, body };
+fn answer_under(
+    version: CwmpVersion,
+    id: Option<Text<'_>>,
+    hold_requests: Option<bool>,
+    body: Body<'_>,
+    out: &mut [u8],
+) -> Step {
+    let msg = Envelope { version, header: Header { id, hold_requests, ..Header::default() }, body };
     match msg.encode(out) {
         Ok(n) => Ok(reply(200, n, false)),
-        Err(_) if id.is_some() => answer_under(version, None, body, out),
+        Err(_) if id.is_some() => answer_under(version, None, hold_requests, body, out),
         Err(_) => Err(Internal),
     }
 }
