@@ -68,9 +68,13 @@ pub trait AcsPolicy {
     /// it cannot be stored now).
     fn cpe_request(&mut self, device: DeviceRef, request: &Envelope<'_>) -> Result<(), FaultCode>;
 
-    /// The next RPC to send to `device` under `cwmp:ID` `id`, or `None`
-    /// when nothing is queued. The caller keeps the entry (keyed by `id`)
-    /// until [`AcsPolicy::on_response`] reports it.
+    /// The next RPC to send to `device` under `cwmp:ID` `id` (numbered
+    /// from 1 in each session), or `None` when nothing is queued. The
+    /// caller keeps the entry until it is reported: by
+    /// [`AcsPolicy::on_response`] when a request decides it, else (session
+    /// timed out or its connection lost) by the
+    /// [`Event::RpcCompleted`](super::Event::RpcCompleted) with
+    /// [`Outcome::NoResponse`](super::Outcome::NoResponse).
     fn next_request(&mut self, device: DeviceRef, id: u32) -> Option<Queued<'_>>;
 
     /// The request sent as `id` (`method`) is done.
