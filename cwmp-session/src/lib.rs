@@ -16,6 +16,11 @@
 //!   checks `Authorization` headers (connection-request server, ACS).
 //! - [`cpe`]: pending events and their retention, session retry, periodic
 //!   and scheduled Informs, the transfer queue, the persisted image.
+//! - [`acs`]: the ACS session engine: authenticates and answers the
+//!   Inform with version negotiation, answers CPE requests, sends the
+//!   caller's queued RPCs one at a time and correlates their answers;
+//!   serializable per-session state; GPV bisect, GPN walk and
+//!   connection-request targets.
 //! - [`dhcp`]: the CWMP information of DHCPv4 options 43 / 125 and DHCPv6
 //!   option 17.
 //! - [`cr`]: connection requests, both ends: the HTTP listener (Digest
@@ -41,6 +46,7 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod acs;
 pub mod auth;
 pub mod cpe;
 pub mod cr;
