@@ -1,0 +1,347 @@
+//! The glue between the `cwmp-model` engine's read cursors and the
+//! resumable encoder: lending [`EntrySource`]s that write each entry's name
+//! and value into the encoder's scratch buffer. A source is rebuilt around
+//! its `Copy` cursor on every fill (the engine, the model and the request's
+//! names are borrowed only for that call), so a session keeps nothing but
+//! the cursor and a [`ResumeState`](cwmp_soap::resumable::ResumeState)
+//! between two `poll_transmit` calls.
+
+use cwmp_model::datamodel::DataModel;
+use cwmp_model::engine::{Engine, EntryName, NameList, NamesCursor, ParamCursor, RpcError};
+use cwmp_model::notify::PendingCursor;
+use cwmp_model::path::Path;
+use cwmp_soap::resumable::EntrySource;
+use cwmp_soap::structs::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
+use cwmp_soap::{EncodeError, List, ParamValue, Text};
+
+/// What a source reports to the encoder when the engine fails mid-stream
+/// (the [`RpcError`] itself is kept in the source's `failure`).
+const ENGINE_FAILED: EncodeError =
+    EncodeError::InvalidValue { field: "ParameterList", reason: "the data model failed while streaming" };
+
+/// The engine and model a source reads, borrowed for one fill.
+pub struct Reader<'e, 's, M: DataModel, const A: usize> {
+    /// The engine (schema, attributes).
+    pub engine: &'e Engine<'s, A>,
+    /// The data model.
+    pub model: &'e M,
+}
+
+impl<M: DataModel, const A: usize> Clone for Reader<'_, '_, M, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M: DataModel, const A: usize> Copy for Reader<'_, '_, M, A> {}
+
+/// A value read into `scratch` as text.
+fn value_text(scratch: &[u8], len: usize) -> Result<&str, EncodeError> {
+    let bytes = scratch.get(..len).ok_or(ENGINE_FAILED)?;
+    core::str::from_utf8(bytes).map_err(|_| EncodeError::InvalidValue {
+        field: "Value",
+        reason: "the data model gave a value that is not UTF-8",
+    })
+}
+
+/// GetParameterValuesResponse entries from a [`ParamCursor`].
+pub struct ValuesSource<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> {
+    reader: Reader<'e, 's, M, A>,
+    names: &'e L,
+    /// Where the walk stands (keep it between fills).
+    pub cursor: ParamCursor<M::Node>,
+    name: EntryName<M::Node>,
+    /// The engine's error that ended the stream, if one did.
+    pub failure: Option<RpcError>,
+}
+
+impl<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> ValuesSource<'e, 's, M, L, A> {
+    /// A source pulling `cursor` over `names`.
+    pub fn new(reader: Reader<'e, 's, M, A>, names: &'e L, cursor: ParamCursor<M::Node>) -> Self {
+        ValuesSource { reader, names, cursor, name: EntryName::new(), failure: None }
+    }
+}
+
+impl<M: DataModel, L: NameList + ?Sized, const A: usize> EntrySource for ValuesSource<'_, '_, M, L, A>
+where
+    M::Node: Copy + PartialEq,
+{
+    type Entry<'x>
+        = ParameterValueStruct<'x>
+    where
+        Self: 'x;
+    type Mark = ParamCursor<M::Node>;
+
+    fn mark(&self) -> Self::Mark {
+        self.cursor
+    }
+
+    fn rewind(&mut self, mark: Self::Mark) {
+        self.cursor = mark;
+    }
+
+    fn next<'x>(&'x mut self, scratch: &'x mut [u8]) -> Option<Result<ParameterValueStruct<'x>, EncodeError>> {
+        let r = self.reader;
+        let info = match self.cursor.next_entry(r.engine, r.model, self.names, &mut self.name, scratch)? {
+            Ok(info) => info,
+            Err(e) => {
+                self.failure = Some(e);
+                return Some(Err(ENGINE_FAILED));
+            }
+        };
+        Some(value_text(scratch, info.len).map(|v| ParameterValueStruct {
+            name: Text::plain(self.name.as_str()),
+            value: ParamValue::new(info.ty, Text::plain(v)),
+        }))
+    }
+}
+
+/// GetParameterNamesResponse entries from a [`NamesCursor`].
+pub struct NamesSource<'e, 's, M: DataModel, const A: usize> {
+    reader: Reader<'e, 's, M, A>,
+    /// Where the walk stands.
+    pub cursor: NamesCursor<M::Node>,
+    name: EntryName<M::Node>,
+    /// The engine's error that ended the stream, if one did.
+    pub failure: Option<RpcError>,
+}
+
+impl<'e, 's, M: DataModel, const A: usize> NamesSource<'e, 's, M, A> {
+    /// A source pulling `cursor`.
+    pub fn new(reader: Reader<'e, 's, M, A>, cursor: NamesCursor<M::Node>) -> Self {
+        NamesSource { reader, cursor, name: EntryName::new(), failure: None }
+    }
+}
+
+impl<M: DataModel, const A: usize> EntrySource for NamesSource<'_, '_, M, A>
+where
+    M::Node: Copy + PartialEq,
+{
+    type Entry<'x>
+        = ParameterInfoStruct<'x>
+    where
+        Self: 'x;
+    type Mark = NamesCursor<M::Node>;
+
+    fn mark(&self) -> Self::Mark {
+        self.cursor
+    }
+
+    fn rewind(&mut self, mark: Self::Mark) {
+        self.cursor = mark;
+    }
+
+    fn next<'x>(&'x mut self, _scratch: &'x mut [u8]) -> Option<Result<ParameterInfoStruct<'x>, EncodeError>> {
+        let r = self.reader;
+        match self.cursor.next_entry(r.engine, r.model, &mut self.name)? {
+            Ok(writable) => Some(Ok(ParameterInfoStruct { name: Text::plain(self.name.as_str()), writable })),
+            Err(e) => {
+                self.failure = Some(e);
+                Some(Err(ENGINE_FAILED))
+            }
+        }
+    }
+}
+
+/// The AccessList of a parameter the subscriber may write.
+const SUBSCRIBER: [Text<'static>; 1] = [Text::Plain("Subscriber")];
+
+/// GetParameterAttributesResponse entries from a [`ParamCursor`].
+pub struct AttributesSource<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> {
+    reader: Reader<'e, 's, M, A>,
+    names: &'e L,
+    /// Where the walk stands.
+    pub cursor: ParamCursor<M::Node>,
+    name: EntryName<M::Node>,
+    /// The engine's error that ended the stream, if one did.
+    pub failure: Option<RpcError>,
+}
+
+impl<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> AttributesSource<'e, 's, M, L, A> {
+    /// A source pulling `cursor` over `names`.
+    pub fn new(reader: Reader<'e, 's, M, A>, names: &'e L, cursor: ParamCursor<M::Node>) -> Self {
+        AttributesSource { reader, names, cursor, name: EntryName::new(), failure: None }
+    }
+}
+
+impl<M: DataModel, L: NameList + ?Sized, const A: usize> EntrySource for AttributesSource<'_, '_, M, L, A>
+where
+    M::Node: Copy + PartialEq,
+{
+    type Entry<'x>
+        = ParameterAttributeStruct<'x>
+    where
+        Self: 'x;
+    type Mark = ParamCursor<M::Node>;
+
+    fn mark(&self) -> Self::Mark {
+        self.cursor
+    }
+
+    fn rewind(&mut self, mark: Self::Mark) {
+        self.cursor = mark;
+    }
+
+    fn next<'x>(&'x mut self, _scratch: &'x mut [u8]) -> Option<Result<ParameterAttributeStruct<'x>, EncodeError>> {
+        let r = self.reader;
+        match self.cursor.next_attributes(r.engine, r.model, self.names, &mut self.name)? {
+            Ok(a) => Some(Ok(ParameterAttributeStruct {
+                name: Text::plain(self.name.as_str()),
+                notification: i32::from(a.notification as u8),
+                access_list: if a.subscriber { List::from(&SUBSCRIBER) } else { List::Slice(&[]) },
+            })),
+            Err(e) => {
+                self.failure = Some(e);
+                Some(Err(ENGINE_FAILED))
+            }
+        }
+    }
+}
+
+/// `ManagementServer.ConnectionRequestURL` under each root: in every
+/// Inform whatever the schema's forced-inform flags say.
+const CR_URLS: [&str; 2] =
+    ["Device.ManagementServer.ConnectionRequestURL", "InternetGatewayDevice.ManagementServer.ConnectionRequestURL"];
+
+/// The names an Inform's ParameterList starts with: the schema's
+/// forced-inform parameters present in the model, then
+/// ConnectionRequestURL if the schema does not force it.
+pub struct InformNames<'e, 's, M: DataModel, const A: usize> {
+    reader: Reader<'e, 's, M, A>,
+}
+
+impl<'e, 's, M: DataModel, const A: usize> InformNames<'e, 's, M, A> {
+    /// The forced names of `reader`'s schema and model.
+    pub fn new(reader: Reader<'e, 's, M, A>) -> Self {
+        InformNames { reader }
+    }
+
+    fn present(&self, name: &str) -> bool {
+        Path::parse(name).ok().and_then(|p| self.reader.model.lookup(&p)).is_some()
+    }
+
+    fn cr_url(&self) -> Option<&'static str> {
+        let root = self.reader.engine.schema().root;
+        CR_URLS.iter().copied().find(|n| n.starts_with(root))
+    }
+
+    /// Every name, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let forced = self.reader.engine.forced_inform();
+        let extra = self.cr_url().filter(|cr| !self.reader.engine.forced_inform().any(|f| f == *cr));
+        forced.chain(extra).filter(|n| self.present(n))
+    }
+
+    /// Whether `name` is one of them.
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+}
+
+impl<M: DataModel, const A: usize> NameList for InformNames<'_, '_, M, A> {
+    type Name<'a>
+        = &'static str
+    where
+        Self: 'a;
+
+    fn name(&self, index: usize) -> Option<&'static str> {
+        self.iter().nth(index)
+    }
+}
+
+/// Where an Inform's ParameterList stands: the forced parameters, then the
+/// pending value changes not already listed.
+#[derive(Debug, Clone, Copy)]
+pub struct InformCursor<N> {
+    forced: ParamCursor<N>,
+    pending: PendingCursor<N>,
+    in_pending: bool,
+}
+
+impl<N: Copy + PartialEq> InformCursor<N> {
+    /// Starts the list and counts its entries.
+    pub fn start<M: DataModel<Node = N>, const A: usize>(
+        reader: Reader<'_, '_, M, A>,
+        value: &mut [u8],
+    ) -> Result<(InformCursor<N>, usize), RpcError> {
+        let names = InformNames::new(reader);
+        let mut forced = reader.engine.get_parameter_values(reader.model, &names)?;
+        let n_forced = forced.count_entries(reader.engine, reader.model, &names)?;
+        let pending = reader.engine.pending(reader.model)?;
+        // Pending changes of a forced parameter are listed once.
+        let mut probe = pending;
+        let mut name = EntryName::new();
+        let mut n_pending = 0usize;
+        while let Some(step) = probe.next_entry(reader.engine, reader.model, &mut name, value) {
+            step?;
+            if !names.contains(name.as_str()) {
+                n_pending += 1;
+            }
+        }
+        let cursor = InformCursor { forced, pending, in_pending: false };
+        Ok((cursor, (n_forced as usize).saturating_add(n_pending)))
+    }
+}
+
+/// The Inform's ParameterList entries from an [`InformCursor`].
+pub struct InformSource<'e, 's, M: DataModel, const A: usize> {
+    reader: Reader<'e, 's, M, A>,
+    names: InformNames<'e, 's, M, A>,
+    /// Where the list stands.
+    pub cursor: InformCursor<M::Node>,
+    name: EntryName<M::Node>,
+    /// The engine's error that ended the stream, if one did.
+    pub failure: Option<RpcError>,
+}
+
+impl<'e, 's, M: DataModel, const A: usize> InformSource<'e, 's, M, A> {
+    /// A source pulling `cursor`.
+    pub fn new(reader: Reader<'e, 's, M, A>, cursor: InformCursor<M::Node>) -> Self {
+        InformSource { reader, names: InformNames::new(reader), cursor, name: EntryName::new(), failure: None }
+    }
+}
+
+impl<M: DataModel, const A: usize> EntrySource for InformSource<'_, '_, M, A>
+where
+    M::Node: Copy + PartialEq,
+{
+    type Entry<'x>
+        = ParameterValueStruct<'x>
+    where
+        Self: 'x;
+    type Mark = InformCursor<M::Node>;
+
+    fn mark(&self) -> Self::Mark {
+        self.cursor
+    }
+
+    fn rewind(&mut self, mark: Self::Mark) {
+        self.cursor = mark;
+    }
+
+    fn next<'x>(&'x mut self, scratch: &'x mut [u8]) -> Option<Result<ParameterValueStruct<'x>, EncodeError>> {
+        let r = self.reader;
+        let step = loop {
+            if !self.cursor.in_pending {
+                match self.cursor.forced.next_entry(r.engine, r.model, &self.names, &mut self.name, scratch) {
+                    Some(step) => break step,
+                    None => self.cursor.in_pending = true,
+                }
+            }
+            let step = self.cursor.pending.next_entry(r.engine, r.model, &mut self.name, scratch)?;
+            if step.is_err() || !self.names.contains(self.name.as_str()) {
+                break step;
+            }
+        };
+        let info = match step {
+            Ok(info) => info,
+            Err(e) => {
+                self.failure = Some(e);
+                return Some(Err(ENGINE_FAILED));
+            }
+        };
+        Some(value_text(scratch, info.len).map(|v| ParameterValueStruct {
+            name: Text::plain(self.name.as_str()),
+            value: ParamValue::new(info.ty, Text::plain(v)),
+        }))
+    }
+}
