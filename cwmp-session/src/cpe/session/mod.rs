@@ -52,6 +52,12 @@ use crate::http::{HttpError, HttpLimits, Parsed};
 
 pub use self::rx::MAX_HEADERS;
 
+/// The smallest transmit buffer an answer to an ACS request is computed
+/// for: the request runs (and changes the model) before its response is
+/// written, so the buffer is checked first. A whole response larger than
+/// the buffer given then ends the session with [`Outcome::Encode`].
+pub const MIN_ANSWER_BUF: usize = 1024;
+
 /// The session phases (TR-069 §3.7.1, as the spec names the steps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -259,7 +265,7 @@ enum Tx<N> {
     /// The answer to the ACS request in the receive buffer.
     Answer,
     /// A streamed message under way.
-    Streaming { stream: Stream<N>, state: ResumeState, id: MsgId, finished: bool },
+    Streaming { stream: Stream<N>, state: ResumeState, id: MsgId, head_sent: bool, finished: bool },
 }
 
 /// The `cwmp:ID` of a message: ours (a counter) or the ACS request's.
@@ -553,7 +559,11 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.connected = false;
         match self.state {
             State::Idle | State::WaitRetry => {}
-            State::Closing => self.state = State::Idle,
+            State::Closing => {
+                self.state = State::Idle;
+                // A follow-up session (connection request, held requests).
+                self.begin(now);
+            }
             _ if was && self.rx.closed() => {
                 self.unread = true;
                 // A body delimited by the close is complete; it is read on
@@ -641,6 +651,15 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// Reads a complete response if one arrived, then writes the next
     /// bytes to send into `buf`; returns their length (0: nothing to send
     /// now). Call it after every `handle_*` until it returns 0.
+    ///
+    /// Streamed messages (the Inform, GetParameterValues/Names/Attributes
+    /// responses) go out as HTTP chunks, as many whole entries per call as
+    /// fit; the others go out whole with `Content-Length`. `buf` must hold
+    /// the largest indivisible piece: the HTTP head with a whole unstreamed
+    /// message, the Inform's head (envelope, DeviceId, events: about 1.1 KiB
+    /// with two events) or one streamed entry; 2 KiB is enough for the
+    /// usual messages. When it is not, [`TransmitError::BufferTooSmall`]
+    /// says how much is, and nothing was lost: call again.
     pub fn poll_transmit<M: DataModel<Node = N>, const A: usize>(
         &mut self,
         now: Instant,
@@ -671,7 +690,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             Tx::Inform => self.start_inform(buf, cx),
             Tx::Next => self.write_next(buf, cx),
             Tx::Answer => self.answer(now, buf, cx),
-            Tx::Streaming { .. } => self.continue_stream(buf, cx, false),
+            Tx::Streaming { .. } => self.continue_stream(buf, cx),
         };
         match r {
             Ok(n) => {

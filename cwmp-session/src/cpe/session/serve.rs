@@ -167,8 +167,14 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.cpe.events.inform_sent();
         self.sent = Some(Sent::Inform);
         let state = ResumeState::new(count);
-        self.tx = Tx::Streaming { stream: Stream::Inform(cursor), state, id: MsgId::Ours(id), finished: false };
-        self.continue_stream(buf, cx, true)
+        self.tx = Tx::Streaming {
+            stream: Stream::Inform(cursor),
+            state,
+            id: MsgId::Ours(id),
+            head_sent: false,
+            finished: false,
+        };
+        self.continue_stream(buf, cx)
     }
 
     /// Writes the head (first call) and as many chunks of the streamed
@@ -177,11 +183,10 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         &mut self,
         buf: &mut [u8],
         cx: &mut Context<'_, '_, M, A>,
-        with_head: bool,
     ) -> Result<usize, Fail> {
-        let Tx::Streaming { mut stream, mut state, id, mut finished } = self.tx else { return Ok(0) };
+        let Tx::Streaming { mut stream, mut state, id, head_sent, mut finished } = self.tx else { return Ok(0) };
         let mut used = 0usize;
-        if with_head {
+        if !head_sent {
             let url = if self.target.is_empty() { self.cpe.acs_url.as_str() } else { self.target.as_str() };
             used = write_head(
                 url,
@@ -218,7 +223,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 Err(e) => return Err(Fail::Session(Outcome::Encode(e))),
             }
         }
-        self.tx = Tx::Streaming { stream, state, id, finished };
+        self.tx = Tx::Streaming { stream, state, id, head_sent: true, finished };
         if used == 0 && !finished {
             return Err(Fail::Buffer(LAST_CHUNK.len() + 8));
         }
@@ -416,6 +421,15 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
 /// above what we speak.
 fn answer_version(req: &Envelope<'_>, session: CwmpVersion) -> CwmpVersion {
     req.version_in_session(session).min(session)
+}
+
+/// A buffer found too small after the request ran: the response cannot be
+/// produced again, so the session ends (see [`MIN_ANSWER_BUF`]).
+fn too_late(f: Fail) -> Fail {
+    match f {
+        Fail::Buffer(needed) => Fail::Session(Outcome::Encode(EncodeError::BufferTooSmall { needed })),
+        f => f,
+    }
 }
 
 /// A text argument copied out of the request, for the transfer queue.
@@ -646,6 +660,9 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         let env = match Envelope::decode_with(body, Some(Role::Cpe), &DecodeOptions::default()) {
             Ok(env) => env,
             Err(e) => {
+                if buf.len() < MIN_ANSWER_BUF {
+                    return Err(Fail::Buffer(MIN_ANSWER_BUF));
+                }
                 let version = self.version;
                 let id = e.id(body);
                 let (auth, cookies) = (&mut self.auth, &self.cookies);
@@ -665,6 +682,13 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 return write_whole(buf, &Envelope { version, header, body: Body::Fault(fault) }, head);
             }
         };
+        let streamed = matches!(
+            env.body,
+            Body::Rpc(Rpc::GetParameterValues(_) | Rpc::GetParameterNames(_) | Rpc::GetParameterAttributes(_))
+        );
+        if !streamed && buf.len() < MIN_ANSWER_BUF {
+            return Err(Fail::Buffer(MIN_ANSWER_BUF));
+        }
         let version = answer_version(&env, self.version);
         self.hold = env.header.hold_requests.unwrap_or(false);
         let header = Header { id: env.header.id, ..Header::default() };
@@ -682,12 +706,12 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         match reply {
             Ok(Answer::Stream(stream, count)) => {
                 let state = ResumeState::new(count);
-                self.tx = Tx::Streaming { stream, state, id: MsgId::Echo, finished: false };
-                self.continue_stream(buf, cx, true)
+                self.tx = Tx::Streaming { stream, state, id: MsgId::Echo, head_sent: false, finished: false };
+                self.continue_stream(buf, cx)
             }
             Ok(Answer::Whole(rpc)) => {
                 self.tx = Tx::None;
-                write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)
+                write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head).map_err(too_late)
             }
             Err((code, with_spv_faults)) => {
                 self.tx = Tx::None;
@@ -704,7 +728,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 }
                 let mut fault = Fault::new(code);
                 fault.detail.set_parameter_values_fault = List::from(list.as_slice());
-                write_whole(buf, &Envelope { version, header, body: Body::Fault(fault) }, head)
+                write_whole(buf, &Envelope { version, header, body: Body::Fault(fault) }, head).map_err(too_late)
             }
         }
     }
