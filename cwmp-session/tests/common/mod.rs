@@ -50,6 +50,7 @@ pub(crate) struct Cpe<'s> {
     pub(crate) model_session: SessionState,
     pub(crate) scratch: [u8; 1024],
     pub(crate) random: u64,
+    pub(crate) credentials: Option<cwmp_session::auth::Credentials<'static>>,
 }
 
 impl<'s> Cpe<'s> {
@@ -60,6 +61,7 @@ impl<'s> Cpe<'s> {
             model_session: SessionState::new(),
             scratch: [0; 1024],
             random: 0x1234_5678,
+            credentials: None,
         }
     }
 }
@@ -86,7 +88,7 @@ pub(crate) fn transmit(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<
             model: &mut cpe.model,
             model_session: &mut cpe.model_session,
             device: DEVICE,
-            credentials: None,
+            credentials: cpe.credentials,
             current_time: DateTime::UNKNOWN,
             random,
             scratch: &mut cpe.scratch,
@@ -201,4 +203,35 @@ pub(crate) fn inform_events(req: &Request) -> Vec<(String, String)> {
     let env = req.envelope();
     let Body::Rpc(Rpc::Inform(inf)) = env.body else { panic!("not an Inform: {:?}", env.body) };
     inf.event.iter().map(|e| (e.event_code.to_string(), e.command_key.to_string())).collect()
+}
+
+/// A CPE with the test device loaded, and a session started at 0 s that
+/// is connected: returns the Inform the ACS reads.
+pub(crate) fn connect(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<'_>) -> Request {
+    let ev = events(s);
+    assert!(ev.iter().any(|e| e.starts_with("Open ")), "{ev:?}");
+    s.handle_connected(now);
+    parse_request(&transmit(s, now, cpe, 2048))
+}
+
+/// Feeds the ACS's `reply` and returns the CPE's next request.
+pub(crate) fn reply(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<'_>, reply: &[u8]) -> Request {
+    assert_eq!(s.handle_input(now, reply), reply.len());
+    parse_request(&transmit(s, now, cpe, 2048))
+}
+
+/// Feeds the final 204 and returns the session's events.
+pub(crate) fn finish(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<'_>) -> Vec<String> {
+    s.handle_input(now, NO_CONTENT);
+    assert!(transmit(s, now, cpe, 2048).is_empty());
+    let ev = events(s);
+    if ev.iter().any(|e| e == "CloseConnection") {
+        s.handle_closed(now);
+    }
+    ev
+}
+
+/// An HTTP response with `head` lines (CRLF-terminated) and an empty body.
+pub(crate) fn http(status_line: &str, head: &str) -> Vec<u8> {
+    format!("{status_line}\r\n{head}Content-Length: 0\r\n\r\n").into_bytes()
 }
