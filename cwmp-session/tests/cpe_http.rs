@@ -63,7 +63,7 @@ fn run_digest(algorithm: Algorithm, qop: bool) {
         method: b"POST",
         uri: Value::Token(b"/acs"),
         nonce: Value::Token(b"dcd98b7102dd2f0e8b11d0f600bfb0c093"),
-        qop: qop.then(|| QopParts {
+        qop: qop.then_some(QopParts {
             nc: Value::Token(nc.as_bytes()),
             cnonce: Value::Token(cnonce.as_bytes()),
             qop: Value::Token(b"auth"),
@@ -194,8 +194,7 @@ fn redirect_loop_is_bounded() {
     let mut cpe = Cpe::new(model);
     let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
     connect(&mut s, t(0), &mut cpe);
-    let mut opened = 0;
-    for _ in 0..20 {
+    for opened in 0..20 {
         s.handle_input(t(1), &http("HTTP/1.1 302 Found", "Location: http://acs.example.net:7547/acs\r\n"));
         transmit(&mut s, t(1), &mut cpe, 2048);
         let ev = events(&mut s);
@@ -203,7 +202,6 @@ fn redirect_loop_is_bounded() {
             assert!(opened <= 5, "at most the policy's 5 redirects");
             return;
         }
-        opened += 1;
         s.handle_connected(t(1));
         transmit(&mut s, t(1), &mut cpe, 2048);
     }

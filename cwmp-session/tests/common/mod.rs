@@ -48,7 +48,9 @@ pub(crate) struct Cpe<'s> {
     pub(crate) engine: Engine<'static, 64>,
     pub(crate) model: MemoryModel<'s>,
     pub(crate) model_session: SessionState,
-    pub(crate) scratch: [u8; 1024],
+    pub(crate) scratch: Vec<u8>,
+    /// Pieces that did not fit the transmit buffer given (sizes asked for).
+    pub(crate) oversize: Vec<usize>,
     pub(crate) random: u64,
     pub(crate) credentials: Option<cwmp_session::auth::Credentials<'static>>,
 }
@@ -59,7 +61,8 @@ impl<'s> Cpe<'s> {
             engine: Engine::new(&tr181::SCHEMA).with_unknown_names(UnknownNames::Reject),
             model,
             model_session: SessionState::new(),
-            scratch: [0; 1024],
+            scratch: vec![0; 64 * 1024],
+            oversize: Vec::new(),
             random: 0x1234_5678,
             credentials: None,
         }
@@ -93,7 +96,19 @@ pub(crate) fn transmit(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<
             random,
             scratch: &mut cpe.scratch,
         };
-        let n = s.poll_transmit(now, &mut buf, &mut cx).unwrap();
+        let n = match s.poll_transmit(now, &mut buf, &mut cx) {
+            Ok(n) => n,
+            // One piece (an entry with a long value) larger than the
+            // buffer: the caller gives a buffer of the size asked for.
+            Err(cwmp_session::cpe::session::TransmitError::BufferTooSmall { needed }) => {
+                let mut big = vec![0u8; needed];
+                let n = s.poll_transmit(now, &mut big, &mut cx).unwrap();
+                assert!(n > 0);
+                out.extend_from_slice(&big[..n]);
+                cpe.oversize.push(needed);
+                continue;
+            }
+        };
         if n == 0 {
             return out;
         }

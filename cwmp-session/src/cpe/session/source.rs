@@ -6,6 +6,7 @@
 //! the cursor and a [`ResumeState`](cwmp_soap::resumable::ResumeState)
 //! between two `poll_transmit` calls.
 
+use cwmp_core::ParamType;
 use cwmp_model::datamodel::DataModel;
 use cwmp_model::engine::{Engine, EntryName, NameList, NamesCursor, ParamCursor, RpcError};
 use cwmp_model::notify::PendingCursor;
@@ -41,6 +42,17 @@ fn value_text(scratch: &[u8], len: usize) -> Result<&str, EncodeError> {
         field: "Value",
         reason: "the data model gave a value that is not UTF-8",
     })
+}
+
+/// The value as sent: with its type, or as `xsd:string` when the text is
+/// not a literal of that type. Real devices hold such values (an empty
+/// `dateTime` or `unsignedInt`, a boolean `2`: 89 rows of the genieacs-sim
+/// dumps); the encoder refuses to write them under their type, and failing
+/// the whole response for one value would hide every other. The text goes
+/// out unchanged, only the declared type is relaxed.
+fn param_value<'x>(ty: ParamType, text: &'x str) -> ParamValue<'x> {
+    let v = ParamValue::new(ty, Text::plain(text));
+    if ty == ParamType::String || v.typed().is_ok() { v } else { ParamValue::new(ParamType::String, Text::plain(text)) }
 }
 
 /// GetParameterValuesResponse entries from a [`ParamCursor`].
@@ -88,10 +100,12 @@ where
                 return Some(Err(ENGINE_FAILED));
             }
         };
-        Some(value_text(scratch, info.len).map(|v| ParameterValueStruct {
-            name: Text::plain(self.name.as_str()),
-            value: ParamValue::new(info.ty, Text::plain(v)),
-        }))
+        Some(
+            value_text(scratch, info.len).map(|v| ParameterValueStruct {
+                name: Text::plain(self.name.as_str()),
+                value: param_value(info.ty, v),
+            }),
+        )
     }
 }
 
@@ -339,9 +353,11 @@ where
                 return Some(Err(ENGINE_FAILED));
             }
         };
-        Some(value_text(scratch, info.len).map(|v| ParameterValueStruct {
-            name: Text::plain(self.name.as_str()),
-            value: ParamValue::new(info.ty, Text::plain(v)),
-        }))
+        Some(
+            value_text(scratch, info.len).map(|v| ParameterValueStruct {
+                name: Text::plain(self.name.as_str()),
+                value: param_value(info.ty, v),
+            }),
+        )
     }
 }
