@@ -218,31 +218,51 @@ const CR_URLS: [&str; 2] =
 
 /// The names an Inform's ParameterList starts with: the schema's
 /// forced-inform parameters present in the model, then
-/// ConnectionRequestURL if the schema does not force it.
-pub struct InformNames<'e, 's, M: DataModel, const A: usize> {
-    reader: Reader<'e, 's, M, A>,
+/// ConnectionRequestURL if the schema does not force it. Which are present
+/// is found once per Inform ([`InformNames::new`]) and kept as a bit mask in
+/// the `Copy` cursor.
+#[derive(Debug, Clone, Copy)]
+pub struct InformNames {
+    list: &'static [&'static str],
+    cr_url: Option<&'static str>,
+    /// Bit `i`: entry `i` (the list, then `cr_url`) is in the model.
+    present: u128,
 }
 
-impl<'e, 's, M: DataModel, const A: usize> InformNames<'e, 's, M, A> {
-    /// The forced names of `reader`'s schema and model.
-    pub fn new(reader: Reader<'e, 's, M, A>) -> Self {
-        InformNames { reader }
+impl InformNames {
+    /// The forced names of `reader`'s schema present in its model. The
+    /// mask holds 128 entries (TR-181 forces 7 parameters, TR-098 2);
+    /// entries beyond are looked up on each use instead.
+    pub fn new<M: DataModel, const A: usize>(reader: Reader<'_, '_, M, A>) -> Self {
+        let schema = reader.engine.schema();
+        let list = schema.forced_inform;
+        let cr_url = CR_URLS.iter().copied().find(|n| n.starts_with(schema.root) && !list.contains(n));
+        let mut names = InformNames { list, cr_url, present: 0 };
+        let mut present = 0u128;
+        for (i, n) in names.all().enumerate().take(128) {
+            if Self::lookup(reader, n) {
+                present |= 1 << i;
+            }
+        }
+        names.present = present;
+        names
     }
 
-    fn present(&self, name: &str) -> bool {
-        Path::parse(name).ok().and_then(|p| self.reader.model.lookup(&p)).is_some()
+    fn lookup<M: DataModel, const A: usize>(reader: Reader<'_, '_, M, A>, name: &str) -> bool {
+        reader.engine.schema().parameter(name).is_some()
+            && Path::parse(name).ok().and_then(|p| reader.model.lookup(&p)).is_some()
     }
 
-    fn cr_url(&self) -> Option<&'static str> {
-        let root = self.reader.engine.schema().root;
-        CR_URLS.iter().copied().find(|n| n.starts_with(root))
+    fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.list.iter().copied().chain(self.cr_url)
     }
 
     /// Every name, in order.
     pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
-        let forced = self.reader.engine.forced_inform();
-        let extra = self.cr_url().filter(|cr| !self.reader.engine.forced_inform().any(|f| f == *cr));
-        forced.chain(extra).filter(|n| self.present(n))
+        self.all()
+            .enumerate()
+            .filter(|(i, _)| self.present & (1u128.checked_shl(*i as u32).unwrap_or(0)) != 0)
+            .map(|(_, n)| n)
     }
 
     /// Whether `name` is one of them.
@@ -251,7 +271,7 @@ impl<'e, 's, M: DataModel, const A: usize> InformNames<'e, 's, M, A> {
     }
 }
 
-impl<M: DataModel, const A: usize> NameList for InformNames<'_, '_, M, A> {
+impl NameList for InformNames {
     type Name<'a>
         = &'static str
     where
@@ -266,6 +286,7 @@ impl<M: DataModel, const A: usize> NameList for InformNames<'_, '_, M, A> {
 /// pending value changes not already listed.
 #[derive(Debug, Clone, Copy)]
 pub struct InformCursor<N> {
+    names: InformNames,
     forced: ParamCursor<N>,
     pending: PendingCursor<N>,
     in_pending: bool,
@@ -291,7 +312,7 @@ impl<N: Copy + PartialEq> InformCursor<N> {
                 n_pending += 1;
             }
         }
-        let cursor = InformCursor { forced, pending, in_pending: false };
+        let cursor = InformCursor { names, forced, pending, in_pending: false };
         Ok((cursor, (n_forced as usize).saturating_add(n_pending)))
     }
 }
@@ -299,7 +320,6 @@ impl<N: Copy + PartialEq> InformCursor<N> {
 /// The Inform's ParameterList entries from an [`InformCursor`].
 pub struct InformSource<'e, 's, M: DataModel, const A: usize> {
     reader: Reader<'e, 's, M, A>,
-    names: InformNames<'e, 's, M, A>,
     /// Where the list stands.
     pub cursor: InformCursor<M::Node>,
     name: EntryName<M::Node>,
@@ -310,7 +330,7 @@ pub struct InformSource<'e, 's, M: DataModel, const A: usize> {
 impl<'e, 's, M: DataModel, const A: usize> InformSource<'e, 's, M, A> {
     /// A source pulling `cursor`.
     pub fn new(reader: Reader<'e, 's, M, A>, cursor: InformCursor<M::Node>) -> Self {
-        InformSource { reader, names: InformNames::new(reader), cursor, name: EntryName::new(), failure: None }
+        InformSource { reader, cursor, name: EntryName::new(), failure: None }
     }
 }
 
@@ -336,13 +356,14 @@ where
         let r = self.reader;
         let step = loop {
             if !self.cursor.in_pending {
-                match self.cursor.forced.next_entry(r.engine, r.model, &self.names, &mut self.name, scratch) {
+                let names = self.cursor.names;
+                match self.cursor.forced.next_entry(r.engine, r.model, &names, &mut self.name, scratch) {
                     Some(step) => break step,
                     None => self.cursor.in_pending = true,
                 }
             }
             let step = self.cursor.pending.next_entry(r.engine, r.model, &mut self.name, scratch)?;
-            if step.is_err() || !self.names.contains(self.name.as_str()) {
+            if step.is_err() || !self.cursor.names.contains(self.name.as_str()) {
                 break step;
             }
         };
