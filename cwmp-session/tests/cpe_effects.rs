@@ -344,3 +344,79 @@ fn a_whole_session_makes_zero_heap_allocations() {
     });
     assert_eq!(stats.allocations, 0, "{stats:?}");
 }
+
+#[test]
+fn schedule_download_is_queued_listed_by_get_all_queued_transfers_and_cancelled() {
+    use cwmp_soap::rpc::{CancelTransfer, GetAllQueuedTransfers, ScheduleDownload};
+    use cwmp_soap::structs::TimeWindowStruct;
+    let mut st = storage();
+    let mut model = st.model();
+    load(&mut model, DEVICE_CSV);
+    let mut cpe = Cpe::new(model);
+    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    let inform = connect(&mut s, t(0), &mut cpe);
+    reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
+    let windows = [TimeWindowStruct {
+        window_start: 3600,
+        window_end: 7200,
+        window_mode: Text::plain("1 At Any Time"),
+        user_message: Text::plain(""),
+        max_retries: 0,
+    }];
+    let sd = ScheduleDownload {
+        command_key: Text::plain("sd-1"),
+        file_type: Text::plain("1 Firmware Upgrade Image"),
+        url: Text::plain("http://files.example.net/fw"),
+        username: Text::plain(""),
+        password: Text::plain(""),
+        file_size: 10,
+        target_file_name: Text::plain(""),
+        time_window_list: List::from(&windows),
+    };
+    let r = reply(&mut s, t(2), &mut cpe, &acs_message("sd", Rpc::ScheduleDownload(sd)));
+    assert!(matches!(r.envelope().body, Body::Rpc(Rpc::ScheduleDownloadResponse(_))), "{:?}", r.envelope().body);
+    let r = reply(&mut s, t(3), &mut cpe, &acs_message("q", Rpc::GetAllQueuedTransfers(GetAllQueuedTransfers)));
+    let env = r.envelope();
+    let Body::Rpc(Rpc::GetAllQueuedTransfersResponse(q)) = env.body else { panic!("{:?}", env.body) };
+    let list: Vec<(String, i32, bool)> =
+        q.transfer_list.iter().map(|t| (t.command_key.to_string(), t.state, t.is_download)).collect();
+    assert_eq!(list, [("sd-1".to_string(), 1, true)]);
+    let r = reply(
+        &mut s,
+        t(4),
+        &mut cpe,
+        &acs_message("c", Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("sd-1") })),
+    );
+    assert!(matches!(r.envelope().body, Body::Rpc(Rpc::CancelTransferResponse(_))));
+    let r = reply(
+        &mut s,
+        t(5),
+        &mut cpe,
+        &acs_message("c2", Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("sd-1") })),
+    );
+    let env = r.envelope();
+    let Body::Fault(f) = env.body else { panic!("{:?}", env.body) };
+    assert_eq!(f.detail.fault_code.code(), 9003, "nothing left with that CommandKey");
+}
+
+#[test]
+fn schedule_inform_sets_the_deadline_and_informs_scheduled_with_its_command_key() {
+    use cwmp_soap::rpc::ScheduleInform;
+    let mut st = storage();
+    let mut model = st.model();
+    load(&mut model, DEVICE_CSV);
+    let mut cpe = Cpe::new(model);
+    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    let inform = connect(&mut s, t(0), &mut cpe);
+    reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
+    let si = ScheduleInform { delay_seconds: 120, command_key: Text::plain("si-9") };
+    let r = reply(&mut s, t(2), &mut cpe, &acs_message("si", Rpc::ScheduleInform(si)));
+    assert!(matches!(r.envelope().body, Body::Rpc(Rpc::ScheduleInformResponse(_))));
+    finish(&mut s, t(3), &mut cpe);
+    assert_eq!(s.poll_timeout(), Some(t(122)));
+    s.handle_timeout(t(122));
+    let inform = connect(&mut s, t(122), &mut cpe);
+    let mut c = codes(&inform);
+    c.sort(); // the order of events in an Inform carries no meaning
+    assert_eq!(c, ["3 SCHEDULED", "M ScheduleInform/si-9"]);
+}

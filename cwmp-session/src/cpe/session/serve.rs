@@ -4,15 +4,16 @@
 //! the event queue and deferred effects).
 
 use super::*;
-use crate::cpe::transfer::TransferArgs;
+use crate::cpe::transfer::{TransferArgs, WindowArgs};
 use cwmp_model::engine::{NameList, SetAttribute, SetValue, SpvFault, access_list_subscriber};
 use cwmp_soap::envelope::{Fault, encode_must_understand_fault};
 use cwmp_soap::rpc::{
     AddObjectResponse, CancelTransferResponse, DeleteObjectResponse, DownloadResponse, FactoryResetResponse,
-    GetParameterAttributesResponse, GetParameterNamesResponse, GetParameterValuesResponse, GetRpcMethodsResponse,
-    RebootResponse, ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
+    GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
+    GetParameterValuesResponse, GetRpcMethodsResponse, RebootResponse, ScheduleDownloadResponse,
+    ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
 };
-use cwmp_soap::structs::SetParameterValuesFault;
+use cwmp_soap::structs::{AllQueuedTransferStruct, SetParameterValuesFault};
 use cwmp_soap::{DecodeErrorKind, DecodeOptions};
 
 use self::source::{AttributesSource, NamesSource, ValuesSource};
@@ -453,6 +454,8 @@ enum Answer<N> {
     Whole(Rpc<'static>),
     /// A streamed response with this many entries.
     Stream(Stream<N>, usize),
+    /// GetAllQueuedTransfersResponse, listed from the transfer queue.
+    AllQueued,
 }
 
 /// A fault answer: the code, and whether it carries the
@@ -618,6 +621,33 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
                 complete_time: DateTime::UNKNOWN,
             }))
         }
+        Rpc::ScheduleDownload(d) => {
+            let mut rest = &mut *cx.scratch;
+            let args = TransferArgs {
+                command_key: carve(&d.command_key, &mut rest).map_err(refuse)?,
+                file_type: carve(&d.file_type, &mut rest).map_err(refuse)?,
+                url: carve(&d.url, &mut rest).map_err(refuse)?,
+                username: carve(&d.username, &mut rest).map_err(refuse)?,
+                password: carve(&d.password, &mut rest).map_err(refuse)?,
+                file_size: d.file_size,
+                target_file_name: carve(&d.target_file_name, &mut rest).map_err(refuse)?,
+            };
+            let mut windows: heapless::Vec<WindowArgs<'_>, 2> = heapless::Vec::new();
+            for w in d.time_window_list.iter() {
+                let wa = WindowArgs {
+                    start: w.window_start,
+                    end: w.window_end,
+                    mode: carve(&w.window_mode, &mut rest).map_err(refuse)?,
+                    user_message: carve(&w.user_message, &mut rest).map_err(refuse)?,
+                    max_retries: w.max_retries,
+                };
+                // One or two windows (TR-069 A.4.1.8); more is invalid.
+                windows.push(wa).map_err(|_| refuse(FaultCode::INVALID_ARGUMENTS))?;
+            }
+            p.cpe.transfers.schedule_download(now, &args, &windows).map_err(refuse)?;
+            Answer::Whole(Rpc::ScheduleDownloadResponse(ScheduleDownloadResponse))
+        }
+        Rpc::GetAllQueuedTransfers(_) => Answer::AllQueued,
         Rpc::CancelTransfer(c) => {
             let mut key = [0u8; 128];
             let mut rest = &mut key[..];
@@ -627,8 +657,8 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
         }
         Rpc::Invalid(inv) => return Err(refuse(inv.fault(Role::Cpe))),
         // Unknown and vendor methods, and those this session does not
-        // implement (ScheduleDownload, GetAllQueuedTransfers, ChangeDUState,
-        // the deprecated ones): Method not supported.
+        // implement (ChangeDUState, the deprecated ones): Method not
+        // supported.
         _ => return Err(refuse(FaultCode::METHOD_NOT_SUPPORTED)),
     })
 }
@@ -708,6 +738,25 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 let state = ResumeState::new(count);
                 self.tx = Tx::Streaming { stream, state, id: MsgId::Echo, head_sent: false, finished: false };
                 self.continue_stream(buf, cx)
+            }
+            Ok(Answer::AllQueued) => {
+                self.tx = Tx::None;
+                let mut list: heapless::Vec<AllQueuedTransferStruct<'_>, 16> = heapless::Vec::new();
+                for t in self.cpe.transfers.iter() {
+                    // The queue holds at most 16 (its capacity `T` ≤ 16 by default 4).
+                    let _ = list.push(AllQueuedTransferStruct {
+                        command_key: Text::plain(t.command_key()),
+                        state: i32::from(t.state().code()),
+                        is_download: t.kind().is_download(),
+                        file_type: Text::plain(t.file_type()),
+                        file_size: t.file_size(),
+                        target_file_name: Text::plain(t.target_file_name()),
+                    });
+                }
+                let rpc = Rpc::GetAllQueuedTransfersResponse(GetAllQueuedTransfersResponse {
+                    transfer_list: List::from(list.as_slice()),
+                });
+                write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head).map_err(too_late)
             }
             Ok(Answer::Whole(rpc)) => {
                 self.tx = Tx::None;
