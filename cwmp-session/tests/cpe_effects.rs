@@ -30,11 +30,7 @@ fn image(s: &Session<MemoryNode>, now: Instant) -> Vec<u8> {
 
 #[test]
 fn download_then_reboot_informs_boot_m_download_transfer_complete_and_sends_transfer_complete() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
     let dl = Download {
@@ -86,11 +82,7 @@ fn download_then_reboot_informs_boot_m_download_transfer_complete_and_sends_tran
 
 #[test]
 fn reboot_with_command_key_is_handed_over_after_the_session_and_informed_as_m_reboot() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
     let resp =
@@ -109,11 +101,7 @@ fn reboot_with_command_key_is_handed_over_after_the_session_and_informed_as_m_re
 
 #[test]
 fn connection_request_during_a_session_gives_exactly_one_follow_up_session() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     s.connection_request(t(0));
     s.connection_request(t(1));
@@ -204,11 +192,7 @@ fn persist_a_corrupt_image_bootstraps_and_reports_why() {
 
 #[test]
 fn gpa_spa_add_delete_run_through_the_engine() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
 
@@ -267,11 +251,7 @@ fn raw_acs(body: &str) -> Vec<u8> {
 
 #[test]
 fn malformed_arguments_answer_9003_and_unknown_must_understand_header_answers_the_soap_fault() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
     let bad = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2"><s:Header><cwmp:ID s:mustUnderstand="1">m1</cwmp:ID></s:Header><s:Body><cwmp:ScheduleInform><DelaySeconds>soon</DelaySeconds><CommandKey>x</CommandKey></cwmp:ScheduleInform></s:Body></s:Envelope>"#;
@@ -349,11 +329,7 @@ fn a_whole_session_makes_zero_heap_allocations() {
 fn schedule_download_is_queued_listed_by_get_all_queued_transfers_and_cancelled() {
     use cwmp_soap::rpc::{CancelTransfer, GetAllQueuedTransfers, ScheduleDownload};
     use cwmp_soap::structs::TimeWindowStruct;
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
     let windows = [TimeWindowStruct {
@@ -402,11 +378,7 @@ fn schedule_download_is_queued_listed_by_get_all_queued_transfers_and_cancelled(
 #[test]
 fn schedule_inform_sets_the_deadline_and_informs_scheduled_with_its_command_key() {
     use cwmp_soap::rpc::ScheduleInform;
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
     let si = ScheduleInform { delay_seconds: 120, command_key: Text::plain("si-9") };

@@ -31,12 +31,8 @@ fn digest_params(h: &str) -> Vec<(String, String)> {
 }
 
 fn run_digest(algorithm: Algorithm, qop: bool) {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
+    started!(st, cpe, s);
     cpe.credentials = Some(CREDS);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
     let first = connect(&mut s, t(0), &mut cpe);
     assert!(first.header("Authorization").is_none(), "no credentials before a challenge");
     let qop_param = if qop { ", qop=\"auth\"" } else { "" };
@@ -99,12 +95,8 @@ fn digest_sha256_with_and_without_qop() {
 
 #[test]
 fn digest_second_401_for_the_same_nonce_fails_the_session_without_a_loop() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
+    started!(st, cpe, s);
     cpe.credentials = Some(CREDS);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
     connect(&mut s, t(0), &mut cpe);
     let c = "WWW-Authenticate: Digest realm=\"r\", nonce=\"n1\", qop=\"auth\"\r\n";
     reply(&mut s, t(1), &mut cpe, &http("HTTP/1.1 401 Unauthorized", c));
@@ -142,11 +134,7 @@ fn digest_basic_is_sent_over_http_only_when_allowed() {
 
 #[test]
 fn cookie_set_on_the_inform_response_is_sent_back_for_the_rest_of_the_session_only() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     let mut ir = inform_response(&inform);
     let body_at = ir.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 2;
@@ -163,11 +151,7 @@ fn cookie_set_on_the_inform_response_is_sent_back_for_the_rest_of_the_session_on
 
 #[test]
 fn redirect_is_followed_on_a_new_connection_for_this_session_only() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     connect(&mut s, t(0), &mut cpe);
     s.handle_input(t(1), &http("HTTP/1.1 307 Temporary Redirect", "Location: http://acs2.example.net/other\r\n"));
     assert!(transmit(&mut s, t(1), &mut cpe, 2048).is_empty());
@@ -188,11 +172,7 @@ fn redirect_is_followed_on_a_new_connection_for_this_session_only() {
 
 #[test]
 fn redirect_loop_is_bounded() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     connect(&mut s, t(0), &mut cpe);
     for opened in 0..20 {
         s.handle_input(t(1), &http("HTTP/1.1 302 Found", "Location: http://acs.example.net:7547/acs\r\n"));
@@ -210,11 +190,7 @@ fn redirect_loop_is_bounded() {
 
 #[test]
 fn chunked_replies_split_anywhere_are_read() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let inform = connect(&mut s, t(0), &mut cpe);
     let plain = inform_response(&inform);
     let body_at = plain.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

@@ -74,11 +74,7 @@ fn to_empty_post(s: &mut Session<cwmp_model::memory::MemoryNode>, cpe: &mut Cpe<
 
 #[test]
 fn gpv_whole_tree_streams_chunked_through_a_small_buffer_and_matches_the_model() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     to_empty_post(&mut s, &mut cpe);
     let names = [Text::plain("Device.")];
     s.handle_input(
@@ -102,11 +98,7 @@ fn gpv_whole_tree_streams_chunked_through_a_small_buffer_and_matches_the_model()
 
 #[test]
 fn spv_then_gpn_run_through_the_engine_and_unknown_method_answers_9000() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     to_empty_post(&mut s, &mut cpe);
 
     let pv = [ParameterValueStruct {
@@ -142,11 +134,7 @@ fn spv_then_gpn_run_through_the_engine_and_unknown_method_answers_9000() {
 
 #[test]
 fn retry_waits_stay_in_the_spec_ranges_and_retry_count_resets_after_success() {
-    let mut st = storage();
-    let mut model = st.model();
-    load(&mut model, DEVICE_CSV);
-    let mut cpe = Cpe::new(model);
-    let (mut s, _) = Session::<_>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    started!(st, cpe, s);
     let mut now = t(0);
     for n in 1..=12u32 {
         let ev = events(&mut s);

@@ -250,3 +250,25 @@ pub(crate) fn finish(s: &mut Session<MemoryNode>, now: Instant, cpe: &mut Cpe<'_
 pub(crate) fn http(status_line: &str, head: &str) -> Vec<u8> {
     format!("{status_line}\r\n{head}Content-Length: 0\r\n\r\n").into_bytes()
 }
+
+/// A CPE with the test device loaded (`$cpe`, over storage `$st`) and a
+/// first session `$s` started at 0 s with `$config`.
+#[macro_export]
+macro_rules! started {
+    ($st:ident, $cpe:ident, $s:ident) => {
+        started!($st, $cpe, $s, cwmp_session::cpe::session::Config::DEFAULT)
+    };
+    ($st:ident, $cpe:ident, $s:ident, $config:expr) => {
+        let mut $st = common::storage();
+        let mut model = $st.model();
+        common::load(&mut model, common::DEVICE_CSV);
+        #[allow(unused_mut)]
+        let mut $cpe = common::Cpe::new(model);
+        let (mut $s, _) = cwmp_session::cpe::session::Session::<cwmp_model::memory::MemoryNode>::new(
+            None,
+            common::ACS_URL,
+            $config,
+            cwmp_core::Instant::from_secs(0),
+        );
+    };
+}

@@ -114,7 +114,7 @@ fn write_whole(
 }
 
 /// A message being streamed, rebuilt around its `Copy` cursor for one fill.
-fn fill_stream<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize, S: EntrySource>(
+fn fill_stream<S: EntrySource>(
     env: Envelope<'_>,
     state: ResumeState,
     source: S,
@@ -125,7 +125,6 @@ fn fill_stream<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize, S: E
     let mut enc = Resumable::resume(env, state, source);
     let r = enc.fill_with(out, scratch);
     let (mark, failure) = back(enc.source());
-    let _ = core::marker::PhantomData::<(N, M)>;
     (r, enc.state(), mark, failure)
 }
 
@@ -275,9 +274,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 };
                 let env = Envelope { version, header, body: Body::Rpc(Rpc::Inform(inform)) };
                 let (r, st, c, _) =
-                    fill_stream::<N, M, A, _>(env, state, InformSource::new(reader, c), out, scratch, |s| {
-                        (s.cursor, s.failure)
-                    });
+                    fill_stream(env, state, InformSource::new(reader, c), out, scratch, |s| (s.cursor, s.failure));
                 (r, st, Stream::Inform(c))
             }
             (Stream::Values(c), Some(Body::Rpc(Rpc::GetParameterValues(g)))) => {
@@ -289,10 +286,9 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                         parameter_list: List::Slice(&[]),
                     })),
                 };
-                let (r, st, c, _) =
-                    fill_stream::<N, M, A, _>(env, state, ValuesSource::new(reader, &names, c), out, scratch, |s| {
-                        (s.cursor, s.failure)
-                    });
+                let (r, st, c, _) = fill_stream(env, state, ValuesSource::new(reader, &names, c), out, scratch, |s| {
+                    (s.cursor, s.failure)
+                });
                 (r, st, Stream::Values(c))
             }
             (Stream::Attributes(c), Some(Body::Rpc(Rpc::GetParameterAttributes(g)))) => {
@@ -304,14 +300,10 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                         parameter_list: List::Slice(&[]),
                     })),
                 };
-                let (r, st, c, _) = fill_stream::<N, M, A, _>(
-                    env,
-                    state,
-                    AttributesSource::new(reader, &names, c),
-                    out,
-                    scratch,
-                    |s| (s.cursor, s.failure),
-                );
+                let (r, st, c, _) =
+                    fill_stream(env, state, AttributesSource::new(reader, &names, c), out, scratch, |s| {
+                        (s.cursor, s.failure)
+                    });
                 (r, st, Stream::Attributes(c))
             }
             (Stream::Names(c), _) => {
@@ -323,9 +315,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                     })),
                 };
                 let (r, st, c, _) =
-                    fill_stream::<N, M, A, _>(env, state, NamesSource::new(reader, c), out, scratch, |s| {
-                        (s.cursor, s.failure)
-                    });
+                    fill_stream(env, state, NamesSource::new(reader, &[], c), out, scratch, |s| (s.cursor, s.failure));
                 (r, st, Stream::Names(c))
             }
             _ => (Err(EncodeError::UnknownMethod), state, stream),
@@ -446,6 +436,26 @@ fn carve<'b>(t: &Text<'_>, rest: &mut &'b mut [u8]) -> Result<&'b str, FaultCode
     let (dst, tail) = core::mem::take(rest).split_at_mut_checked(len).ok_or(FaultCode::RESOURCES_EXCEEDED)?;
     *rest = tail;
     t.unescape_into(dst).ok_or(FaultCode::RESOURCES_EXCEEDED)
+}
+
+/// The arguments of a Download / Upload / ScheduleDownload (CommandKey,
+/// FileType, URL, Username, Password, TargetFileName) copied out of the
+/// request into `rest`.
+fn transfer_args<'b>(
+    texts: [&Text<'_>; 6],
+    file_size: u32,
+    rest: &mut &'b mut [u8],
+) -> Result<TransferArgs<'b>, Refusal> {
+    let [k, t, u, n, p, f] = texts;
+    Ok(TransferArgs {
+        command_key: carve(k, rest).map_err(refuse)?,
+        file_type: carve(t, rest).map_err(refuse)?,
+        url: carve(u, rest).map_err(refuse)?,
+        username: carve(n, rest).map_err(refuse)?,
+        password: carve(p, rest).map_err(refuse)?,
+        file_size,
+        target_file_name: carve(f, rest).map_err(refuse)?,
+    })
 }
 
 /// What the answer to one ACS request is.
@@ -587,15 +597,11 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
         }
         Rpc::Download(d) => {
             let mut rest = &mut *cx.scratch;
-            let args = TransferArgs {
-                command_key: carve(&d.command_key, &mut rest).map_err(refuse)?,
-                file_type: carve(&d.file_type, &mut rest).map_err(refuse)?,
-                url: carve(&d.url, &mut rest).map_err(refuse)?,
-                username: carve(&d.username, &mut rest).map_err(refuse)?,
-                password: carve(&d.password, &mut rest).map_err(refuse)?,
-                file_size: d.file_size,
-                target_file_name: carve(&d.target_file_name, &mut rest).map_err(refuse)?,
-            };
+            let args = transfer_args(
+                [&d.command_key, &d.file_type, &d.url, &d.username, &d.password, &d.target_file_name],
+                d.file_size,
+                &mut rest,
+            )?;
             p.cpe.transfers.download(now, &args, d.delay_seconds).map_err(refuse)?;
             Answer::Whole(Rpc::DownloadResponse(DownloadResponse {
                 status: 1,
@@ -605,15 +611,11 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
         }
         Rpc::Upload(u) => {
             let mut rest = &mut *cx.scratch;
-            let args = TransferArgs {
-                command_key: carve(&u.command_key, &mut rest).map_err(refuse)?,
-                file_type: carve(&u.file_type, &mut rest).map_err(refuse)?,
-                url: carve(&u.url, &mut rest).map_err(refuse)?,
-                username: carve(&u.username, &mut rest).map_err(refuse)?,
-                password: carve(&u.password, &mut rest).map_err(refuse)?,
-                file_size: 0,
-                target_file_name: "",
-            };
+            let args = transfer_args(
+                [&u.command_key, &u.file_type, &u.url, &u.username, &u.password, &Text::Plain("")],
+                0,
+                &mut rest,
+            )?;
             p.cpe.transfers.upload(now, &args, u.delay_seconds).map_err(refuse)?;
             Answer::Whole(Rpc::UploadResponse(UploadResponse {
                 status: 1,
@@ -623,15 +625,11 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
         }
         Rpc::ScheduleDownload(d) => {
             let mut rest = &mut *cx.scratch;
-            let args = TransferArgs {
-                command_key: carve(&d.command_key, &mut rest).map_err(refuse)?,
-                file_type: carve(&d.file_type, &mut rest).map_err(refuse)?,
-                url: carve(&d.url, &mut rest).map_err(refuse)?,
-                username: carve(&d.username, &mut rest).map_err(refuse)?,
-                password: carve(&d.password, &mut rest).map_err(refuse)?,
-                file_size: d.file_size,
-                target_file_name: carve(&d.target_file_name, &mut rest).map_err(refuse)?,
-            };
+            let args = transfer_args(
+                [&d.command_key, &d.file_type, &d.url, &d.username, &d.password, &d.target_file_name],
+                d.file_size,
+                &mut rest,
+            )?;
             let mut windows: heapless::Vec<WindowArgs<'_>, 2> = heapless::Vec::new();
             for w in d.time_window_list.iter() {
                 let wa = WindowArgs {

@@ -11,7 +11,7 @@ use cwmp_model::datamodel::DataModel;
 use cwmp_model::engine::{Engine, EntryName, NameList, NamesCursor, ParamCursor, RpcError};
 use cwmp_model::notify::PendingCursor;
 use cwmp_model::path::Path;
-use cwmp_soap::resumable::EntrySource;
+use cwmp_soap::resumable::{Entry, EntrySource};
 use cwmp_soap::structs::{ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct};
 use cwmp_soap::{EncodeError, List, ParamValue, Text};
 
@@ -55,137 +55,151 @@ fn param_value<'x>(ty: ParamType, text: &'x str) -> ParamValue<'x> {
     if ty == ParamType::String || v.typed().is_ok() { v } else { ParamValue::new(ParamType::String, Text::plain(text)) }
 }
 
-/// GetParameterValuesResponse entries from a [`ParamCursor`].
-pub struct ValuesSource<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> {
-    reader: Reader<'e, 's, M, A>,
-    names: &'e L,
-    /// Where the walk stands (keep it between fills).
-    pub cursor: ParamCursor<M::Node>,
-    name: EntryName<M::Node>,
-    /// The engine's error that ended the stream, if one did.
-    pub failure: Option<RpcError>,
+/// Why a [`Pull`] produced no entry.
+#[derive(Debug, Clone, Copy)]
+pub enum PullError {
+    /// The engine failed (kept in the source's `failure`).
+    Engine(RpcError),
+    /// The entry cannot be written.
+    Encode(EncodeError),
 }
 
-impl<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> ValuesSource<'e, 's, M, L, A> {
-    /// A source pulling `cursor` over `names`.
-    pub fn new(reader: Reader<'e, 's, M, A>, names: &'e L, cursor: ParamCursor<M::Node>) -> Self {
-        ValuesSource { reader, names, cursor, name: EntryName::new(), failure: None }
-    }
+/// One read RPC's way of producing entries from its engine cursor.
+pub trait Pull<M: DataModel, L: NameList + ?Sized, const A: usize> {
+    /// The engine cursor (plain `Copy` data).
+    type Cursor: Copy;
+    /// The entry written.
+    type Entry<'x>: Entry;
+    /// The next entry, its name written into `name` and its value into
+    /// `scratch`; `None` at the end.
+    fn pull<'x>(
+        cursor: &mut Self::Cursor,
+        reader: Reader<'_, '_, M, A>,
+        names: &L,
+        name: &'x mut EntryName<M::Node>,
+        scratch: &'x mut [u8],
+    ) -> Option<Result<Self::Entry<'x>, PullError>>;
 }
 
-impl<M: DataModel, L: NameList + ?Sized, const A: usize> EntrySource for ValuesSource<'_, '_, M, L, A>
+/// GetParameterValuesResponse entries ([`ParamCursor::next_entry`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Values;
+/// GetParameterNamesResponse entries ([`NamesCursor::next_entry`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Names;
+/// GetParameterAttributesResponse entries ([`ParamCursor::next_attributes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Attributes;
+
+impl<M: DataModel, L: NameList + ?Sized, const A: usize> Pull<M, L, A> for Values
 where
     M::Node: Copy + PartialEq,
 {
-    type Entry<'x>
-        = ParameterValueStruct<'x>
-    where
-        Self: 'x;
-    type Mark = ParamCursor<M::Node>;
+    type Cursor = ParamCursor<M::Node>;
+    type Entry<'x> = ParameterValueStruct<'x>;
 
-    fn mark(&self) -> Self::Mark {
-        self.cursor
-    }
-
-    fn rewind(&mut self, mark: Self::Mark) {
-        self.cursor = mark;
-    }
-
-    fn next<'x>(&'x mut self, scratch: &'x mut [u8]) -> Option<Result<ParameterValueStruct<'x>, EncodeError>> {
-        let r = self.reader;
-        let info = match self.cursor.next_entry(r.engine, r.model, self.names, &mut self.name, scratch)? {
+    fn pull<'x>(
+        cursor: &mut Self::Cursor,
+        r: Reader<'_, '_, M, A>,
+        names: &L,
+        name: &'x mut EntryName<M::Node>,
+        scratch: &'x mut [u8],
+    ) -> Option<Result<ParameterValueStruct<'x>, PullError>> {
+        let info = match cursor.next_entry(r.engine, r.model, names, name, scratch)? {
             Ok(info) => info,
-            Err(e) => {
-                self.failure = Some(e);
-                return Some(Err(ENGINE_FAILED));
-            }
+            Err(e) => return Some(Err(PullError::Engine(e))),
         };
         Some(
-            value_text(scratch, info.len).map(|v| ParameterValueStruct {
-                name: Text::plain(self.name.as_str()),
-                value: param_value(info.ty, v),
-            }),
+            value_text(scratch, info.len)
+                .map(|v| ParameterValueStruct { name: Text::plain(name.as_str()), value: param_value(info.ty, v) })
+                .map_err(PullError::Encode),
         )
     }
 }
 
-/// GetParameterNamesResponse entries from a [`NamesCursor`].
-pub struct NamesSource<'e, 's, M: DataModel, const A: usize> {
-    reader: Reader<'e, 's, M, A>,
-    /// Where the walk stands.
-    pub cursor: NamesCursor<M::Node>,
-    name: EntryName<M::Node>,
-    /// The engine's error that ended the stream, if one did.
-    pub failure: Option<RpcError>,
-}
-
-impl<'e, 's, M: DataModel, const A: usize> NamesSource<'e, 's, M, A> {
-    /// A source pulling `cursor`.
-    pub fn new(reader: Reader<'e, 's, M, A>, cursor: NamesCursor<M::Node>) -> Self {
-        NamesSource { reader, cursor, name: EntryName::new(), failure: None }
-    }
-}
-
-impl<M: DataModel, const A: usize> EntrySource for NamesSource<'_, '_, M, A>
+impl<M: DataModel, L: NameList + ?Sized, const A: usize> Pull<M, L, A> for Names
 where
     M::Node: Copy + PartialEq,
 {
-    type Entry<'x>
-        = ParameterInfoStruct<'x>
-    where
-        Self: 'x;
-    type Mark = NamesCursor<M::Node>;
+    type Cursor = NamesCursor<M::Node>;
+    type Entry<'x> = ParameterInfoStruct<'x>;
 
-    fn mark(&self) -> Self::Mark {
-        self.cursor
-    }
-
-    fn rewind(&mut self, mark: Self::Mark) {
-        self.cursor = mark;
-    }
-
-    fn next<'x>(&'x mut self, _scratch: &'x mut [u8]) -> Option<Result<ParameterInfoStruct<'x>, EncodeError>> {
-        let r = self.reader;
-        match self.cursor.next_entry(r.engine, r.model, &mut self.name)? {
-            Ok(writable) => Some(Ok(ParameterInfoStruct { name: Text::plain(self.name.as_str()), writable })),
-            Err(e) => {
-                self.failure = Some(e);
-                Some(Err(ENGINE_FAILED))
-            }
-        }
+    fn pull<'x>(
+        cursor: &mut Self::Cursor,
+        r: Reader<'_, '_, M, A>,
+        _names: &L,
+        name: &'x mut EntryName<M::Node>,
+        _scratch: &'x mut [u8],
+    ) -> Option<Result<ParameterInfoStruct<'x>, PullError>> {
+        Some(match cursor.next_entry(r.engine, r.model, name)? {
+            Ok(writable) => Ok(ParameterInfoStruct { name: Text::plain(name.as_str()), writable }),
+            Err(e) => Err(PullError::Engine(e)),
+        })
     }
 }
 
 /// The AccessList of a parameter the subscriber may write.
 const SUBSCRIBER: [Text<'static>; 1] = [Text::Plain("Subscriber")];
 
-/// GetParameterAttributesResponse entries from a [`ParamCursor`].
-pub struct AttributesSource<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> {
+impl<M: DataModel, L: NameList + ?Sized, const A: usize> Pull<M, L, A> for Attributes
+where
+    M::Node: Copy + PartialEq,
+{
+    type Cursor = ParamCursor<M::Node>;
+    type Entry<'x> = ParameterAttributeStruct<'x>;
+
+    fn pull<'x>(
+        cursor: &mut Self::Cursor,
+        r: Reader<'_, '_, M, A>,
+        names: &L,
+        name: &'x mut EntryName<M::Node>,
+        _scratch: &'x mut [u8],
+    ) -> Option<Result<ParameterAttributeStruct<'x>, PullError>> {
+        Some(match cursor.next_attributes(r.engine, r.model, names, name)? {
+            Ok(a) => Ok(ParameterAttributeStruct {
+                name: Text::plain(name.as_str()),
+                notification: i32::from(a.notification as u8),
+                access_list: if a.subscriber { List::from(&SUBSCRIBER) } else { List::Slice(&[]) },
+            }),
+            Err(e) => Err(PullError::Engine(e)),
+        })
+    }
+}
+
+/// The entries of a read RPC's response, pulled from its engine cursor
+/// (`K`: [`Values`], [`Names`] or [`Attributes`]).
+pub struct CursorSource<'e, 's, M: DataModel, L: NameList + ?Sized, K: Pull<M, L, A>, const A: usize> {
     reader: Reader<'e, 's, M, A>,
     names: &'e L,
-    /// Where the walk stands.
-    pub cursor: ParamCursor<M::Node>,
+    /// Where the walk stands (keep it between fills).
+    pub cursor: K::Cursor,
     name: EntryName<M::Node>,
     /// The engine's error that ended the stream, if one did.
     pub failure: Option<RpcError>,
 }
 
-impl<'e, 's, M: DataModel, L: NameList + ?Sized, const A: usize> AttributesSource<'e, 's, M, L, A> {
-    /// A source pulling `cursor` over `names`.
-    pub fn new(reader: Reader<'e, 's, M, A>, names: &'e L, cursor: ParamCursor<M::Node>) -> Self {
-        AttributesSource { reader, names, cursor, name: EntryName::new(), failure: None }
+/// GetParameterValuesResponse entries.
+pub type ValuesSource<'e, 's, M, L, const A: usize> = CursorSource<'e, 's, M, L, Values, A>;
+/// GetParameterNamesResponse entries (no request names: pass `&[]`).
+pub type NamesSource<'e, 's, M, const A: usize> = CursorSource<'e, 's, M, [&'static str], Names, A>;
+/// GetParameterAttributesResponse entries.
+pub type AttributesSource<'e, 's, M, L, const A: usize> = CursorSource<'e, 's, M, L, Attributes, A>;
+
+impl<'e, 's, M: DataModel, L: NameList + ?Sized, K: Pull<M, L, A>, const A: usize> CursorSource<'e, 's, M, L, K, A> {
+    /// A source pulling `cursor` over the request's `names`.
+    pub fn new(reader: Reader<'e, 's, M, A>, names: &'e L, cursor: K::Cursor) -> Self {
+        CursorSource { reader, names, cursor, name: EntryName::new(), failure: None }
     }
 }
 
-impl<M: DataModel, L: NameList + ?Sized, const A: usize> EntrySource for AttributesSource<'_, '_, M, L, A>
-where
-    M::Node: Copy + PartialEq,
+impl<M: DataModel, L: NameList + ?Sized, K: Pull<M, L, A>, const A: usize> EntrySource
+    for CursorSource<'_, '_, M, L, K, A>
 {
     type Entry<'x>
-        = ParameterAttributeStruct<'x>
+        = K::Entry<'x>
     where
         Self: 'x;
-    type Mark = ParamCursor<M::Node>;
+    type Mark = K::Cursor;
 
     fn mark(&self) -> Self::Mark {
         self.cursor
@@ -195,18 +209,14 @@ where
         self.cursor = mark;
     }
 
-    fn next<'x>(&'x mut self, _scratch: &'x mut [u8]) -> Option<Result<ParameterAttributeStruct<'x>, EncodeError>> {
-        let r = self.reader;
-        match self.cursor.next_attributes(r.engine, r.model, self.names, &mut self.name)? {
-            Ok(a) => Some(Ok(ParameterAttributeStruct {
-                name: Text::plain(self.name.as_str()),
-                notification: i32::from(a.notification as u8),
-                access_list: if a.subscriber { List::from(&SUBSCRIBER) } else { List::Slice(&[]) },
-            })),
-            Err(e) => {
+    fn next<'x>(&'x mut self, scratch: &'x mut [u8]) -> Option<Result<K::Entry<'x>, EncodeError>> {
+        match K::pull(&mut self.cursor, self.reader, self.names, &mut self.name, scratch)? {
+            Ok(e) => Some(Ok(e)),
+            Err(PullError::Engine(e)) => {
                 self.failure = Some(e);
                 Some(Err(ENGINE_FAILED))
             }
+            Err(PullError::Encode(e)) => Some(Err(e)),
         }
     }
 }
