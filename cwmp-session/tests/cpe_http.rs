@@ -104,7 +104,11 @@ fn digest_second_401_for_the_same_nonce_fails_the_session_without_a_loop() {
     assert!(transmit(&mut s, t(2), &mut cpe, 2048).is_empty());
     let ev = events(&mut s);
     assert!(ev.iter().any(|e| e.contains("AuthFailed")), "{ev:?}");
+    assert!(ev.iter().any(|e| e == "CloseConnection"), "{ev:?}");
+    assert_eq!(s.phase(), State::Closing);
+    s.handle_closed(t(2));
     assert_eq!(s.phase(), State::WaitRetry);
+    assert_eq!(s.state().retry.retry_count(), 1);
 }
 
 #[test]

@@ -168,3 +168,43 @@ fn session_size_is_pinned() {
     let size = core::mem::size_of::<Session<cwmp_model::memory::MemoryNode>>();
     assert_eq!(size, 30_160, "size_of::<Session<MemoryNode>>()");
 }
+
+#[test]
+fn retry_after_the_response_timeout_of_at_least_30_seconds() {
+    started!(st, cpe, s);
+    let _inform = connect(&mut s, t(0), &mut cpe);
+    // The Inform is out; nothing comes back.
+    assert_eq!(s.poll_timeout(), Some(t(30)));
+    s.handle_timeout(t(29));
+    assert_eq!(s.phase(), State::InformSent);
+    s.handle_timeout(t(30));
+    let ev = events(&mut s);
+    assert!(ev.iter().any(|e| e.contains("Timeout")), "{ev:?}");
+    s.handle_closed(t(30));
+    assert_eq!(s.phase(), State::WaitRetry);
+    assert_eq!(s.state().retry.retry_count(), 1);
+    let wait = s.poll_timeout().unwrap().duration_since(t(30)).as_secs();
+    assert!((5..=10).contains(&wait), "{wait}");
+    // Events are kept for the retry.
+    s.handle_timeout(s.poll_timeout().unwrap());
+    let inform = connect(&mut s, t(40), &mut cpe);
+    assert_eq!(inform_events(&inform).len(), 2);
+    let env = inform.envelope();
+    let Body::Rpc(Rpc::Inform(inf)) = env.body else { unreachable!() };
+    assert_eq!(inf.retry_count, 1);
+}
+
+#[test]
+fn periodic_inform_is_due_at_its_phase_and_informs_periodic() {
+    started!(st, cpe, s);
+    let inform = connect(&mut s, t(0), &mut cpe);
+    let post = reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
+    assert!(post.is_empty_post());
+    finish(&mut s, t(2), &mut cpe);
+    s.periodic_mut().configure(t(2), None, true, 600, cwmp_core::DateTime::UNKNOWN).unwrap();
+    let due = s.poll_timeout().expect("a periodic deadline");
+    assert_eq!(due, t(602));
+    s.handle_timeout(due);
+    let inform = connect(&mut s, due, &mut cpe);
+    assert_eq!(inform_events(&inform), [("2 PERIODIC".to_string(), String::new())]);
+}

@@ -331,6 +331,8 @@ pub struct Session<N, const RX: usize = 8192> {
     connected: bool,
     /// A complete response waits to be read.
     unread: bool,
+    /// The phase after [`State::Closing`].
+    closing_then: State,
     /// A redirect target for this session only.
     target: heapless::String<256, u16>,
     cookies: CookieJar<1024>,
@@ -370,6 +372,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             informed: false,
             connected: false,
             unread: false,
+            closing_then: State::Idle,
             target: heapless::String::new(),
             cookies: CookieJar::new(),
             auth: ClientAuth::new(config.auth),
@@ -469,7 +472,10 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         if self.in_session() {
             self.follow_up = true;
         } else {
+            // A new reason to inform does not wait for a scheduled retry
+            // (RetryCount carries on).
             self.wanted = true;
+            self.state = State::Idle;
             self.begin(now);
         }
     }
@@ -560,8 +566,9 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         match self.state {
             State::Idle | State::WaitRetry => {}
             State::Closing => {
-                self.state = State::Idle;
+                self.state = self.closing_then;
                 // A follow-up session (connection request, held requests).
+                self.take_follow_up();
                 self.begin(now);
             }
             _ if was && self.rx.closed() => {
@@ -715,19 +722,16 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         if !self.in_session() || self.state == State::Closing {
             return;
         }
-        if self.informed {
-            // The Inform was acknowledged: the session counts as successful
-            // for RetryCount; what was not finished is retried by a new one.
-            self.end(now, outcome);
-            self.wanted = true;
-            return;
-        }
+        // Events not yet acknowledged stay (but `6 CONNECTION REQUEST`);
+        // the session ended abnormally, so RetryCount counts it and the
+        // next attempt waits per §3.2.1.1 (events the InformResponse
+        // acknowledged are delivered whatever happens after it).
         self.cpe.events.session_failed();
         let random = u64::from_le_bytes(self.cpe_random());
         self.cpe.retry.session_failed(now, random);
         self.finish(outcome);
-        self.state = State::WaitRetry;
-        self.push(Pending::Persist);
+        self.hand_over(now);
+        self.after(now, State::WaitRetry);
     }
 
     /// Randomness for a retry wait: the caller's last randomness, stepped
@@ -757,7 +761,25 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// The session ended after its InformResponse.
     fn end(&mut self, now: Instant, outcome: Outcome) {
         self.finish(outcome);
-        self.state = if self.connected { State::Closing } else { State::Idle };
+        self.hand_over(now);
+        self.after(now, State::Idle);
+    }
+
+    /// What follows a session: `next` (Idle or WaitRetry) once the caller
+    /// closed the connection, at once if it is closed.
+    fn after(&mut self, now: Instant, next: State) {
+        self.closing_then = next;
+        if self.connected {
+            self.state = State::Closing;
+        } else {
+            self.state = next;
+            self.begin(now);
+        }
+    }
+
+    /// The session is over: hand the application what the ACS asked for,
+    /// and note what needs another session.
+    fn hand_over(&mut self, now: Instant) {
         let effects = core::mem::take(&mut self.effects);
         if effects.reboot {
             self.push(Pending::Persist);
@@ -766,11 +788,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         if effects.factory_reset {
             self.push(Pending::FactoryReset);
         }
-        if self.follow_up {
-            self.follow_up = false;
-            let _ = self.cpe.events.add(EventCode::ConnectionRequest, "");
-            self.wanted = true;
-        }
+        self.take_follow_up();
         if self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
             // Held requests are owed to the ACS: another session.
             self.wanted |= self.hold;
@@ -779,8 +797,13 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         if !effects.reboot && !effects.factory_reset {
             self.start_transfers(now);
         }
-        if self.state == State::Idle {
-            self.begin(now);
+    }
+
+    /// A connection request came during the session: one follow-up.
+    fn take_follow_up(&mut self) {
+        if core::mem::take(&mut self.follow_up) {
+            let _ = self.cpe.events.add(EventCode::ConnectionRequest, "");
+            self.wanted = true;
         }
     }
 }
