@@ -18,6 +18,37 @@
 //! identity, credentials, randomness and a scratch buffer come in per call
 //! through a [`Context`], as smoltcp passes its device and sockets to
 //! `Interface::poll`.
+//!
+//! Contract: no panics on any input; zero heap allocations (tested for a
+//! whole session); every bound crossed is reported ([`Outcome`],
+//! [`TransmitError`], a CWMP fault to the ACS), never cut silently.
+//!
+//! Policies worth knowing:
+//! * a failed or abnormally ended session keeps the undelivered events,
+//!   counts RetryCount and waits per §3.2.1.1 (parameters read from the
+//!   model's `CWMPRetryMinimumWaitInterval` / `CWMPRetryIntervalMultiplier`
+//!   at each Inform); a new reason to inform (connection request, event,
+//!   transfer complete) starts a session without waiting for the retry;
+//! * a 401 or a redirect is answered by sending the Inform (or the queued
+//!   request) again, on the same connection unless the ACS closes it;
+//!   redirects are for the session only, never persisted;
+//! * a value the backend holds that is not a literal of its type goes out
+//!   as `xsd:string` (see [`source`]);
+//! * the Inform and the GPV/GPN/GPA responses go out chunked, the other
+//!   messages with `Content-Length`.
+//!
+//! Not done yet (answered honestly, never silently): `ChangeDUState` and
+//! the deprecated methods answer 9000 *Method not supported* (and
+//! GetRPCMethods does not list them); the CPE-originated
+//! RequestDownload, DUStateChangeComplete, AutonomousDUStateChangeComplete
+//! and GetRPCMethods cannot be queued (TransferComplete and
+//! AutonomousTransferComplete can); a `SessionTimeout` sent by the ACS is
+//! not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
+//! *response* to an ACS request ends the session (the request is gone);
+//! an InformResponse's MaxEnvelopes is not needed (one envelope per
+//! message is always sent); the engine's notification attributes persist
+//! through the engine's own `AttributeStore::encode`, not in
+//! [`Session::persist`].
 
 mod rx;
 mod serve;
