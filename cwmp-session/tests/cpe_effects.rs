@@ -392,3 +392,96 @@ fn schedule_inform_sets_the_deadline_and_informs_scheduled_with_its_command_key(
     c.sort(); // the order of events in an Inform carries no meaning
     assert_eq!(c, ["3 SCHEDULED", "M ScheduleInform/si-9"]);
 }
+
+#[test]
+fn persist_a_reboot_at_every_step_of_a_transfer_complete_session_loses_and_duplicates_no_event() {
+    // The state before: a completed download owed to the ACS.
+    let (s0, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+    let mut state = s0.state().clone();
+    state.bootstrapped = true;
+    state.events = Default::default();
+    let args = cwmp_session::cpe::transfer::TransferArgs {
+        command_key: "fw-1",
+        file_type: "1 Firmware Upgrade Image",
+        url: "http://f.example.net/fw",
+        username: "",
+        password: "",
+        file_size: 0,
+        target_file_name: "",
+    };
+    let id = state.transfers.download(t(0), &args, 0).unwrap();
+    state.transfers.poll_start(t(0));
+    state
+        .transfers
+        .complete(id, FaultCode::NO_FAULT, "", DateTime::UNKNOWN, DateTime::UNKNOWN, &mut state.events)
+        .unwrap();
+    let mut img = vec![0u8; 4096];
+    let n = state.encode(t(0), &mut img).unwrap();
+    img.truncate(n);
+
+    for cut in 0..=6 {
+        let mut st = storage();
+        let mut model = st.model();
+        load(&mut model, DEVICE_CSV);
+        let mut cpe = Cpe::new(model);
+        let (mut s, _) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(10));
+        let mut saved = img.clone();
+        let save = |s: &mut Session<MemoryNode>, saved: &mut Vec<u8>| {
+            if events(s).iter().any(|e| e == "Persist") {
+                *saved = image(s, t(10));
+            }
+        };
+        save(&mut s, &mut saved);
+        s.handle_connected(t(10));
+        let inform = parse_request(&transmit(&mut s, t(10), &mut cpe, 2048));
+        assert_eq!(codes(&inform), ["7 TRANSFER COMPLETE", "M Download/fw-1", "1 BOOT"]);
+        let mut tc_acked = false;
+        let mut steps: Vec<Box<dyn FnMut(&mut Session<MemoryNode>, &mut Cpe<'_>) -> bool>> = Vec::new();
+        let ir = inform_response(&inform);
+        steps.push(Box::new(move |s, cpe| {
+            let tc = reply(s, t(11), cpe, &ir);
+            assert!(matches!(tc.envelope().body, Body::Rpc(Rpc::TransferComplete(_))));
+            false
+        }));
+        steps.push(Box::new(|s, cpe| {
+            let tcr = acs_message("2", Rpc::TransferCompleteResponse(TransferCompleteResponse));
+            s.handle_input(t(12), &tcr[..30]);
+            let _ = cpe;
+            false
+        }));
+        steps.push(Box::new(|s, cpe| {
+            let tcr = acs_message("2", Rpc::TransferCompleteResponse(TransferCompleteResponse));
+            s.handle_input(t(12), &tcr[30..]);
+            assert!(parse_request(&transmit(s, t(12), cpe, 2048)).is_empty_post());
+            true
+        }));
+        steps.push(Box::new(|s, cpe| {
+            finish(s, t(13), cpe);
+            false
+        }));
+        for (i, step) in steps.iter_mut().enumerate() {
+            if i == cut {
+                break;
+            }
+            if step(&mut s, &mut cpe) {
+                tc_acked = true;
+            }
+            save(&mut s, &mut saved);
+        }
+        drop(steps);
+        // Power cut, restart from the last image.
+        let (mut s, err) = Session::<MemoryNode>::new(Some(&saved), ACS_URL, Config::DEFAULT, t(100));
+        assert!(err.is_none());
+        let inform = connect(&mut s, t(100), &mut cpe);
+        let c = codes(&inform);
+        if tc_acked {
+            assert_eq!(c, ["1 BOOT"], "cut {cut}: delivered events are gone");
+            let post = reply(&mut s, t(101), &mut cpe, &inform_response(&inform));
+            assert!(post.is_empty_post(), "cut {cut}: no TransferComplete twice");
+        } else {
+            assert_eq!(c, ["7 TRANSFER COMPLETE", "M Download/fw-1", "1 BOOT"], "cut {cut}");
+            let tc = reply(&mut s, t(101), &mut cpe, &inform_response(&inform));
+            assert!(matches!(tc.envelope().body, Body::Rpc(Rpc::TransferComplete(_))), "cut {cut}");
+        }
+    }
+}
