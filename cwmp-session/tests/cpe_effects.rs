@@ -393,6 +393,10 @@ fn schedule_inform_sets_the_deadline_and_informs_scheduled_with_its_command_key(
     assert_eq!(c, ["3 SCHEDULED", "M ScheduleInform/si-9"]);
 }
 
+/// One step of a scripted session; true when it processed the
+/// TransferCompleteResponse.
+type Step = Box<dyn FnMut(&mut Session<MemoryNode>, &mut Cpe<'_>) -> bool>;
+
 #[test]
 fn persist_a_reboot_at_every_step_of_a_transfer_complete_session_loses_and_duplicates_no_event() {
     // The state before: a completed download owed to the ACS.
@@ -436,7 +440,7 @@ fn persist_a_reboot_at_every_step_of_a_transfer_complete_session_loses_and_dupli
         let inform = parse_request(&transmit(&mut s, t(10), &mut cpe, 2048));
         assert_eq!(codes(&inform), ["7 TRANSFER COMPLETE", "M Download/fw-1", "1 BOOT"]);
         let mut tc_acked = false;
-        let mut steps: Vec<Box<dyn FnMut(&mut Session<MemoryNode>, &mut Cpe<'_>) -> bool>> = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
         let ir = inform_response(&inform);
         steps.push(Box::new(move |s, cpe| {
             let tc = reply(s, t(11), cpe, &ir);
