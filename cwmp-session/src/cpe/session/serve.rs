@@ -74,6 +74,8 @@ fn write_head(
     buf: &mut [u8],
 ) -> Result<usize, Fail> {
     let u = Url::parse(url).map_err(|_| Fail::Session(Outcome::Unexpected))?;
+    // The URL is at most 256 bytes (`CpeState::acs_url`, the redirect
+    // target), so host, brackets and port always fit.
     let mut host: heapless::String<272> = heapless::String::new();
     let _ = if u.ipv6 { write!(host, "[{}]", u.host) } else { write!(host, "{}", u.host) };
     if u.port != u.scheme.default_port() {
@@ -106,8 +108,7 @@ fn write_whole(
     head: impl FnOnce(&mut [u8], u64) -> Result<usize, Fail>,
 ) -> Result<usize, Fail> {
     let n = env.encode(buf)?;
-    let (body, rest) = buf.split_at_mut(n);
-    let _ = body;
+    let (_, rest) = buf.split_at_mut(n);
     let h = head(rest, n as u64)?;
     buf.get_mut(..n + h).ok_or(Fail::Buffer(n + h))?.rotate_right(h);
     Ok(n + h)
