@@ -489,3 +489,40 @@ fn persist_a_reboot_at_every_step_of_a_transfer_complete_session_loses_and_dupli
         }
     }
 }
+
+#[test]
+fn request_download_and_get_rpc_methods_are_sent_only_when_queued_and_settled_by_their_responses() {
+    use cwmp_soap::rpc::{GetRpcMethodsResponse, RequestDownloadResponse};
+    started!(st, cpe, s);
+    // Nothing queued: straight to the empty POST (covered elsewhere); now queue both.
+    assert!(s.request_download(t(0), "1 Firmware Upgrade Image", &[("Version", "2.1")]));
+    assert!(!s.request_download(t(0), "1 Firmware Upgrade Image", &[]), "one at a time");
+    s.get_rpc_methods(t(0));
+    let inform = connect(&mut s, t(0), &mut cpe);
+    assert!(codes(&inform).contains(&"9 REQUEST DOWNLOAD".to_string()));
+    let rd = reply(&mut s, t(1), &mut cpe, &inform_response(&inform));
+    let env = rd.envelope();
+    let Body::Rpc(Rpc::RequestDownload(r)) = env.body else { panic!("{:?}", env.body) };
+    assert_eq!(r.file_type, Text::plain("1 Firmware Upgrade Image"));
+    let args: Vec<(String, String)> =
+        r.file_type_arg.iter().map(|a| (a.name.to_string(), a.value.to_string())).collect();
+    assert_eq!(args, [("Version".to_string(), "2.1".to_string())]);
+    let id = rd.id();
+    let gm = reply(&mut s, t(2), &mut cpe, &acs_message(&id, Rpc::RequestDownloadResponse(RequestDownloadResponse)));
+    assert!(!s.state().events.iter().any(|e| e.code_str() == "9 REQUEST DOWNLOAD"), "delivered by its response");
+    assert!(matches!(gm.envelope().body, Body::Rpc(Rpc::GetRpcMethods(_))), "{:?}", gm.envelope().body);
+    let id = gm.id();
+    let methods = [Text::plain("Inform")];
+    let post = reply(
+        &mut s,
+        t(3),
+        &mut cpe,
+        &acs_message(&id, Rpc::GetRpcMethodsResponse(GetRpcMethodsResponse { method_list: List::from(&methods) })),
+    );
+    assert!(post.is_empty_post());
+    finish(&mut s, t(4), &mut cpe);
+    // The next session sends neither again.
+    s.connection_request(t(10));
+    let inform = connect(&mut s, t(10), &mut cpe);
+    assert!(reply(&mut s, t(11), &mut cpe, &inform_response(&inform)).is_empty_post());
+}

@@ -40,10 +40,10 @@
 //! Not done yet (answered honestly, never silently): `ChangeDUState` and
 //! the deprecated methods answer 9000 *Method not supported* (and
 //! GetRPCMethods does not list them); the CPE-originated
-//! RequestDownload, DUStateChangeComplete, AutonomousDUStateChangeComplete
-//! and GetRPCMethods cannot be queued (TransferComplete and
-//! AutonomousTransferComplete can); a `SessionTimeout` sent by the ACS is
-//! not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
+//! DUStateChangeComplete and AutonomousDUStateChangeComplete cannot be
+//! queued (TransferComplete, AutonomousTransferComplete, RequestDownload
+//! and GetRPCMethods can; the last two are not persisted); a
+//! `SessionTimeout` sent by the ACS is not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
 //! *response* to an ACS request ends the session (the request is gone);
 //! an InformResponse's MaxEnvelopes is not needed (one envelope per
 //! message is always sent); the engine's notification attributes persist
@@ -312,8 +312,31 @@ enum Sent {
     Inform,
     TransferComplete(TransferId),
     Autonomous,
+    RequestDownload,
+    GetRpcMethods,
     EmptyPost,
     Answer,
+}
+
+/// Longest RequestDownload FileType (cwmp xsd: string(64)).
+pub const REQUEST_DOWNLOAD_FILE_TYPE_LEN: usize = 64;
+/// FileTypeArg entries a queued RequestDownload holds.
+pub const REQUEST_DOWNLOAD_ARGS: usize = 4;
+
+/// A RequestDownload the application queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RequestDl {
+    file_type: heapless::String<REQUEST_DOWNLOAD_FILE_TYPE_LEN>,
+    /// Name (≤ 64) and value (≤ 256) of each FileTypeArg.
+    args: heapless::Vec<(heapless::String<64>, heapless::String<256, u16>), REQUEST_DOWNLOAD_ARGS>,
+}
+
+/// CPE-originated requests the application queued besides the transfer
+/// completions (which live in the persisted [`CpeState`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Queued {
+    request_download: Option<RequestDl>,
+    get_rpc_methods: bool,
 }
 
 /// Effects the ACS asked for, handed over when the session ends.
@@ -331,9 +354,9 @@ const SUPPORTED_VERSIONS: &str = "1.0,1.1,1.2,1.3,1.4";
 /// with its HTTP head; 8 KiB by default).
 ///
 /// Size (pinned by a test): with `MemoryNode` and the default `RX`,
-/// 30 160 bytes on 64-bit targets, most of it the persisted
-/// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer and
-/// the streamed message's engine cursor.
+/// 31 600 bytes on 64-bit targets, most of it the persisted
+/// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer, the
+/// streamed message's engine cursor and a queued RequestDownload.
 pub struct Session<N, const RX: usize = 8192> {
     config: Config,
     state: State,
@@ -370,6 +393,7 @@ pub struct Session<N, const RX: usize = 8192> {
     auth: ClientAuth,
     redirects: Redirects,
     effects: Effects,
+    queued: Queued,
     /// Randomness for retry waits decided without a context (a timeout, a
     /// close): refreshed from every [`Context::random`].
     retry_seed: u64,
@@ -409,6 +433,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             auth: ClientAuth::new(config.auth),
             redirects: Redirects::new(config.redirects),
             effects: Effects::default(),
+            queued: Queued::default(),
             retry_seed: 0x9e37_79b9_7f4a_7c15,
             events: heapless::Deque::new(),
         };
@@ -493,6 +518,40 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.push(Pending::Persist);
         self.request_session(now);
         matches!(r, Ok(true))
+    }
+
+    /// Queues a RequestDownload (TR-069 A.4.2.1) with `9 REQUEST DOWNLOAD`,
+    /// and asks for a session. `false` (nothing queued) when one is already
+    /// queued, the FileType is over 64 bytes, an argument name over 64 or a
+    /// value over 256 bytes, or there are more than
+    /// [`REQUEST_DOWNLOAD_ARGS`] arguments. Kept until its response
+    /// arrives; not in the persisted image (a reboot forgets it).
+    pub fn request_download(&mut self, now: Instant, file_type: &str, args: &[(&str, &str)]) -> bool {
+        if self.queued.request_download.is_some() {
+            return false;
+        }
+        let Ok(file_type) = heapless::String::try_from(file_type) else { return false };
+        let mut list = heapless::Vec::new();
+        for (n, v) in args {
+            let (Ok(n), Ok(v)) = (heapless::String::try_from(*n), heapless::String::try_from(*v)) else { return false };
+            if list.push((n, v)).is_err() {
+                return false;
+            }
+        }
+        if self.cpe.events.add(EventCode::RequestDownload, "").is_err() {
+            return false;
+        }
+        self.queued.request_download = Some(RequestDl { file_type, args: list });
+        self.request_session(now);
+        true
+    }
+
+    /// Queues a GetRPCMethods to the ACS (sent in the next session, after
+    /// the transfer completions and a RequestDownload). Nothing is sent
+    /// that the application did not queue.
+    pub fn get_rpc_methods(&mut self, now: Instant) {
+        self.queued.get_rpc_methods = true;
+        self.request_session(now);
     }
 
     fn in_session(&self) -> bool {
@@ -820,7 +879,8 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             self.push(Pending::FactoryReset);
         }
         self.take_follow_up();
-        if self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
+        let queued = self.queued.request_download.is_some() || self.queued.get_rpc_methods;
+        if queued || self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
             // Held requests are owed to the ACS: another session.
             self.wanted |= self.hold;
         }

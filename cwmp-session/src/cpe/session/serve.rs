@@ -5,15 +5,17 @@
 
 use super::*;
 use crate::cpe::transfer::{TransferArgs, WindowArgs};
+use cwmp_core::event::RequiredResponse;
 use cwmp_model::engine::{NameList, SetAttribute, SetValue, SpvFault, access_list_subscriber};
 use cwmp_soap::envelope::{Fault, encode_must_understand_fault};
+use cwmp_soap::rpc::RequestDownload;
 use cwmp_soap::rpc::{
     AddObjectResponse, CancelTransferResponse, DeleteObjectResponse, DownloadResponse, FactoryResetResponse,
     GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
     GetParameterValuesResponse, GetRpcMethodsResponse, RebootResponse, ScheduleDownloadResponse,
     ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
 };
-use cwmp_soap::structs::{AllQueuedTransferStruct, SetParameterValuesFault};
+use cwmp_soap::structs::{AllQueuedTransferStruct, ArgStruct, SetParameterValuesFault};
 use cwmp_soap::{DecodeErrorKind, DecodeOptions};
 
 use self::source::{AttributesSource, NamesSource, ValuesSource};
@@ -386,6 +388,20 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 complete_time: r.complete_time(),
             });
             (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::Autonomous)
+        } else if let Some(rd) = self.queued.request_download.as_ref().filter(|_| !self.hold) {
+            let mut args: heapless::Vec<ArgStruct<'_>, REQUEST_DOWNLOAD_ARGS> = heapless::Vec::new();
+            for (n, v) in &rd.args {
+                // Same capacity as the queue's.
+                let _ = args.push(ArgStruct { name: Text::plain(n), value: Text::plain(v) });
+            }
+            let rpc = Rpc::RequestDownload(RequestDownload {
+                file_type: Text::plain(&rd.file_type),
+                file_type_arg: List::from(args.as_slice()),
+            });
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::RequestDownload)
+        } else if self.queued.get_rpc_methods && !self.hold {
+            let rpc = Rpc::GetRpcMethods(cwmp_soap::rpc::GetRpcMethods);
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::GetRpcMethods)
         } else {
             let h = write_head(
                 url,
@@ -875,6 +891,11 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             (Sent::Autonomous, Rpc::AutonomousTransferCompleteResponse(_)) => {
                 self.cpe.autonomous.acknowledged(&mut self.cpe.events);
             }
+            (Sent::RequestDownload, Rpc::RequestDownloadResponse(_)) => {
+                self.queued.request_download = None;
+                self.cpe.events.response_received(RequiredResponse::RequestDownloadResponse, "", false);
+            }
+            (Sent::GetRpcMethods, Rpc::GetRpcMethodsResponse(_)) => self.queued.get_rpc_methods = false,
             _ => return self.fail(now, Outcome::Unexpected),
         }
         self.hold = hold;
