@@ -188,6 +188,7 @@ where
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 enum Stage {
     Head,
     Items,
@@ -260,7 +261,62 @@ impl<'a, I: Iterator<Item = ParameterAttributeStruct<'a>> + 'a> Resumable<'a, Fr
     }
 }
 
+/// Where a [`Resumable`] stands, as plain `Copy` data without the message
+/// or the source: a Sans-IO session keeps it between two writes (instead
+/// of a `Resumable` borrowing the request and the data model) and rebuilds
+/// the encoder with [`Resumable::resume`], passing the same message and a
+/// source at the position it reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResumeState {
+    count: usize,
+    written: usize,
+    list: Option<(&'static str, &'static Cap)>,
+    stage: Stage,
+    error: Option<EncodeError>,
+    limits: Limits,
+}
+
+impl ResumeState {
+    /// A message not yet started, announcing `count` entries, with the
+    /// default limits: what [`Resumable::new`] starts from.
+    pub const fn new(count: usize) -> Self {
+        ResumeState { count, written: 0, list: None, stage: Stage::Head, error: None, limits: Limits::DEFAULT }
+    }
+}
+
 impl<'a, S: EntrySource + 'a> Resumable<'a, S> {
+    /// The encoder's position, to [`resume`](Self::resume) it later.
+    pub fn state(&self) -> ResumeState {
+        ResumeState {
+            count: self.count,
+            written: self.written,
+            list: self.list,
+            stage: self.stage,
+            error: self.error,
+            limits: self.limits,
+        }
+    }
+
+    /// Rebuilds an encoder at `state` over the same `envelope` it was
+    /// created with and a `source` standing where the previous one stopped
+    /// (its entry position is the caller's to keep, e.g. a `Copy` cursor).
+    /// The output continues byte for byte where the previous encoder's
+    /// stopped.
+    pub fn resume(envelope: Envelope<'a>, state: ResumeState, source: S) -> Self {
+        Resumable {
+            envelope,
+            item: <S::Entry<'a> as Entry>::ITEM,
+            count: state.count,
+            written: state.written,
+            source,
+            mark: None,
+            list: state.list,
+            stage: state.stage,
+            error: state.error,
+            limits: state.limits,
+        }
+    }
+
     /// `envelope` with its SOAP array of `S`'s entries streamed from
     /// `source`, `count` entries announced. The array's own entries in
     /// `envelope` are ignored; a message without such an array fails on

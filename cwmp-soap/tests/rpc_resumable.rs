@@ -365,3 +365,64 @@ fn a_source_error_ends_the_message_with_it() {
     let mut tiny_scratch = [0u8; 8];
     assert_eq!(enc.fill_with(&mut buf, &mut tiny_scratch), Err(EncodeError::BufferTooSmall { needed: 64 }));
 }
+
+/// A source over a slice whose whole state is its position.
+struct AtIndex<'s, 'a> {
+    items: &'s [ParameterValueStruct<'a>],
+    at: usize,
+}
+
+impl<'a> EntrySource for AtIndex<'_, 'a> {
+    type Entry<'x>
+        = ParameterValueStruct<'a>
+    where
+        Self: 'x;
+    type Mark = usize;
+    fn mark(&self) -> usize {
+        self.at
+    }
+    fn rewind(&mut self, mark: usize) {
+        self.at = mark;
+    }
+    fn next<'x>(&'x mut self, _scratch: &'x mut [u8]) -> Option<Result<ParameterValueStruct<'a>, EncodeError>> {
+        let e = *self.items.get(self.at)?;
+        self.at += 1;
+        Some(Ok(e))
+    }
+}
+
+#[test]
+fn resume_state_rebuilt_every_fill_gives_the_one_shot_bytes_for_every_buffer_size() {
+    use cwmp_soap::resumable::ResumeState;
+    let names = names(9);
+    let items = pvs(&names);
+    let gpv = |list| Envelope {
+        version: CwmpVersion::V1_2,
+        header: header(),
+        body: Body::Rpc(Rpc::GetParameterValuesResponse(GetParameterValuesResponse { parameter_list: list })),
+    };
+    let expected = one_shot(&gpv(List::Slice(&items)));
+    let mut checked = 0;
+    for size in 1..expected.len() + 8 {
+        // Only `Copy` data survives between fills: the state and the index.
+        let (mut state, mut at) = (ResumeState::new(items.len()), 0usize);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; size];
+        let ok = loop {
+            let mut enc = Resumable::resume(gpv(List::Slice(&[])), state, AtIndex { items: &items, at });
+            match enc.fill(&mut buf) {
+                Ok(0) => break enc.is_done(),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(EncodeError::BufferTooSmall { .. }) => break false,
+                Err(e) => panic!("{e}"),
+            }
+            state = enc.state();
+            at = enc.source().at;
+        };
+        if ok {
+            assert_eq!(out, expected, "buffer of {size} bytes");
+            checked += 1;
+        }
+    }
+    assert!(checked > expected.len() / 2, "{checked} sizes streamed");
+}

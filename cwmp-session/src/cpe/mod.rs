@@ -37,6 +37,7 @@ pub mod events;
 pub mod periodic;
 pub mod persist;
 pub mod retry;
+pub mod session;
 pub mod transfer;
 
 /// A CommandKey (`xs:string`, at most 32 characters, cwmp-1-x.xsd).
