@@ -354,7 +354,7 @@ const SUPPORTED_VERSIONS: &str = "1.0,1.1,1.2,1.3,1.4";
 /// with its HTTP head; 8 KiB by default).
 ///
 /// Size (pinned by a test): with `MemoryNode` and the default `RX`,
-/// 31 600 bytes on 64-bit targets, most of it the persisted
+/// 31 472 bytes on 64-bit targets, most of it the persisted
 /// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer, the
 /// streamed message's engine cursor and a queued RequestDownload.
 pub struct Session<N, const RX: usize = 8192> {
