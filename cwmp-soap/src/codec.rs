@@ -91,7 +91,7 @@ pub(crate) trait Field<'a>: Sized {
         tag: &'static str,
         cap: &Cap,
         opts: &DecodeOptions,
-        ends: &ElementIndex,
+        ends: &ElementIndex<'_>,
     ) -> Result<Self, DecodeError> {
         let _ = ends;
         Self::decode_field(parent, found, tag, cap, opts)
@@ -172,7 +172,7 @@ pub(crate) trait Fields<'a>: Sized {
     fn decode_fields(e: &Elem<'a>, opts: &DecodeOptions) -> Result<Self, DecodeError>;
     /// Like [`Fields::decode_fields`], finding the ends of `e`'s children in
     /// `ends` where recorded (the method element's arguments).
-    fn decode_fields_indexed(e: &Elem<'a>, opts: &DecodeOptions, ends: &ElementIndex) -> Result<Self, DecodeError> {
+    fn decode_fields_indexed(e: &Elem<'a>, opts: &DecodeOptions, ends: &ElementIndex<'_>) -> Result<Self, DecodeError> {
         let _ = ends;
         Self::decode_fields(e, opts)
     }
@@ -815,7 +815,7 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         tag: &'static str,
         cap: &Cap,
         opts: &DecodeOptions,
-        ends: &ElementIndex,
+        ends: &ElementIndex<'_>,
     ) -> Result<Self, DecodeError> {
         // A SOAP array whose shape the validating pass vouches for: every
         // entry decodes in tolerant mode, so the entries are counted, not
@@ -907,7 +907,7 @@ macro_rules! cwmp_struct {
             fn decode_fields_indexed(
                 e: &$crate::scan::Elem<$lt>,
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex,
+                ends: &$crate::scan::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots: [Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
                 let e = &$crate::codec::collect_children(e, Self::TAGS, &mut slots, opts, ends)?;
@@ -922,7 +922,7 @@ macro_rules! cwmp_struct {
                 e: &$crate::scan::Elem<$lt>,
                 slots: &[Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }],
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex,
+                ends: &$crate::scan::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots = slots.iter().copied();
                 Ok($name {
@@ -1030,7 +1030,7 @@ pub(crate) fn collect_children<'a>(
     tags: &[&str],
     slots: &mut [Option<Elem<'a>>],
     opts: &DecodeOptions,
-    ends: &ElementIndex,
+    ends: &ElementIndex<'_>,
 ) -> Result<Elem<'a>, DecodeError> {
     fill_slots(e, tags, slots, opts, ends)?;
     if opts.accepts(Quirk::WrappedStruct) && !tags.is_empty() && slots.iter().all(Option::is_none) {
@@ -1048,7 +1048,7 @@ fn fill_slots<'a>(
     tags: &[&str],
     slots: &mut [Option<Elem<'a>>],
     opts: &DecodeOptions,
-    ends: &ElementIndex,
+    ends: &ElementIndex<'_>,
 ) -> Result<(), DecodeError> {
     for c in crate::scan::children_indexed(e, ends) {
         place_child(c, tags, slots, opts)?;

@@ -616,7 +616,7 @@ macro_rules! rpcs {
                 method: Method,
                 e: &Elem<'a>,
                 opts: &DecodeOptions,
-                ends: &ElementIndex,
+                ends: &ElementIndex<'_>,
             ) -> Result<Self, DecodeError> {
                 match method { $(Method::$v => <$t as Fields<'a>>::decode_fields_indexed(e, opts, ends).map(Rpc::$v),)* }
             }

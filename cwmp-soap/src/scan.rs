@@ -234,19 +234,54 @@ impl<'a> Iterator for Children<'a> {
 /// once per nesting level. Elements beyond its capacity are found by
 /// scanning as usual. For the method's arguments it also keeps the
 /// shape of what lies below them.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ElementIndex {
+///
+/// It also holds the namespace of every element the envelope decoder asks
+/// about (Envelope, its children, header entries, the method, and the
+/// elements of a SOAP Fault down to `cwmp:Fault`), resolved by the
+/// tokenizer: the typed decoder never resolves a prefix itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElementIndex<'a> {
     /// (start of the start tag, start of the end tag, offset after the end tag).
     items: [(usize, usize, usize); 24],
     pub(crate) shapes: [Shape; 24],
     n: usize,
+    /// (start of the start tag, namespace name).
+    names: [(usize, Option<&'a str>); NAMES],
+    n_names: usize,
 }
 
-/// An index with nothing recorded.
-pub(crate) const EMPTY_INDEX: ElementIndex =
-    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0 };
+/// How many element namespaces an [`ElementIndex`] holds: Envelope, Header,
+/// Body, the method or Fault (with detail and `cwmp:Fault`) and the header
+/// entries, of which CWMP defines six.
+pub(crate) const NAMES: usize = 32;
 
-impl ElementIndex {
+/// An index with nothing recorded.
+pub(crate) const EMPTY_INDEX: ElementIndex<'static> =
+    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0, names: [(0, None); NAMES], n_names: 0 };
+
+impl Default for ElementIndex<'_> {
+    fn default() -> Self {
+        EMPTY_INDEX
+    }
+}
+
+impl<'a> ElementIndex<'a> {
+    /// Records the namespace of the element whose start tag begins at
+    /// `start`; `false` when the index is full.
+    #[inline]
+    pub(crate) fn record_ns(&mut self, start: usize, ns: Option<&'a str>) -> bool {
+        let Some(slot) = self.names.get_mut(self.n_names) else { return false };
+        *slot = (start, ns);
+        self.n_names += 1;
+        true
+    }
+
+    /// The namespace of the element whose start tag begins at `start`
+    /// (`Some(None)`: no namespace), `None` when it was not recorded.
+    pub(crate) fn ns(&self, start: usize) -> Option<Option<&'a str>> {
+        self.names.get(..self.n_names)?.iter().find(|e| e.0 == start).map(|e| e.1)
+    }
+
     pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
         if let (Some(slot), Some(sh)) = (self.items.get_mut(self.n), self.shapes.get_mut(self.n)) {
             *slot = (start, content_end, after);
@@ -320,7 +355,7 @@ impl Default for Shape {
 
 /// Like [`parse_element`], taking the end from `ends` when validation
 /// recorded it.
-pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementIndex) -> Option<Elem<'a>> {
+pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementIndex<'_>) -> Option<Elem<'a>> {
     let Some((content_end, after)) = ends.lookup(at) else { return parse_element(doc, at, doc.len()) };
     let (name, attrs, tag_end, _) = start_tag(doc, at)?;
     if content_end < tag_end || after > doc.len() {
@@ -332,7 +367,7 @@ pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementI
 /// Children of `e`, with ends taken from `ends` where recorded.
 pub(crate) fn children_indexed<'a, 'e>(
     e: &Elem<'a>,
-    ends: &'e ElementIndex,
+    ends: &'e ElementIndex<'e>,
 ) -> impl Iterator<Item = Elem<'a>> + use<'a, 'e> {
     let doc = e.doc;
     let end = e.content_end;
