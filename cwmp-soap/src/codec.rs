@@ -817,24 +817,42 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         opts: &DecodeOptions,
         ends: &ElementIndex<'_>,
     ) -> Result<Self, DecodeError> {
-        // A SOAP array whose shape the validating pass vouches for: every
-        // entry decodes in tolerant mode, so the entries are counted, not
-        // read (they are read once, when the caller iterates).
-        if let (true, Some(depth), Cap::Array(limit, _), Some(e)) =
-            (opts.quirks.contains_all(Quirks::ALL), T::PLAIN_DEPTH, *cap, found)
-            && let Some(len) = ends.shape(e.offset()).plain_entries(e.doc(), T::ITEM, depth, opts.limits.max_value_len)
+        // A SOAP array whose shape the validating pass vouches for (every
+        // child an entry, structs of leaves, no text over the limit), in
+        // tolerant mode: entries of `PLAIN_DEPTH` types decode whatever
+        // their text, so they are counted, not read (they are read once,
+        // when the caller iterates). Entries with a member that must be
+        // checked (an `xsd:boolean` Writable, a number) are read by the leaf
+        // reader, far cheaper than the general one; any entry it cannot
+        // read sends the whole list down the general path.
+        if let (true, Cap::Array(limit, _), Some(e)) = (opts.quirks.contains_all(Quirks::ALL), *cap, found)
+            && let Some(len) = ends.shape(e.offset()).plain_entries(
+                e.doc(),
+                T::ITEM,
+                T::PLAIN_DEPTH.unwrap_or(2),
+                opts.limits.max_value_len,
+            )
             && len <= limit.of(&opts.limits)
         {
-            let (start, end) = e.content_range();
-            return Ok(List::Xml(XmlList {
-                doc: e.doc(),
-                start,
-                end,
-                len,
-                item: T::ITEM,
-                repeated: false,
-                unwrapped: false,
-            }));
+            let (doc, (start, end)) = (e.doc(), e.content_range());
+            let read = T::PLAIN_DEPTH.is_some() || {
+                let mut layout = crate::layout::Layout::UNKNOWN;
+                let mut pos = start;
+                (0..len).all(|_| {
+                    T::decode_leaves_at(doc, pos, end, T::ITEM, &mut layout).map(|(_, after)| pos = after).is_some()
+                })
+            };
+            if read {
+                return Ok(List::Xml(XmlList {
+                    doc,
+                    start,
+                    end,
+                    len,
+                    item: T::ITEM,
+                    repeated: false,
+                    unwrapped: false,
+                }));
+            }
         }
         Self::decode_field(parent, found, tag, cap, opts)
     }

@@ -317,6 +317,22 @@ mod tests {
                 .collect();
             let doc = envelope("GetParameterValues", "<ParameterNames>", &names).replace("</ParameterList>", "</ParameterNames>");
             agree(&doc, max)?;
+            // Struct entries with a member that must be checked (xsd:boolean
+            // Writable): read by the leaf reader at decode, or by the general one.
+            let infos: String = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| {
+                    let w = ["1", "0", "true", " false ", "True", "maybe", "", "1<x/>"][usize::from(k % 8)];
+                    match k % 3 {
+                        0 => format!("<ParameterInfoStruct><Name>N.{i}</Name><Writable>{w}</Writable></ParameterInfoStruct>"),
+                        1 => format!("<ParameterInfoStruct>\r\n\t<Name>N.{i}.</Name>\r\n\t<Writable>{w}</Writable>\r\n</ParameterInfoStruct>\r\n"),
+                        _ => format!("<ParameterInfoStruct><Writable>{w}</Writable><Name>N&amp;{i}</Name></ParameterInfoStruct>"),
+                    }
+                })
+                .collect();
+            let doc = envelope("GetParameterNamesResponse", "<ParameterList>", &infos);
+            agree(&doc, max)?;
         }
     }
 
