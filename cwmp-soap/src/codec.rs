@@ -12,8 +12,9 @@ use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::{List, XmlList};
 use crate::quirk::{Quirk, Quirks};
-use crate::scan::{Elem, ElementIndex, Leaf};
+use crate::scan::{Elem, Leaf};
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// The schema cap on a field.
@@ -83,7 +84,7 @@ pub(crate) trait Field<'a>: Sized {
         opts: &DecodeOptions,
     ) -> Result<Self, DecodeError>;
     /// Like [`Field::decode_field`] for an argument of the method element,
-    /// whose [`Shape`](crate::scan::ElementIndex) the validating pass
+    /// whose [`Shape`](crate::validate::ElementIndex) the validating pass
     /// recorded in `ends`.
     fn decode_field_indexed(
         parent: &Elem<'a>,
@@ -920,12 +921,12 @@ macro_rules! cwmp_struct {
                 e: &$crate::scan::Elem<$lt>,
                 opts: &$crate::decode::DecodeOptions,
             ) -> Result<Self, $crate::error::DecodeError> {
-                Self::decode_fields_indexed(e, opts, &$crate::scan::EMPTY_INDEX)
+                Self::decode_fields_indexed(e, opts, &$crate::validate::EMPTY_INDEX)
             }
             fn decode_fields_indexed(
                 e: &$crate::scan::Elem<$lt>,
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex<'_>,
+                ends: &$crate::validate::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots: [Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
                 let e = &$crate::codec::collect_children(e, Self::TAGS, &mut slots, opts, ends)?;
@@ -940,7 +941,7 @@ macro_rules! cwmp_struct {
                 e: &$crate::scan::Elem<$lt>,
                 slots: &[Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }],
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex<'_>,
+                ends: &$crate::validate::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots = slots.iter().copied();
                 Ok($name {
@@ -1013,7 +1014,7 @@ macro_rules! cwmp_struct {
                     // Maybe a wrapped struct: the general path handles that.
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
-                Ok((Self::from_slots(&e, &slots, opts, &$crate::scan::EMPTY_INDEX)?, e.end_offset()))
+                Ok((Self::from_slots(&e, &slots, opts, &$crate::validate::EMPTY_INDEX)?, e.end_offset()))
             }
             fn decode_leaves_at(
                 doc: &$lt str,
@@ -1027,7 +1028,7 @@ macro_rules! cwmp_struct {
                     return None;
                 }
                 let mut slots: [Option<$crate::scan::Leaf<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
-                let after = $crate::scan::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots, layout)?;
+                let after = $crate::layout::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots, layout)?;
                 let mut slots = slots.iter().copied();
                 Some(($name { $( $field: $crate::codec::Field::from_leaf(slots.next().flatten())?, )* }, after))
             }

@@ -27,9 +27,10 @@ use crate::facet::Facet;
 use crate::list::List;
 use crate::quirk::Quirk;
 use crate::rpc::{Method, Rpc, SentBy};
-use crate::scan::{Elem, ElementIndex, children_indexed, parse_element_indexed};
+use crate::scan::{Elem, children_indexed, parse_element_indexed};
 use crate::structs::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// SOAP 1.1 envelope namespace.

@@ -21,9 +21,10 @@ use crate::codec::{Base64, Cap, Fields, cwmp_struct};
 use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, EncodeError};
 use crate::list::List;
-use crate::scan::{Elem, ElementIndex};
+use crate::scan::Elem;
 use crate::structs::*;
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// Which side of a session sends a message.

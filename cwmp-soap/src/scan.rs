@@ -11,16 +11,9 @@
 //! (no indexing that can panic, no recursion), even though it is only fed
 //! validated text.
 
-use core::marker::PhantomData;
-
-use cwmp_core::Limits;
-
-use crate::codec::Item;
-use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::layout::Layout;
-use crate::list::XmlList;
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::xml::chars::{find_any, find_byte, same_bytes};
 
 /// One element of the validated body.
@@ -225,131 +218,6 @@ impl<'a> Iterator for Children<'a> {
         let e = parse_element(self.doc, at, self.end)?;
         self.pos = e.after;
         Some(e)
-    }
-}
-
-/// Where the shallow elements of a document end (Envelope, Header, Body,
-/// header entries, the method element and its arguments), learnt during the
-/// validating pass, so the typed decoder need not scan the whole document
-/// once per nesting level. Elements beyond its capacity are found by
-/// scanning as usual. For the method's arguments it also keeps the
-/// shape of what lies below them.
-///
-/// It also holds the namespace of every element the envelope decoder asks
-/// about (Envelope, its children, header entries, the method, and the
-/// elements of a SOAP Fault down to `cwmp:Fault`), resolved by the
-/// tokenizer: the typed decoder never resolves a prefix itself.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ElementIndex<'a> {
-    /// (start of the start tag, start of the end tag, offset after the end tag).
-    items: [(usize, usize, usize); 24],
-    pub(crate) shapes: [Shape; 24],
-    n: usize,
-    /// (start of the start tag, namespace name).
-    names: [(usize, Option<&'a str>); NAMES],
-    n_names: usize,
-}
-
-/// How many element namespaces an [`ElementIndex`] holds: Envelope, Header,
-/// Body, the method or Fault (with detail and `cwmp:Fault`) and the header
-/// entries, of which CWMP defines six.
-pub(crate) const NAMES: usize = 32;
-
-/// An index with nothing recorded.
-pub(crate) const EMPTY_INDEX: ElementIndex<'static> =
-    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0, names: [(0, None); NAMES], n_names: 0 };
-
-impl Default for ElementIndex<'_> {
-    fn default() -> Self {
-        EMPTY_INDEX
-    }
-}
-
-impl<'a> ElementIndex<'a> {
-    /// Records the namespace of the element whose start tag begins at
-    /// `start`; `false` when the index is full.
-    #[inline]
-    pub(crate) fn record_ns(&mut self, start: usize, ns: Option<&'a str>) -> bool {
-        let Some(slot) = self.names.get_mut(self.n_names) else { return false };
-        *slot = (start, ns);
-        self.n_names += 1;
-        true
-    }
-
-    /// The namespace of the element whose start tag begins at `start`
-    /// (`Some(None)`: no namespace), `None` when it was not recorded.
-    pub(crate) fn ns(&self, start: usize) -> Option<Option<&'a str>> {
-        self.names.get(..self.n_names)?.iter().find(|e| e.0 == start).map(|e| e.1)
-    }
-
-    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
-        if let (Some(slot), Some(sh)) = (self.items.get_mut(self.n), self.shapes.get_mut(self.n)) {
-            *slot = (start, content_end, after);
-            *sh = shape;
-            self.n += 1;
-        }
-    }
-
-    /// The content end and the offset after the end tag of the element
-    /// whose start tag begins at `start`, if it was recorded.
-    fn lookup(&self, start: usize) -> Option<(usize, usize)> {
-        self.items.get(..self.n)?.iter().find(|e| e.0 == start).map(|e| (e.1, e.2))
-    }
-
-    /// The same ends with every shape forgotten (what decoding did before
-    /// shapes were recorded): the reference the fast path is tested against.
-    #[cfg(test)]
-    pub(crate) fn without_shapes(&self) -> Self {
-        ElementIndex { shapes: [Shape::UNKNOWN; 24], ..*self }
-    }
-
-    /// The shape recorded for the element whose start tag begins at `start`.
-    pub(crate) fn shape(&self, start: usize) -> Shape {
-        let i = self.items.get(..self.n).and_then(|items| items.iter().position(|e| e.0 == start));
-        i.and_then(|i| self.shapes.get(i)).copied().unwrap_or(Shape::UNKNOWN)
-    }
-}
-
-/// What the validating pass saw below one element: enough to know, without
-/// reading them again, that the entries of a list argument decode in
-/// tolerant mode (see [`Shape::plain_entries`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shape {
-    /// Whether the pass recorded anything.
-    pub(crate) known: bool,
-    /// Child elements.
-    pub(crate) children: usize,
-    /// Deepest descendant element, counted from the children (1).
-    pub(crate) deepest: usize,
-    /// Longest raw content of an element without child elements among the
-    /// children and grandchildren.
-    pub(crate) longest_leaf: usize,
-    /// Offset and length of the first child's local name.
-    pub(crate) first_local: (usize, usize),
-    /// All children have that local name.
-    pub(crate) uniform: bool,
-}
-
-impl Shape {
-    /// Nothing known.
-    pub(crate) const UNKNOWN: Shape =
-        Shape { known: false, children: 0, deepest: 0, longest_leaf: 0, first_local: (0, 0), uniform: false };
-
-    /// The number of entries when every child is an entry named `item`, no
-    /// element lies deeper than `depth` (1: the entries are text; 2: they are
-    /// structs of text fields), and no text is longer than `max_len` bytes:
-    /// then each entry decodes in tolerant mode, and needs no check.
-    pub(crate) fn plain_entries(&self, doc: &str, item: &str, depth: usize, max_len: usize) -> Option<usize> {
-        let (at, len) = self.first_local;
-        let named = self.children == 0 || doc.get(at..at + len) == Some(item);
-        (self.known && self.uniform && named && self.deepest <= depth && self.longest_leaf <= max_len)
-            .then_some(self.children)
-    }
-}
-
-impl Default for Shape {
-    fn default() -> Self {
-        Shape::UNKNOWN
     }
 }
 
@@ -613,7 +481,7 @@ fn eq_at(b: &[u8], at: usize, s: &[u8]) -> bool {
 
 /// True when the name of the tag whose name starts at `at` is exactly `name`.
 #[inline(always)]
-fn name_at(b: &[u8], at: usize, name: &str) -> bool {
+pub(crate) fn name_at(b: &[u8], at: usize, name: &str) -> bool {
     !name.is_empty() && eq_at(b, at, name.as_bytes()) && b.get(at + name.len()).is_some_and(|&c| is_name_end(c))
 }
 
@@ -754,39 +622,8 @@ pub(crate) fn entry_at(doc: &str, from: usize, limit: usize, tag: &str) -> Optio
     name_at(b, lt + 1, tag).then_some(lt)
 }
 
-/// Reads the element whose start tag, named `tag` (unprefixed), is the first
-/// markup at or after `from`, when its children are all leaves: the first
-/// child named by each of `tags` (compared by local name) goes to the same
-/// index of `slots`, other children are passed over. Returns the offset
-/// after the element; `None` when the element is not there, when a child is
-/// not a leaf, when there is a comment, CDATA section or processing
-/// instruction between the children, or when no child is named in `tags`
-/// (maybe a wrapped struct): the general reader decides those.
-pub(crate) fn read_leaf_struct<'a>(
-    doc: &'a str,
-    from: usize,
-    limit: usize,
-    tag: &'a str,
-    tags: &[&str],
-    slots: &mut [Option<Leaf<'a>>],
-    layout: &mut Layout,
-) -> Option<usize> {
-    let b = doc.as_bytes();
-    let at = find_lt(b, from, limit)?;
-    // A learnt layout starts with the entry's start tag: it checks the name.
-    if let Some(after) = layout.read(doc, at, limit, slots) {
-        return Some(after);
-    }
-    if !name_at(b, at + 1, tag) {
-        return None;
-    }
-    let after = read_leaves(doc, at, limit, tag, tags, slots)?;
-    layout.learn(doc, at, after, slots);
-    Some(after)
-}
-
-/// [`read_leaf_struct`] for the entry at `at`, read tag by tag.
-fn read_leaves<'a>(
+/// [`read_leaf_struct`](crate::layout::read_leaf_struct) for the entry at `at`, read tag by tag.
+pub(crate) fn read_leaves<'a>(
     doc: &'a str,
     at: usize,
     limit: usize,
@@ -830,78 +667,12 @@ fn read_leaves<'a>(
     }
 }
 
-/// Limits that never trigger: used when re-reading a list already checked.
-/// Re-reading a list already checked: no limit, every quirk.
-const UNCHECKED: DecodeOptions = DecodeOptions { limits: Limits::UNBOUNDED, ..DecodeOptions::TOLERANT };
-
-/// Lazy iterator over the entries of a decoded [`List`](crate::List).
-#[derive(Clone, Debug)]
-pub(crate) struct ItemsIter<'a, T> {
-    pos: usize,
-    /// Entries read so far.
-    index: usize,
-    list: XmlList<'a>,
-    /// The entries' layout, learnt from the first one.
-    layout: Layout,
-    _t: PhantomData<fn() -> T>,
-}
-
-impl<'a, T> ItemsIter<'a, T> {
-    pub(crate) fn new(list: XmlList<'a>) -> Self {
-        Self::resume(list, list.start, 0)
-    }
-
-    /// Resumes at byte `pos` of the list's content, `index` entries read.
-    /// A position outside the content reads as the end.
-    pub(crate) fn resume(list: XmlList<'a>, pos: usize, index: usize) -> Self {
-        let pos = if (list.start..=list.end).contains(&pos) { pos } else { list.end };
-        ItemsIter { pos, index, list, layout: Layout::UNKNOWN, _t: PhantomData }
-    }
-
-    /// (byte position, entries read).
-    pub(crate) fn position(&self) -> (usize, usize) {
-        (self.pos, self.index)
-    }
-}
-
-impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
-    type Item = T;
-    fn next(&mut self) -> Option<T> {
-        // Limits and strictness were applied when the list was validated.
-        let opts = &UNCHECKED;
-        let doc = self.list.doc;
-        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item, &mut self.layout) {
-            self.pos = after;
-            self.index += 1;
-            return Some(v);
-        }
-        if self.list.unwrapped {
-            let (start, end) = member_group(doc, self.pos, self.list.end, T::MEMBERS)?.ok()?;
-            let e = Elem::span(doc, start, end, self.list.item);
-            let v = T::decode_item(e, self.list.item, &crate::codec::Cap::None, opts).ok()?;
-            self.pos = end;
-            self.index += 1;
-            return Some(v);
-        }
-        loop {
-            let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
-            if is_item {
-                // The list was fully decoded once when it was validated, so
-                // this cannot fail; should it, the iteration ends.
-                let (v, after) =
-                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()?;
-                self.pos = after;
-                self.index += 1;
-                return Some(v);
-            }
-            self.pos = parse_element(doc, at, self.list.end)?.after;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Item;
+    use crate::decode::DecodeOptions;
+    use crate::list::UNCHECKED;
 
     #[test]
     fn finds_children_and_skips_subtrees() {

@@ -4,10 +4,8 @@
 //! XML within every [`Limits`](cwmp_core::Limits) bound.
 
 use crate::decode::DecodeOptions;
-use crate::envelope::SOAP_ENV;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::quirk::Quirks;
-use crate::scan::{ElementIndex, Shape};
 use crate::xml::chars::same_bytes;
 use crate::xml::{Event, Options, Reader, StartTag};
 
@@ -42,7 +40,7 @@ pub(crate) fn validate<'a>(input: &'a [u8], opts: &DecodeOptions) -> Result<(Ele
         Event::Start(t) => {
             if depth <= named {
                 if depth == NAMED_DEPTH {
-                    named = if t.name().is(SOAP_ENV, "Fault") { FAULT_DEPTH } else { NAMED_DEPTH };
+                    named = if t.name().is(crate::xml::ns::SOAP_ENV, "Fault") { FAULT_DEPTH } else { NAMED_DEPTH };
                 }
                 if !ends.record_ns(t.offset(), t.name().ns()) {
                     unnamed.get_or_insert(t.offset());
@@ -216,6 +214,131 @@ impl ShapeBuilder {
         if let (Some(&c), Some(false)) = (self.content.get(rel.wrapping_sub(1)), self.parent.get(rel.wrapping_sub(1))) {
             self.shape.longest_leaf = self.shape.longest_leaf.max(at.saturating_sub(c));
         }
+    }
+}
+
+/// Where the shallow elements of a document end (Envelope, Header, Body,
+/// header entries, the method element and its arguments), learnt during the
+/// validating pass, so the typed decoder need not scan the whole document
+/// once per nesting level. Elements beyond its capacity are found by
+/// scanning as usual. For the method's arguments it also keeps the
+/// shape of what lies below them.
+///
+/// It also holds the namespace of every element the envelope decoder asks
+/// about (Envelope, its children, header entries, the method, and the
+/// elements of a SOAP Fault down to `cwmp:Fault`), resolved by the
+/// tokenizer: the typed decoder never resolves a prefix itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElementIndex<'a> {
+    /// (start of the start tag, start of the end tag, offset after the end tag).
+    items: [(usize, usize, usize); 24],
+    pub(crate) shapes: [Shape; 24],
+    n: usize,
+    /// (start of the start tag, namespace name).
+    names: [(usize, Option<&'a str>); NAMES],
+    n_names: usize,
+}
+
+/// How many element namespaces an [`ElementIndex`] holds: Envelope, Header,
+/// Body, the method or Fault (with detail and `cwmp:Fault`) and the header
+/// entries, of which CWMP defines six.
+pub(crate) const NAMES: usize = 32;
+
+/// An index with nothing recorded.
+pub(crate) const EMPTY_INDEX: ElementIndex<'static> =
+    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0, names: [(0, None); NAMES], n_names: 0 };
+
+impl Default for ElementIndex<'_> {
+    fn default() -> Self {
+        EMPTY_INDEX
+    }
+}
+
+impl<'a> ElementIndex<'a> {
+    /// Records the namespace of the element whose start tag begins at
+    /// `start`; `false` when the index is full.
+    #[inline]
+    pub(crate) fn record_ns(&mut self, start: usize, ns: Option<&'a str>) -> bool {
+        let Some(slot) = self.names.get_mut(self.n_names) else { return false };
+        *slot = (start, ns);
+        self.n_names += 1;
+        true
+    }
+
+    /// The namespace of the element whose start tag begins at `start`
+    /// (`Some(None)`: no namespace), `None` when it was not recorded.
+    pub(crate) fn ns(&self, start: usize) -> Option<Option<&'a str>> {
+        self.names.get(..self.n_names)?.iter().find(|e| e.0 == start).map(|e| e.1)
+    }
+
+    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
+        if let (Some(slot), Some(sh)) = (self.items.get_mut(self.n), self.shapes.get_mut(self.n)) {
+            *slot = (start, content_end, after);
+            *sh = shape;
+            self.n += 1;
+        }
+    }
+
+    /// The content end and the offset after the end tag of the element
+    /// whose start tag begins at `start`, if it was recorded.
+    pub(crate) fn lookup(&self, start: usize) -> Option<(usize, usize)> {
+        self.items.get(..self.n)?.iter().find(|e| e.0 == start).map(|e| (e.1, e.2))
+    }
+
+    /// The same ends with every shape forgotten (what decoding did before
+    /// shapes were recorded): the reference the fast path is tested against.
+    #[cfg(test)]
+    pub(crate) fn without_shapes(&self) -> Self {
+        ElementIndex { shapes: [Shape::UNKNOWN; 24], ..*self }
+    }
+
+    /// The shape recorded for the element whose start tag begins at `start`.
+    pub(crate) fn shape(&self, start: usize) -> Shape {
+        let i = self.items.get(..self.n).and_then(|items| items.iter().position(|e| e.0 == start));
+        i.and_then(|i| self.shapes.get(i)).copied().unwrap_or(Shape::UNKNOWN)
+    }
+}
+
+/// What the validating pass saw below one element: enough to know, without
+/// reading them again, that the entries of a list argument decode in
+/// tolerant mode (see [`Shape::plain_entries`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Whether the pass recorded anything.
+    pub(crate) known: bool,
+    /// Child elements.
+    pub(crate) children: usize,
+    /// Deepest descendant element, counted from the children (1).
+    pub(crate) deepest: usize,
+    /// Longest raw content of an element without child elements among the
+    /// children and grandchildren.
+    pub(crate) longest_leaf: usize,
+    /// Offset and length of the first child's local name.
+    pub(crate) first_local: (usize, usize),
+    /// All children have that local name.
+    pub(crate) uniform: bool,
+}
+
+impl Shape {
+    /// Nothing known.
+    pub(crate) const UNKNOWN: Shape =
+        Shape { known: false, children: 0, deepest: 0, longest_leaf: 0, first_local: (0, 0), uniform: false };
+
+    /// The number of entries when every child is an entry named `item`, no
+    /// element lies deeper than `depth` (1: the entries are text; 2: they are
+    /// structs of text fields), and no text is longer than `max_len` bytes:
+    /// then each entry decodes in tolerant mode, and needs no check.
+    pub(crate) fn plain_entries(&self, doc: &str, item: &str, depth: usize, max_len: usize) -> Option<usize> {
+        let (at, len) = self.first_local;
+        let named = self.children == 0 || doc.get(at..at + len) == Some(item);
+        (self.known && self.uniform && named && self.deepest <= depth && self.longest_leaf <= max_len)
+            .then_some(self.children)
+    }
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape::UNKNOWN
     }
 }
 
