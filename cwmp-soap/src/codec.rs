@@ -12,8 +12,9 @@ use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
 use crate::list::{List, XmlList};
 use crate::quirk::{Quirk, Quirks};
-use crate::scan::{Elem, ElementIndex, Leaf};
+use crate::scan::{Elem, Leaf};
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// The schema cap on a field.
@@ -83,7 +84,7 @@ pub(crate) trait Field<'a>: Sized {
         opts: &DecodeOptions,
     ) -> Result<Self, DecodeError>;
     /// Like [`Field::decode_field`] for an argument of the method element,
-    /// whose [`Shape`](crate::scan::ElementIndex) the validating pass
+    /// whose [`Shape`](crate::validate::ElementIndex) the validating pass
     /// recorded in `ends`.
     fn decode_field_indexed(
         parent: &Elem<'a>,
@@ -91,7 +92,7 @@ pub(crate) trait Field<'a>: Sized {
         tag: &'static str,
         cap: &Cap,
         opts: &DecodeOptions,
-        ends: &ElementIndex,
+        ends: &ElementIndex<'_>,
     ) -> Result<Self, DecodeError> {
         let _ = ends;
         Self::decode_field(parent, found, tag, cap, opts)
@@ -172,7 +173,7 @@ pub(crate) trait Fields<'a>: Sized {
     fn decode_fields(e: &Elem<'a>, opts: &DecodeOptions) -> Result<Self, DecodeError>;
     /// Like [`Fields::decode_fields`], finding the ends of `e`'s children in
     /// `ends` where recorded (the method element's arguments).
-    fn decode_fields_indexed(e: &Elem<'a>, opts: &DecodeOptions, ends: &ElementIndex) -> Result<Self, DecodeError> {
+    fn decode_fields_indexed(e: &Elem<'a>, opts: &DecodeOptions, ends: &ElementIndex<'_>) -> Result<Self, DecodeError> {
         let _ = ends;
         Self::decode_fields(e, opts)
     }
@@ -815,26 +816,44 @@ impl<'a, T: Item<'a>> Field<'a> for List<'a, T> {
         tag: &'static str,
         cap: &Cap,
         opts: &DecodeOptions,
-        ends: &ElementIndex,
+        ends: &ElementIndex<'_>,
     ) -> Result<Self, DecodeError> {
-        // A SOAP array whose shape the validating pass vouches for: every
-        // entry decodes in tolerant mode, so the entries are counted, not
-        // read (they are read once, when the caller iterates).
-        if let (true, Some(depth), Cap::Array(limit, _), Some(e)) =
-            (opts.quirks.contains_all(Quirks::ALL), T::PLAIN_DEPTH, *cap, found)
-            && let Some(len) = ends.shape(e.offset()).plain_entries(e.doc(), T::ITEM, depth, opts.limits.max_value_len)
+        // A SOAP array whose shape the validating pass vouches for (every
+        // child an entry, structs of leaves, no text over the limit), in
+        // tolerant mode: entries of `PLAIN_DEPTH` types decode whatever
+        // their text, so they are counted, not read (they are read once,
+        // when the caller iterates). Entries with a member that must be
+        // checked (an `xsd:boolean` Writable, a number) are read by the leaf
+        // reader, far cheaper than the general one; any entry it cannot
+        // read sends the whole list down the general path.
+        if let (true, Cap::Array(limit, _), Some(e)) = (opts.quirks.contains_all(Quirks::ALL), *cap, found)
+            && let Some(len) = ends.shape(e.offset()).plain_entries(
+                e.doc(),
+                T::ITEM,
+                T::PLAIN_DEPTH.unwrap_or(2),
+                opts.limits.max_value_len,
+            )
             && len <= limit.of(&opts.limits)
         {
-            let (start, end) = e.content_range();
-            return Ok(List::Xml(XmlList {
-                doc: e.doc(),
-                start,
-                end,
-                len,
-                item: T::ITEM,
-                repeated: false,
-                unwrapped: false,
-            }));
+            let (doc, (start, end)) = (e.doc(), e.content_range());
+            let read = T::PLAIN_DEPTH.is_some() || {
+                let mut layout = crate::layout::Layout::UNKNOWN;
+                let mut pos = start;
+                (0..len).all(|_| {
+                    T::decode_leaves_at(doc, pos, end, T::ITEM, &mut layout).map(|(_, after)| pos = after).is_some()
+                })
+            };
+            if read {
+                return Ok(List::Xml(XmlList {
+                    doc,
+                    start,
+                    end,
+                    len,
+                    item: T::ITEM,
+                    repeated: false,
+                    unwrapped: false,
+                }));
+            }
         }
         Self::decode_field(parent, found, tag, cap, opts)
     }
@@ -902,12 +921,12 @@ macro_rules! cwmp_struct {
                 e: &$crate::scan::Elem<$lt>,
                 opts: &$crate::decode::DecodeOptions,
             ) -> Result<Self, $crate::error::DecodeError> {
-                Self::decode_fields_indexed(e, opts, &$crate::scan::EMPTY_INDEX)
+                Self::decode_fields_indexed(e, opts, &$crate::validate::EMPTY_INDEX)
             }
             fn decode_fields_indexed(
                 e: &$crate::scan::Elem<$lt>,
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex,
+                ends: &$crate::validate::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots: [Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
                 let e = &$crate::codec::collect_children(e, Self::TAGS, &mut slots, opts, ends)?;
@@ -922,7 +941,7 @@ macro_rules! cwmp_struct {
                 e: &$crate::scan::Elem<$lt>,
                 slots: &[Option<$crate::scan::Elem<$lt>>; { [$($tag),*].len() }],
                 opts: &$crate::decode::DecodeOptions,
-                ends: &$crate::scan::ElementIndex,
+                ends: &$crate::validate::ElementIndex<'_>,
             ) -> Result<Self, $crate::error::DecodeError> {
                 let mut slots = slots.iter().copied();
                 Ok($name {
@@ -995,7 +1014,7 @@ macro_rules! cwmp_struct {
                     // Maybe a wrapped struct: the general path handles that.
                     return Ok((<Self as $crate::codec::Fields<$lt>>::decode_fields(&e, opts)?, e.end_offset()));
                 }
-                Ok((Self::from_slots(&e, &slots, opts, &$crate::scan::EMPTY_INDEX)?, e.end_offset()))
+                Ok((Self::from_slots(&e, &slots, opts, &$crate::validate::EMPTY_INDEX)?, e.end_offset()))
             }
             fn decode_leaves_at(
                 doc: &$lt str,
@@ -1009,7 +1028,7 @@ macro_rules! cwmp_struct {
                     return None;
                 }
                 let mut slots: [Option<$crate::scan::Leaf<$lt>>; { [$($tag),*].len() }] = [None; { [$($tag),*].len() }];
-                let after = $crate::scan::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots, layout)?;
+                let after = $crate::layout::read_leaf_struct(doc, from, limit, tag, Self::TAGS, &mut slots, layout)?;
                 let mut slots = slots.iter().copied();
                 Some(($name { $( $field: $crate::codec::Field::from_leaf(slots.next().flatten())?, )* }, after))
             }
@@ -1030,7 +1049,7 @@ pub(crate) fn collect_children<'a>(
     tags: &[&str],
     slots: &mut [Option<Elem<'a>>],
     opts: &DecodeOptions,
-    ends: &ElementIndex,
+    ends: &ElementIndex<'_>,
 ) -> Result<Elem<'a>, DecodeError> {
     fill_slots(e, tags, slots, opts, ends)?;
     if opts.accepts(Quirk::WrappedStruct) && !tags.is_empty() && slots.iter().all(Option::is_none) {
@@ -1048,7 +1067,7 @@ fn fill_slots<'a>(
     tags: &[&str],
     slots: &mut [Option<Elem<'a>>],
     opts: &DecodeOptions,
-    ends: &ElementIndex,
+    ends: &ElementIndex<'_>,
 ) -> Result<(), DecodeError> {
     for c in crate::scan::children_indexed(e, ends) {
         place_child(c, tags, slots, opts)?;

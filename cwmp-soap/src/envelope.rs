@@ -20,7 +20,7 @@
 
 use cwmp_core::{CwmpVersion, FaultCode, Limits, SoapFaultCode};
 
-use crate::codec::{Cap, Field, Fields, cwmp_struct};
+use crate::codec::{Cap, Field, Fields, cwmp_struct, malformed};
 use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::facet::Facet;
@@ -30,6 +30,7 @@ use crate::rpc::{Method, Rpc, SentBy};
 use crate::scan::{Elem, children_indexed, parse_element_indexed};
 use crate::structs::{FAULT_STRING, NONE, SetParameterValuesFault};
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// SOAP 1.1 envelope namespace.
@@ -403,25 +404,10 @@ fn write_header(w: &mut Writer<'_>, h: &Header<'_>) -> Result<(), EncodeError> {
     Ok(())
 }
 
-/// The namespace URI bound to `prefix` (or the default namespace) in the
-/// scope formed by `chain` (outermost first).
-fn resolve<'a>(prefix: Option<&str>, chain: &[&Elem<'a>]) -> Option<&'a str> {
-    for e in chain.iter().rev() {
-        for (n, v) in e.attrs() {
-            let hit = match prefix {
-                Some(p) => n.strip_prefix("xmlns:") == Some(p),
-                None => n == "xmlns",
-            };
-            if hit {
-                return Some(v);
-            }
-        }
-    }
-    None
-}
-
-fn ns_of<'a>(e: &Elem<'a>, chain: &[&Elem<'a>]) -> Option<&'a str> {
-    resolve(e.prefix(), chain)
+/// The namespace of `e`, as the validating pass resolved it (the pass
+/// rejects a document with more named elements than the index holds).
+fn ns_of<'a>(e: &Elem<'a>, ends: &ElementIndex<'a>) -> Result<Option<&'a str>, DecodeError> {
+    ends.ns(e.offset()).ok_or_else(|| malformed(e.offset(), "Envelope"))
 }
 
 fn not_env(offset: usize, what: &'static str) -> DecodeError {
@@ -447,17 +433,17 @@ pub(crate) fn decode_document<'a>(
     doc: &'a str,
     role: Option<Role>,
     opts: &DecodeOptions,
-    ends: &crate::scan::ElementIndex,
+    ends: &ElementIndex<'a>,
 ) -> Result<Envelope<'a>, DecodeError> {
     let at = root_offset(doc).ok_or_else(|| not_env(0, "no root element"))?;
     let env = parse_element_indexed(doc, at, ends).ok_or_else(|| not_env(at, "unterminated root element"))?;
-    if env.local() != "Envelope" || ns_of(&env, &[&env]) != Some(SOAP_ENV) {
+    if env.local() != "Envelope" || ns_of(&env, ends)? != Some(SOAP_ENV) {
         return Err(not_env(at, "the root is not a SOAP 1.1 Envelope"));
     }
     let mut header_el = None;
     let mut body_el = None;
     for c in children_indexed(&env, ends) {
-        if ns_of(&c, &[&env, &c]) != Some(SOAP_ENV) {
+        if ns_of(&c, ends)? != Some(SOAP_ENV) {
             opts.allow(Quirk::ForeignEnvelopeChild, "Envelope", c.offset())?;
             continue;
         }
@@ -475,7 +461,7 @@ pub(crate) fn decode_document<'a>(
     let mut header = Header::default();
     if let Some(h) = header_el {
         for entry in children_indexed(&h, ends) {
-            let ns = ns_of(&entry, &[&env, &h, &entry]);
+            let ns = ns_of(&entry, ends)?;
             let Some(v) = ns.and_then(CwmpVersion::from_namespace) else {
                 if must_understand(&entry) {
                     return Err(DecodeError::new(entry.offset(), DecodeErrorKind::MustUnderstand));
@@ -494,9 +480,9 @@ pub(crate) fn decode_document<'a>(
     let first = children_indexed(&body_el, ends)
         .next()
         .ok_or_else(|| DecodeError::new(body_el.offset(), DecodeErrorKind::Missing { field: "Body content" }))?;
-    let first_ns = ns_of(&first, &[&env, &body_el, &first]);
+    let first_ns = ns_of(&first, ends)?;
     let body = if first.local() == "Fault" && first_ns == Some(SOAP_ENV) {
-        let (fault, v) = decode_fault(&first, &[&env, &body_el, &first], opts)?;
+        let (fault, v) = decode_fault(&first, ends, opts)?;
         if let Some(v) = v {
             ns_version = Some(v);
         }
@@ -602,7 +588,7 @@ fn decode_header_entry<'a>(e: &Elem<'a>, h: &mut Header<'a>, opts: &DecodeOption
 
 fn decode_fault<'a>(
     f: &Elem<'a>,
-    chain: &[&Elem<'a>],
+    ends: &ElementIndex<'a>,
     opts: &DecodeOptions,
 ) -> Result<(Fault<'a>, Option<CwmpVersion>), DecodeError> {
     let code_el = f
@@ -633,17 +619,7 @@ fn decode_fault<'a>(
     let cf = detail
         .child("Fault")
         .ok_or_else(|| DecodeError::new(detail.offset(), DecodeErrorKind::Missing { field: "cwmp:Fault" }))?;
-    let mut full: [Option<&Elem<'a>>; 6] = [None; 6];
-    for (slot, e) in full.iter_mut().zip(chain.iter().copied().chain([&detail, &cf])) {
-        *slot = Some(e);
-    }
-    let mut scope: [&Elem<'a>; 6] = [&cf; 6];
-    let mut n = 0;
-    for (dst, src) in scope.iter_mut().zip(full.iter().flatten()) {
-        *dst = src;
-        n += 1;
-    }
-    let v = ns_of(&cf, scope.get(..n).unwrap_or(&[])).and_then(CwmpVersion::from_namespace);
+    let v = ns_of(&cf, ends)?.and_then(CwmpVersion::from_namespace);
     let detail = CwmpFault::decode_fields(&cf, &DecodeOptions { namespace: opts.namespace.or(v), ..*opts })?;
     Ok((Fault { faultcode, faultstring, detail }, v))
 }

@@ -16,9 +16,14 @@
 //! ```
 
 use core::fmt;
+use core::marker::PhantomData;
+
+use cwmp_core::Limits;
 
 use crate::codec::Item;
-use crate::scan::ItemsIter;
+use crate::decode::DecodeOptions;
+use crate::layout::Layout;
+use crate::scan::{Elem, member_group, next_child_is, parse_element};
 
 /// The entries of a SOAP array or of a repeated element.
 #[derive(Clone, Copy)]
@@ -211,5 +216,74 @@ impl<'a, T: Item<'a> + defmt::Format> defmt::Format for List<'a, T> {
             defmt::write!(f, "{}", e);
         }
         defmt::write!(f, "]");
+    }
+}
+
+/// Limits that never trigger: used when re-reading a list already checked.
+/// Re-reading a list already checked: no limit, every quirk.
+pub(crate) const UNCHECKED: DecodeOptions = DecodeOptions { limits: Limits::UNBOUNDED, ..DecodeOptions::TOLERANT };
+
+/// Lazy iterator over the entries of a decoded [`List`](crate::List).
+#[derive(Clone, Debug)]
+pub(crate) struct ItemsIter<'a, T> {
+    pos: usize,
+    /// Entries read so far.
+    index: usize,
+    list: XmlList<'a>,
+    /// The entries' layout, learnt from the first one.
+    layout: Layout,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> ItemsIter<'a, T> {
+    pub(crate) fn new(list: XmlList<'a>) -> Self {
+        Self::resume(list, list.start, 0)
+    }
+
+    /// Resumes at byte `pos` of the list's content, `index` entries read.
+    /// A position outside the content reads as the end.
+    pub(crate) fn resume(list: XmlList<'a>, pos: usize, index: usize) -> Self {
+        let pos = if (list.start..=list.end).contains(&pos) { pos } else { list.end };
+        ItemsIter { pos, index, list, layout: Layout::UNKNOWN, _t: PhantomData }
+    }
+
+    /// (byte position, entries read).
+    pub(crate) fn position(&self) -> (usize, usize) {
+        (self.pos, self.index)
+    }
+}
+
+impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        // Limits and strictness were applied when the list was validated.
+        let opts = &UNCHECKED;
+        let doc = self.list.doc;
+        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item, &mut self.layout) {
+            self.pos = after;
+            self.index += 1;
+            return Some(v);
+        }
+        if self.list.unwrapped {
+            let (start, end) = member_group(doc, self.pos, self.list.end, T::MEMBERS)?.ok()?;
+            let e = Elem::span(doc, start, end, self.list.item);
+            let v = T::decode_item(e, self.list.item, &crate::codec::Cap::None, opts).ok()?;
+            self.pos = end;
+            self.index += 1;
+            return Some(v);
+        }
+        loop {
+            let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
+            if is_item {
+                // The list was fully decoded once when it was validated, so
+                // this cannot fail; should it, the iteration ends.
+                let (v, after) =
+                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()?;
+                self.pos = after;
+                self.index += 1;
+                return Some(v);
+            }
+            self.pos = parse_element(doc, at, self.list.end)?.end_offset();
+        }
     }
 }

@@ -21,9 +21,10 @@ use crate::codec::{Base64, Cap, Fields, cwmp_struct};
 use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, EncodeError};
 use crate::list::List;
-use crate::scan::{Elem, ElementIndex};
+use crate::scan::Elem;
 use crate::structs::*;
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::writer::Writer;
 
 /// Which side of a session sends a message.
@@ -616,7 +617,7 @@ macro_rules! rpcs {
                 method: Method,
                 e: &Elem<'a>,
                 opts: &DecodeOptions,
-                ends: &ElementIndex,
+                ends: &ElementIndex<'_>,
             ) -> Result<Self, DecodeError> {
                 match method { $(Method::$v => <$t as Fields<'a>>::decode_fields_indexed(e, opts, ends).map(Rpc::$v),)* }
             }

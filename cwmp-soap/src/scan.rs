@@ -11,16 +11,9 @@
 //! (no indexing that can panic, no recursion), even though it is only fed
 //! validated text.
 
-use core::marker::PhantomData;
-
-use cwmp_core::Limits;
-
-use crate::codec::Item;
-use crate::decode::DecodeOptions;
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::layout::Layout;
-use crate::list::XmlList;
 use crate::text::Text;
+use crate::validate::ElementIndex;
 use crate::xml::chars::{find_any, find_byte, same_bytes};
 
 /// One element of the validated body.
@@ -228,99 +221,9 @@ impl<'a> Iterator for Children<'a> {
     }
 }
 
-/// Where the shallow elements of a document end (Envelope, Header, Body,
-/// header entries, the method element and its arguments), learnt during the
-/// validating pass, so the typed decoder need not scan the whole document
-/// once per nesting level. Elements beyond its capacity are found by
-/// scanning as usual. For the method's arguments it also keeps the
-/// shape of what lies below them.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ElementIndex {
-    /// (start of the start tag, start of the end tag, offset after the end tag).
-    items: [(usize, usize, usize); 24],
-    pub(crate) shapes: [Shape; 24],
-    n: usize,
-}
-
-/// An index with nothing recorded.
-pub(crate) const EMPTY_INDEX: ElementIndex =
-    ElementIndex { items: [(0, 0, 0); 24], shapes: [Shape::UNKNOWN; 24], n: 0 };
-
-impl ElementIndex {
-    pub(crate) fn record(&mut self, start: usize, content_end: usize, after: usize, shape: Shape) {
-        if let (Some(slot), Some(sh)) = (self.items.get_mut(self.n), self.shapes.get_mut(self.n)) {
-            *slot = (start, content_end, after);
-            *sh = shape;
-            self.n += 1;
-        }
-    }
-
-    /// The content end and the offset after the end tag of the element
-    /// whose start tag begins at `start`, if it was recorded.
-    fn lookup(&self, start: usize) -> Option<(usize, usize)> {
-        self.items.get(..self.n)?.iter().find(|e| e.0 == start).map(|e| (e.1, e.2))
-    }
-
-    /// The same ends with every shape forgotten (what decoding did before
-    /// shapes were recorded): the reference the fast path is tested against.
-    #[cfg(test)]
-    pub(crate) fn without_shapes(&self) -> Self {
-        ElementIndex { shapes: [Shape::UNKNOWN; 24], ..*self }
-    }
-
-    /// The shape recorded for the element whose start tag begins at `start`.
-    pub(crate) fn shape(&self, start: usize) -> Shape {
-        let i = self.items.get(..self.n).and_then(|items| items.iter().position(|e| e.0 == start));
-        i.and_then(|i| self.shapes.get(i)).copied().unwrap_or(Shape::UNKNOWN)
-    }
-}
-
-/// What the validating pass saw below one element: enough to know, without
-/// reading them again, that the entries of a list argument decode in
-/// tolerant mode (see [`Shape::plain_entries`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shape {
-    /// Whether the pass recorded anything.
-    pub(crate) known: bool,
-    /// Child elements.
-    pub(crate) children: usize,
-    /// Deepest descendant element, counted from the children (1).
-    pub(crate) deepest: usize,
-    /// Longest raw content of an element without child elements among the
-    /// children and grandchildren.
-    pub(crate) longest_leaf: usize,
-    /// Offset and length of the first child's local name.
-    pub(crate) first_local: (usize, usize),
-    /// All children have that local name.
-    pub(crate) uniform: bool,
-}
-
-impl Shape {
-    /// Nothing known.
-    pub(crate) const UNKNOWN: Shape =
-        Shape { known: false, children: 0, deepest: 0, longest_leaf: 0, first_local: (0, 0), uniform: false };
-
-    /// The number of entries when every child is an entry named `item`, no
-    /// element lies deeper than `depth` (1: the entries are text; 2: they are
-    /// structs of text fields), and no text is longer than `max_len` bytes:
-    /// then each entry decodes in tolerant mode, and needs no check.
-    pub(crate) fn plain_entries(&self, doc: &str, item: &str, depth: usize, max_len: usize) -> Option<usize> {
-        let (at, len) = self.first_local;
-        let named = self.children == 0 || doc.get(at..at + len) == Some(item);
-        (self.known && self.uniform && named && self.deepest <= depth && self.longest_leaf <= max_len)
-            .then_some(self.children)
-    }
-}
-
-impl Default for Shape {
-    fn default() -> Self {
-        Shape::UNKNOWN
-    }
-}
-
 /// Like [`parse_element`], taking the end from `ends` when validation
 /// recorded it.
-pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementIndex) -> Option<Elem<'a>> {
+pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementIndex<'_>) -> Option<Elem<'a>> {
     let Some((content_end, after)) = ends.lookup(at) else { return parse_element(doc, at, doc.len()) };
     let (name, attrs, tag_end, _) = start_tag(doc, at)?;
     if content_end < tag_end || after > doc.len() {
@@ -332,7 +235,7 @@ pub(crate) fn parse_element_indexed<'a>(doc: &'a str, at: usize, ends: &ElementI
 /// Children of `e`, with ends taken from `ends` where recorded.
 pub(crate) fn children_indexed<'a, 'e>(
     e: &Elem<'a>,
-    ends: &'e ElementIndex,
+    ends: &'e ElementIndex<'e>,
 ) -> impl Iterator<Item = Elem<'a>> + use<'a, 'e> {
     let doc = e.doc;
     let end = e.content_end;
@@ -578,7 +481,7 @@ fn eq_at(b: &[u8], at: usize, s: &[u8]) -> bool {
 
 /// True when the name of the tag whose name starts at `at` is exactly `name`.
 #[inline(always)]
-fn name_at(b: &[u8], at: usize, name: &str) -> bool {
+pub(crate) fn name_at(b: &[u8], at: usize, name: &str) -> bool {
     !name.is_empty() && eq_at(b, at, name.as_bytes()) && b.get(at + name.len()).is_some_and(|&c| is_name_end(c))
 }
 
@@ -719,39 +622,8 @@ pub(crate) fn entry_at(doc: &str, from: usize, limit: usize, tag: &str) -> Optio
     name_at(b, lt + 1, tag).then_some(lt)
 }
 
-/// Reads the element whose start tag, named `tag` (unprefixed), is the first
-/// markup at or after `from`, when its children are all leaves: the first
-/// child named by each of `tags` (compared by local name) goes to the same
-/// index of `slots`, other children are passed over. Returns the offset
-/// after the element; `None` when the element is not there, when a child is
-/// not a leaf, when there is a comment, CDATA section or processing
-/// instruction between the children, or when no child is named in `tags`
-/// (maybe a wrapped struct): the general reader decides those.
-pub(crate) fn read_leaf_struct<'a>(
-    doc: &'a str,
-    from: usize,
-    limit: usize,
-    tag: &'a str,
-    tags: &[&str],
-    slots: &mut [Option<Leaf<'a>>],
-    layout: &mut Layout,
-) -> Option<usize> {
-    let b = doc.as_bytes();
-    let at = find_lt(b, from, limit)?;
-    // A learnt layout starts with the entry's start tag: it checks the name.
-    if let Some(after) = layout.read(doc, at, limit, slots) {
-        return Some(after);
-    }
-    if !name_at(b, at + 1, tag) {
-        return None;
-    }
-    let after = read_leaves(doc, at, limit, tag, tags, slots)?;
-    layout.learn(doc, at, after, slots);
-    Some(after)
-}
-
-/// [`read_leaf_struct`] for the entry at `at`, read tag by tag.
-fn read_leaves<'a>(
+/// [`read_leaf_struct`](crate::layout::read_leaf_struct) for the entry at `at`, read tag by tag.
+pub(crate) fn read_leaves<'a>(
     doc: &'a str,
     at: usize,
     limit: usize,
@@ -795,96 +667,12 @@ fn read_leaves<'a>(
     }
 }
 
-/// Limits that never trigger: used when re-reading a list already checked.
-/// Re-reading a list already checked: no limit, every quirk.
-const UNCHECKED: DecodeOptions = DecodeOptions { limits: Limits::UNBOUNDED, ..DecodeOptions::TOLERANT };
-
-#[cfg(test)]
-std::thread_local! {
-    /// Tests: check every entry the leaf reader (and layout) reads against
-    /// the general reader.
-    static CHECK_LEAVES: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-    /// Entries checked so.
-    static LEAVES_CHECKED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
-}
-
-/// Lazy iterator over the entries of a decoded [`List`](crate::List).
-#[derive(Clone, Debug)]
-pub(crate) struct ItemsIter<'a, T> {
-    pos: usize,
-    /// Entries read so far.
-    index: usize,
-    list: XmlList<'a>,
-    /// The entries' layout, learnt from the first one.
-    layout: Layout,
-    _t: PhantomData<fn() -> T>,
-}
-
-impl<'a, T> ItemsIter<'a, T> {
-    pub(crate) fn new(list: XmlList<'a>) -> Self {
-        Self::resume(list, list.start, 0)
-    }
-
-    /// Resumes at byte `pos` of the list's content, `index` entries read.
-    /// A position outside the content reads as the end.
-    pub(crate) fn resume(list: XmlList<'a>, pos: usize, index: usize) -> Self {
-        let pos = if (list.start..=list.end).contains(&pos) { pos } else { list.end };
-        ItemsIter { pos, index, list, layout: Layout::UNKNOWN, _t: PhantomData }
-    }
-
-    /// (byte position, entries read).
-    pub(crate) fn position(&self) -> (usize, usize) {
-        (self.pos, self.index)
-    }
-}
-
-impl<'a, T: Item<'a>> Iterator for ItemsIter<'a, T> {
-    type Item = T;
-    fn next(&mut self) -> Option<T> {
-        // Limits and strictness were applied when the list was validated.
-        let opts = &UNCHECKED;
-        let doc = self.list.doc;
-        if let Some((v, after)) = T::decode_leaves_at(doc, self.pos, self.list.end, self.list.item, &mut self.layout) {
-            #[cfg(test)]
-            if CHECK_LEAVES.get() {
-                let at = find_lt(doc.as_bytes(), self.pos, self.list.end);
-                let general = at.and_then(|at| {
-                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()
-                });
-                assert_eq!(general, Some((v, after)), "entry at {at:?}");
-                LEAVES_CHECKED.set(LEAVES_CHECKED.get() + 1);
-            }
-            self.pos = after;
-            self.index += 1;
-            return Some(v);
-        }
-        if self.list.unwrapped {
-            let (start, end) = member_group(doc, self.pos, self.list.end, T::MEMBERS)?.ok()?;
-            let e = Elem::span(doc, start, end, self.list.item);
-            let v = T::decode_item(e, self.list.item, &crate::codec::Cap::None, opts).ok()?;
-            self.pos = end;
-            self.index += 1;
-            return Some(v);
-        }
-        loop {
-            let (at, is_item) = next_child_is(doc, self.pos, self.list.end, self.list.item)?;
-            if is_item {
-                // The list was fully decoded once when it was validated, so
-                // this cannot fail; should it, the iteration ends.
-                let (v, after) =
-                    T::decode_item_at(doc, at, self.list.end, self.list.item, &crate::codec::Cap::None, opts).ok()?;
-                self.pos = after;
-                self.index += 1;
-                return Some(v);
-            }
-            self.pos = parse_element(doc, at, self.list.end)?.after;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Item;
+    use crate::decode::DecodeOptions;
+    use crate::list::UNCHECKED;
 
     #[test]
     fn finds_children_and_skips_subtrees() {
@@ -1075,25 +863,6 @@ mod tests {
             pos = after;
         }
         assert_eq!(by_layout, [false, true, true, false, false, true, false]);
-    }
-
-    #[test]
-    fn every_corpus_list_reads_the_same_by_leaves_and_layouts() {
-        // Every entry of every list of every corpus message, read through
-        // the leaf reader and the learnt layouts, checked (inside the list
-        // iterator) against the general reader.
-        CHECK_LEAVES.set(true);
-        let mut lists = 0;
-        for f in cwmp_testkit::corpus::files("messages", &[".xml", ".http"]) {
-            let body = cwmp_testkit::corpus::soap_body(&f);
-            if let Ok(env) = crate::Envelope::decode(&body) {
-                let shown = std::format!("{:?}", env.body);
-                lists += shown.matches('[').count();
-            }
-        }
-        CHECK_LEAVES.set(false);
-        // (As of 2026-11-29: 125 lists, 3 649 entries read by leaves.)
-        assert!(lists > 100 && LEAVES_CHECKED.get() > 3000, "{lists} lists, {} entries", LEAVES_CHECKED.get());
     }
 
     #[test]

@@ -133,3 +133,40 @@ fn escaped_non_string_values_are_checked_before_encoding() {
     let env = Envelope::decode(ok.as_bytes()).unwrap();
     assert!(env.encode(&mut [0u8; 2048]).is_ok(), "whitespace around an int is collapsed by xsd");
 }
+
+#[test]
+fn namespaces_come_from_the_scope_of_each_element() {
+    // The method redeclares `c` to another cwmp version, a header entry
+    // binds the default namespace: each element is read in its own scope.
+    let body = "<c:Reboot xmlns:c=\"urn:dslforum-org:cwmp-1-1\"><CommandKey>k</CommandKey></c:Reboot>";
+    let d = doc("urn:dslforum-org:cwmp-1-0", "<ID xmlns=\"urn:dslforum-org:cwmp-1-0\">5</ID>", body);
+    let env = Envelope::decode(d.as_bytes()).unwrap();
+    assert_eq!(env.version, CwmpVersion::V1_1);
+    assert_eq!(env.header.id.unwrap().as_borrowed(), Some("5"));
+    // The same method in a foreign namespace is no CWMP method.
+    let foreign = "<c:Reboot xmlns:c=\"urn:example\"><CommandKey>k</CommandKey></c:Reboot>";
+    let err = Envelope::decode(doc("urn:dslforum-org:cwmp-1-0", "", foreign).as_bytes()).unwrap_err();
+    assert!(matches!(err.kind, DecodeErrorKind::MethodNotSupported { .. }), "{err:?}");
+    // A SOAP Fault whose cwmp:Fault binds its own prefix.
+    let fault = "<s:Fault><faultcode>s:Client</faultcode><faultstring>CWMP fault</faultstring><detail>\
+                 <f:Fault xmlns:f=\"urn:dslforum-org:cwmp-1-1\"><FaultCode>9005</FaultCode></f:Fault></detail></s:Fault>";
+    let d = doc("urn:example", "", fault);
+    let env = Envelope::decode(d.as_bytes()).unwrap();
+    assert_eq!(env.version, CwmpVersion::V1_1);
+    assert!(matches!(env.body, Body::Fault(_)));
+}
+
+#[test]
+fn a_header_too_long_for_the_namespace_index_is_reported_at_its_entry() {
+    // 40 foreign header entries: the pass keeps the namespaces of 32
+    // elements (Envelope, Header and 30 entries); the first entry beyond
+    // them is reported, never misread.
+    let header: String = (0..40).map(|i| format!("<x:E{i} xmlns:x=\"urn:example\">1</x:E{i}>")).collect();
+    let d = doc("urn:dslforum-org:cwmp-1-0", &header, REBOOT);
+    let err = Envelope::decode(d.as_bytes()).unwrap_err();
+    assert!(matches!(err.kind, DecodeErrorKind::Invalid { field: "Envelope", .. }), "{err:?}");
+    assert!(d[err.offset..].starts_with("<x:E30 "), "{}", &d[err.offset..err.offset + 10]);
+    // 20 entries fit.
+    let header: String = (0..20).map(|i| format!("<x:E{i} xmlns:x=\"urn:example\">1</x:E{i}>")).collect();
+    assert!(Envelope::decode(doc("urn:dslforum-org:cwmp-1-0", &header, REBOOT).as_bytes()).is_ok());
+}
