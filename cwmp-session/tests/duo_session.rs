@@ -6,9 +6,19 @@
 mod common;
 mod duo_support;
 
+use std::collections::BTreeMap;
+
+use cwmp_core::{DateTime, FaultCode, ParamType};
 use cwmp_model::loader::Storage;
 use cwmp_session::acs::{AcsConfig, AuthMode, EndReason, Event as AcsEvent};
 use cwmp_session::cpe::session::Outcome;
+use cwmp_soap::rpc::{
+    AddObject, CancelTransfer, ChangeDuState, DeleteObject, Download, FactoryReset, GetAllQueuedTransfers,
+    GetParameterAttributes, GetParameterNames, GetParameterValues, GetRpcMethods, Reboot, ScheduleInform,
+    SetParameterAttributes, SetParameterValues,
+};
+use cwmp_soap::structs::{Operation, ParameterValueStruct, SetParameterAttributesStruct, UninstallOpStruct};
+use cwmp_soap::{Body, List, Method, ParamValue, Rpc, Text};
 use duo_support::*;
 
 fn open_acs() -> AcsConfig<'static> {
@@ -35,4 +45,212 @@ fn duo_bootstrap_session_completes_between_our_engines() {
     // Both sides idle: the CPE has nothing to send until its periodic Inform.
     assert!(duo.acs.as_ref().unwrap().is_ended());
     assert_eq!(duo.session.state().events.len(), 0, "the delivered events are gone");
+}
+
+fn names(v: &[&'static str]) -> List<'static, Text<'static>> {
+    List::from(leak(v.iter().map(|n| Text::plain(n)).collect()))
+}
+
+fn gpv(v: &[&'static str]) -> Rpc<'static> {
+    Rpc::GetParameterValues(GetParameterValues { parameter_names: names(v) })
+}
+
+fn spv(v: &[(&'static str, ParamType, &'static str)], key: &'static str) -> Rpc<'static> {
+    let list: Vec<ParameterValueStruct<'static>> = v
+        .iter()
+        .map(|(n, t, x)| ParameterValueStruct { name: Text::plain(n), value: ParamValue::new(*t, Text::plain(x)) })
+        .collect();
+    Rpc::SetParameterValues(SetParameterValues {
+        parameter_list: List::from(leak(list)),
+        parameter_key: Text::plain(key),
+    })
+}
+
+fn gpn(path: &'static str, next_level: bool) -> Rpc<'static> {
+    Rpc::GetParameterNames(GetParameterNames { parameter_path: Text::plain(path), next_level })
+}
+
+fn values(a: &Answer) -> BTreeMap<String, String> {
+    let Rpc::GetParameterValuesResponse(r) = a.rpc() else { panic!("{:?}", a.rpc()) };
+    r.parameter_list.iter().map(|p| (p.name.to_string(), p.value.text.to_string())).collect()
+}
+
+fn infos(a: &Answer) -> Vec<(String, bool)> {
+    let Rpc::GetParameterNamesResponse(r) = a.rpc() else { panic!("{:?}", a.rpc()) };
+    let mut v: Vec<(String, bool)> = r.parameter_list.iter().map(|p| (p.name.to_string(), p.writable)).collect();
+    v.sort();
+    v
+}
+
+const PII: &str = "Device.ManagementServer.PeriodicInformInterval";
+const ALIAS: &str = "Device.IP.Interface.1.Alias";
+const PM: &str = "Device.NAT.PortMapping.";
+
+#[test]
+fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    let before = model_params(&duo.cpe);
+    assert!(before.len() > 3000, "the dump loaded: {}", before.len());
+    assert_eq!(before[PII], "60");
+
+    // Session 1 (the bootstrap): the data-model RPCs and the transfers.
+    let p = &mut duo.policy;
+    p.queue(gpn("Device.ManagementServer.", true));
+    p.queue(gpv(&["Device."]));
+    p.queue(spv(&[(PII, ParamType::UnsignedInt, "120"), (ALIAS, ParamType::String, "duo-if")], "key-1"));
+    p.queue(gpv(&[PII, ALIAS]));
+    p.queue(spv(&[(PII, ParamType::UnsignedInt, "0"), (ALIAS, ParamType::String, "never")], "key-2"));
+    p.queue(Rpc::SetParameterAttributes(SetParameterAttributes {
+        parameter_list: List::from(leak(vec![SetParameterAttributesStruct {
+            name: Text::plain(PII),
+            notification_change: true,
+            notification: 2,
+            access_list_change: false,
+            access_list: List::from(leak(Vec::<Text<'static>>::new())),
+        }])),
+    }));
+    p.queue(Rpc::GetParameterAttributes(GetParameterAttributes { parameter_names: names(&[PII, ALIAS]) }));
+    p.queue(Rpc::AddObject(AddObject { object_name: Text::plain(PM), parameter_key: Text::plain("key-3") }));
+    p.queue(gpn(PM, true));
+    p.queue(Rpc::GetRpcMethods(GetRpcMethods));
+    let download = |key: &'static str, delay: u32| {
+        Rpc::Download(Download {
+            command_key: Text::plain(key),
+            file_type: Text::plain("1 Firmware Upgrade Image"),
+            url: Text::plain("http://files.example.net/fw.bin"),
+            username: Text::plain(""),
+            password: Text::plain(""),
+            file_size: 1234,
+            target_file_name: Text::plain("fw.bin"),
+            delay_seconds: delay,
+            success_url: Text::plain(""),
+            failure_url: Text::plain(""),
+        })
+    };
+    p.queue(download("dl-now", 0));
+    p.queue(download("dl-later", 3600));
+    p.queue(Rpc::GetAllQueuedTransfers(GetAllQueuedTransfers));
+    p.queue(Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("dl-later") }));
+    p.queue(Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("no-such-key") }));
+    p.queue(Rpc::ChangeDuState(ChangeDuState {
+        operations: List::from(leak(vec![Operation::Uninstall(UninstallOpStruct {
+            uuid: Text::plain("6ba7b810-9dad-11d1-80b4-00c04fd430c8"),
+            version: None,
+            execution_env_ref: None,
+        })])),
+        command_key: Some(Text::plain("du-1")),
+    }));
+    p.queue(Rpc::ScheduleInform(ScheduleInform { delay_seconds: 30, command_key: Text::plain("si-1") }));
+
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let p = &duo.policy;
+    assert_eq!(p.results.len(), p.sent.len(), "every request answered");
+    for ((id, m, _), (sid, sm)) in p.results.iter().zip(&p.sent) {
+        assert_eq!((id, m), (sid, sm), "answers correlated by ID, in order");
+    }
+
+    // GPN next level: exactly the model's children of ManagementServer.
+    assert_eq!(infos(p.answers(Method::GetParameterNames)[0]), model_children(&duo.cpe, "Device.ManagementServer."));
+    // Whole-tree GPV, streamed chunked: every parameter of the model, its value.
+    assert_eq!(values(p.answers(Method::GetParameterValues)[0]), before);
+    let gpv_request = duo.requests.iter().find(|r| r.len() > 100_000).expect("the whole tree in one request");
+    assert!(String::from_utf8_lossy(&gpv_request[..200]).contains("Transfer-Encoding: chunked"));
+    // SPV applied: the model holds the new values, and GPV reads them.
+    let spv_answers = p.answers(Method::SetParameterValues);
+    assert!(matches!(spv_answers[0].rpc(), Rpc::SetParameterValuesResponse(r) if r.status == 0 || r.status == 1));
+    assert_eq!(model_value(&duo.cpe, PII).as_deref(), Some("120"));
+    assert_eq!(model_value(&duo.cpe, ALIAS).as_deref(), Some("duo-if"));
+    let read_back = values(p.answer(Method::GetParameterValues));
+    assert_eq!(
+        read_back,
+        BTreeMap::from([(PII.to_owned(), "120".to_owned()), (ALIAS.to_owned(), "duo-if".to_owned())])
+    );
+    // A bad value: 9003 with a SetParameterValuesFault naming it; nothing applied.
+    assert_eq!(spv_answers[1].fault_code(), Some(9003), "{:?}", spv_answers[1]);
+    let Body::Fault(f) = spv_answers[1].envelope().body else { unreachable!() };
+    let per: Vec<(String, u16)> = f
+        .detail
+        .set_parameter_values_fault
+        .iter()
+        .map(|s| (s.parameter_name.to_string(), s.fault_code.code()))
+        .collect();
+    assert!(per.contains(&(PII.to_owned(), 9007)), "{per:?}");
+    assert_eq!(model_value(&duo.cpe, ALIAS).as_deref(), Some("duo-if"), "SPV is atomic");
+    // SPA then GPA.
+    assert!(matches!(p.answer(Method::SetParameterAttributes).rpc(), Rpc::SetParameterAttributesResponse(_)));
+    let Rpc::GetParameterAttributesResponse(gpa) = p.answer(Method::GetParameterAttributes).rpc() else { panic!() };
+    let attrs: Vec<(String, i32)> = gpa.parameter_list.iter().map(|a| (a.name.to_string(), a.notification)).collect();
+    assert_eq!(attrs, vec![(PII.to_owned(), 2), (ALIAS.to_owned(), 0)]);
+    // AddObject: the instance exists in the model and GPN lists it.
+    let Rpc::AddObjectResponse(added) = p.answer(Method::AddObject).rpc() else { panic!() };
+    let instance = format!("{PM}{}.", added.instance_number);
+    assert!(model_children(&duo.cpe, PM).iter().any(|(n, _)| *n == instance), "{instance} in the model");
+    let listed = infos(p.answer(Method::GetParameterNames));
+    assert!(listed.iter().any(|(n, _)| *n == instance), "{listed:?}");
+    // GetRPCMethods lists what the CPE serves.
+    let Rpc::GetRpcMethodsResponse(m) = p.answer(Method::GetRpcMethods).rpc() else { panic!() };
+    let methods: Vec<String> = m.method_list.iter().map(|t| t.to_string()).collect();
+    for want in ["GetParameterValues", "SetParameterValues", "AddObject", "Download", "Reboot", "CancelTransfer"] {
+        assert!(methods.iter().any(|x| x == want), "{want} in {methods:?}");
+    }
+    // Download: accepted, not yet done (Status 1).
+    let dl = p.answers(Method::Download);
+    assert!(dl.iter().all(|a| matches!(a.rpc(), Rpc::DownloadResponse(d) if d.status == 1)));
+    // GetAllQueuedTransfers shows both; the later one is cancelled.
+    let Rpc::GetAllQueuedTransfersResponse(q) = p.answer(Method::GetAllQueuedTransfers).rpc() else { panic!() };
+    let keys: Vec<String> = q.transfer_list.iter().map(|t| t.command_key.to_string()).collect();
+    assert_eq!(keys, ["dl-now", "dl-later"]);
+    let cancels = p.answers(Method::CancelTransfer);
+    assert!(matches!(cancels[0].rpc(), Rpc::CancelTransferResponse(_)));
+    assert_eq!(cancels[1].fault_code(), Some(9003), "no transfer with that key");
+    // An unsupported method: fault 9000 under its own ID on the ACS side.
+    let unsupported = p.answer(Method::ChangeDuState);
+    assert_eq!(unsupported.fault_code(), Some(9000), "{unsupported:?}");
+    assert!(matches!(p.answer(Method::ScheduleInform).rpc(), Rpc::ScheduleInformResponse(_)));
+    let remaining: Vec<&str> = duo.session.state().transfers.iter().map(|t| t.command_key()).collect();
+    assert_eq!(remaining, ["dl-now"]);
+    // Effects after the session: the download starts.
+    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+    duo.effects.clear();
+
+    // The clock jumps to the scheduled Inform: 3 SCHEDULED + M ScheduleInform.
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.now, cwmp_core::Instant::from_secs(30), "ScheduleInform's DelaySeconds on the virtual clock");
+    assert_eq!(duo.policy.last_inform(), ev(&[("3 SCHEDULED", ""), ("M ScheduleInform", "si-1")]));
+
+    // The download finishes: a session with 7 TRANSFER COMPLETE + M Download
+    // carrying the TransferComplete; the ACS then deletes the object and reboots.
+    duo.policy.queue(Rpc::DeleteObject(DeleteObject {
+        object_name: Text::plain(leak_str(&instance)),
+        parameter_key: Text::plain("key-4"),
+    }));
+    duo.policy.queue(gpn(PM, true));
+    duo.policy.queue(Rpc::Reboot(Reboot { command_key: Text::plain("rb-1") }));
+    let now = duo.now;
+    assert!(duo.session.transfer_complete(now, id, FaultCode::NO_FAULT, "", DateTime::UNKNOWN, DateTime::UNKNOWN));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let p = &duo.policy;
+    assert_eq!(p.last_inform(), ev(&[("7 TRANSFER COMPLETE", ""), ("M Download", "dl-now")]));
+    let (name, tc) = p.cpe_requests.last().unwrap();
+    assert_eq!(name, "TransferComplete");
+    assert!(tc.contains("dl-now"), "{tc}");
+    assert!(matches!(p.answer(Method::DeleteObject).rpc(), Rpc::DeleteObjectResponse(_)));
+    assert!(!model_children(&duo.cpe, PM).iter().any(|(n, _)| *n == instance), "{instance} gone from the model");
+    assert!(!infos(p.answer(Method::GetParameterNames)).iter().any(|(n, _)| *n == instance));
+    assert!(matches!(p.answer(Method::Reboot).rpc(), Rpc::RebootResponse(_)));
+    assert_eq!(duo.effects, vec![Effect::Reboot], "the reboot comes after the session");
+    duo.effects.clear();
+
+    // The reboot: the CPE restarts from its persisted image and informs
+    // 1 BOOT + M Reboot with the CommandKey; the ACS then factory-resets it.
+    duo.reboot();
+    duo.policy.queue(Rpc::FactoryReset(FactoryReset));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let informed = duo.policy.informs.last().unwrap().clone();
+    assert!(informed.contains(&("1 BOOT".to_owned(), String::new())), "{informed:?}");
+    assert!(informed.contains(&("M Reboot".to_owned(), "rb-1".to_owned())), "{informed:?}");
+    assert!(matches!(duo.policy.answer(Method::FactoryReset).rpc(), Rpc::FactoryResetResponse(_)));
+    assert_eq!(duo.effects, vec![Effect::FactoryReset]);
 }

@@ -82,7 +82,7 @@ impl Answer {
 }
 
 fn reencode(body: Body<'_>, version: CwmpVersion) -> Vec<u8> {
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = vec![0u8; HttpLimits::DEFAULT.max_body_len];
     let n = Envelope { version, header: Header::default(), body }.encode(&mut buf).expect("answer re-encodes");
     buf.truncate(n);
     buf
@@ -121,6 +121,11 @@ impl Default for Policy {
 impl Policy {
     pub fn queue(&mut self, rpc: Rpc<'static>) {
         self.queue.push_back(Queued { rpc, hold_requests: false });
+    }
+
+    /// The answers to the requests sent as `method`, in order.
+    pub fn answers(&self, method: Method) -> Vec<&Answer> {
+        self.results.iter().filter(|(_, m, _)| *m == method).map(|(_, _, a)| a).collect()
     }
 
     /// The answer to the request sent as `method`, the last one.
@@ -189,6 +194,8 @@ pub struct Duo<'s> {
     /// The CPE's transmit buffer size.
     pub chunk: usize,
     connected: bool,
+    /// Where the ACS reassembles a chunked request body (the HTTP limit).
+    scratch: Vec<u8>,
     to_acs: Vec<u8>,
     to_cpe: Vec<u8>,
     /// The ACS closes the connection after the reply in flight.
@@ -223,6 +230,7 @@ impl<'s> Duo<'s> {
             now,
             chunk: 2048,
             connected: false,
+            scratch: vec![0u8; HttpLimits::DEFAULT.max_body_len],
             to_acs: Vec::new(),
             to_cpe: Vec::new(),
             close_after_reply: false,
@@ -260,7 +268,10 @@ impl<'s> Duo<'s> {
                     self.to_cpe.clear();
                     self.session.handle_connected(now);
                 }
-                CpeEvent::CloseConnection => self.close(),
+                CpeEvent::CloseConnection => {
+                    self.close();
+                    self.session.handle_closed(now);
+                }
                 CpeEvent::SessionEnded { outcome } => self.cpe_outcomes.push(outcome),
                 CpeEvent::Reboot => self.effects.push(Effect::Reboot),
                 CpeEvent::FactoryReset => self.effects.push(Effect::FactoryReset),
@@ -315,8 +326,7 @@ impl<'s> Duo<'s> {
     fn serve(&mut self) -> bool {
         let mut moved = false;
         loop {
-            let mut scratch = vec![0u8; 256 * 1024];
-            let parsed = raw::read_request(&self.to_acs, &mut scratch, &HttpLimits::DEFAULT, false)
+            let parsed = raw::read_request(&self.to_acs, &mut self.scratch, &HttpLimits::DEFAULT, false)
                 .unwrap_or_else(|e| panic!("the ACS cannot read the CPE's request: {e:?}"));
             let Parsed::Complete((req, used)) = parsed else { return moved };
             self.requests.push(self.to_acs[..used].to_vec());
@@ -386,5 +396,98 @@ impl<'s> Duo<'s> {
     /// The ACS's events since `from`.
     pub fn acs_events_since(&self, from: usize) -> &[AcsEvent] {
         &self.acs_events[from..]
+    }
+}
+
+/// A value of the CPE's model, read through the `DataModel` trait.
+pub fn model_value(cpe: &Cpe<'_>, name: &str) -> Option<String> {
+    use cwmp_model::datamodel::DataModel;
+    let node = cpe.model.lookup(&cwmp_model::path::Path::parse(name).ok()?)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = cpe.model.get(node, &mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
+/// Every parameter of the CPE's model with the value a GetParameterValues
+/// must return (hidden / secured parameters read as the empty string).
+pub fn model_params(cpe: &Cpe<'_>) -> std::collections::BTreeMap<String, String> {
+    use cwmp_model::datamodel::{DataModel, NameBuf, NodeKind};
+    let m = &cpe.model;
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack: Vec<MemoryNode> = m.root().into_iter().collect();
+    let mut buf = vec![0u8; 64 * 1024];
+    while let Some(node) = stack.pop() {
+        let mut child = m.first_child(node);
+        while let Some(c) = child {
+            stack.push(c);
+            child = m.next_sibling(c);
+        }
+        if m.info(node).kind != NodeKind::Parameter {
+            continue;
+        }
+        let mut name = NameBuf::new();
+        m.write_name(node, &mut name).expect("name fits");
+        let n = m.get(node, &mut buf).expect("value reads");
+        let secret = tr181::SCHEMA.parameter(&name).is_some_and(|p| p.reads_empty());
+        let value = if secret { String::new() } else { String::from_utf8_lossy(&buf[..n]).into_owned() };
+        out.insert(name.to_string(), value);
+    }
+    out
+}
+
+/// The names (with writability) the model has directly under `object`.
+pub fn model_children(cpe: &Cpe<'_>, object: &str) -> Vec<(String, bool)> {
+    use cwmp_model::datamodel::{DataModel, NameBuf};
+    let m = &cpe.model;
+    let node = m.lookup(&cwmp_model::path::Path::parse(object).expect("path")).expect("object exists");
+    let mut out = Vec::new();
+    let mut child = m.first_child(node);
+    while let Some(c) = child {
+        let mut name = NameBuf::new();
+        m.write_name(c, &mut name).expect("name fits");
+        out.push((name.to_string(), m.info(c).writable));
+        child = m.next_sibling(c);
+    }
+    out.sort();
+    out
+}
+
+/// A test-lifetime slice for a queued RPC (test-only leak).
+pub fn leak<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+/// Inform events as `(code, command key)`, sorted (their order in the
+/// Inform carries no meaning).
+pub fn ev(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = pairs.iter().map(|(c, k)| ((*c).to_owned(), (*k).to_owned())).collect();
+    v.sort();
+    v
+}
+
+impl Policy {
+    /// The events of the last Inform, sorted.
+    pub fn last_inform(&self) -> Vec<(String, String)> {
+        let mut v = self.informs.last().expect("an Inform").clone();
+        v.sort();
+        v
+    }
+}
+
+/// A test-lifetime string (test-only leak).
+pub fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+impl Duo<'_> {
+    /// The device reboots: the connection is gone, the CPE restarts from
+    /// the image it persisted; the model (flash) stays.
+    pub fn reboot(&mut self) {
+        self.close();
+        let image = self.image.clone();
+        let (session, err) = Session::new(Some(&image), ACS_URL, Config::DEFAULT, self.now);
+        assert!(err.is_none(), "{err:?}");
+        self.session = session;
+        self.cpe.model_session = cwmp_model::engine::SessionState::new();
     }
 }
