@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use cwmp_core::{DateTime, FaultCode, ParamType};
 use cwmp_model::loader::Storage;
 use cwmp_session::acs::{AcsConfig, AuthMode, EndReason, Event as AcsEvent};
+use cwmp_session::auth::Credentials;
 use cwmp_session::cpe::session::Outcome;
 use cwmp_soap::rpc::{
     AddObject, CancelTransfer, ChangeDuState, DeleteObject, Download, FactoryReset, GetAllQueuedTransfers,
@@ -253,4 +254,216 @@ fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
     assert!(informed.contains(&("M Reboot".to_owned(), "rb-1".to_owned())), "{informed:?}");
     assert!(matches!(duo.policy.answer(Method::FactoryReset).rpc(), Rpc::FactoryResetResponse(_)));
     assert_eq!(duo.effects, vec![Effect::FactoryReset]);
+}
+
+fn firmware_download(key: &'static str) -> Rpc<'static> {
+    Rpc::Download(Download {
+        command_key: Text::plain(key),
+        file_type: Text::plain("1 Firmware Upgrade Image"),
+        url: Text::plain("http://files.example.net/fw.bin"),
+        username: Text::plain(""),
+        password: Text::plain(""),
+        file_size: 0,
+        target_file_name: Text::plain(""),
+        delay_seconds: 0,
+        success_url: Text::plain(""),
+        failure_url: Text::plain(""),
+    })
+}
+
+fn cpe_request_events(duo: &Duo<'_>, from: usize) -> Vec<(Option<Method>, Option<FaultCode>)> {
+    duo.acs_events_since(from)
+        .iter()
+        .filter_map(|e| match e {
+            AcsEvent::CpeRequest { method, fault } => Some((*method, *fault)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn duo_cpe_requests_reach_the_acs() {
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo.policy.queue(firmware_download("fw-9"));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+
+    // The download failed (9010); the CPE also asks for a download and for the ACS's methods.
+    let now = duo.now;
+    assert!(duo.session.transfer_complete(
+        now,
+        id,
+        FaultCode::FILE_TRANSFER_FAILURE,
+        "checksum",
+        DateTime::UNKNOWN,
+        DateTime::UNKNOWN
+    ));
+    assert!(duo.session.request_download(now, "1 Firmware Upgrade Image", &[("Version", "2.1")]));
+    duo.session.get_rpc_methods(now);
+    let from = duo.acs_events.len();
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(
+        duo.policy.last_inform(),
+        ev(&[("7 TRANSFER COMPLETE", ""), ("9 REQUEST DOWNLOAD", ""), ("M Download", "fw-9")])
+    );
+    // The policy saw the TransferComplete (its key and fault) and the
+    // RequestDownload (its type and argument); the engine answered
+    // GetRPCMethods itself; nothing was refused.
+    let seen: Vec<&str> = duo.policy.cpe_requests.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(seen, ["TransferComplete", "RequestDownload"]);
+    let (_, tc) = &duo.policy.cpe_requests[0];
+    assert!(tc.contains("fw-9") && tc.contains("9010") && tc.contains("checksum"), "{tc}");
+    let (_, rd) = &duo.policy.cpe_requests[1];
+    assert!(rd.contains("1 Firmware Upgrade Image") && rd.contains("Version") && rd.contains("2.1"), "{rd}");
+    assert_eq!(
+        cpe_request_events(&duo, from),
+        [
+            (Some(Method::TransferComplete), None),
+            (Some(Method::RequestDownload), None),
+            (Some(Method::GetRpcMethods), None)
+        ]
+    );
+    // Answered: the CPE forgets the acknowledged transfer and the request.
+    assert_eq!(duo.session.state().transfers.len(), 0);
+    let left: Vec<String> = duo.session.state().events.iter().map(|e| e.code_str().to_owned()).collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(duo.session.request_download(duo.now, "1 Firmware Upgrade Image", &[]), "a new one may be queued");
+}
+
+#[test]
+fn duo_digest_auth_between_our_engines() {
+    let digest = AcsConfig { auth: AuthMode::Digest, ..AcsConfig::new("cwmp-duo") };
+    let text = dump_text();
+
+    // Right password: 401 with a Digest challenge, the Inform again with
+    // credentials, 200, the empty POST, 204.
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), digest);
+    duo.cpe.credentials = Some(Credentials { username: USER, password: PASSWORD });
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.statuses, [401, 200, 204]);
+    let challenge = String::from_utf8_lossy(&duo.requests[1]).into_owned();
+    assert!(challenge.contains("Authorization: Digest") && challenge.contains("username=\"cpe-ex220\""), "{challenge}");
+    assert!(matches!(duo.acs_events[0], AcsEvent::Informed { .. }), "{:?}", duo.acs_events);
+    assert_eq!(duo.connections, 1, "the challenge is answered on the same connection");
+
+    // Wrong password: both sides fail cleanly, the ACS never admits the
+    // device; the CPE keeps its events, counts the retry and waits per
+    // §3.2.1.1 (the dump's CWMPRetryMinimumWaitInterval 5 s and
+    // IntervalMultiplier 2000: first wait in [5 s, 10 s]).
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), digest);
+    duo.cpe.credentials = Some(Credentials { username: USER, password: "wrong" });
+    assert_eq!(duo.run_session(), Outcome::AuthFailed);
+    assert!(duo.policy.informs.is_empty(), "no Inform reached the policy");
+    assert!(duo.statuses.iter().all(|s| *s == 401), "{:?}", duo.statuses);
+    assert!(!duo.acs_events.iter().any(|e| matches!(e, AcsEvent::Informed { .. })));
+    assert_eq!(duo.session.phase(), cwmp_session::cpe::session::State::WaitRetry);
+    let failed_at = duo.now;
+    let retry_at = duo.session.poll_timeout().expect("a retry is scheduled");
+    let wait = retry_at.as_millis() - failed_at.as_millis();
+    assert!((5_000..=10_000).contains(&wait), "first retry wait {wait} ms");
+    // The password is fixed: the retry succeeds with RetryCount 1 and the
+    // undelivered events.
+    duo.cpe.credentials = Some(Credentials { username: USER, password: PASSWORD });
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.now, retry_at, "not before the wait");
+    assert_eq!(duo.policy.retry_counts, [1]);
+    assert_eq!(duo.policy.last_inform(), ev(&[("0 BOOTSTRAP", ""), ("1 BOOT", "")]));
+}
+
+#[test]
+fn duo_hold_requests() {
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo.policy.queue(firmware_download("fw-h"));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+
+    // The ACS holds the CPE's requests in the InformResponse and sends a
+    // GPV (whose header releases the hold); the TransferComplete is not
+    // sent while held.
+    duo.policy.hold_requests = true;
+    duo.policy.queue(gpv(&[PII]));
+    let now = duo.now;
+    assert!(duo.session.transfer_complete(now, id, FaultCode::NO_FAULT, "", DateTime::UNKNOWN, DateTime::UNKNOWN));
+    let from = duo.acs_events.len();
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.policy.last_inform(), ev(&[("7 TRANSFER COMPLETE", ""), ("M Download", "fw-h")]));
+    let order = |duo: &Duo<'_>, from: usize| -> Vec<String> {
+        duo.acs_events_since(from)
+            .iter()
+            .filter_map(|e| match e {
+                AcsEvent::RpcCompleted { method, outcome, .. } => Some(format!("ACS {method:?} {outcome:?}")),
+                AcsEvent::CpeRequest { method, fault } => Some(format!("CPE {method:?} {fault:?}")),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(order(&duo, from), ["ACS GetParameterValues Response"], "nothing from the CPE while held");
+    assert_eq!(values(duo.policy.answer(Method::GetParameterValues))[PII], model_value(&duo.cpe, PII).unwrap());
+    assert_eq!(duo.session.state().transfers.len(), 1, "still owed");
+    // Both engines end the session at the ACS's 204 to the GPV response,
+    // so the held TransferComplete goes in the very next session (it was
+    // stranded until an unrelated session before the fix), with its
+    // events again since they were not acknowledged.
+    duo.policy.hold_requests = false;
+    let from = duo.acs_events.len();
+    let before = duo.now;
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.now, before, "at once, not at some later periodic Inform");
+    assert_eq!(duo.policy.last_inform(), ev(&[("7 TRANSFER COMPLETE", ""), ("M Download", "fw-h")]));
+    assert_eq!(order(&duo, from), ["CPE Some(TransferComplete) None"]);
+    assert_eq!(duo.session.state().transfers.len(), 0, "delivered once the hold was released");
+    assert_eq!(duo.session.state().events.len(), 0);
+}
+
+#[test]
+fn duo_application_inputs_back_to_back_give_one_session_without_connection_request_event() {
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    assert_eq!(duo.run_session(), Outcome::Success);
+    // Three reasons at once: the first starts a session, the others ride in it.
+    let now = duo.now;
+    assert!(duo.session.request_download(now, "1 Firmware Upgrade Image", &[]));
+    duo.session.get_rpc_methods(now);
+    assert!(duo.session.add_event(now, cwmp_core::event::EventCode::ValueChange, ""));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.policy.last_inform(), ev(&[("4 VALUE CHANGE", ""), ("9 REQUEST DOWNLOAD", "")]));
+    for _ in 0..20 {
+        duo.step();
+    }
+    assert_eq!(duo.connections, 2, "no follow-up session (it carried a false 6 CONNECTION REQUEST before the fix)");
+    assert_eq!(duo.session.poll_timeout(), None);
+}
+
+#[test]
+fn duo_connection_request_during_session_gives_one_follow_up() {
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    // Step until the ACS has answered the Inform, then three connection
+    // requests arrive while the session runs.
+    while !duo.acs_events.iter().any(|e| matches!(e, AcsEvent::Informed { .. })) {
+        assert!(duo.step());
+    }
+    for _ in 0..3 {
+        let now = duo.now;
+        duo.session.connection_request(now);
+    }
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.policy.informs.len(), 1, "the running session is not disturbed");
+    // Exactly one follow-up session, with 6 CONNECTION REQUEST.
+    assert_eq!(duo.run_session(), Outcome::Success);
+    assert_eq!(duo.policy.last_inform(), ev(&[("6 CONNECTION REQUEST", "")]));
+    assert_eq!(duo.connections, 2);
+    for _ in 0..20 {
+        duo.step();
+    }
+    assert_eq!(duo.connections, 2, "no third session");
+    assert_eq!(duo.session.phase(), cwmp_session::cpe::session::State::Idle);
 }

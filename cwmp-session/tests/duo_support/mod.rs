@@ -98,6 +98,8 @@ pub struct Policy {
     pub results: Vec<(u32, Method, Answer)>,
     /// The event codes (and command keys) of every Inform admitted.
     pub informs: Vec<Vec<(String, String)>>,
+    /// The RetryCount of every Inform admitted.
+    pub retry_counts: Vec<u32>,
     /// The CPE requests the policy answered (method name, debug text).
     pub cpe_requests: Vec<(String, String)>,
     pub cpe_answer: Result<(), FaultCode>,
@@ -112,6 +114,7 @@ impl Default for Policy {
             sent: Vec::new(),
             results: Vec::new(),
             informs: Vec::new(),
+            retry_counts: Vec::new(),
             cpe_requests: Vec::new(),
             cpe_answer: Ok(()),
         }
@@ -144,6 +147,7 @@ impl AcsPolicy for Policy {
 
     fn admit(&mut self, inform: &Envelope<'_>, _username: Option<&str>) -> Admission {
         if let Body::Rpc(Rpc::Inform(i)) = &inform.body {
+            self.retry_counts.push(i.retry_count);
             self.informs.push(i.event.iter().map(|e| (e.event_code.to_string(), e.command_key.to_string())).collect());
         }
         Admission::Accept { device: DeviceRef(220), hold_requests: self.hold_requests }
