@@ -10,9 +10,13 @@ use std::collections::BTreeMap;
 
 use cwmp_core::{DateTime, FaultCode, ParamType};
 use cwmp_model::loader::Storage;
-use cwmp_session::acs::{AcsConfig, AuthMode, EndReason, Event as AcsEvent};
+use cwmp_session::acs::{
+    AcsConfig, AcsPolicy, AcsSession, Admission, AuthMode, Completion, DeviceRef, EndReason, Env, Event as AcsEvent,
+    Queued, SessionId, raw,
+};
 use cwmp_session::auth::Credentials;
 use cwmp_session::cpe::session::Outcome;
+use cwmp_session::http::Parsed;
 use cwmp_soap::rpc::{
     AddObject, CancelTransfer, ChangeDuState, DeleteObject, Download, FactoryReset, GetAllQueuedTransfers,
     GetParameterAttributes, GetParameterNames, GetParameterValues, GetRpcMethods, Reboot, ScheduleInform,
@@ -466,4 +470,141 @@ fn duo_connection_request_during_session_gives_one_follow_up() {
     }
     assert_eq!(duo.connections, 2, "no third session");
     assert_eq!(duo.session.phase(), cwmp_session::cpe::session::State::Idle);
+}
+
+/// An ACS store that allocates nothing: a fixed queue, counters.
+struct CountingPolicy {
+    queue: &'static [Rpc<'static>],
+    next: usize,
+    responses: usize,
+    faults: usize,
+    /// Entries of the whole-tree GetParameterValuesResponse.
+    gpv_entries: usize,
+}
+
+impl AcsPolicy for CountingPolicy {
+    fn password(&mut self, _: &str) -> Option<&[u8]> {
+        None
+    }
+    fn admit(&mut self, _: &cwmp_soap::Envelope<'_>, _: Option<&str>) -> Admission {
+        Admission::Accept { device: DeviceRef(1), hold_requests: false }
+    }
+    fn cpe_request(&mut self, _: DeviceRef, _: &cwmp_soap::Envelope<'_>) -> Result<(), FaultCode> {
+        Ok(())
+    }
+    fn next_request(&mut self, _: DeviceRef, _: u32) -> Option<Queued<'_>> {
+        let rpc = *self.queue.get(self.next)?;
+        self.next += 1;
+        Some(Queued { rpc, hold_requests: false })
+    }
+    fn on_response(&mut self, _: DeviceRef, _: u32, _: Method, c: Completion<'_, '_>) {
+        match c {
+            Completion::Response(env) => {
+                self.responses += 1;
+                if let Body::Rpc(Rpc::GetParameterValuesResponse(r)) = &env.body {
+                    self.gpv_entries = self.gpv_entries.max(r.parameter_list.iter().count());
+                }
+            }
+            Completion::Fault(_) | Completion::Failed(_) => self.faults += 1,
+        }
+    }
+}
+
+#[test]
+fn duo_whole_exchange_allocates_nothing() {
+    use cwmp_session::cpe::session::{Config, Context, Event as CpeEvent, Session};
+    let text = dump_text();
+    let mut st = Storage::for_text(&text);
+    let mut cpe = cpe_over(&mut st, &text);
+    let params = model_params(&cpe).len();
+    let queue = leak(vec![
+        gpv(&["Device."]),
+        spv(&[(PII, ParamType::UnsignedInt, "300")], "k"),
+        gpn("Device.ManagementServer.", true),
+        Rpc::AddObject(AddObject { object_name: Text::plain(PM), parameter_key: Text::plain("k2") }),
+        Rpc::Reboot(Reboot { command_key: Text::plain("r") }),
+    ]);
+    let mut policy = CountingPolicy { queue, next: 0, responses: 0, faults: 0, gpv_entries: 0 };
+    let config = open_acs();
+    let mut verifier = cwmp_session::auth::DigestVerifier::<4>::new();
+    let limits = cwmp_session::http::HttpLimits::DEFAULT;
+    // Every buffer up front: the wire both ways, the ACS's request
+    // scratch, reply body, head and output, the CPE's image.
+    let mut to_acs: Vec<u8> = Vec::with_capacity(limits.max_body_len + 64 * 1024);
+    let mut to_cpe: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let (mut scratch, mut body, mut out) = (vec![0u8; limits.max_body_len], vec![0u8; 32 * 1024], vec![0u8; 33 * 1024]);
+    let mut head = [0u8; 512];
+    let mut image = vec![0u8; 16 * 1024];
+    let mut tx = [0u8; 2048];
+    let now = cwmp_core::Instant::from_secs(0);
+    let (mut s, _) = Session::<cwmp_model::memory::MemoryNode>::new(None, ACS_URL, Config::DEFAULT, now);
+    let mut acs = AcsSession::new(SessionId(1), now, &config);
+
+    let (outcome, reboot, acs_end) = cwmp_testkit::alloc::assert_no_alloc(|| {
+        let (mut outcome, mut reboot, mut acs_end) = (None, false, None);
+        for _ in 0..100_000 {
+            let mut cx = Context {
+                engine: &mut cpe.engine,
+                model: &mut cpe.model,
+                model_session: &mut cpe.model_session,
+                device: common::DEVICE,
+                credentials: None,
+                current_time: DateTime::UNKNOWN,
+                random: [5; 16],
+                scratch: &mut cpe.scratch,
+            };
+            loop {
+                let n = s.poll_transmit(now, &mut tx, &mut cx).expect("pieces fit 2 KiB");
+                if n == 0 {
+                    break;
+                }
+                assert!(to_acs.len() + n <= to_acs.capacity(), "the wire would grow");
+                to_acs.extend_from_slice(&tx[..n]);
+            }
+            let mut opened = false;
+            while let Some(ev) = s.poll_event() {
+                match ev {
+                    CpeEvent::OpenConnection { .. } => opened = true,
+                    CpeEvent::CloseConnection => {}
+                    CpeEvent::SessionEnded { outcome: o } => outcome = Some(o),
+                    CpeEvent::Reboot => reboot = true,
+                    CpeEvent::Persist => {
+                        s.persist(now, &mut image).expect("image fits");
+                    }
+                    CpeEvent::FactoryReset | CpeEvent::StartTransfer { .. } => {}
+                }
+            }
+            if opened {
+                s.handle_connected(now);
+            }
+            if outcome.is_some() {
+                s.handle_closed(now);
+                break;
+            }
+            if let Parsed::Complete((req, used)) = raw::read_request(&to_acs, &mut scratch, &limits, false).unwrap() {
+                let mut env = Env { config: &config, verifier: &mut verifier, now, random: [6; 16] };
+                let reply = acs.handle_request(&mut env, &req, &mut policy, &mut body, &mut head);
+                let n = raw::write_response(&reply, &head, &body, &mut out).expect("reply fits");
+                assert!(to_cpe.len() + n <= to_cpe.capacity());
+                to_cpe.extend_from_slice(&out[..n]);
+                to_acs.drain(..used);
+                while let Some(e) = acs.poll_event() {
+                    if let AcsEvent::Ended { reason, completed } = e {
+                        acs_end = Some((reason, completed));
+                    }
+                }
+            }
+            if !to_cpe.is_empty() {
+                let n = s.handle_input(now, &to_cpe);
+                to_cpe.drain(..n);
+            }
+        }
+        (outcome, reboot, acs_end)
+    });
+    assert_eq!(outcome, Some(Outcome::Success));
+    assert!(reboot, "the Reboot is handed over after the session");
+    assert_eq!(acs_end, Some((EndReason::Completed, 5)));
+    assert_eq!((policy.responses, policy.faults), (5, 0));
+    assert_eq!(policy.gpv_entries, params, "the whole tree went through");
+    assert_eq!(model_value(&cpe, PII).as_deref(), Some("300"));
 }
