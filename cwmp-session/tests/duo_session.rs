@@ -32,9 +32,7 @@ fn open_acs() -> AcsConfig<'static> {
 
 #[test]
 fn duo_bootstrap_session_completes_between_our_engines() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo!(duo, open_acs());
     assert_eq!(duo.run_session(), Outcome::Success);
     assert_eq!(
         duo.policy.informs,
@@ -93,9 +91,7 @@ const PM: &str = "Device.NAT.PortMapping.";
 
 #[test]
 fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo!(duo, open_acs());
     let before = model_params(&duo.cpe);
     assert!(before.len() > 3000, "the dump loaded: {}", before.len());
     assert_eq!(before[PII], "60");
@@ -120,22 +116,8 @@ fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
     p.queue(Rpc::AddObject(AddObject { object_name: Text::plain(PM), parameter_key: Text::plain("key-3") }));
     p.queue(gpn(PM, true));
     p.queue(Rpc::GetRpcMethods(GetRpcMethods));
-    let download = |key: &'static str, delay: u32| {
-        Rpc::Download(Download {
-            command_key: Text::plain(key),
-            file_type: Text::plain("1 Firmware Upgrade Image"),
-            url: Text::plain("http://files.example.net/fw.bin"),
-            username: Text::plain(""),
-            password: Text::plain(""),
-            file_size: 1234,
-            target_file_name: Text::plain("fw.bin"),
-            delay_seconds: delay,
-            success_url: Text::plain(""),
-            failure_url: Text::plain(""),
-        })
-    };
-    p.queue(download("dl-now", 0));
-    p.queue(download("dl-later", 3600));
+    p.queue(firmware_download("dl-now", 0));
+    p.queue(firmware_download("dl-later", 3600));
     p.queue(Rpc::GetAllQueuedTransfers(GetAllQueuedTransfers));
     p.queue(Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("dl-later") }));
     p.queue(Rpc::CancelTransfer(CancelTransfer { command_key: Text::plain("no-such-key") }));
@@ -260,7 +242,8 @@ fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
     assert_eq!(duo.effects, vec![Effect::FactoryReset]);
 }
 
-fn firmware_download(key: &'static str) -> Rpc<'static> {
+/// A firmware Download with `key`, started after `delay` seconds.
+fn firmware_download(key: &'static str, delay: u32) -> Rpc<'static> {
     Rpc::Download(Download {
         command_key: Text::plain(key),
         file_type: Text::plain("1 Firmware Upgrade Image"),
@@ -269,10 +252,20 @@ fn firmware_download(key: &'static str) -> Rpc<'static> {
         password: Text::plain(""),
         file_size: 0,
         target_file_name: Text::plain(""),
-        delay_seconds: 0,
+        delay_seconds: delay,
         success_url: Text::plain(""),
         failure_url: Text::plain(""),
     })
+}
+
+/// The ACS sends a Download (the bootstrap session); the CPE starts it
+/// once the session ended.
+fn start_download(duo: &mut Duo<'_>, key: &'static str) -> cwmp_session::cpe::transfer::TransferId {
+    duo.policy.queue(firmware_download(key, 0));
+    assert_eq!(duo.run_session(), Outcome::Success);
+    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+    duo.effects.clear();
+    id
 }
 
 fn cpe_request_events(duo: &Duo<'_>, from: usize) -> Vec<(Option<Method>, Option<FaultCode>)> {
@@ -287,12 +280,8 @@ fn cpe_request_events(duo: &Duo<'_>, from: usize) -> Vec<(Option<Method>, Option
 
 #[test]
 fn duo_cpe_requests_reach_the_acs() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
-    duo.policy.queue(firmware_download("fw-9"));
-    assert_eq!(duo.run_session(), Outcome::Success);
-    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+    duo!(duo, open_acs());
+    let id = start_download(&mut duo, "fw-9");
 
     // The download failed (9010); the CPE also asks for a download and for the ACS's methods.
     let now = duo.now;
@@ -380,12 +369,8 @@ fn duo_digest_auth_between_our_engines() {
 
 #[test]
 fn duo_hold_requests() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
-    duo.policy.queue(firmware_download("fw-h"));
-    assert_eq!(duo.run_session(), Outcome::Success);
-    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+    duo!(duo, open_acs());
+    let id = start_download(&mut duo, "fw-h");
 
     // The ACS holds the CPE's requests in the InformResponse and sends a
     // GPV (whose header releases the hold); the TransferComplete is not
@@ -427,9 +412,7 @@ fn duo_hold_requests() {
 
 #[test]
 fn duo_application_inputs_back_to_back_give_one_session_without_connection_request_event() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo!(duo, open_acs());
     assert_eq!(duo.run_session(), Outcome::Success);
     // Three reasons at once: the first starts a session, the others ride in it.
     let now = duo.now;
@@ -447,9 +430,7 @@ fn duo_application_inputs_back_to_back_give_one_session_without_connection_reque
 
 #[test]
 fn duo_connection_request_during_session_gives_one_follow_up() {
-    let text = dump_text();
-    let mut st = Storage::for_text(&text);
-    let mut duo = Duo::new(cpe_over(&mut st, &text), open_acs());
+    duo!(duo, open_acs());
     // Step until the ACS has answered the Inform, then three connection
     // requests arrive while the session runs.
     while !duo.acs_events.iter().any(|e| matches!(e, AcsEvent::Informed { .. })) {

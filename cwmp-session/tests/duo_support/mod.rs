@@ -495,3 +495,15 @@ impl Duo<'_> {
         self.cpe.model_session = cwmp_model::engine::SessionState::new();
     }
 }
+
+/// `$duo`: both engines over the dump (its text and storage live in the
+/// caller's scope), the ACS with `$config`.
+#[macro_export]
+macro_rules! duo {
+    ($duo:ident, $config:expr) => {
+        let text = $crate::duo_support::dump_text();
+        let mut st = cwmp_model::loader::Storage::for_text(&text);
+        #[allow(unused_mut)]
+        let mut $duo = $crate::duo_support::Duo::new($crate::duo_support::cpe_over(&mut st, &text), $config);
+    };
+}
