@@ -898,7 +898,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             // session ends at the ACS's empty body even when the hold was
             // released before it (in a request's header), so a hold at
             // any point counts, not only one still in force.
-            self.wanted |= self.hold || self.held;
+            self.wanted |= self.held;
         }
         self.push(Pending::Persist);
         if !effects.reboot && !effects.factory_reset {
