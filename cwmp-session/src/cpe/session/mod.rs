@@ -377,8 +377,14 @@ pub struct Session<N, const RX: usize = 8192> {
     wanted: bool,
     /// A connection request arrived during the session: one follow-up.
     follow_up: bool,
+    /// Another reason to inform (event, transfer completion, queued
+    /// request) arrived during the session: one more session after it.
+    again: bool,
     /// The ACS asked us to hold our requests.
     hold: bool,
+    /// The ACS held our requests at some point in this session (a later
+    /// message may have released the hold without giving us a turn).
+    held: bool,
     /// The InformResponse arrived in this session.
     informed: bool,
     /// The connection is open.
@@ -423,7 +429,9 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             session_deadline: None,
             wanted: true,
             follow_up: false,
+            again: false,
             hold: false,
+            held: false,
             informed: false,
             connected: false,
             unread: false,
@@ -560,7 +568,11 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
 
     fn request_session(&mut self, now: Instant) {
         if self.in_session() {
-            self.follow_up = true;
+            // Still connecting: the Inform and the requests after it are
+            // not written yet and carry the new reason. Later: one more
+            // session after this one, but not a `6 CONNECTION REQUEST`
+            // (only `connection_request` is one).
+            self.again |= self.state != State::Connecting;
         } else {
             // A new reason to inform does not wait for a scheduled retry
             // (RetryCount carries on).
@@ -586,6 +598,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.version = self.config.version;
         self.informed = false;
         self.hold = false;
+        self.held = false;
         self.target.clear();
         self.cookies.clear();
         self.auth.reset();
@@ -881,8 +894,11 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.take_follow_up();
         let queued = self.queued.request_download.is_some() || self.queued.get_rpc_methods;
         if queued || self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
-            // Held requests are owed to the ACS: another session.
-            self.wanted |= self.hold;
+            // Held requests are owed to the ACS: another session. Our
+            // session ends at the ACS's empty body even when the hold was
+            // released before it (in a request's header), so a hold at
+            // any point counts, not only one still in force.
+            self.wanted |= self.held;
         }
         self.push(Pending::Persist);
         if !effects.reboot && !effects.factory_reset {
@@ -896,6 +912,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             let _ = self.cpe.events.add(EventCode::ConnectionRequest, "");
             self.wanted = true;
         }
+        self.wanted |= core::mem::take(&mut self.again);
     }
 }
 

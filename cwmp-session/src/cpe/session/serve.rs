@@ -736,6 +736,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         }
         let version = answer_version(&env, self.version);
         self.hold = env.header.hold_requests.unwrap_or(false);
+        self.held |= self.hold;
         let header = Header { id: env.header.id, ..Header::default() };
         let mut faults: heapless::Vec<SpvFault, MAX_SPV_FAULTS> = heapless::Vec::new();
         let parts = Parts { cpe: &mut self.cpe, periodic: &mut self.periodic, effects: &mut self.effects };
@@ -899,6 +900,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             _ => return self.fail(now, Outcome::Unexpected),
         }
         self.hold = hold;
+        self.held |= hold;
         self.push(Pending::Persist);
         self.rx.clear();
         self.tx = Tx::Next;
