@@ -1,0 +1,292 @@
+//! The `acs` binary over real TCP on loopback: a scripted CPE (real
+//! genieacs-sim Inform from the corpus, responses built from the ACS's
+//! requests) connects, a task queued through the JSON API (and one from
+//! the command line) runs in its next session, its result lands in the
+//! store, and a restarted `acs` on the same database still has it all.
+//! Every wait is bounded; the server is killed on drop.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use cwmp_examples::{Framing, soap_body};
+use serde_json::Value;
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+const DEVICE: &str = "202BC1-BM632w-000000";
+
+/// A running `acs`, killed when dropped; its log lines arrive on `log`.
+struct Server {
+    child: Child,
+    cpe: SocketAddr,
+    api: SocketAddr,
+    log: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_acs"))
+            .args(["--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start acs");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = log.recv_timeout(TIMEOUT).expect("acs prints its addresses");
+        // "acs: CPEs on A, API on B, database D"
+        let addr = |tag: &str| -> SocketAddr {
+            let rest = &first[first.find(tag).unwrap_or_else(|| panic!("{first}")) + tag.len()..];
+            rest.split(',').next().unwrap().trim().parse().unwrap_or_else(|e| panic!("{first}: {e}"))
+        };
+        Server { cpe: addr("CPEs on "), api: addr("API on "), child, log }
+    }
+
+    /// The log lines so far.
+    fn drain_log(&self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+
+    /// Waits (bounded) for a log line containing `needle`.
+    fn wait_log(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(_) => {}
+                Err(e) => panic!("no log line with {needle:?}: {e}"),
+            }
+        }
+    }
+
+    /// One API call: (status, JSON body).
+    fn api(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        let mut s = TcpStream::connect(self.api).expect("connect api");
+        s.set_read_timeout(Some(TIMEOUT)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: acs\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("api reply");
+        let text = String::from_utf8(raw).expect("utf-8 reply");
+        let status = text[9..12].parse().expect("status");
+        let body = &text[text.find("\r\n\r\n").expect("head end") + 4..];
+        (status, serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}")))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A scripted CPE on one keep-alive connection.
+struct Cpe {
+    stream: TcpStream,
+    cookie: Option<String>,
+}
+
+struct Answer {
+    status: u16,
+    body: String,
+}
+
+impl Cpe {
+    fn connect(addr: SocketAddr) -> Cpe {
+        let stream = TcpStream::connect(addr).expect("connect cpe port");
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        Cpe { stream, cookie: None }
+    }
+
+    fn post(&mut self, body: &[u8]) -> Answer {
+        let cookie = self.cookie.as_ref().map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: acs\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n{cookie}Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        self.stream.write_all(head.as_bytes()).unwrap();
+        self.stream.write_all(body).unwrap();
+        // Read the head, then Content-Length bytes.
+        let mut raw = Vec::new();
+        let mut byte = [0u8; 1];
+        while !raw.ends_with(b"\r\n\r\n") {
+            assert!(raw.len() < 16 * 1024, "reply head too long");
+            self.stream.read_exact(&mut byte).expect("reply head");
+            raw.push(byte[0]);
+        }
+        let head = String::from_utf8(raw).unwrap();
+        let status = head[9..12].parse().unwrap();
+        let mut len = 0;
+        for line in head.lines() {
+            let lower = line.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+            if let Some(v) = line.strip_prefix("set-cookie:").or(line.strip_prefix("Set-Cookie:")) {
+                self.cookie = Some(v.split(';').next().unwrap().trim().to_owned());
+            }
+        }
+        let mut body = vec![0; len];
+        self.stream.read_exact(&mut body).expect("reply body");
+        Answer { status, body: String::from_utf8(body).unwrap() }
+    }
+}
+
+fn corpus_inform() -> Vec<u8> {
+    let raw = cwmp_testkit::corpus::read("messages/simulator/genieacs-sim-session-1/001-cpe.http");
+    soap_body(&raw, Framing::Dump).expect("corpus Inform").body.into_owned()
+}
+
+/// The text between `<tag>` and `</tag>` (first one at or after `from`), for the scripted CPE.
+fn between<'a>(xml: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(open) {
+        let after = &rest[i + open.len()..];
+        let Some(gt) = after.find('>') else { break };
+        let body = &after[gt + 1..];
+        let Some(end) = body.find(close) else { break };
+        out.push(&body[..end]);
+        rest = &body[end..];
+    }
+    out
+}
+
+/// The CPE's answer to a GetParameterValues: each name with a value derived from it.
+fn gpv_response(id: &str, names: &[&str]) -> String {
+    let params: String = names
+        .iter()
+        .map(|n| format!("<ParameterValueStruct><Name>{n}</Name><Value xsi:type=\"xsd:string\">value of {n}</Value></ParameterValueStruct>"))
+        .collect();
+    format!(
+        r#"<soap-env:Envelope xmlns:soap-enc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">{id}</cwmp:ID></soap-env:Header><soap-env:Body><cwmp:GetParameterValuesResponse><ParameterList soap-enc:arrayType="cwmp:ParameterValueStruct[{}]">{params}</ParameterList></cwmp:GetParameterValuesResponse></soap-env:Body></soap-env:Envelope>"#,
+        names.len()
+    )
+}
+
+/// Runs one CPE session: Inform, empty POST, then answers every request
+/// the ACS sends (GPV with values, anything else with fault 9000) until 204.
+/// Returns what the ACS sent: `GetParameterValues`, or the whole body of anything else.
+fn session(server: &Server) -> Vec<String> {
+    let mut cpe = Cpe::connect(server.cpe);
+    let a = cpe.post(&corpus_inform());
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("InformResponse"), "{}", a.body);
+    assert!(cpe.cookie.as_deref().is_some_and(|c| c.starts_with("cwmpsid=")), "session cookie set");
+    let mut sent = Vec::new();
+    let mut a = cpe.post(b"");
+    for _ in 0..16 {
+        if a.status == 204 {
+            return sent;
+        }
+        assert_eq!(a.status, 200, "{}", a.body);
+        let id = between(&a.body, "<cwmp:ID", "</cwmp:ID>").first().copied().expect("request has an ID").to_owned();
+        let reply = if a.body.contains("<cwmp:GetParameterValues>") {
+            sent.push("GetParameterValues".to_owned());
+            gpv_response(&id, &between(&a.body, "<string", "</string>"))
+        } else {
+            sent.push(a.body.clone());
+            format!(
+                r#"<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">{id}</cwmp:ID></soap-env:Header><soap-env:Body><soap-env:Fault><faultcode>Server</faultcode><faultstring>CWMP fault</faultstring><detail><cwmp:Fault><FaultCode>9000</FaultCode><FaultString>Method not supported</FaultString></cwmp:Fault></detail></soap-env:Fault></soap-env:Body></soap-env:Envelope>"#
+            )
+        };
+        a = cpe.post(reply.as_bytes());
+    }
+    panic!("session did not end within 16 exchanges; sent {sent:?}")
+}
+
+fn temp_db() -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("acs-test-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("acs.db")
+}
+
+#[test]
+fn queued_gpv_runs_in_the_next_session_and_its_result_survives_a_restart() {
+    let db = temp_db();
+    // Names the Inform does not carry (a later Inform overwrites what it reports).
+    let names = ["InternetGatewayDevice.DeviceInfo.Description", "InternetGatewayDevice.DeviceInfo.UpTime"];
+    {
+        let server = Server::start(&db);
+        // First contact: the device is stored with its Inform's parameters.
+        session(&server);
+        server.wait_log("completed");
+        let (status, devices) = server.api("GET", "/devices", "");
+        assert_eq!(status, 200);
+        assert_eq!(devices[0]["id"], DEVICE, "{devices}");
+        let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
+        assert!(dev["parameters"]["InternetGatewayDevice.DeviceInfo.HardwareVersion"]["value"].is_string(), "{dev}");
+
+        // Bad input is refused with the reason.
+        let (status, err) =
+            server.api("POST", &format!("/devices/{DEVICE}/tasks"), r#"{"method":"GetParameterValues"}"#);
+        assert_eq!(status, 400);
+        assert!(err["error"].as_str().unwrap().contains("parameterNames"), "{err}");
+        let (status, _) = server.api("POST", "/devices/nobody/tasks", r#"{"method":"Reboot"}"#);
+        assert_eq!(status, 404);
+        let (status, _) = server.api("POST", &format!("/devices/{DEVICE}/tasks"), "{not json");
+        assert_eq!(status, 400);
+
+        // Queue a GPV; the next session sends it and stores the values.
+        let task = serde_json::json!({"method": "GetParameterValues", "parameterNames": names}).to_string();
+        let (status, queued) = server.api("POST", &format!("/devices/{DEVICE}/tasks"), &task);
+        assert_eq!(status, 201, "{queued}");
+        let _ = server.drain_log();
+        assert_eq!(session(&server), ["GetParameterValues"]);
+        server.wait_log("GetParameterValues (ID 1): Response");
+        server.wait_log("completed, 1 RPC(s) done");
+        let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
+        assert_eq!(dev["tasks"][0]["state"], "done", "{dev}");
+        for n in names {
+            assert_eq!(dev["parameters"][n]["value"], format!("value of {n}"), "{dev}");
+        }
+        // Nothing more queued: the next session sends nothing.
+        assert!(session(&server).is_empty());
+    }
+    // Restart on the same database: the device and results are there.
+    let server = Server::start(&db);
+    let (status, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
+    assert_eq!(status, 200);
+    assert_eq!(dev["tasks"][0]["state"], "done", "{dev}");
+    assert_eq!(dev["tasks"][0]["result"]["values"], 2, "{dev}");
+    for n in names {
+        assert_eq!(dev["parameters"][n]["value"], format!("value of {n}"), "{dev}");
+    }
+    assert!(dev["sessions"].as_array().is_some_and(|s| s.len() >= 3), "{dev}");
+    drop(server);
+
+    // A task queued from the command line runs in the next session too.
+    let out = Command::new(env!("CARGO_BIN_EXE_acs"))
+        .arg("--db")
+        .arg(&db)
+        .args(["task", DEVICE, r#"{"method":"Reboot","commandKey":"cli"}"#])
+        .output()
+        .expect("acs task");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = Server::start(&db);
+    let sent = session(&server);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains(":Reboot><CommandKey>cli</CommandKey>"), "{sent:?}");
+    let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
+    assert_eq!(dev["tasks"][1]["state"], "fault", "{dev}");
+    assert_eq!(dev["tasks"][1]["result"]["fault"], 9000, "{dev}");
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
