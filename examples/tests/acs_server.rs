@@ -181,9 +181,41 @@ fn gpv_response(id: &str, names: &[&str]) -> String {
     )
 }
 
+/// The scripted CPE's tree: (path asked, its next level).
+const TREE: &[(&str, &[&str])] = &[
+    ("", &["InternetGatewayDevice."]),
+    ("InternetGatewayDevice.", &["InternetGatewayDevice.DeviceInfo.", "InternetGatewayDevice.ManagementServer."]),
+    (
+        "InternetGatewayDevice.DeviceInfo.",
+        &[
+            "InternetGatewayDevice.DeviceInfo.SoftwareVersion",
+            "InternetGatewayDevice.DeviceInfo.UpTime",
+            "InternetGatewayDevice.DeviceInfo.Description",
+        ],
+    ),
+    (
+        "InternetGatewayDevice.ManagementServer.",
+        &["InternetGatewayDevice.ManagementServer.URL", "InternetGatewayDevice.ManagementServer.ConnectionRequestURL"],
+    ),
+];
+
+/// The CPE's answer to GetParameterNames(`path`, NextLevel) from [`TREE`].
+fn gpn_response(id: &str, path: &str) -> String {
+    let names = TREE.iter().find(|(p, _)| *p == path).map_or(&[][..], |(_, n)| n);
+    let list: String = names
+        .iter()
+        .map(|n| format!("<ParameterInfoStruct><Name>{n}</Name><Writable>false</Writable></ParameterInfoStruct>"))
+        .collect();
+    format!(
+        r#"<soap-env:Envelope xmlns:soap-enc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">{id}</cwmp:ID></soap-env:Header><soap-env:Body><cwmp:GetParameterNamesResponse><ParameterList soap-enc:arrayType="cwmp:ParameterInfoStruct[{}]">{list}</ParameterList></cwmp:GetParameterNamesResponse></soap-env:Body></soap-env:Envelope>"#,
+        names.len()
+    )
+}
+
 /// Runs one CPE session: Inform, empty POST, then answers every request
-/// the ACS sends (GPV with values, anything else with fault 9000) until 204.
-/// Returns what the ACS sent: `GetParameterValues`, or the whole body of anything else.
+/// the ACS sends (GPN from [`TREE`], GPV with values, anything else with
+/// fault 9000) until 204. Returns what the ACS sent: `GetParameterNames
+/// "path"`, `GetParameterValues <count>`, or the whole body of anything else.
 fn session(server: &Server) -> Vec<String> {
     let mut cpe = Cpe::connect(server.cpe);
     let a = cpe.post(&corpus_inform());
@@ -199,8 +231,14 @@ fn session(server: &Server) -> Vec<String> {
         assert_eq!(a.status, 200, "{}", a.body);
         let id = between(&a.body, "<cwmp:ID", "</cwmp:ID>").first().copied().expect("request has an ID").to_owned();
         let reply = if a.body.contains("<cwmp:GetParameterValues>") {
-            sent.push("GetParameterValues".to_owned());
-            gpv_response(&id, &between(&a.body, "<string", "</string>"))
+            let names = between(&a.body, "<string", "</string>");
+            sent.push(format!("GetParameterValues {}", names.len()));
+            gpv_response(&id, &names)
+        } else if a.body.contains("<cwmp:GetParameterNames>") {
+            let path = between(&a.body, "<ParameterPath", "</ParameterPath>").concat();
+            assert!(a.body.contains("<NextLevel>1</NextLevel>") || a.body.contains("<NextLevel>true</NextLevel>"));
+            sent.push(format!("GetParameterNames {path:?}"));
+            gpn_response(&id, &path)
         } else {
             sent.push(a.body.clone());
             format!(
@@ -226,14 +264,28 @@ fn queued_gpv_runs_in_the_next_session_and_its_result_survives_a_restart() {
     let names = ["InternetGatewayDevice.DeviceInfo.Description", "InternetGatewayDevice.DeviceInfo.UpTime"];
     {
         let server = Server::start(&db);
-        // First contact: the device is stored with its Inform's parameters.
-        session(&server);
-        server.wait_log("completed");
+        // First contact, nothing queued: the tree is walked level by level,
+        // then the summary parameters found are read by their full names.
+        assert_eq!(
+            session(&server),
+            [
+                r#"GetParameterNames """#,
+                r#"GetParameterNames "InternetGatewayDevice.""#,
+                r#"GetParameterNames "InternetGatewayDevice.DeviceInfo.""#,
+                r#"GetParameterNames "InternetGatewayDevice.ManagementServer.""#,
+                "GetParameterValues 3",
+            ]
+        );
+        server.wait_log("completed, 5 RPC(s) done");
         let (status, devices) = server.api("GET", "/devices", "");
         assert_eq!(status, 200);
         assert_eq!(devices[0]["id"], DEVICE, "{devices}");
         let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
         assert!(dev["parameters"]["InternetGatewayDevice.DeviceInfo.HardwareVersion"]["value"].is_string(), "{dev}");
+        assert_eq!(dev["discovered"], true, "{dev}");
+        assert_eq!(dev["namesDiscovered"], 8, "{dev}");
+        let uptime = "InternetGatewayDevice.DeviceInfo.UpTime";
+        assert_eq!(dev["parameters"][uptime]["value"], format!("value of {uptime}"), "{dev}");
 
         // Bad input is refused with the reason.
         let (status, err) =
@@ -250,7 +302,7 @@ fn queued_gpv_runs_in_the_next_session_and_its_result_survives_a_restart() {
         let (status, queued) = server.api("POST", &format!("/devices/{DEVICE}/tasks"), &task);
         assert_eq!(status, 201, "{queued}");
         let _ = server.drain_log();
-        assert_eq!(session(&server), ["GetParameterValues"]);
+        assert_eq!(session(&server), ["GetParameterValues 2"]);
         server.wait_log("GetParameterValues (ID 1): Response");
         server.wait_log("completed, 1 RPC(s) done");
         let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");

@@ -17,9 +17,11 @@ use cwmp_session::acs::{
 };
 use cwmp_session::auth::DigestVerifier;
 use cwmp_session::http::head::Method as HttpMethod;
-use cwmp_soap::{Body, Envelope, Method, Rpc, XsiType};
+use cwmp_soap::rpc::{GetParameterNames, GetParameterValues};
+use cwmp_soap::{Body, Envelope, List, Method, Rpc, Text, XsiType};
 use serde_json::json;
 
+use super::discovery::{Discovery, Stage};
 use super::store::{InformRecord, Store, TaskResult};
 use super::task::Prepared;
 
@@ -36,6 +38,7 @@ pub struct Acs {
     config: AcsConfig<'static>,
     verifier: DigestVerifier<256>,
     parked: HashMap<u64, [u8; SESSION_STATE_LEN]>,
+    discoveries: HashMap<u64, Discovery>,
     started: std::time::Instant,
     body: Vec<u8>,
     head: Vec<u8>,
@@ -92,6 +95,7 @@ impl Acs {
             config,
             verifier: DigestVerifier::new(),
             parked: HashMap::new(),
+            discoveries: HashMap::new(),
             started: std::time::Instant::now(),
             body: vec![0; REPLY_BODY],
             head: vec![0; 2048],
@@ -128,7 +132,14 @@ impl Acs {
         };
         let prepared = task.as_ref().map(|(_, t)| Prepared::new(t));
         let pending = task.as_ref().zip(prepared.as_ref()).map(|((id, t), p)| (*id, p.rpc(t)));
-        let mut policy = Policy { store: self.store.as_mut(), session: session.id().0, pending };
+        let mut policy = Policy {
+            store: self.store.as_mut(),
+            session: session.id().0,
+            pending,
+            discovery: self.discoveries.get_mut(&session.id().0),
+            gpn_path: String::new(),
+            summary: Vec::new(),
+        };
         let mut env = Env { config: &self.config, verifier: &mut self.verifier, now, random: random() };
         let reply = session.handle_request(&mut env, req, &mut policy, &mut self.body, &mut self.head);
         let out = HttpReply {
@@ -166,7 +177,15 @@ impl Acs {
         let dev = session.device().map(|d| d.0);
         match ev {
             Event::Informed { device, version } => {
-                log(format_args!("session {sid:016x} device #{}: Inform accepted, {version:?}", device.0))
+                log(format_args!("session {sid:016x} device #{}: Inform accepted, {version:?}", device.0));
+                match self.store.needs_discovery(device.0 as i64) {
+                    Ok(true) => {
+                        log(format_args!("session {sid:016x}: first contact, discovering the tree"));
+                        self.discoveries.insert(sid, Discovery::new());
+                    }
+                    Ok(false) => {}
+                    Err(e) => log(format_args!("store: cannot read the discovery state: {e}")),
+                }
             }
             Event::CpeRequest { method, fault } => log(format_args!(
                 "session {sid:016x}: CPE request {} answered{}",
@@ -199,6 +218,11 @@ impl Acs {
                 }
             }
             Event::Ended { reason, completed } => {
+                if let Some(d) = self.discoveries.remove(&sid)
+                    && d.stage != Stage::Done
+                {
+                    log(format_args!("session {sid:016x}: discovery cut short after {} request(s)", d.requests()));
+                }
                 let how = match reason {
                     EndReason::Completed => "completed".to_owned(),
                     other => format!("failed: {other:?}"),
@@ -242,11 +266,82 @@ impl Acs {
     }
 }
 
-/// The store as the engine's policy, for one request.
+/// The store as the engine's policy, for one request: the queued task
+/// first, else the session's discovery.
 struct Policy<'s, 't> {
     store: &'s mut dyn Store,
     session: u64,
     pending: Option<(i64, Rpc<'t>)>,
+    discovery: Option<&'s mut Discovery>,
+    /// The discovery's GetParameterNames path (the request borrows it).
+    gpn_path: String,
+    /// The discovery's summary names (the request borrows them).
+    summary: Vec<Text<'static>>,
+}
+
+impl Policy<'_, '_> {
+    /// The next discovery request, if the session runs one.
+    fn discovery_request(&mut self, device: DeviceRef, id: u32) -> Option<Queued<'_>> {
+        let d = self.discovery.as_deref_mut()?;
+        if let Some(path) = d.next_path() {
+            self.gpn_path = path;
+            d.outstanding = Some(id);
+            let rpc = GetParameterNames { parameter_path: Text::Plain(&self.gpn_path), next_level: true };
+            return Some(Queued { rpc: Rpc::GetParameterNames(rpc), hold_requests: false });
+        }
+        if d.stage != Stage::Summary {
+            return None;
+        }
+        self.summary = d.summary().map(Text::Plain).collect();
+        if self.summary.is_empty() {
+            d.stage = Stage::Done;
+            log(format_args!("session {:016x}: discovery found no summary parameters", self.session));
+            if let Err(e) = self.store.discovered(device.0 as i64, &[]) {
+                log(format_args!("store: cannot record the discovery: {e}"));
+            }
+            return None;
+        }
+        d.outstanding = Some(id);
+        let rpc = GetParameterValues { parameter_names: List::from(self.summary.as_slice()) };
+        Some(Queued { rpc: Rpc::GetParameterValues(rpc), hold_requests: false })
+    }
+
+    /// Feeds the answer to a discovery request; false when `id` was not one.
+    fn discovery_response(&mut self, device: DeviceRef, id: u32, completion: Completion<'_, '_>) -> bool {
+        let Some(d) = self.discovery.as_deref_mut().filter(|d| d.outstanding == Some(id)) else { return false };
+        d.outstanding = None;
+        let stored = match (d.stage, completion) {
+            (Stage::Walk, Completion::Response(env)) => match &env.body {
+                Body::Rpc(Rpc::GetParameterNamesResponse(r)) => {
+                    let names = d.on_names(r);
+                    self.store.record_names(device.0 as i64, &names)
+                }
+                _ => {
+                    d.on_names_failed();
+                    Ok(())
+                }
+            },
+            (Stage::Walk, _) => {
+                d.on_names_failed();
+                Ok(())
+            }
+            (_, c) => {
+                d.stage = Stage::Done;
+                let r = result_of(c);
+                log(format_args!(
+                    "session {:016x}: discovery done: {} name(s) asked, summary {}",
+                    self.session,
+                    d.requests(),
+                    r.result
+                ));
+                self.store.discovered(device.0 as i64, &r.parameters)
+            }
+        };
+        if let Err(e) = stored {
+            log(format_args!("store: cannot record the discovery: {e}"));
+        }
+        true
+    }
 }
 
 fn inform_record(inform: &cwmp_soap::rpc::Inform<'_>) -> InformRecord {
@@ -347,8 +442,8 @@ impl AcsPolicy for Policy<'_, '_> {
         Ok(())
     }
 
-    fn next_request(&mut self, _device: DeviceRef, id: u32) -> Option<Queued<'_>> {
-        let (task, rpc) = self.pending.take()?;
+    fn next_request(&mut self, device: DeviceRef, id: u32) -> Option<Queued<'_>> {
+        let Some((task, rpc)) = self.pending.take() else { return self.discovery_request(device, id) };
         if let Err(e) = self.store.mark_sent(task, self.session, id) {
             log(format_args!("store: cannot mark task {task} sent: {e}; not sending it"));
             return None;
@@ -358,6 +453,9 @@ impl AcsPolicy for Policy<'_, '_> {
     }
 
     fn on_response(&mut self, device: DeviceRef, id: u32, _method: Method, completion: Completion<'_, '_>) {
+        if self.discovery_response(device, id, completion) {
+            return;
+        }
         let result = result_of(completion);
         if let Err(e) = self.store.finish_task(device.0 as i64, self.session, id, &result) {
             log(format_args!("store: cannot store the result of ID {id}: {e}"));

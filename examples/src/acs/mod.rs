@@ -4,10 +4,12 @@
 //!
 //! * [`task`]: the RPCs an operator queues, as JSON;
 //! * [`store`]: the [`store::Store`] trait and its SQLite implementation;
+//! * [`discovery`]: the default on first contact (GetParameterNames walk, summary read);
 //! * [`cwmp`]: the CPE side (engine + store as its policy, parked sessions);
 //! * [`http`]: the tokio/hyper listeners for CPEs and for the API.
 
 pub mod cwmp;
+pub mod discovery;
 pub mod http;
 pub mod store;
 pub mod task;

@@ -45,6 +45,13 @@ pub struct TaskResult {
 pub trait Store: Send {
     /// Records an Inform (device created on first contact); the device's number.
     fn record_inform(&mut self, inform: &InformRecord) -> Result<i64, StoreError>;
+    /// The device's tree has not been discovered yet (its first contact,
+    /// or every earlier discovery was cut short).
+    fn needs_discovery(&mut self, device: i64) -> Result<bool, StoreError>;
+    /// Records names found by GetParameterNames: (name, writable).
+    fn record_names(&mut self, device: i64, names: &[(String, bool)]) -> Result<(), StoreError>;
+    /// Ends the discovery with the summary values read: (name, value, type).
+    fn discovered(&mut self, device: i64, parameters: &[(String, String, String)]) -> Result<(), StoreError>;
     /// Queues a task for a known device; the task's number, `None` for an unknown device.
     fn queue_task(&mut self, device_key: &str, task: &Task) -> Result<Option<i64>, StoreError>;
     /// The oldest queued task of `device`.
@@ -79,7 +86,11 @@ const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS devices (
     id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, manufacturer TEXT NOT NULL,
-    first_seen INTEGER NOT NULL, last_inform INTEGER NOT NULL, last_events TEXT NOT NULL);
+    first_seen INTEGER NOT NULL, last_inform INTEGER NOT NULL, last_events TEXT NOT NULL,
+    discovered INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS names (
+    device INTEGER NOT NULL REFERENCES devices(id), name TEXT NOT NULL, writable INTEGER NOT NULL,
+    PRIMARY KEY (device, name));
 CREATE TABLE IF NOT EXISTS parameters (
     device INTEGER NOT NULL REFERENCES devices(id), name TEXT NOT NULL, value TEXT NOT NULL,
     type TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (device, name));
@@ -144,6 +155,33 @@ impl Store for SqliteStore {
         upsert_parameters(&tx, id, &inform.parameters)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    fn needs_discovery(&mut self, device: i64) -> Result<bool, StoreError> {
+        let done: Option<i64> =
+            self.db.query_row("SELECT discovered FROM devices WHERE id = ?1", [device], |r| r.get(0)).optional()?;
+        Ok(done == Some(0))
+    }
+
+    fn record_names(&mut self, device: i64, names: &[(String, bool)]) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO names (device, name, writable) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device, name) DO UPDATE SET writable = excluded.writable",
+            )?;
+            for (n, w) in names {
+                st.execute(params![device, n, w])?;
+            }
+        }
+        tx.commit()
+    }
+
+    fn discovered(&mut self, device: i64, parameters: &[(String, String, String)]) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        upsert_parameters(&tx, device, parameters)?;
+        tx.execute("UPDATE devices SET discovered = 1 WHERE id = ?1", [device])?;
+        tx.commit()
     }
 
     fn queue_task(&mut self, device_key: &str, task: &Task) -> Result<Option<i64>, StoreError> {
@@ -242,15 +280,16 @@ impl Store for SqliteStore {
     }
 
     fn device(&mut self, key: &str) -> Result<Option<Value>, StoreError> {
-        let row: Option<(i64, String, i64, i64, String)> = self
+        let row: Option<(i64, String, i64, i64, String, bool)> = self
             .db
             .query_row(
-                "SELECT id, manufacturer, first_seen, last_inform, last_events FROM devices WHERE key = ?1",
+                "SELECT id, manufacturer, first_seen, last_inform, last_events, discovered FROM devices WHERE key = ?1",
                 [key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .optional()?;
-        let Some((id, manufacturer, first, last, events)) = row else { return Ok(None) };
+        let Some((id, manufacturer, first, last, events, discovered)) = row else { return Ok(None) };
+        let names: i64 = self.db.query_row("SELECT count(*) FROM names WHERE device = ?1", [id], |r| r.get(0))?;
         let mut parameters = serde_json::Map::new();
         let mut st = self.db.prepare("SELECT name, value, type FROM parameters WHERE device = ?1 ORDER BY name")?;
         for r in st.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
@@ -283,6 +322,7 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(json!({
             "id": key, "manufacturer": manufacturer, "firstSeen": first, "lastInform": last,
+            "discovered": discovered, "namesDiscovered": names,
             "lastEvents": serde_json::from_str::<Value>(&events).unwrap_or(Value::Null),
             "parameters": parameters, "tasks": tasks, "sessions": sessions,
         })))
