@@ -12,7 +12,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use cwmp_core::Instant;
 use cwmp_examples::{Framing, soap_body};
+use cwmp_session::cr::SessionTrigger;
+use cwmp_session::cr::http::{Listener, ListenerConfig, Outcome};
 use serde_json::Value;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -217,8 +220,13 @@ fn gpn_response(id: &str, path: &str) -> String {
 /// fault 9000) until 204. Returns what the ACS sent: `GetParameterNames
 /// "path"`, `GetParameterValues <count>`, or the whole body of anything else.
 fn session(server: &Server) -> Vec<String> {
+    session_with(server, &corpus_inform())
+}
+
+/// [`session`] with another Inform.
+fn session_with(server: &Server, inform: &[u8]) -> Vec<String> {
     let mut cpe = Cpe::connect(server.cpe);
-    let a = cpe.post(&corpus_inform());
+    let a = cpe.post(inform);
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(a.body.contains("InformResponse"), "{}", a.body);
     assert!(cpe.cookie.as_deref().is_some_and(|c| c.starts_with("cwmpsid=")), "session cookie set");
@@ -340,5 +348,85 @@ fn queued_gpv_runs_in_the_next_session_and_its_result_survives_a_restart() {
     let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
     assert_eq!(dev["tasks"][1]["state"], "fault", "{dev}");
     assert_eq!(dev["tasks"][1]["result"]["fault"], 9000, "{dev}");
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
+
+/// A CPE's connection-request listener (cwmp-session's, Digest) on a
+/// loopback port, serving connections one after the other on a thread;
+/// each listener outcome is sent on the channel.
+fn cr_listener(
+    path: &'static str,
+    user: &'static str,
+    password: &'static str,
+) -> (SocketAddr, mpsc::Receiver<Outcome>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let cfg = ListenerConfig::new(path, user, password);
+        let mut cr = Listener::<4>::new();
+        let mut trigger = SessionTrigger::new();
+        let mut rand = 0u8;
+        for conn in listener.incoming().take(8) {
+            let Ok(mut conn) = conn else { return };
+            conn.set_read_timeout(Some(TIMEOUT)).unwrap();
+            let mut buf = Vec::new();
+            loop {
+                let mut chunk = [0u8; 2048];
+                let Ok(n) = conn.read(&mut chunk) else { break };
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                rand = rand.wrapping_add(1);
+                let mut out = [0u8; 1024];
+                let h = cr.handle(&cfg, &mut trigger, Instant::from_secs(1), &[rand; 16], &buf, &mut out).unwrap();
+                if h.outcome == Outcome::Partial {
+                    continue;
+                }
+                conn.write_all(&out[..h.response_len]).unwrap();
+                if h.outcome == Outcome::Accepted {
+                    trigger.on_response_sent();
+                }
+                let _ = tx.send(h.outcome);
+                buf.drain(..h.consumed);
+                if h.close {
+                    break;
+                }
+            }
+        }
+    });
+    (addr, rx)
+}
+
+#[test]
+fn connection_request_through_the_api_reaches_the_device_with_digest() {
+    let db = temp_db();
+    let server = Server::start(&db);
+    let (addr, outcomes) = cr_listener("/cr-7f", "cr-user", "cr-pass");
+    // The device reports our listener as its ConnectionRequestURL.
+    let inform = String::from_utf8(corpus_inform()).unwrap();
+    assert!(inform.contains("http://127.0.0.1:40565/"));
+    let inform = inform.replace("http://127.0.0.1:40565/", &format!("http://{addr}/cr-7f"));
+    // First contact runs the discovery, whose scripted values overwrite
+    // the URL; the next Inform reports it again (what a real CPE does).
+    session_with(&server, inform.as_bytes());
+    assert!(session_with(&server, inform.as_bytes()).is_empty());
+    let path = format!("/devices/{DEVICE}/connection-request");
+
+    let (status, r) = server.api("POST", &path, r#"{"username":"cr-user","password":"cr-pass"}"#);
+    assert_eq!((status, &r["result"]), (200, &Value::from("accepted")), "{r}");
+    assert_eq!(outcomes.recv_timeout(TIMEOUT).unwrap(), Outcome::Challenged);
+    assert_eq!(outcomes.recv_timeout(TIMEOUT).unwrap(), Outcome::Accepted);
+
+    let (status, r) = server.api("POST", &path, r#"{"username":"cr-user","password":"wrong"}"#);
+    assert_eq!(status, 502, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("refused our credentials"), "{r}");
+
+    let (status, r) = server.api("POST", &path, r#"{"username": 5}"#);
+    assert_eq!(status, 400, "{r}");
+    let (status, _) = server.api("POST", "/devices/nobody/connection-request", "");
+    assert_eq!(status, 404);
+    drop(server);
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }

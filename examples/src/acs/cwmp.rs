@@ -53,7 +53,7 @@ pub fn lock(acs: &Shared) -> std::sync::MutexGuard<'_, Acs> {
 }
 
 /// Fresh random bytes for nonces and session IDs, from the OS.
-fn random() -> [u8; 16] {
+pub fn random() -> [u8; 16] {
     let mut b = [0u8; 16];
     // The OS CSPRNG; std has no public one and this example adds no crate for it.
     if let Ok(mut f) = std::fs::File::open("/dev/urandom") {

@@ -5,7 +5,7 @@
 //! `Authorization`, `Cookie`, whole body) handed to the engine as is, and
 //! per-connection state (a CPE without cookies is identified by its
 //! connection), which hyper's `serve_connection` gives directly; the API
-//! is five routes, matched by hand below without a router.
+//! is four routes, matched by hand below without a router.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +23,8 @@ use tokio::net::TcpListener;
 use super::cwmp::{Connection, MAX_BODY, Shared, lock, log, method};
 use super::task::Task;
 use cwmp_session::acs::HttpRequest;
+use cwmp_session::auth::Credentials;
+use cwmp_session::cr::http::CrResult;
 use cwmp_session::http::write::CWMP_CONTENT_TYPE;
 
 type Reply = Response<Full<Bytes>>;
@@ -178,12 +180,63 @@ async fn api_request(acs: Shared, req: Request<Incoming>) -> Result<Reply, hyper
                 },
             }
         }
-        (_, ["devices"] | ["devices", _] | ["devices", _, "tasks"], _) => {
+        (&hyper::Method::POST, ["devices", _, "connection-request"], Some(Some(id))) => {
+            connection_request(&acs, &id, &body).await
+        }
+        (_, ["devices"] | ["devices", _] | ["devices", _, "tasks" | "connection-request"], _) => {
             error(StatusCode::METHOD_NOT_ALLOWED, format!("{} not allowed here", parts.method))
         }
         _ => error(StatusCode::NOT_FOUND, format!("no route {}", parts.uri.path())),
     };
     Ok(reply)
+}
+
+/// `POST /devices/{id}/connection-request`, body empty or
+/// `{"username": "...", "password": "..."}` (the credentials the ACS set
+/// in the device's `ConnectionRequestUsername`/`Password`).
+async fn connection_request(acs: &Shared, id: &str, body: &[u8]) -> Reply {
+    let creds = if body.iter().all(u8::is_ascii_whitespace) {
+        Ok((String::new(), String::new()))
+    } else {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => {
+                let field = |f: &str| match v.get(f) {
+                    None => Ok(String::new()),
+                    Some(Value::String(s)) => Ok(s.clone()),
+                    Some(_) => Err(format!("field {f:?} must be a string")),
+                };
+                field("username").and_then(|u| Ok((u, field("password")?)))
+            }
+            Err(e) => Err(format!("body is not JSON: {e}")),
+        }
+    };
+    let (username, password) = match creds {
+        Ok(c) => c,
+        Err(why) => return error(StatusCode::BAD_REQUEST, why),
+    };
+    let device = match lock(acs).store.device(id) {
+        Ok(Some(d)) => d,
+        Ok(None) => return error(StatusCode::NOT_FOUND, format!("no device {id:?}")),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let params: Vec<(String, String)> = device["parameters"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].as_str().unwrap_or_default().to_owned())).collect())
+        .unwrap_or_default();
+    let creds = Credentials { username: &username, password: &password };
+    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    let result = super::cr::send(pairs, creds, super::cwmp::random).await;
+    log(format_args!("connection request to {id}: {result:?}"));
+    match result {
+        Err(e) => error(StatusCode::CONFLICT, e),
+        Ok(CrResult::Accepted) => json_reply(StatusCode::OK, &json!({"result": "accepted"})),
+        Ok(CrResult::Busy) => error(StatusCode::SERVICE_UNAVAILABLE, "the device is busy or rate-limiting (503)"),
+        Ok(CrResult::Unreachable) => error(StatusCode::GATEWAY_TIMEOUT, "the device did not answer"),
+        Ok(CrResult::AuthFailed(e)) => {
+            error(StatusCode::BAD_GATEWAY, format!("the device refused our credentials: {e}"))
+        }
+        Ok(CrResult::Unexpected(s)) => error(StatusCode::BAD_GATEWAY, format!("the device answered status {s}")),
+    }
 }
 
 /// Binds a listener, saying which address in the error.
