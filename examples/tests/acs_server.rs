@@ -342,12 +342,43 @@ fn queued_gpv_runs_in_the_next_session_and_its_result_survives_a_restart() {
         .expect("acs task");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let server = Server::start(&db);
+    // Every other task type through the API: each is sent, in order, in
+    // the same session (the scripted CPE answers GetParameterNames and
+    // faults the others with 9000).
+    let others = [
+        r#"{"method":"SetParameterValues","parameterValues":[["InternetGatewayDevice.ManagementServer.PeriodicInformInterval","300","unsignedInt"]],"parameterKey":"k1"}"#,
+        r#"{"method":"GetParameterNames","parameterPath":"InternetGatewayDevice.","nextLevel":true}"#,
+        r#"{"method":"GetParameterAttributes","parameterNames":["InternetGatewayDevice.DeviceInfo.UpTime"]}"#,
+        r#"{"method":"SetParameterAttributes","parameterAttributes":[{"name":"InternetGatewayDevice.DeviceInfo.UpTime","notification":2,"accessList":[]}]}"#,
+        r#"{"method":"AddObject","objectName":"InternetGatewayDevice.LANDevice."}"#,
+        r#"{"method":"DeleteObject","objectName":"InternetGatewayDevice.LANDevice.2."}"#,
+        r#"{"method":"Download","fileType":"1 Firmware Upgrade Image","url":"http://192.0.2.9/fw.bin","fileSize":1024}"#,
+        r#"{"method":"Upload","fileType":"1 Vendor Configuration File","url":"http://192.0.2.9/up"}"#,
+        r#"{"method":"ScheduleInform","delaySeconds":60}"#,
+        r#"{"method":"FactoryReset"}"#,
+    ];
+    for t in others {
+        let (status, r) = server.api("POST", &format!("/devices/{DEVICE}/tasks"), t);
+        assert_eq!(status, 201, "{r}");
+    }
     let sent = session(&server);
-    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent.len(), 1 + others.len(), "{sent:?}\n{:#?}", server.drain_log());
     assert!(sent[0].contains(":Reboot><CommandKey>cli</CommandKey>"), "{sent:?}");
+    for (body, t) in sent[1..].iter().zip(others) {
+        let method: Value = serde_json::from_str(t).unwrap();
+        let method = method["method"].as_str().unwrap();
+        assert!(body.contains(&format!(":{method}>")) || body.starts_with(method), "{method} not sent: {body}");
+    }
     let (_, dev) = server.api("GET", &format!("/devices/{DEVICE}"), "");
-    assert_eq!(dev["tasks"][1]["state"], "fault", "{dev}");
-    assert_eq!(dev["tasks"][1]["result"]["fault"], 9000, "{dev}");
+    for (i, t) in (1..).zip(std::iter::once("Reboot").chain(others)) {
+        if t.contains("GetParameterNames") {
+            assert_eq!(dev["tasks"][i]["state"], "done", "{dev}");
+            assert_eq!(dev["tasks"][i]["result"]["names"].as_array().map(Vec::len), Some(2), "{dev}");
+        } else {
+            assert_eq!(dev["tasks"][i]["state"], "fault", "{dev}");
+            assert_eq!(dev["tasks"][i]["result"]["fault"], 9000, "{dev}");
+        }
+    }
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 

@@ -397,6 +397,19 @@ fn result_of(completion: Completion<'_, '_>) -> TaskResult {
                     json!({"response": rpc.name(), "instanceNumber": r.instance_number, "status": r.status})
                 }
                 Rpc::DeleteObjectResponse(r) => json!({"response": rpc.name(), "status": r.status}),
+                Rpc::DownloadResponse(r) => json!({"response": rpc.name(), "status": r.status}),
+                Rpc::UploadResponse(r) => json!({"response": rpc.name(), "status": r.status}),
+                Rpc::GetParameterAttributesResponse(r) => {
+                    let attrs: Vec<_> = r
+                        .parameter_list
+                        .iter()
+                        .map(|a| {
+                            let access: Vec<String> = a.access_list.iter().map(|t| t.to_string()).collect();
+                            json!({"name": a.name.to_string(), "notification": a.notification, "accessList": access})
+                        })
+                        .collect();
+                    json!({"response": rpc.name(), "attributes": attrs})
+                }
                 other => json!({"response": other.name()}),
             };
             TaskResult { state: "done", result, parameters }

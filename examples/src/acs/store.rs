@@ -99,7 +99,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     state TEXT NOT NULL, session INTEGER, cwmp_id INTEGER, result TEXT,
     queued INTEGER NOT NULL, finished INTEGER);
 CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY, device INTEGER, session INTEGER NOT NULL, ended INTEGER NOT NULL,
+    id INTEGER PRIMARY KEY, device INTEGER, session TEXT NOT NULL, ended INTEGER NOT NULL,
     end_reason TEXT NOT NULL, completed INTEGER NOT NULL);
 ";
 
@@ -326,5 +326,55 @@ impl Store for SqliteStore {
             "lastEvents": serde_json::from_str::<Value>(&events).unwrap_or(Value::Null),
             "parameters": parameters, "tasks": tasks, "sessions": sessions,
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with_device() -> (SqliteStore, i64) {
+        let mut s = SqliteStore::open(Path::new(":memory:")).unwrap();
+        let inform = InformRecord {
+            key: "OUI-PC-1".into(),
+            manufacturer: "M".into(),
+            events: vec!["0 BOOTSTRAP".into()],
+            parameters: vec![("Device.DeviceInfo.UpTime".into(), "1".into(), "unsignedInt".into())],
+        };
+        let id = s.record_inform(&inform).unwrap();
+        (s, id)
+    }
+
+    /// Regression: a session ID whose hex has only digits was stored as an
+    /// integer (INTEGER affinity) and then failed to read back as text,
+    /// breaking GET /devices/{id}.
+    #[test]
+    fn all_digit_session_ids_read_back_as_hex_text() {
+        let (mut s, id) = store_with_device();
+        s.record_session(Some(id), 0x0000_0000_0000_0123, "Completed", 0).unwrap();
+        let dev = s.device("OUI-PC-1").unwrap().unwrap();
+        assert_eq!(dev["sessions"][0]["session"], "0000000000000123");
+    }
+
+    /// A task answered in one session is not touched by the same ID in
+    /// another; an unanswered one goes back to the queue, and tasks left
+    /// sent by a previous run are queued again on open.
+    #[test]
+    fn task_results_are_keyed_by_session_and_id() {
+        let (mut s, id) = store_with_device();
+        let t = Task::Reboot { command_key: "k".into() };
+        let n = s.queue_task("OUI-PC-1", &t).unwrap().unwrap();
+        assert_eq!(s.queue_task("nobody", &t).unwrap(), None);
+        assert_eq!(s.next_task(id).unwrap(), Some((n, t.clone())));
+        s.mark_sent(n, 7, 1).unwrap();
+        assert_eq!(s.next_task(id).unwrap(), None, "a sent task is not sent twice");
+        let done = TaskResult { state: "done", result: json!({}), parameters: vec![] };
+        s.finish_task(id, 8, 1, &done).unwrap();
+        assert_eq!(s.device("OUI-PC-1").unwrap().unwrap()["tasks"][0]["state"], "sent", "other session");
+        s.requeue(7, 1).unwrap();
+        assert_eq!(s.next_task(id).unwrap(), Some((n, t)));
+        s.mark_sent(n, 9, 1).unwrap();
+        s.finish_task(id, 9, 1, &done).unwrap();
+        assert_eq!(s.device("OUI-PC-1").unwrap().unwrap()["tasks"][0]["state"], "done");
     }
 }

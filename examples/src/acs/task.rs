@@ -9,10 +9,10 @@
 
 use cwmp_core::ParamType;
 use cwmp_soap::rpc::{
-    AddObject, DeleteObject, FactoryReset, GetParameterNames, GetParameterValues, Reboot, ScheduleInform,
-    SetParameterValues,
+    AddObject, DeleteObject, Download, FactoryReset, GetParameterAttributes, GetParameterNames, GetParameterValues,
+    Reboot, ScheduleInform, SetParameterAttributes, SetParameterValues, Upload,
 };
-use cwmp_soap::structs::ParameterValueStruct;
+use cwmp_soap::structs::{ParameterValueStruct, SetParameterAttributesStruct};
 use cwmp_soap::{List, ParamValue, Rpc, Text};
 use serde_json::{Value, json};
 
@@ -59,6 +59,22 @@ pub enum Task {
     },
     /// `FactoryReset`.
     FactoryReset,
+    /// `GetParameterAttributes`.
+    GetParameterAttributes {
+        /// Names or partial paths.
+        names: Vec<String>,
+    },
+    /// `SetParameterAttributes`: per name, the new notification (0 off,
+    /// 1 passive, 2 active) and access list (`Subscriber` or nobody), each
+    /// unchanged when `None`.
+    SetParameterAttributes {
+        /// (name, notification, subscriber may write) each.
+        attributes: Vec<Attribute>,
+    },
+    /// `Download`.
+    Download(Transfer),
+    /// `Upload`.
+    Upload(Transfer),
     /// `ScheduleInform`.
     ScheduleInform {
         /// Seconds until the Inform.
@@ -66,6 +82,95 @@ pub enum Task {
         /// The CommandKey.
         command_key: String,
     },
+}
+
+/// One SetParameterAttributes change: (name, notification, subscriber may write).
+pub type Attribute = (String, Option<i32>, Option<bool>);
+
+/// The arguments of a Download or Upload (`file_size` and
+/// `target_file_name` are Download's only).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Transfer {
+    /// `FileType`, e.g. `1 Firmware Upgrade Image`.
+    pub file_type: String,
+    /// `URL`.
+    pub url: String,
+    /// `Username`.
+    pub username: String,
+    /// `Password`.
+    pub password: String,
+    /// `FileSize` (Download).
+    pub file_size: u32,
+    /// `TargetFileName` (Download).
+    pub target_file_name: String,
+    /// `DelaySeconds`.
+    pub delay: u32,
+    /// `CommandKey`.
+    pub command_key: String,
+}
+
+impl Transfer {
+    fn from_json(v: &Value) -> Result<Transfer, TaskError> {
+        let url = string(v, "url", None)?;
+        if url.len() > 256 {
+            return Err(TaskError::Field { field: "url", why: "at most 256 bytes" });
+        }
+        Ok(Transfer {
+            file_type: string(v, "fileType", None)?,
+            url,
+            username: string(v, "username", Some(""))?,
+            password: string(v, "password", Some(""))?,
+            file_size: uint(v, "fileSize")?,
+            target_file_name: string(v, "targetFileName", Some(""))?,
+            delay: uint(v, "delaySeconds")?,
+            command_key: string(v, "commandKey", Some(""))?,
+        })
+    }
+
+    fn to_json(&self, method: &str) -> Value {
+        json!({
+            "method": method, "fileType": self.file_type, "url": self.url, "username": self.username,
+            "password": self.password, "fileSize": self.file_size, "targetFileName": self.target_file_name,
+            "delaySeconds": self.delay, "commandKey": self.command_key,
+        })
+    }
+}
+
+fn uint(v: &Value, field: &'static str) -> Result<u32, TaskError> {
+    match v.get(field) {
+        None => Ok(0),
+        Some(n) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(TaskError::Field { field, why: "must be a 32-bit unsigned integer" }),
+    }
+}
+
+fn attributes(v: &Value) -> Result<Vec<Attribute>, TaskError> {
+    let bad = TaskError::Field {
+        field: "parameterAttributes",
+        why: "must be a non-empty array of {name, notification: 0|1|2, accessList: [] or [\"Subscriber\"]}",
+    };
+    let Some(Value::Array(a)) = v.get("parameterAttributes") else { return Err(bad) };
+    let mut out = Vec::with_capacity(a.len());
+    for e in a {
+        let name = e.get("name").and_then(Value::as_str).filter(|n| n.len() <= 256).ok_or(bad.clone())?;
+        let notification = match e.get("notification") {
+            None => None,
+            Some(n) => Some(n.as_i64().filter(|n| (0..=2).contains(n)).ok_or(bad.clone())? as i32),
+        };
+        let access = match e.get("accessList").map(|a| a.as_array().map(Vec::as_slice)) {
+            None => None,
+            Some(Some([])) => Some(false),
+            Some(Some([Value::String(s)])) if s == "Subscriber" => Some(true),
+            Some(_) => return Err(bad),
+        };
+        out.push((name.to_owned(), notification, access));
+    }
+    if out.is_empty() {
+        return Err(bad);
+    }
+    Ok(out)
 }
 
 /// Why a task's JSON was refused (the API answers 400 with it).
@@ -87,7 +192,8 @@ pub enum TaskError {
     },
 }
 
-const SUPPORTED: &str = "GetParameterValues, GetParameterNames, SetParameterValues, AddObject, DeleteObject, Reboot, FactoryReset, ScheduleInform";
+const SUPPORTED: &str = "GetParameterValues, GetParameterNames, SetParameterValues, GetParameterAttributes, \
+    SetParameterAttributes, AddObject, DeleteObject, Reboot, FactoryReset, Download, Upload, ScheduleInform";
 
 fn string(v: &Value, field: &'static str, default: Option<&str>) -> Result<String, TaskError> {
     match (v.get(field), default) {
@@ -162,6 +268,10 @@ impl Task {
             }
             "Reboot" => Task::Reboot { command_key: string(v, "commandKey", Some(""))? },
             "FactoryReset" => Task::FactoryReset,
+            "GetParameterAttributes" => Task::GetParameterAttributes { names: names(v, "parameterNames")? },
+            "SetParameterAttributes" => Task::SetParameterAttributes { attributes: attributes(v)? },
+            "Download" => Task::Download(Transfer::from_json(v)?),
+            "Upload" => Task::Upload(Transfer::from_json(v)?),
             "ScheduleInform" => Task::ScheduleInform {
                 delay: v
                     .get("delaySeconds")
@@ -195,6 +305,24 @@ impl Task {
             }
             Task::Reboot { command_key } => json!({"method": "Reboot", "commandKey": command_key}),
             Task::FactoryReset => json!({"method": "FactoryReset"}),
+            Task::GetParameterAttributes { names } => {
+                json!({"method": "GetParameterAttributes", "parameterNames": names})
+            }
+            Task::SetParameterAttributes { attributes } => json!({
+                "method": "SetParameterAttributes",
+                "parameterAttributes": attributes.iter().map(|(n, notif, access)| {
+                    let mut e = json!({"name": n});
+                    if let Some(x) = notif {
+                        e["notification"] = json!(x);
+                    }
+                    if let Some(sub) = access {
+                        e["accessList"] = if *sub { json!(["Subscriber"]) } else { json!([]) };
+                    }
+                    e
+                }).collect::<Vec<_>>(),
+            }),
+            Task::Download(t) => t.to_json("Download"),
+            Task::Upload(t) => t.to_json("Upload"),
             Task::ScheduleInform { delay, command_key } => {
                 json!({"method": "ScheduleInform", "delaySeconds": delay, "commandKey": command_key})
             }
@@ -208,14 +336,32 @@ impl Task {
 pub struct Prepared<'a> {
     names: Vec<Text<'a>>,
     values: Vec<ParameterValueStruct<'a>>,
+    attributes: Vec<SetParameterAttributesStruct<'a>>,
 }
+
+/// The one access-list entry TR-069 defines.
+const SUBSCRIBER: &[Text<'static>] = &[Text::Plain("Subscriber")];
 
 impl<'a> Prepared<'a> {
     /// The lists of `task`.
     pub fn new(task: &'a Task) -> Prepared<'a> {
         let mut p = Prepared::default();
         match task {
-            Task::GetParameterValues { names } => p.names = names.iter().map(|n| Text::Plain(n)).collect(),
+            Task::GetParameterValues { names } | Task::GetParameterAttributes { names } => {
+                p.names = names.iter().map(|n| Text::Plain(n)).collect();
+            }
+            Task::SetParameterAttributes { attributes } => {
+                p.attributes = attributes
+                    .iter()
+                    .map(|(n, notif, access)| SetParameterAttributesStruct {
+                        name: Text::Plain(n),
+                        notification_change: notif.is_some(),
+                        notification: notif.unwrap_or(0),
+                        access_list_change: access.is_some(),
+                        access_list: List::from(if *access == Some(true) { SUBSCRIBER } else { &[] }),
+                    })
+                    .collect();
+            }
             Task::SetParameterValues { values, .. } => {
                 p.values = values
                     .iter()
@@ -251,6 +397,32 @@ impl<'a> Prepared<'a> {
             }
             Task::Reboot { command_key } => Rpc::Reboot(Reboot { command_key: Text::Plain(command_key) }),
             Task::FactoryReset => Rpc::FactoryReset(FactoryReset),
+            Task::GetParameterAttributes { .. } => Rpc::GetParameterAttributes(GetParameterAttributes {
+                parameter_names: List::from(self.names.as_slice()),
+            }),
+            Task::SetParameterAttributes { .. } => Rpc::SetParameterAttributes(SetParameterAttributes {
+                parameter_list: List::from(self.attributes.as_slice()),
+            }),
+            Task::Download(t) => Rpc::Download(Download {
+                command_key: Text::Plain(&t.command_key),
+                file_type: Text::Plain(&t.file_type),
+                url: Text::Plain(&t.url),
+                username: Text::Plain(&t.username),
+                password: Text::Plain(&t.password),
+                file_size: t.file_size,
+                target_file_name: Text::Plain(&t.target_file_name),
+                delay_seconds: t.delay,
+                success_url: Text::Plain(""),
+                failure_url: Text::Plain(""),
+            }),
+            Task::Upload(t) => Rpc::Upload(Upload {
+                command_key: Text::Plain(&t.command_key),
+                file_type: Text::Plain(&t.file_type),
+                url: Text::Plain(&t.url),
+                username: Text::Plain(&t.username),
+                password: Text::Plain(&t.password),
+                delay_seconds: t.delay,
+            }),
             Task::ScheduleInform { delay, command_key } => {
                 Rpc::ScheduleInform(ScheduleInform { delay_seconds: *delay, command_key: Text::Plain(command_key) })
             }
@@ -277,6 +449,21 @@ mod tests {
             Task::Reboot { command_key: "r1".into() },
             Task::FactoryReset,
             Task::ScheduleInform { delay: 30, command_key: String::new() },
+            Task::GetParameterAttributes { names: vec!["Device.DeviceInfo.".into()] },
+            Task::SetParameterAttributes {
+                attributes: vec![("Device.A".into(), Some(2), None), ("Device.B".into(), None, Some(true))],
+            },
+            Task::Download(Transfer {
+                file_type: "1 Firmware Upgrade Image".into(),
+                url: "http://fw/x.bin".into(),
+                file_size: 10,
+                ..Transfer::default()
+            }),
+            Task::Upload(Transfer {
+                file_type: "3 Vendor Configuration File".into(),
+                url: "http://up/".into(),
+                ..Transfer::default()
+            }),
         ];
         for t in tasks {
             assert_eq!(Task::from_json(&t.to_json()), Ok(t.clone()));
@@ -297,5 +484,9 @@ mod tests {
         assert!(err(json!([1])).contains("method"));
         let spv = json!({"method": "SetParameterValues", "parameterValues": [["a", "1", "float"]]});
         assert!(err(spv).contains("parameterValues"));
+        let spa =
+            json!({"method": "SetParameterAttributes", "parameterAttributes": [{"name": "a", "notification": 3}]});
+        assert!(err(spa).contains("parameterAttributes"));
+        assert!(err(json!({"method": "Download", "url": "http://x/"})).contains("fileType"));
     }
 }
