@@ -461,3 +461,49 @@ fn connection_request_through_the_api_reaches_the_device_with_digest() {
     drop(server);
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
+
+/// Sends raw bytes on a new connection; the status of the answer (0 when
+/// the server closed without one).
+fn raw_status(addr: SocketAddr, bytes: &[u8]) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.write_all(bytes).unwrap();
+    let mut head = [0u8; 12];
+    match s.read_exact(&mut head) {
+        Ok(()) => std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap(),
+        Err(_) => 0,
+    }
+}
+
+#[test]
+fn hostile_cpe_input_neither_stops_the_server_nor_reaches_the_store() {
+    let db = temp_db();
+    let server = Server::start(&db);
+    let inform = corpus_inform();
+    // Not an envelope, a truncated Inform, a response before any Inform,
+    // bytes that are not UTF-8: each refused (an HTTP error, or a SOAP
+    // fault from the engine), none stored.
+    for body in [
+        &b"not xml at all"[..],
+        &inform[..inform.len() / 2],
+        gpv_response("1", &["Device.X"]).as_bytes(),
+        &[0xff, 0xfe, 0x00, b'<'][..],
+    ] {
+        let mut cpe = Cpe::connect(server.cpe);
+        let a = cpe.post(body);
+        let refused = a.status >= 400 || (a.status == 200 && a.body.contains("Fault>"));
+        assert!(refused, "{} {} for {:?}", a.status, a.body, String::from_utf8_lossy(body));
+    }
+    assert_eq!(raw_status(server.cpe, b"GET / HTTP/1.1\r\nHost: acs\r\n\r\n"), 405);
+    let huge = b"POST / HTTP/1.1\r\nHost: acs\r\nContent-Length: 100000000\r\n\r\n<soap";
+    assert_eq!(raw_status(server.cpe, huge), 413);
+    assert_eq!(raw_status(server.cpe, b"\x16\x03\x01\x02\x00garbage\r\n\r\n"), 400);
+    let (_, devices) = server.api("GET", "/devices", "");
+    assert_eq!(devices, Value::Array(vec![]), "nothing stored from refused input");
+    // Still serving: a real session runs and is stored.
+    assert!(!session(&server).is_empty());
+    let (_, devices) = server.api("GET", "/devices", "");
+    assert_eq!(devices[0]["id"], DEVICE);
+    drop(server);
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}

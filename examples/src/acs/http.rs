@@ -16,7 +16,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -28,6 +28,10 @@ use cwmp_session::cr::http::CrResult;
 use cwmp_session::http::write::CWMP_CONTENT_TYPE;
 
 type Reply = Response<Full<Bytes>>;
+
+/// Time for a request head, and for a whole body, to arrive.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Largest API request body.
 const MAX_API_BODY: usize = 1024 * 1024;
@@ -48,7 +52,9 @@ pub async fn serve_cpes(listener: TcpListener, acs: Shared) {
             let conn = Arc::new(std::sync::Mutex::new(Connection::default()));
             let (a, c) = (acs.clone(), conn.clone());
             let svc = service_fn(move |req| cpe_request(a.clone(), c.clone(), req));
-            if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {
+            let mut http = http1::Builder::new();
+            http.timer(TokioTimer::new()).header_read_timeout(HEAD_TIMEOUT);
+            if let Err(e) = http.serve_connection(TokioIo::new(stream), svc).await {
                 log(format_args!("CPE connection {peer}: {e}"));
             }
             let conn = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -69,11 +75,21 @@ async fn cpe_request(
     req: Request<Incoming>,
 ) -> Result<Reply, hyper::Error> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e) => {
+    // A declared length over the cap is refused before reading anything;
+    // a body that does not arrive in time ends the exchange.
+    if hyper::body::Body::size_hint(&body).lower() > MAX_BODY as u64 {
+        log(format_args!("CPE request refused: declared body over {MAX_BODY} bytes"));
+        return Ok(plain(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {MAX_BODY} bytes")));
+    }
+    let body = match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) => {
             log(format_args!("CPE request body refused: {e}"));
             return Ok(plain(StatusCode::PAYLOAD_TOO_LARGE, format!("body over {MAX_BODY} bytes or broken: {e}")));
+        }
+        Err(_) => {
+            log(format_args!("CPE request body not received within {BODY_TIMEOUT:?}"));
+            return Ok(plain(StatusCode::REQUEST_TIMEOUT, "body not received in time".to_owned()));
         }
     };
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
