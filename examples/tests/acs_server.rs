@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use cwmp_core::Instant;
 use cwmp_examples::{Framing, soap_body};
+use cwmp_session::auth::{ClientAuth, ClientPolicy, Credentials};
 use cwmp_session::cr::SessionTrigger;
 use cwmp_session::cr::http::{Listener, ListenerConfig, Outcome};
+use cwmp_session::http::head::Method as HttpMethod;
+use cwmp_session::http::write::HeadWriter;
 use serde_json::Value;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -31,9 +34,14 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    fn start_with(db: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_acs"))
             .args(["--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start acs");
@@ -104,10 +112,13 @@ impl Drop for Server {
 struct Cpe {
     stream: TcpStream,
     cookie: Option<String>,
+    /// Extra header lines (`Name: value\r\n` each) for every request.
+    extra: String,
 }
 
 struct Answer {
     status: u16,
+    headers: Vec<(String, String)>,
     body: String,
 }
 
@@ -115,13 +126,14 @@ impl Cpe {
     fn connect(addr: SocketAddr) -> Cpe {
         let stream = TcpStream::connect(addr).expect("connect cpe port");
         stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        Cpe { stream, cookie: None }
+        Cpe { stream, cookie: None, extra: String::new() }
     }
 
     fn post(&mut self, body: &[u8]) -> Answer {
         let cookie = self.cookie.as_ref().map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
         let head = format!(
-            "POST / HTTP/1.1\r\nHost: acs\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n{cookie}Content-Length: {}\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: acs\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n{cookie}{}Content-Length: {}\r\n\r\n",
+            self.extra,
             body.len()
         );
         self.stream.write_all(head.as_bytes()).unwrap();
@@ -137,7 +149,11 @@ impl Cpe {
         let head = String::from_utf8(raw).unwrap();
         let status = head[9..12].parse().unwrap();
         let mut len = 0;
-        for line in head.lines() {
+        let mut headers = Vec::new();
+        for line in head.lines().skip(1) {
+            if let Some((n, v)) = line.split_once(':') {
+                headers.push((n.to_ascii_lowercase(), v.trim().to_owned()));
+            }
             let lower = line.to_ascii_lowercase();
             if let Some(v) = lower.strip_prefix("content-length:") {
                 len = v.trim().parse().unwrap();
@@ -148,7 +164,7 @@ impl Cpe {
         }
         let mut body = vec![0; len];
         self.stream.read_exact(&mut body).expect("reply body");
-        Answer { status, body: String::from_utf8(body).unwrap() }
+        Answer { status, headers, body: String::from_utf8(body).unwrap() }
     }
 }
 
@@ -502,6 +518,45 @@ fn hostile_cpe_input_neither_stops_the_server_nor_reaches_the_store() {
     assert_eq!(devices, Value::Array(vec![]), "nothing stored from refused input");
     // Still serving: a real session runs and is stored.
     assert!(!session(&server).is_empty());
+    let (_, devices) = server.api("GET", "/devices", "");
+    assert_eq!(devices[0]["id"], DEVICE);
+    drop(server);
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
+
+/// The Authorization header line a CPE sends answering `challenge` as (`user`, `password`).
+fn digest_answer(challenge: &str, user: &str, password: &str) -> String {
+    let mut auth = ClientAuth::new(ClientPolicy::default());
+    auth.on_challenge([challenge.as_bytes()], false, &[7; 16]).expect("usable challenge");
+    let mut buf = [0u8; 1024];
+    let mut w = HeadWriter::new(&mut buf);
+    auth.write_authorization(&mut w, HttpMethod::Post, "/", &Credentials { username: user, password }).unwrap();
+    String::from_utf8(w.written().to_vec()).unwrap()
+}
+
+#[test]
+fn cpes_authenticate_with_digest_when_credentials_are_configured() {
+    let db = temp_db();
+    let server = Server::start_with(&db, &["--cpe-username", "cpe", "--cpe-password", "s3cret"]);
+    let inform = corpus_inform();
+    let a = Cpe::connect(server.cpe).post(&inform);
+    assert_eq!(a.status, 401, "no credentials: {}", a.body);
+    let challenge = a.headers.iter().find(|(n, _)| n == "www-authenticate").expect("challenge").1.clone();
+    assert!(challenge.starts_with("Digest ") && challenge.contains("realm=\"cwmp-rs acs\""), "{challenge}");
+    // genieacs-sim's own Basic header over plain HTTP is not accepted.
+    let mut basic = Cpe::connect(server.cpe);
+    basic.extra = "Authorization: Basic Y3BlOnMzY3JldA==\r\n".into();
+    assert_eq!(basic.post(&inform).status, 401);
+    let mut wrong = Cpe::connect(server.cpe);
+    wrong.extra = digest_answer(&challenge, "cpe", "wrong");
+    assert_eq!(wrong.post(&inform).status, 401);
+    let (_, devices) = server.api("GET", "/devices", "");
+    assert_eq!(devices, Value::Array(vec![]), "nothing stored before authentication");
+    let mut right = Cpe::connect(server.cpe);
+    right.extra = digest_answer(&challenge, "cpe", "s3cret");
+    let a = right.post(&inform);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("InformResponse"));
     let (_, devices) = server.api("GET", "/devices", "");
     assert_eq!(devices[0]["id"], DEVICE);
     drop(server);

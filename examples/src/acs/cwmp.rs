@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use cwmp_core::{FaultCode, Instant};
 use cwmp_session::acs::{
-    AcsConfig, AcsPolicy, AcsSession, Admission, Completion, DeviceRef, EndReason, Env, Event, HttpRequest, Outcome,
-    Queued, SESSION_STATE_LEN, SessionId, session_cookie,
+    AcsConfig, AcsPolicy, AcsSession, Admission, AuthMode, Completion, DeviceRef, EndReason, Env, Event, HttpRequest,
+    Outcome, Queued, SESSION_STATE_LEN, SessionId, session_cookie,
 };
 use cwmp_session::auth::DigestVerifier;
 use cwmp_session::http::head::Method as HttpMethod;
@@ -39,6 +39,7 @@ pub struct Acs {
     verifier: DigestVerifier<256>,
     parked: HashMap<u64, [u8; SESSION_STATE_LEN]>,
     discoveries: HashMap<u64, Discovery>,
+    credentials: Option<(String, Vec<u8>)>,
     started: std::time::Instant,
     body: Vec<u8>,
     head: Vec<u8>,
@@ -88,9 +89,13 @@ pub struct Connection {
 }
 
 impl Acs {
-    /// An ACS over `store` with `config`.
-    pub fn new(store: Box<dyn Store>, config: AcsConfig<'static>) -> Acs {
+    /// An ACS over `store` with `config`; CPEs authenticate (HTTP Digest)
+    /// as `credentials` (user name, password) when given, else not at all.
+    pub fn new(store: Box<dyn Store>, config: AcsConfig<'static>, credentials: Option<(String, Vec<u8>)>) -> Acs {
+        let auth = if credentials.is_some() { AuthMode::Digest } else { AuthMode::None };
+        let config = AcsConfig { auth, ..config };
         Acs {
+            credentials,
             store,
             config,
             verifier: DigestVerifier::new(),
@@ -139,6 +144,7 @@ impl Acs {
             discovery: self.discoveries.get_mut(&session.id().0),
             gpn_path: String::new(),
             summary: Vec::new(),
+            credentials: self.credentials.as_ref(),
         };
         let mut env = Env { config: &self.config, verifier: &mut self.verifier, now, random: random() };
         let reply = session.handle_request(&mut env, req, &mut policy, &mut self.body, &mut self.head);
@@ -277,6 +283,8 @@ struct Policy<'s, 't> {
     gpn_path: String,
     /// The discovery's summary names (the request borrows them).
     summary: Vec<Text<'static>>,
+    /// The one CPE user name and password, when CPEs authenticate.
+    credentials: Option<&'s (String, Vec<u8>)>,
 }
 
 impl Policy<'_, '_> {
@@ -429,8 +437,8 @@ fn result_of(completion: Completion<'_, '_>) -> TaskResult {
 }
 
 impl AcsPolicy for Policy<'_, '_> {
-    fn password(&mut self, _username: &str) -> Option<&[u8]> {
-        None
+    fn password(&mut self, username: &str) -> Option<&[u8]> {
+        self.credentials.filter(|(u, _)| u == username).map(|(_, p)| p.as_slice())
     }
 
     fn admit(&mut self, inform: &Envelope<'_>, _username: Option<&str>) -> Admission {

@@ -19,7 +19,7 @@ use cwmp_examples::acs::cwmp::Acs;
 use cwmp_examples::acs::http::{bind, serve_api, serve_cpes};
 use cwmp_examples::acs::store::{SqliteStore, Store};
 use cwmp_examples::acs::task::Task;
-use cwmp_session::acs::{AcsConfig, AuthMode};
+use cwmp_session::acs::AcsConfig;
 
 /// A TR-069 ACS with an SQLite store and a JSON management API.
 #[derive(Parser, Debug)]
@@ -34,6 +34,13 @@ struct Args {
     /// Where the management API listens.
     #[arg(long, default_value = "127.0.0.1:7557")]
     api: SocketAddr,
+    /// CPEs authenticate with HTTP Digest as this user (with
+    /// `--cpe-password`); without it CPEs are not authenticated (lab use).
+    #[arg(long, requires = "cpe_password")]
+    cpe_username: Option<String>,
+    /// The CPEs' password (see `--cpe-username`).
+    #[arg(long, requires = "cpe_username")]
+    cpe_password: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,8 +92,8 @@ fn main() -> ExitCode {
             }
         };
     }
-    let config = AcsConfig { auth: AuthMode::None, ..AcsConfig::new("cwmp-rs acs") };
-    let acs = Arc::new(Mutex::new(Acs::new(Box::new(store), config)));
+    let credentials = args.cpe_username.zip(args.cpe_password).map(|(u, p)| (u, p.into_bytes()));
+    let acs = Arc::new(Mutex::new(Acs::new(Box::new(store), AcsConfig::new("cwmp-rs acs"), credentials)));
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
