@@ -446,11 +446,12 @@ impl AcsPolicy for Policy<'_, '_> {
         let record = inform_record(i);
         match self.store.record_inform(&record) {
             Ok(id) => {
-                log(format_args!("device {} (#{id}) informs: {}", record.key, record.events.join(", ")));
+                // Debug formatting: CPE text is escaped, never a forged log line.
+                log(format_args!("device {:?} (#{id}) informs: {:?}", record.key, record.events));
                 Admission::Accept { device: DeviceRef(id as u64), hold_requests: false }
             }
             Err(e) => {
-                log(format_args!("store: cannot record the Inform of {}: {e}; refusing", record.key));
+                log(format_args!("store: cannot record the Inform of {:?}: {e}; refusing", record.key));
                 Admission::Reject
             }
         }

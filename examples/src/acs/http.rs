@@ -188,7 +188,7 @@ async fn api_request(acs: Shared, req: Request<Incoming>) -> Result<Reply, hyper
                 Err(why) => error(StatusCode::BAD_REQUEST, why),
                 Ok(task) => match lock(&acs).store.queue_task(&id, &task) {
                     Ok(Some(n)) => {
-                        log(format_args!("task {n} queued for {id}: {}", task.to_json()));
+                        log(format_args!("task {n} queued for {id:?}: {}", task.to_json()));
                         json_reply(StatusCode::CREATED, &json!({"id": n, "device": id, "task": task.to_json()}))
                     }
                     Ok(None) => error(StatusCode::NOT_FOUND, format!("no device {id:?}")),
@@ -242,7 +242,7 @@ async fn connection_request(acs: &Shared, id: &str, body: &[u8]) -> Reply {
     let creds = Credentials { username: &username, password: &password };
     let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
     let result = super::cr::send(pairs, creds, super::cwmp::random).await;
-    log(format_args!("connection request to {id}: {result:?}"));
+    log(format_args!("connection request to {id:?}: {result:?}"));
     match result {
         Err(e) => error(StatusCode::CONFLICT, e),
         Ok(CrResult::Accepted) => json_reply(StatusCode::OK, &json!({"result": "accepted"})),
