@@ -6,6 +6,7 @@
 //!   here with its types), so a tool and the tests never disagree on where a
 //!   body starts.
 
+pub mod acs;
 pub mod listing;
 
 pub use cwmp_testkit::http::{Framing, HttpError, Unwrapped, soap_body};
