@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the seed corpora of the XML and SOAP/RPC decode fuzz targets from the shared corpus
+# Builds the seed corpora of the XML, SOAP/RPC decode, HTTP request and ACS session fuzz targets from the shared corpus
 # (read in place: ../../shared/corpus, or $CWMP_CORPUS). SOAP bodies of .http
 # dumps are cut after the HTTP head (chunked bodies are seeded as they are).
 set -euo pipefail
@@ -28,3 +28,21 @@ PY
     done
 done
 echo "seeded: $(ls "$here/corpus/xml_tokenize" | wc -l) files per message target"
+
+# The server-side HTTP request parser: a step byte (how the body is fed in
+# pieces), then a whole HTTP request as dumped.
+dir="$here/corpus/http_request"
+mkdir -p "$dir"
+find "$src/messages" -type f -name '*.http' | while read -r f; do
+    { printf '\x07'; cat "$f"; } > "$dir/$(basename "$f")"
+done
+# The ACS session engine: a configuration byte (auth mode, version, TLS,
+# queued RPCs, hold), then the CPE's requests of a recorded session in order.
+dir="$here/corpus/acs_session"
+mkdir -p "$dir"
+for sim in "$src"/messages/simulator/*/; do
+    for cfg in '\x00' '\x14' '\x25'; do
+        { printf "$cfg"; cat "$sim"/*-cpe.http; } > "$dir/$(basename "$sim")-$(printf '%s' "$cfg" | tr -dc '0-9a-f')"
+    done
+done
+echo "seeded: $(ls "$here/corpus/http_request" | wc -l) http_request, $(ls "$here/corpus/acs_session" | wc -l) acs_session"
