@@ -37,9 +37,13 @@
 //! * the Inform and the GPV/GPN/GPA responses go out chunked, the other
 //!   messages with `Content-Length`.
 //!
-//! Not done yet (answered honestly, never silently): `ChangeDUState` and
-//! the deprecated methods answer 9000 *Method not supported* (and
-//! GetRPCMethods does not list them); the CPE-originated
+//! `ChangeDUState` is validated, answered at once and its operations are
+//! handed over after the session ([`Event::ChangeDuState`], [`du`]).
+//!
+//! Not done yet (answered honestly, never silently): the deprecated
+//! methods answer 9000 *Method not supported* (and GetRPCMethods does not
+//! list them); the accepted ChangeDUState is not in the persisted image
+//! (a reboot before the application takes it forgets it); the CPE-originated
 //! DUStateChangeComplete and AutonomousDUStateChangeComplete cannot be
 //! queued (TransferComplete, AutonomousTransferComplete, RequestDownload
 //! and GetRPCMethods can; the last two are not persisted); a
@@ -50,6 +54,7 @@
 //! through the engine's own `AttributeStore::encode`, not in
 //! [`Session::persist`].
 
+pub mod du;
 mod rx;
 mod serve;
 pub mod source;
@@ -66,6 +71,7 @@ use cwmp_soap::rpc::{AutonomousTransferComplete, Inform, TransferComplete};
 use cwmp_soap::structs::{DeviceIdStruct, EventStruct, TransferFault};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, Role, Rpc, Text};
 
+use self::du::DuRequest;
 use self::rx::{Rx, RxError};
 use self::source::{InformCursor, InformSource, Reader};
 use super::periodic::Periodic;
@@ -173,6 +179,13 @@ pub enum Event<'a> {
     },
     /// Persisted state changed: write [`Session::persist`] to flash.
     Persist,
+    /// Carry out the operations of an accepted ChangeDUState (handed over
+    /// after its session ended); they stay readable through
+    /// [`Session::du_request`] until taken with [`Session::take_du_request`].
+    ChangeDuState {
+        /// The operations.
+        request: &'a DuRequest,
+    },
 }
 
 /// Internal form of [`Event`], without borrows.
@@ -185,6 +198,7 @@ enum Pending {
     FactoryReset,
     Transfer(TransferId),
     Persist,
+    ChangeDuState,
 }
 
 /// Settings of a [`Session`].
@@ -344,6 +358,8 @@ struct Queued {
 struct Effects {
     reboot: bool,
     factory_reset: bool,
+    /// A ChangeDUState was accepted (its operations are in `Session::du`).
+    change_du_state: bool,
 }
 
 /// `SupportedCWMPVersions` we send as 1.4.
@@ -354,9 +370,11 @@ const SUPPORTED_VERSIONS: &str = "1.0,1.1,1.2,1.3,1.4";
 /// with its HTTP head; 8 KiB by default).
 ///
 /// Size (pinned by a test): with `MemoryNode` and the default `RX`,
-/// 31 472 bytes on 64-bit targets, most of it the persisted
+/// 39 040 bytes on 64-bit targets, most of it the persisted
 /// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer, the
-/// streamed message's engine cursor and a queued RequestDownload.
+/// streamed message's engine cursor, a queued RequestDownload and an
+/// accepted ChangeDUState waiting for the application (7 568 bytes:
+/// [`du::DU_OPERATIONS`] operations with their strings at schema caps).
 pub struct Session<N, const RX: usize = 8192> {
     config: Config,
     state: State,
@@ -400,6 +418,8 @@ pub struct Session<N, const RX: usize = 8192> {
     redirects: Redirects,
     effects: Effects,
     queued: Queued,
+    /// The accepted ChangeDUState the application has not taken yet.
+    du: Option<DuRequest>,
     /// Randomness for retry waits decided without a context (a timeout, a
     /// close): refreshed from every [`Context::random`].
     retry_seed: u64,
@@ -442,6 +462,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             redirects: Redirects::new(config.redirects),
             effects: Effects::default(),
             queued: Queued::default(),
+            du: None,
             retry_seed: 0x9e37_79b9_7f4a_7c15,
             events: heapless::Deque::new(),
         };
@@ -470,6 +491,17 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// The CWMP version in force in the current session.
     pub fn version(&self) -> CwmpVersion {
         self.version
+    }
+
+    /// The accepted ChangeDUState not yet taken by the application.
+    pub fn du_request(&self) -> Option<&DuRequest> {
+        self.du.as_ref()
+    }
+
+    /// Takes the accepted ChangeDUState (after [`Event::ChangeDuState`]),
+    /// making room for the next one.
+    pub fn take_du_request(&mut self) -> Option<DuRequest> {
+        self.du.take()
     }
 
     /// Writes the persisted image into `buf` (see [`CpeState::encode`]).
@@ -726,7 +758,14 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
 
     /// The next thing for the caller to do.
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
-        Some(match self.events.pop_front()? {
+        let next = loop {
+            match self.events.pop_front()? {
+                // Already taken by the application: nothing to hand over.
+                Pending::ChangeDuState if self.du.is_none() => {}
+                p => break p,
+            }
+        };
+        Some(match next {
             Pending::Open => Event::OpenConnection { url: self.url() },
             Pending::Close => Event::CloseConnection,
             Pending::Ended(outcome) => Event::SessionEnded { outcome },
@@ -734,6 +773,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             Pending::FactoryReset => Event::FactoryReset,
             Pending::Transfer(id) => Event::StartTransfer { id },
             Pending::Persist => Event::Persist,
+            Pending::ChangeDuState => Event::ChangeDuState { request: self.du.as_ref()? },
         })
     }
 
@@ -890,6 +930,9 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         }
         if effects.factory_reset {
             self.push(Pending::FactoryReset);
+        }
+        if effects.change_du_state && self.du.is_some() {
+            self.push(Pending::ChangeDuState);
         }
         self.take_follow_up();
         let queued = self.queued.request_download.is_some() || self.queued.get_rpc_methods;

@@ -10,8 +10,8 @@ use cwmp_model::engine::{NameList, SetAttribute, SetValue, SpvFault, access_list
 use cwmp_soap::envelope::{Fault, encode_must_understand_fault};
 use cwmp_soap::rpc::RequestDownload;
 use cwmp_soap::rpc::{
-    AddObjectResponse, CancelTransferResponse, DeleteObjectResponse, DownloadResponse, FactoryResetResponse,
-    GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
+    AddObjectResponse, CancelTransferResponse, ChangeDuStateResponse, DeleteObjectResponse, DownloadResponse,
+    FactoryResetResponse, GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
     GetParameterValuesResponse, GetRpcMethodsResponse, RebootResponse, ScheduleDownloadResponse,
     ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
 };
@@ -21,7 +21,7 @@ use cwmp_soap::{DecodeErrorKind, DecodeOptions};
 use self::source::{AttributesSource, NamesSource, ValuesSource};
 
 /// The methods this CPE answers (GetRPCMethodsResponse).
-const METHODS: [Text<'static>; 16] = [
+const METHODS: [Text<'static>; 17] = [
     Text::Plain("GetRPCMethods"),
     Text::Plain("SetParameterValues"),
     Text::Plain("GetParameterValues"),
@@ -38,6 +38,7 @@ const METHODS: [Text<'static>; 16] = [
     Text::Plain("CancelTransfer"),
     Text::Plain("GetAllQueuedTransfers"),
     Text::Plain("ScheduleDownload"),
+    Text::Plain("ChangeDUState"),
 ];
 
 /// SetParameterValuesFault entries reported per request.
@@ -498,6 +499,7 @@ struct Parts<'p> {
     cpe: &'p mut CpeState,
     periodic: &'p mut Periodic,
     effects: &'p mut Effects,
+    du: &'p mut Option<DuRequest>,
 }
 
 /// Runs one ACS request.
@@ -670,9 +672,18 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
             p.cpe.transfers.cancel(k).map_err(refuse)?;
             Answer::Whole(Rpc::CancelTransferResponse(CancelTransferResponse))
         }
+        Rpc::ChangeDuState(c) => {
+            // One request waits for the application at a time.
+            if p.du.is_some() {
+                return Err(refuse(FaultCode::RESOURCES_EXCEEDED));
+            }
+            *p.du = Some(DuRequest::from_request(&c).map_err(refuse)?);
+            p.effects.change_du_state = true;
+            Answer::Whole(Rpc::ChangeDuStateResponse(ChangeDuStateResponse))
+        }
         Rpc::Invalid(inv) => return Err(refuse(inv.fault(Role::Cpe))),
         // Unknown and vendor methods, and those this session does not
-        // implement (ChangeDUState, the deprecated ones): Method not
+        // implement (the deprecated ones): Method not
         // supported.
         _ => return Err(refuse(FaultCode::METHOD_NOT_SUPPORTED)),
     })
@@ -739,7 +750,8 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.held |= self.hold;
         let header = Header { id: env.header.id, ..Header::default() };
         let mut faults: heapless::Vec<SpvFault, MAX_SPV_FAULTS> = heapless::Vec::new();
-        let parts = Parts { cpe: &mut self.cpe, periodic: &mut self.periodic, effects: &mut self.effects };
+        let parts =
+            Parts { cpe: &mut self.cpe, periodic: &mut self.periodic, effects: &mut self.effects, du: &mut self.du };
         let reply = match env.body {
             Body::Fault(_) => Err(refuse(FaultCode::INVALID_ARGUMENTS)),
             Body::Rpc(rpc) => dispatch(parts, now, rpc, cx, &mut faults),
