@@ -5,11 +5,14 @@
 
 mod common;
 
+use std::path::PathBuf;
+use std::process::Command;
+
 use common::*;
-use cwmp_core::Instant;
+use cwmp_core::{DateTime, FaultCode, Instant};
 use cwmp_model::memory::MemoryNode;
 use cwmp_session::cpe::session::Session;
-use cwmp_session::cpe::session::du::{DU_OPERATIONS, DuOperation};
+use cwmp_session::cpe::session::du::{DU_OPERATIONS, DuOperation, DuResult, DuState};
 use cwmp_soap::rpc::{ChangeDuState, GetRpcMethods};
 use cwmp_soap::structs::{InstallOpStruct, Operation, UninstallOpStruct, UpdateOpStruct};
 use cwmp_soap::{Body, List, Rpc, Text};
@@ -137,4 +140,138 @@ fn get_rpc_methods_lists_change_du_state() {
     let env = resp.envelope();
     let Body::Rpc(Rpc::GetRpcMethodsResponse(r)) = env.body else { panic!("{:?}", env.body) };
     assert!(r.method_list.iter().any(|m| m == Text::plain("ChangeDUState")));
+}
+
+fn result(state: DuState, fault: FaultCode, op: &'static str) -> DuResult<'static> {
+    DuResult {
+        uuid: UUID,
+        deployment_unit_ref: "Device.SoftwareModules.DeploymentUnit.1",
+        version: "2.1",
+        current_state: state,
+        resolved: true,
+        execution_unit_ref_list: "Device.SoftwareModules.ExecutionUnit.1",
+        start_time: DateTime::UNKNOWN,
+        complete_time: DateTime::UNKNOWN,
+        fault_code: fault,
+        fault_string: if fault == FaultCode::NO_FAULT { "" } else { "download failed" },
+        operation_performed: op,
+    }
+}
+
+fn codes(req: &Request) -> Vec<String> {
+    inform_events(req).into_iter().map(|(c, k)| if k.is_empty() { c } else { format!("{c}/{k}") }).collect()
+}
+
+/// Runs `xsd-validate` on the bodies (skipped without xmllint, as in
+/// `cpe_schema.rs`).
+fn validate(bodies: &[(&str, &[u8])]) {
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        eprintln!("xmllint missing: apt-get install -y libxml2-utils");
+        return;
+    }
+    // One directory per call: the tests run in parallel.
+    let first = bodies.first().map_or("none", |b| b.0);
+    let dir = std::env::temp_dir().join(format!("cwmp-session-cpe-du-{}-{first}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: Vec<PathBuf> = bodies
+        .iter()
+        .map(|(name, body)| {
+            let p = dir.join(format!("{name}.xml"));
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+        .collect();
+    let tool = cwmp_testkit::corpus::root().join("../tools/xsd-validate");
+    let out = Command::new(tool).args(&files).output().expect("run xsd-validate");
+    assert!(
+        out.status.success(),
+        "schema validation failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn results_inform_11_and_m_change_du_state_and_send_du_state_change_complete_until_acknowledged() {
+    started!(st, cpe, s);
+    to_empty_post(&mut s, &mut cpe);
+    let ops = leak(vec![install("http://du.example.net/app.ipk"), uninstall()]);
+    let answer = reply(&mut s, t(2), &mut cpe, &acs_message("du-1", change(ops, "key-du")));
+    finish(&mut s, t(3), &mut cpe);
+    let req = s.take_du_request().expect("handed over");
+    assert_eq!(req.operations.len(), 2);
+    let results = [
+        result(DuState::Installed, FaultCode::NO_FAULT, "Install"),
+        result(DuState::Failed, FaultCode::new(9017), "Uninstall"),
+    ];
+    assert!(s.du_state_change_complete(t(10), "key-du", &results));
+    assert!(!s.du_state_change_complete(t(10), "key-du", &results), "one waits at a time");
+    let inform = connect(&mut s, t(10), &mut cpe);
+    let c = codes(&inform);
+    assert!(c.contains(&"11 DU STATE CHANGE COMPLETE".to_string()), "{c:?}");
+    assert!(c.contains(&"M ChangeDUState/key-du".to_string()), "{c:?}");
+    let done = reply(&mut s, t(11), &mut cpe, &inform_response(&inform));
+    let env = done.envelope();
+    let Body::Rpc(Rpc::DuStateChangeComplete(d)) = env.body else { panic!("{:?}", env.body) };
+    assert_eq!(d.command_key, Some(Text::plain("key-du")));
+    let got: Vec<(String, String, u32)> = d
+        .results
+        .iter()
+        .map(|r| (r.uuid.to_string(), r.current_state.to_string(), r.fault.fault_code.code().into()))
+        .collect();
+    assert_eq!(got, [(UUID.into(), "Installed".into(), 0), (UUID.into(), "Failed".into(), 9017)]);
+    // Not acknowledged: the session fails, both events stay for the next one.
+    s.handle_closed(t(12));
+    events(&mut s);
+    assert!(s.state().events.iter().any(|e| e.code_str() == "11 DU STATE CHANGE COMPLETE"));
+    assert!(s.state().events.iter().any(|e| e.code_str() == "M ChangeDUState" && e.command_key() == "key-du"));
+    let retry = s.poll_timeout().expect("a retry is due");
+    s.handle_timeout(retry);
+    let inform = connect(&mut s, retry, &mut cpe);
+    assert!(codes(&inform).contains(&"M ChangeDUState/key-du".to_string()));
+    let again = reply(&mut s, t(101), &mut cpe, &inform_response(&inform));
+    assert!(matches!(again.envelope().body, Body::Rpc(Rpc::DuStateChangeComplete(_))));
+    let id = again.id();
+    let ack = Rpc::DuStateChangeCompleteResponse(cwmp_soap::rpc::DuStateChangeCompleteResponse);
+    let post = reply(&mut s, t(102), &mut cpe, &acs_message(&id, ack));
+    assert!(post.is_empty_post());
+    assert!(s.state().events.is_empty(), "11 and M ChangeDUState delivered with the response");
+    validate(&[("ChangeDUStateResponse", &answer.body), ("DUStateChangeComplete", &done.body)]);
+}
+
+#[test]
+fn autonomous_results_inform_12_and_send_autonomous_du_state_change_complete() {
+    started!(st, cpe, s);
+    to_empty_post(&mut s, &mut cpe);
+    finish(&mut s, t(2), &mut cpe);
+    let results = [result(DuState::Installed, FaultCode::NO_FAULT, "Install")];
+    assert!(s.autonomous_du_state_change_complete(t(10), &results));
+    let inform = connect(&mut s, t(10), &mut cpe);
+    assert!(codes(&inform).contains(&"12 AUTONOMOUS DU STATE CHANGE COMPLETE".to_string()));
+    let done = reply(&mut s, t(11), &mut cpe, &inform_response(&inform));
+    let env = done.envelope();
+    let Body::Rpc(Rpc::AutonomousDuStateChangeComplete(d)) = env.body else { panic!("{:?}", env.body) };
+    let r = d.results.iter().next().expect("one result");
+    assert_eq!(r.operation_performed, Text::plain("Install"));
+    assert_eq!(r.deployment_unit_ref, Text::plain("Device.SoftwareModules.DeploymentUnit.1"));
+    let ack = Rpc::AutonomousDuStateChangeCompleteResponse(cwmp_soap::rpc::AutonomousDuStateChangeCompleteResponse);
+    let post = reply(&mut s, t(12), &mut cpe, &acs_message(&done.id(), ack));
+    assert!(post.is_empty_post());
+    assert!(s.state().events.is_empty());
+    validate(&[("AutonomousDUStateChangeComplete", &done.body)]);
+}
+
+#[test]
+fn results_over_their_bounds_are_refused_not_cut() {
+    started!(st, cpe, s);
+    let _ = &mut cpe;
+    let mut long = result(DuState::Installed, FaultCode::NO_FAULT, "Install");
+    let uuid = "u".repeat(65);
+    long.uuid = &uuid;
+    assert!(!s.du_state_change_complete(t(1), "k", &[long]));
+    let many = [result(DuState::Installed, FaultCode::NO_FAULT, "Install"); DU_OPERATIONS + 1];
+    assert!(!s.du_state_change_complete(t(1), "k", &many));
+    assert!(!s.du_state_change_complete(t(1), "k", &[]));
+    assert!(!s.state().events.iter().any(|e| e.code_str().starts_with("11")), "nothing queued");
 }

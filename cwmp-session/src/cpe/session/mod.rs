@@ -5,7 +5,8 @@
 //! pending events, RetryCount, the schema's forced-inform parameters (and
 //! `ManagementServer.ConnectionRequestURL` always) and the pending value
 //! changes; after the InformResponse it sends the TransferCompletes and
-//! AutonomousTransferCompletes the application queued, then an empty POST,
+//! AutonomousTransferCompletes, (Autonomous)DUStateChangeCompletes and
+//! other requests the application queued, then an empty POST,
 //! then serves the ACS's requests until the ACS answers with an empty body.
 //! The data-model RPCs run through the `cwmp-model` [`Engine`]; the read
 //! RPCs and the Inform stream through the resumable encoder into HTTP
@@ -42,11 +43,11 @@
 //!
 //! Not done yet (answered honestly, never silently): the deprecated
 //! methods answer 9000 *Method not supported* (and GetRPCMethods does not
-//! list them); the accepted ChangeDUState is not in the persisted image
-//! (a reboot before the application takes it forgets it); the CPE-originated
-//! DUStateChangeComplete and AutonomousDUStateChangeComplete cannot be
-//! queued (TransferComplete, AutonomousTransferComplete, RequestDownload
-//! and GetRPCMethods can; the last two are not persisted); a
+//! list them); the accepted ChangeDUState and the queued
+//! DUStateChangeComplete / AutonomousDUStateChangeComplete are not in the
+//! persisted image (a reboot forgets them, while their `11`/`12`/`M
+//! ChangeDUState` events survive in the image), nor are a queued
+//! RequestDownload and GetRPCMethods; a
 //! `SessionTimeout` sent by the ACS is not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
 //! *response* to an ACS request ends the session (the request is gone);
 //! an InformResponse's MaxEnvelopes is not needed (one envelope per
@@ -71,7 +72,7 @@ use cwmp_soap::rpc::{AutonomousTransferComplete, Inform, TransferComplete};
 use cwmp_soap::structs::{DeviceIdStruct, EventStruct, TransferFault};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, Role, Rpc, Text};
 
-use self::du::DuRequest;
+use self::du::{DuComplete, DuRequest, DuResult};
 use self::rx::{Rx, RxError};
 use self::source::{InformCursor, InformSource, Reader};
 use super::periodic::Periodic;
@@ -109,7 +110,7 @@ pub enum State {
     Connecting,
     /// The Inform is being sent or waits for its InformResponse.
     InformSent,
-    /// A CPE request (TransferComplete, AutonomousTransferComplete) is being
+    /// A CPE request (TransferComplete, DUStateChangeComplete, …) is being
     /// sent or waits for its response.
     CpeRequestSent,
     /// The empty POST went out: the ACS sends a request or ends the session.
@@ -328,6 +329,8 @@ enum Sent {
     Autonomous,
     RequestDownload,
     GetRpcMethods,
+    DuComplete,
+    AutonomousDu,
     EmptyPost,
     Answer,
 }
@@ -351,6 +354,10 @@ struct RequestDl {
 struct Queued {
     request_download: Option<RequestDl>,
     get_rpc_methods: bool,
+    /// The results of a ChangeDUState (DUStateChangeComplete).
+    du_complete: Option<DuComplete>,
+    /// Results of autonomous DU changes (AutonomousDUStateChangeComplete).
+    autonomous_du: Option<DuComplete>,
 }
 
 /// Effects the ACS asked for, handed over when the session ends.
@@ -370,11 +377,13 @@ const SUPPORTED_VERSIONS: &str = "1.0,1.1,1.2,1.3,1.4";
 /// with its HTTP head; 8 KiB by default).
 ///
 /// Size (pinned by a test): with `MemoryNode` and the default `RX`,
-/// 39 040 bytes on 64-bit targets, most of it the persisted
+/// 46 896 bytes on 64-bit targets, most of it the persisted
 /// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer, the
-/// streamed message's engine cursor, a queued RequestDownload and an
+/// streamed message's engine cursor, a queued RequestDownload, an
 /// accepted ChangeDUState waiting for the application (7 568 bytes:
-/// [`du::DU_OPERATIONS`] operations with their strings at schema caps).
+/// [`du::DU_OPERATIONS`] operations with their strings at schema caps) and
+/// a queued DUStateChangeComplete and AutonomousDUStateChangeComplete
+/// (7 856 bytes for both).
 pub struct Session<N, const RX: usize = 8192> {
     config: Config,
     state: State,
@@ -592,6 +601,47 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     pub fn get_rpc_methods(&mut self, now: Instant) {
         self.queued.get_rpc_methods = true;
         self.request_session(now);
+    }
+
+    /// The application finished the ChangeDUState with `command_key`
+    /// (one result per operation): queues `11 DU STATE CHANGE COMPLETE`
+    /// and `M ChangeDUState`, sends DUStateChangeComplete in the next
+    /// session and keeps both events until its response. `false` (nothing
+    /// queued) when one is already waiting, there are no or more than
+    /// [`du::DU_OPERATIONS`] results, or a string is over its bound
+    /// ([`DuResult`]).
+    pub fn du_state_change_complete(&mut self, now: Instant, command_key: &str, results: &[DuResult<'_>]) -> bool {
+        if self.queued.du_complete.is_some() {
+            return false;
+        }
+        let Some(c) = DuComplete::new(command_key, results) else { return false };
+        if self.cpe.events.add(EventCode::DuStateChangeComplete, "").is_err()
+            || self.cpe.events.add(EventCode::Method("ChangeDUState"), command_key).is_err()
+        {
+            return false;
+        }
+        self.queued.du_complete = Some(c);
+        self.push(Pending::Persist);
+        self.request_session(now);
+        true
+    }
+
+    /// The device changed deployment units on its own (or for another
+    /// party): queues `12 AUTONOMOUS DU STATE CHANGE COMPLETE` and sends
+    /// AutonomousDUStateChangeComplete in the next session. Same bounds as
+    /// [`Session::du_state_change_complete`].
+    pub fn autonomous_du_state_change_complete(&mut self, now: Instant, results: &[DuResult<'_>]) -> bool {
+        if self.queued.autonomous_du.is_some() {
+            return false;
+        }
+        let Some(c) = DuComplete::new("", results) else { return false };
+        if self.cpe.events.add(EventCode::AutonomousDuStateChangeComplete, "").is_err() {
+            return false;
+        }
+        self.queued.autonomous_du = Some(c);
+        self.push(Pending::Persist);
+        self.request_session(now);
+        true
     }
 
     fn in_session(&self) -> bool {
@@ -935,7 +985,10 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             self.push(Pending::ChangeDuState);
         }
         self.take_follow_up();
-        let queued = self.queued.request_download.is_some() || self.queued.get_rpc_methods;
+        let queued = self.queued.request_download.is_some()
+            || self.queued.get_rpc_methods
+            || self.queued.du_complete.is_some()
+            || self.queued.autonomous_du.is_some();
         if queued || self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
             // Held requests are owed to the ACS: another session. Our
             // session ends at the ACS's empty body even when the hold was

@@ -3,19 +3,22 @@
 //! (data-model RPCs through the engine, the rest through the transfer queue,
 //! the event queue and deferred effects).
 
+use super::du::DU_OPERATIONS;
 use super::*;
 use crate::cpe::transfer::{TransferArgs, WindowArgs};
 use cwmp_core::event::RequiredResponse;
 use cwmp_model::engine::{NameList, SetAttribute, SetValue, SpvFault, access_list_subscriber};
 use cwmp_soap::envelope::{Fault, encode_must_understand_fault};
-use cwmp_soap::rpc::RequestDownload;
 use cwmp_soap::rpc::{
     AddObjectResponse, CancelTransferResponse, ChangeDuStateResponse, DeleteObjectResponse, DownloadResponse,
     FactoryResetResponse, GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
     GetParameterValuesResponse, GetRpcMethodsResponse, RebootResponse, ScheduleDownloadResponse,
     ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
 };
-use cwmp_soap::structs::{AllQueuedTransferStruct, ArgStruct, SetParameterValuesFault};
+use cwmp_soap::rpc::{AutonomousDuStateChangeComplete, DuStateChangeComplete, RequestDownload};
+use cwmp_soap::structs::{
+    AllQueuedTransferStruct, ArgStruct, AutonOpResultStruct, OpResultStruct, SetParameterValuesFault,
+};
 use cwmp_soap::{DecodeErrorKind, DecodeOptions};
 
 use self::source::{AttributesSource, NamesSource, ValuesSource};
@@ -389,6 +392,27 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 complete_time: r.complete_time(),
             });
             (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::Autonomous)
+        } else if let Some(c) = self.queued.du_complete.as_ref().filter(|_| !self.hold) {
+            let mut results: heapless::Vec<OpResultStruct<'_>, DU_OPERATIONS> = heapless::Vec::new();
+            for r in &c.results {
+                // Same capacity as the stored results.
+                let _ = results.push(r.op_result());
+            }
+            let rpc = Rpc::DuStateChangeComplete(DuStateChangeComplete {
+                results: List::from(results.as_slice()),
+                command_key: Some(Text::plain(&c.command_key)),
+            });
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::DuComplete)
+        } else if let Some(c) = self.queued.autonomous_du.as_ref().filter(|_| !self.hold) {
+            let mut results: heapless::Vec<AutonOpResultStruct<'_>, DU_OPERATIONS> = heapless::Vec::new();
+            for r in &c.results {
+                // Same capacity as the stored results.
+                let _ = results.push(r.auton_op_result());
+            }
+            let rpc = Rpc::AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete {
+                results: List::from(results.as_slice()),
+            });
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::AutonomousDu)
         } else if let Some(rd) = self.queued.request_download.as_ref().filter(|_| !self.hold) {
             let mut args: heapless::Vec<ArgStruct<'_>, REQUEST_DOWNLOAD_ARGS> = heapless::Vec::new();
             for (n, v) in &rd.args {
@@ -909,6 +933,17 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 self.cpe.events.response_received(RequiredResponse::RequestDownloadResponse, "", false);
             }
             (Sent::GetRpcMethods, Rpc::GetRpcMethodsResponse(_)) => self.queued.get_rpc_methods = false,
+            (Sent::DuComplete, Rpc::DuStateChangeCompleteResponse(_)) => {
+                if let Some(c) = self.queued.du_complete.take() {
+                    let r = RequiredResponse::DuStateChangeCompleteResponse;
+                    self.cpe.events.response_received(r, &c.command_key, false);
+                }
+            }
+            (Sent::AutonomousDu, Rpc::AutonomousDuStateChangeCompleteResponse(_)) => {
+                self.queued.autonomous_du = None;
+                let r = RequiredResponse::AutonomousDuStateChangeCompleteResponse;
+                self.cpe.events.response_received(r, "", false);
+            }
             _ => return self.fail(now, Outcome::Unexpected),
         }
         self.hold = hold;
