@@ -11,8 +11,8 @@ use std::process::Command;
 use common::*;
 use cwmp_core::{DateTime, FaultCode, Instant};
 use cwmp_model::memory::MemoryNode;
-use cwmp_session::cpe::session::Session;
 use cwmp_session::cpe::session::du::{DU_OPERATIONS, DuOperation, DuResult, DuState};
+use cwmp_session::cpe::session::{Config, Session};
 use cwmp_soap::rpc::{ChangeDuState, GetRpcMethods};
 use cwmp_soap::structs::{InstallOpStruct, Operation, UninstallOpStruct, UpdateOpStruct};
 use cwmp_soap::{Body, List, Rpc, Text};
@@ -274,4 +274,72 @@ fn results_over_their_bounds_are_refused_not_cut() {
     assert!(!s.du_state_change_complete(t(1), "k", &many));
     assert!(!s.du_state_change_complete(t(1), "k", &[]));
     assert!(!s.state().events.iter().any(|e| e.code_str().starts_with("11")), "nothing queued");
+}
+
+fn image(s: &Session<MemoryNode>, now: Instant) -> Vec<u8> {
+    let mut buf = vec![0u8; 32 * 1024];
+    let n = s.persist(now, &mut buf).unwrap();
+    buf.truncate(n);
+    buf
+}
+
+#[test]
+fn accepted_request_and_queued_completions_survive_a_reboot_until_acknowledged() {
+    started!(st, cpe, s);
+    to_empty_post(&mut s, &mut cpe);
+    let ops = leak(vec![install("http://du.example.net/a&b.ipk"), update(), uninstall()]);
+    reply(&mut s, t(2), &mut cpe, &acs_message("du-1", change(ops, "key-du")));
+    finish(&mut s, t(3), &mut cpe);
+    let before = s.du_request().cloned().expect("accepted");
+    // Reboot before the application took it: it is still there.
+    let img = image(&s, t(4));
+    let (mut s, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(10));
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(s.du_request(), Some(&before));
+    assert!(s.take_du_request().is_some());
+    let results = [result(DuState::Installed, FaultCode::NO_FAULT, "Install"); 3];
+    assert!(s.du_state_change_complete(t(11), "key-du", &results));
+    assert!(s.autonomous_du_state_change_complete(t(11), &results[..1]));
+    // Reboot before the next session: both completions and their events stay.
+    let img = image(&s, t(12));
+    let (mut s, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(20));
+    assert!(err.is_none(), "{err:?}");
+    assert!(s.du_request().is_none(), "taken before the reboot");
+    let inform = connect(&mut s, t(20), &mut cpe);
+    let c = codes(&inform);
+    for code in
+        ["1 BOOT", "11 DU STATE CHANGE COMPLETE", "M ChangeDUState/key-du", "12 AUTONOMOUS DU STATE CHANGE COMPLETE"]
+    {
+        assert!(c.contains(&code.to_string()), "{code} in {c:?}");
+    }
+    let done = reply(&mut s, t(21), &mut cpe, &inform_response(&inform));
+    let env = done.envelope();
+    let Body::Rpc(Rpc::DuStateChangeComplete(d)) = env.body else { panic!("{:?}", env.body) };
+    assert_eq!(d.results.len(), 3);
+    let ack = Rpc::DuStateChangeCompleteResponse(cwmp_soap::rpc::DuStateChangeCompleteResponse);
+    let auto = reply(&mut s, t(22), &mut cpe, &acs_message(&done.id(), ack));
+    assert!(matches!(auto.envelope().body, Body::Rpc(Rpc::AutonomousDuStateChangeComplete(_))));
+    let ack = Rpc::AutonomousDuStateChangeCompleteResponse(cwmp_soap::rpc::AutonomousDuStateChangeCompleteResponse);
+    assert!(reply(&mut s, t(23), &mut cpe, &acs_message(&auto.id(), ack)).is_empty_post());
+    // Acknowledged: nothing of it is left in the image.
+    let img = image(&s, t(24));
+    let (s, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(30));
+    assert!(err.is_none());
+    assert!(!s.state().events.iter().any(|e| e.code_str().starts_with("1") && e.code_str() != "1 BOOT"));
+    assert!(!s.state().events.iter().any(|e| e.code_str() == "M ChangeDUState"));
+}
+
+#[test]
+fn a_corrupt_du_section_is_reported_with_its_offset() {
+    started!(st, cpe, s);
+    to_empty_post(&mut s, &mut cpe);
+    reply(&mut s, t(2), &mut cpe, &acs_message("du-1", change(leak(vec![uninstall()]), "k")));
+    finish(&mut s, t(3), &mut cpe);
+    let mut img = image(&s, t(4));
+    let last = img.len() - 6;
+    img[last] ^= 0x40;
+    let (s, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(10));
+    let err = err.expect("reported");
+    assert_eq!(err.kind, cwmp_session::cpe::persist::PersistErrorKind::Checksum);
+    assert!(s.du_request().is_none());
 }

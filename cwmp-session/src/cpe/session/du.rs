@@ -17,6 +17,8 @@ use cwmp_soap::Text;
 use cwmp_soap::rpc::ChangeDuState;
 use cwmp_soap::structs::{AutonOpResultStruct, DuFault, OpResultStruct, Operation};
 
+use crate::cpe::persist::{PersistError, PersistErrorKind, Reader, Writer, fail, need};
+
 /// Operations one ChangeDUState may carry here.
 pub const DU_OPERATIONS: usize = 4;
 
@@ -274,5 +276,207 @@ impl DuComplete {
             stored.push(StoredResult::new(r)?).ok()?;
         }
         Some(DuComplete { command_key: heapless::String::try_from(command_key).ok()?, results: stored })
+    }
+}
+
+/// Magic of the DU section the session appends to the [`CpeState`]
+/// image (`"CWDU" payload_len:u32le payload crc32:u32le`).
+///
+/// [`CpeState`]: crate::cpe::persist::CpeState
+pub(super) const SECTION_MAGIC: [u8; 4] = *b"CWDU";
+
+/// What of the DU state survives a reboot.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct DuSection {
+    pub(super) request: Option<DuRequest>,
+    pub(super) complete: Option<DuComplete>,
+    pub(super) autonomous: Option<DuComplete>,
+}
+
+fn put_request(w: &mut Writer<'_>, q: &DuRequest) -> Result<(), PersistError> {
+    w.str(&q.command_key)?;
+    w.u8(q.operations.len() as u8)?;
+    for op in &q.operations {
+        let (kind, fields): (u8, [&str; 5]) = match op {
+            DuOperation::Install { url, uuid, username, password, execution_env_ref } => {
+                (0, [url, uuid, username, password, execution_env_ref])
+            }
+            DuOperation::Update { uuid, version, url, username, password } => {
+                (1, [uuid, version, url, username, password])
+            }
+            DuOperation::Uninstall { uuid, version, execution_env_ref } => {
+                (2, [uuid, version, execution_env_ref, "", ""])
+            }
+        };
+        w.u8(kind)?;
+        for f in fields {
+            w.str(f)?;
+        }
+    }
+    Ok(())
+}
+
+fn get_request(r: &mut Reader<'_>) -> Result<DuRequest, PersistError> {
+    let command_key = r.string()?;
+    let at = r.pos;
+    let n = r.u8()?;
+    let mut operations = heapless::Vec::new();
+    for _ in 0..n {
+        let at = r.pos;
+        let op = match r.u8()? {
+            0 => DuOperation::Install {
+                url: r.string()?,
+                uuid: r.string()?,
+                username: r.string()?,
+                password: r.string()?,
+                execution_env_ref: r.string()?,
+            },
+            1 => DuOperation::Update {
+                uuid: r.string()?,
+                version: r.string()?,
+                url: r.string()?,
+                username: r.string()?,
+                password: r.string()?,
+            },
+            2 => {
+                let op =
+                    DuOperation::Uninstall { uuid: r.string()?, version: r.string()?, execution_env_ref: r.string()? };
+                // The two unused slots.
+                r.str()?;
+                r.str()?;
+                op
+            }
+            _ => return fail(PersistErrorKind::Value, at),
+        };
+        operations.push(op).or(fail(PersistErrorKind::Value, at))?;
+    }
+    need((n > 0).then_some(()), at)?;
+    Ok(DuRequest { command_key, operations })
+}
+
+fn put_complete(w: &mut Writer<'_>, c: &DuComplete) -> Result<(), PersistError> {
+    w.str(&c.command_key)?;
+    w.u8(c.results.len() as u8)?;
+    for x in &c.results {
+        for f in [&x.uuid[..], &x.deployment_unit_ref, &x.version, &x.execution_unit_ref_list, &x.fault_string] {
+            w.str(f)?;
+        }
+        w.str(&x.operation_performed)?;
+        w.u8(x.current_state as u8)?;
+        w.u8(u8::from(x.resolved))?;
+        w.date(x.start_time)?;
+        w.date(x.complete_time)?;
+        w.u32(u32::from(x.fault_code.code()))?;
+    }
+    Ok(())
+}
+
+fn get_complete(r: &mut Reader<'_>) -> Result<DuComplete, PersistError> {
+    let command_key = r.string()?;
+    let at = r.pos;
+    let n = r.u8()?;
+    let mut results = heapless::Vec::new();
+    for _ in 0..n {
+        let at = r.pos;
+        let (uuid, deployment_unit_ref, version) = (r.string()?, r.string()?, r.string()?);
+        let (execution_unit_ref_list, fault_string, operation_performed) = (r.string()?, r.string()?, r.string()?);
+        let s = r.pos;
+        let current_state = match r.u8()? {
+            0 => DuState::Installed,
+            1 => DuState::Uninstalled,
+            2 => DuState::Failed,
+            _ => return fail(PersistErrorKind::Value, s),
+        };
+        let resolved = r.u8()? != 0;
+        let (start_time, complete_time) = (r.date()?, r.date()?);
+        let f = r.pos;
+        let fault_code = FaultCode::new(need(u16::try_from(r.u32()?).ok(), f)?);
+        let x = StoredResult {
+            uuid,
+            deployment_unit_ref,
+            version,
+            current_state,
+            resolved,
+            execution_unit_ref_list,
+            start_time,
+            complete_time,
+            fault_code,
+            fault_string,
+            operation_performed,
+        };
+        results.push(x).or(fail(PersistErrorKind::Value, at))?;
+    }
+    need((n > 0).then_some(()), at)?;
+    Ok(DuComplete { command_key, results })
+}
+
+/// Appends the DU section to `buf` (nothing when there is nothing to
+/// keep); returns its length.
+pub(super) fn encode_section(
+    request: Option<&DuRequest>,
+    complete: Option<&DuComplete>,
+    autonomous: Option<&DuComplete>,
+    buf: &mut [u8],
+) -> Result<usize, PersistError> {
+    if request.is_none() && complete.is_none() && autonomous.is_none() {
+        return Ok(0);
+    }
+    let mut w = Writer { buf, pos: 8 };
+    for present in [request.is_some(), complete.is_some(), autonomous.is_some()] {
+        w.u8(u8::from(present))?;
+    }
+    if let Some(q) = request {
+        put_request(&mut w, q)?;
+    }
+    for c in [complete, autonomous].into_iter().flatten() {
+        put_complete(&mut w, c)?;
+    }
+    let end = w.pos;
+    let crc = crate::cpe::persist::crc32(w.buf.get(8..end).unwrap_or(&[]));
+    w.u32(crc)?;
+    let len = (end - 8) as u32;
+    let head = w.buf.get_mut(..8).ok_or(PersistError { kind: PersistErrorKind::NoSpace, offset: 0 })?;
+    head[..4].copy_from_slice(&SECTION_MAGIC);
+    head[4..].copy_from_slice(&len.to_le_bytes());
+    Ok(w.pos)
+}
+
+impl DuSection {
+    /// Reads a section written by [`DuSection::encode`] (empty input: an
+    /// empty section); `base` is its offset in the whole image, for errors.
+    pub(super) fn decode(b: &[u8], base: usize) -> Result<DuSection, PersistError> {
+        if b.is_empty() {
+            return Ok(DuSection::default());
+        }
+        let at = |e: PersistError| PersistError { offset: e.offset + base, ..e };
+        let mut r = Reader { b, pos: 0 };
+        if r.array::<4>().map_err(at)? != SECTION_MAGIC {
+            return fail(PersistErrorKind::Magic, base);
+        }
+        let len = r.u32().map_err(at)? as usize;
+        if b.len() != 8 + len + 4 {
+            return fail(PersistErrorKind::Length, base + 4);
+        }
+        let payload = b.get(8..8 + len).unwrap_or(&[]);
+        let mut crc = Reader { b, pos: 8 + len };
+        if crc.u32().map_err(at)? != crate::cpe::persist::crc32(payload) {
+            return fail(PersistErrorKind::Checksum, base + 8 + len);
+        }
+        let mut r = Reader { b: payload, pos: 0 };
+        let (a, c, d) = (r.u8().map_err(at)?, r.u8().map_err(at)?, r.u8().map_err(at)?);
+        let mut s = DuSection::default();
+        if a != 0 {
+            s.request = Some(get_request(&mut r).map_err(at)?);
+        }
+        if c != 0 {
+            s.complete = Some(get_complete(&mut r).map_err(at)?);
+        }
+        if d != 0 {
+            s.autonomous = Some(get_complete(&mut r).map_err(at)?);
+        }
+        if r.pos != payload.len() {
+            return fail(PersistErrorKind::Length, base + 8 + r.pos);
+        }
+        Ok(s)
     }
 }

@@ -43,11 +43,10 @@
 //!
 //! Not done yet (answered honestly, never silently): the deprecated
 //! methods answer 9000 *Method not supported* (and GetRPCMethods does not
-//! list them); the accepted ChangeDUState and the queued
-//! DUStateChangeComplete / AutonomousDUStateChangeComplete are not in the
-//! persisted image (a reboot forgets them, while their `11`/`12`/`M
-//! ChangeDUState` events survive in the image), nor are a queued
-//! RequestDownload and GetRPCMethods; a
+//! list them); a queued RequestDownload and GetRPCMethods are not
+//! persisted (the accepted ChangeDUState and the queued
+//! (Autonomous)DUStateChangeComplete are, in [`Session::persist`]'s DU
+//! section); a
 //! `SessionTimeout` sent by the ACS is not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
 //! *response* to an ACS request ends the session (the request is gone);
 //! an InformResponse's MaxEnvelopes is not needed (one envelope per
@@ -440,9 +439,22 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// boot; a corrupt image is reported and bootstraps), queues `1 BOOT`
     /// (and `0 BOOTSTRAP` for a new ACS URL) and asks for a session at once.
     pub fn new(image: Option<&[u8]>, acs_url: &str, config: Config, now: Instant) -> (Self, Option<PersistError>) {
-        let (cpe, err) = match image {
-            Some(img) => CpeState::restore_or_bootstrap(img, now),
+        // The CpeState image, then the DU section (see [`Session::persist`]).
+        let split = image.map(|img| {
+            let len = img.get(6..10).map_or(0, |l| u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize);
+            img.split_at(len.saturating_add(14).min(img.len()))
+        });
+        let (cpe, mut err) = match split {
+            Some((img, _)) => CpeState::restore_or_bootstrap(img, now),
             None => (CpeState::new(), None),
+        };
+        let du = match split.map(|(img, rest)| du::DuSection::decode(rest, img.len())) {
+            Some(Ok(section)) if err.is_none() => section,
+            Some(Err(e)) if err.is_none() => {
+                err = Some(e);
+                du::DuSection::default()
+            }
+            _ => du::DuSection::default(),
         };
         let mut s = Session {
             config,
@@ -470,8 +482,8 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             auth: ClientAuth::new(config.auth),
             redirects: Redirects::new(config.redirects),
             effects: Effects::default(),
-            queued: Queued::default(),
-            du: None,
+            queued: Queued { du_complete: du.complete, autonomous_du: du.autonomous, ..Queued::default() },
+            du: du.request,
             retry_seed: 0x9e37_79b9_7f4a_7c15,
             events: heapless::Deque::new(),
         };
@@ -510,12 +522,26 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// Takes the accepted ChangeDUState (after [`Event::ChangeDuState`]),
     /// making room for the next one.
     pub fn take_du_request(&mut self) -> Option<DuRequest> {
+        self.push(Pending::Persist);
         self.du.take()
     }
 
-    /// Writes the persisted image into `buf` (see [`CpeState::encode`]).
+    /// Writes the persisted image into `buf`: the [`CpeState`] image (see
+    /// [`CpeState::encode`]) followed, when there is one, by the DU section
+    /// (an accepted ChangeDUState not yet taken, queued
+    /// DUStateChangeComplete / AutonomousDUStateChangeComplete:
+    /// `"CWDU" len:u32le payload crc32:u32le`, at most about 16 KiB).
     pub fn persist(&self, now: Instant, buf: &mut [u8]) -> Result<usize, PersistError> {
-        self.cpe.encode(now, buf)
+        let n = self.cpe.encode(now, buf)?;
+        let (_, rest) = buf.split_at_mut(n);
+        let m = du::encode_section(
+            self.du.as_ref(),
+            self.queued.du_complete.as_ref(),
+            self.queued.autonomous_du.as_ref(),
+            rest,
+        )
+        .map_err(|e| PersistError { offset: e.offset + n, ..e })?;
+        Ok(n + m)
     }
 
     fn push(&mut self, p: Pending) {
