@@ -5,9 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use common::*;
 use cwmp_core::{DateTime, FaultCode, Instant};
 use cwmp_model::memory::MemoryNode;
@@ -162,34 +159,10 @@ fn codes(req: &Request) -> Vec<String> {
     inform_events(req).into_iter().map(|(c, k)| if k.is_empty() { c } else { format!("{c}/{k}") }).collect()
 }
 
-/// Runs `xsd-validate` on the bodies (skipped without xmllint, as in
-/// `cpe_schema.rs`).
-fn validate(bodies: &[(&str, &[u8])]) {
-    if Command::new("xmllint").arg("--version").output().is_err() {
-        eprintln!("xmllint missing: apt-get install -y libxml2-utils");
-        return;
-    }
-    // One directory per call: the tests run in parallel.
-    let first = bodies.first().map_or("none", |b| b.0);
-    let dir = std::env::temp_dir().join(format!("cwmp-session-cpe-du-{}-{first}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let files: Vec<PathBuf> = bodies
-        .iter()
-        .map(|(name, body)| {
-            let p = dir.join(format!("{name}.xml"));
-            std::fs::write(&p, body).unwrap();
-            p
-        })
-        .collect();
-    let tool = cwmp_testkit::corpus::root().join("../tools/xsd-validate");
-    let out = Command::new(tool).args(&files).output().expect("run xsd-validate");
-    assert!(
-        out.status.success(),
-        "schema validation failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::remove_dir_all(&dir).ok();
+/// Validates the named bodies against the official schemas.
+fn validate(tag: &str, bodies: &[(&str, &[u8])]) {
+    let owned: Vec<(String, Vec<u8>)> = bodies.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    xsd_validate(tag, &owned);
 }
 
 #[test]
@@ -237,7 +210,7 @@ fn results_inform_11_and_m_change_du_state_and_send_du_state_change_complete_unt
     let post = reply(&mut s, t(102), &mut cpe, &acs_message(&id, ack));
     assert!(post.is_empty_post());
     assert!(s.state().events.is_empty(), "11 and M ChangeDUState delivered with the response");
-    validate(&[("ChangeDUStateResponse", &answer.body), ("DUStateChangeComplete", &done.body)]);
+    validate("cpe-du", &[("ChangeDUStateResponse", &answer.body), ("DUStateChangeComplete", &done.body)]);
 }
 
 #[test]
@@ -259,7 +232,7 @@ fn autonomous_results_inform_12_and_send_autonomous_du_state_change_complete() {
     let post = reply(&mut s, t(12), &mut cpe, &acs_message(&done.id(), ack));
     assert!(post.is_empty_post());
     assert!(s.state().events.is_empty());
-    validate(&[("AutonomousDUStateChangeComplete", &done.body)]);
+    validate("cpe-du-auton", &[("AutonomousDUStateChangeComplete", &done.body)]);
 }
 
 #[test]

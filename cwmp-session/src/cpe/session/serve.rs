@@ -393,22 +393,17 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             });
             (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::Autonomous)
         } else if let Some(c) = self.queued.du_complete.as_ref().filter(|_| !self.hold) {
-            let mut results: heapless::Vec<OpResultStruct<'_>, DU_OPERATIONS> = heapless::Vec::new();
-            for r in &c.results {
-                // Same capacity as the stored results.
-                let _ = results.push(r.op_result());
-            }
+            // Same capacity as the stored results: collecting cannot overflow.
+            let results: heapless::Vec<OpResultStruct<'_>, DU_OPERATIONS> =
+                c.results.iter().map(|r| r.op_result()).collect();
             let rpc = Rpc::DuStateChangeComplete(DuStateChangeComplete {
                 results: List::from(results.as_slice()),
                 command_key: Some(Text::plain(&c.command_key)),
             });
             (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::DuComplete)
         } else if let Some(c) = self.queued.autonomous_du.as_ref().filter(|_| !self.hold) {
-            let mut results: heapless::Vec<AutonOpResultStruct<'_>, DU_OPERATIONS> = heapless::Vec::new();
-            for r in &c.results {
-                // Same capacity as the stored results.
-                let _ = results.push(r.auton_op_result());
-            }
+            let results: heapless::Vec<AutonOpResultStruct<'_>, DU_OPERATIONS> =
+                c.results.iter().map(|r| r.auton_op_result()).collect();
             let rpc = Rpc::AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete {
                 results: List::from(results.as_slice()),
             });
