@@ -316,3 +316,83 @@ fn a_corrupt_du_section_is_reported_with_its_offset() {
     assert_eq!(err.kind, cwmp_session::cpe::persist::PersistErrorKind::Checksum);
     assert!(s.du_request().is_none());
 }
+
+#[test]
+fn change_du_state_to_acknowledged_completion_makes_zero_heap_allocations() {
+    use cwmp_core::CwmpVersion;
+    use cwmp_soap::rpc::{DuStateChangeCompleteResponse, InformResponse};
+    use cwmp_soap::{Envelope, Header};
+    let mut st = storage();
+    let mut model = st.model();
+    load(&mut model, DEVICE_CSV);
+    let mut cpe = Cpe::new(model);
+    // Everything the ACS sends, prepared up front.
+    let ir = |id: &str| {
+        let env = Envelope {
+            version: CwmpVersion::V1_2,
+            header: Header { id: Some(Text::plain(id)), ..Header::default() },
+            body: Body::Rpc(Rpc::InformResponse(InformResponse { max_envelopes: 1 })),
+        };
+        soap_response(&env)
+    };
+    let (ir1, ir2) = (ir("1"), ir("2"));
+    let cds = acs_message("c", change(leak(vec![install("http://du.example.net/a.ipk"), uninstall()]), "k"));
+    let ack = acs_message("3", Rpc::DuStateChangeCompleteResponse(DuStateChangeCompleteResponse));
+    let results = [result(DuState::Installed, FaultCode::NO_FAULT, "Install"); 2];
+    let mut flash = vec![0u8; 32 * 1024];
+    let mut random = [0u8; 16];
+    let mut sent: Vec<usize> = Vec::with_capacity(16);
+    let (outcome, stats) = cwmp_testkit::alloc::measure(|| {
+        let (mut s, _) = Session::<MemoryNode>::new(None, ACS_URL, Config::DEFAULT, t(0));
+        let mut step = |s: &mut Session<MemoryNode>, cpe: &mut Cpe<'_>, input: Option<&[u8]>, now: Instant| {
+            if let Some(i) = input {
+                s.handle_input(now, i);
+            }
+            random[0] = random[0].wrapping_add(1);
+            let mut buf = [0u8; 4096];
+            let mut cx = cwmp_session::cpe::session::Context {
+                engine: &mut cpe.engine,
+                model: &mut cpe.model,
+                model_session: &mut cpe.model_session,
+                device: DEVICE,
+                credentials: None,
+                current_time: DateTime::UNKNOWN,
+                random,
+                scratch: &mut cpe.scratch,
+            };
+            let mut n = 0;
+            while let Ok(k @ 1..) = s.poll_transmit(now, &mut buf, &mut cx) {
+                n += k;
+            }
+            while s.poll_event().is_some() {}
+            n
+        };
+        while s.poll_event().is_some() {}
+        s.handle_connected(t(0));
+        sent.push(step(&mut s, &mut cpe, None, t(0)));
+        sent.push(step(&mut s, &mut cpe, Some(&ir1), t(1)));
+        sent.push(step(&mut s, &mut cpe, Some(&cds), t(2)));
+        sent.push(step(&mut s, &mut cpe, Some(NO_CONTENT), t(3)));
+        s.handle_closed(t(3));
+        let taken = s.take_du_request().map(|r| r.operations.len());
+        let queued = s.du_state_change_complete(t(4), "k", &results);
+        let image = s.persist(t(4), &mut flash).ok();
+        while s.poll_event().is_some() {}
+        s.handle_connected(t(4));
+        sent.push(step(&mut s, &mut cpe, None, t(4)));
+        sent.push(step(&mut s, &mut cpe, Some(&ir2), t(5)));
+        sent.push(step(&mut s, &mut cpe, Some(&ack), t(6)));
+        (taken, queued, image, s.state().events.len())
+    });
+    assert_eq!(stats.allocations, 0, "{stats:?}");
+    let (taken, queued, image, events_left) = outcome;
+    assert_eq!((taken, queued, events_left), (Some(2), true, 0));
+    assert!(image.is_some_and(|n| n > 0));
+    // Inform, empty POST, ChangeDUStateResponse, nothing after the 204;
+    // Inform, DUStateChangeComplete, empty POST.
+    assert_eq!(
+        sent.iter().map(|n| *n > 0).collect::<Vec<_>>(),
+        [true, true, true, false, true, true, true],
+        "{sent:?}"
+    );
+}
