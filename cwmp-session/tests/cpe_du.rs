@@ -308,13 +308,20 @@ fn a_corrupt_du_section_is_reported_with_its_offset() {
     to_empty_post(&mut s, &mut cpe);
     reply(&mut s, t(2), &mut cpe, &acs_message("du-1", change(leak(vec![uninstall()]), "k")));
     finish(&mut s, t(3), &mut cpe);
-    let mut img = image(&s, t(4));
+    let s0 = s;
+    let mut img = image(&s0, t(4));
     let last = img.len() - 6;
     img[last] ^= 0x40;
     let (s, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(10));
     let err = err.expect("reported");
     assert_eq!(err.kind, cwmp_session::cpe::persist::PersistErrorKind::Checksum);
     assert!(s.du_request().is_none());
+    // A section length that would wrap (hostile image): Length, no panic.
+    let mut img = image(&s0, t(4));
+    let at = img.windows(4).rposition(|w| w == b"CWDU").expect("section");
+    img[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let (_, err) = Session::<MemoryNode>::new(Some(&img), ACS_URL, Config::DEFAULT, t(10));
+    assert_eq!(err.map(|e| (e.kind, e.offset)), Some((cwmp_session::cpe::persist::PersistErrorKind::Length, at + 4)));
 }
 
 #[test]

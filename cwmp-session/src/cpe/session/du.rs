@@ -454,7 +454,8 @@ impl DuSection {
             return fail(PersistErrorKind::Magic, base);
         }
         let len = r.u32().map_err(at)? as usize;
-        if b.len() != 8 + len + 4 {
+        // Checked: `len` comes from the image (a 32-bit usize could wrap).
+        if len.checked_add(12) != Some(b.len()) {
             return fail(PersistErrorKind::Length, base + 4);
         }
         let payload = b.get(8..8 + len).unwrap_or(&[]);
