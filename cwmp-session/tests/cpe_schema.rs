@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use common::*;
 use cwmp_core::{Instant, ParamType};
 use cwmp_soap::rpc::{
@@ -95,28 +92,5 @@ fn every_message_of_a_full_session_validates_against_the_official_schema() {
     let inform = text("Inform");
     assert!(inform.contains("SupportedCWMPVersions"), "1.4 Informs carry the versions: {inform}");
     assert!(inform.contains("urn:dslforum-org:cwmp-1-2"), "never above 1-2");
-    let dir = std::env::temp_dir().join(format!("cwmp-session-cpe-schema-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let files: Vec<PathBuf> = bodies
-        .iter()
-        .enumerate()
-        .map(|(i, (name, body))| {
-            let p = dir.join(format!("{i:02}-{name}.xml"));
-            std::fs::write(&p, body).unwrap();
-            p
-        })
-        .collect();
-    let tool = cwmp_testkit::corpus::root().join("../tools/xsd-validate");
-    if Command::new("xmllint").arg("--version").output().is_err() {
-        eprintln!("xmllint missing: apt-get install -y libxml2-utils");
-        return;
-    }
-    let out = Command::new(tool).args(&files).output().expect("run xsd-validate");
-    assert!(
-        out.status.success(),
-        "schema validation failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::remove_dir_all(&dir).ok();
+    xsd_validate("cpe-schema", &bodies);
 }

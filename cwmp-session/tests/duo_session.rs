@@ -192,14 +192,17 @@ fn duo_every_acs_rpc_round_trips_through_the_cpe_engine() {
     let cancels = p.answers(Method::CancelTransfer);
     assert!(matches!(cancels[0].rpc(), Rpc::CancelTransferResponse(_)));
     assert_eq!(cancels[1].fault_code(), Some(9003), "no transfer with that key");
-    // An unsupported method: fault 9000 under its own ID on the ACS side.
-    let unsupported = p.answer(Method::ChangeDuState);
-    assert_eq!(unsupported.fault_code(), Some(9000), "{unsupported:?}");
+    // ChangeDUState: accepted at once with its empty response.
+    let du = p.answer(Method::ChangeDuState);
+    assert!(matches!(du.rpc(), Rpc::ChangeDuStateResponse(_)), "{du:?}");
     assert!(matches!(p.answer(Method::ScheduleInform).rpc(), Rpc::ScheduleInformResponse(_)));
     let remaining: Vec<&str> = duo.session.state().transfers.iter().map(|t| t.command_key()).collect();
     assert_eq!(remaining, ["dl-now"]);
     // Effects after the session: the download starts.
-    let [Effect::StartTransfer(id)] = duo.effects[..] else { panic!("{:?}", duo.effects) };
+    let [Effect::ChangeDuState(ref key), Effect::StartTransfer(id)] = duo.effects[..] else {
+        panic!("{:?}", duo.effects)
+    };
+    assert_eq!(key, "du-1");
     duo.effects.clear();
 
     // The clock jumps to the scheduled Inform: 3 SCHEDULED + M ScheduleInform.
@@ -552,7 +555,7 @@ fn duo_whole_exchange_allocates_nothing() {
                     CpeEvent::Persist => {
                         s.persist(now, &mut image).expect("image fits");
                     }
-                    CpeEvent::FactoryReset | CpeEvent::StartTransfer { .. } => {}
+                    CpeEvent::FactoryReset | CpeEvent::StartTransfer { .. } | CpeEvent::ChangeDuState { .. } => {}
                 }
             }
             if opened {

@@ -126,7 +126,7 @@ pub enum PersistErrorKind {
     Trailing,
 }
 
-fn fail<T>(kind: PersistErrorKind, offset: usize) -> Result<T, PersistError> {
+pub(crate) fn fail<T>(kind: PersistErrorKind, offset: usize) -> Result<T, PersistError> {
     Err(PersistError { kind, offset })
 }
 
@@ -165,13 +165,14 @@ pub fn crc32(data: &[u8]) -> u32 {
     !data.iter().fold(!0u32, |c, &b| CRC_TABLE[usize::from((c as u8) ^ b)] ^ (c >> 8))
 }
 
-struct Writer<'b> {
-    buf: &'b mut [u8],
-    pos: usize,
+/// Field writer of the image (also used by the session's DU section).
+pub(crate) struct Writer<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) pos: usize,
 }
 
 impl Writer<'_> {
-    fn bytes(&mut self, b: &[u8]) -> Result<(), PersistError> {
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> Result<(), PersistError> {
         let end = self.pos + b.len();
         let dst = self
             .buf
@@ -181,30 +182,30 @@ impl Writer<'_> {
         self.pos = end;
         Ok(())
     }
-    fn u8(&mut self, v: u8) -> Result<(), PersistError> {
+    pub(crate) fn u8(&mut self, v: u8) -> Result<(), PersistError> {
         self.bytes(&[v])
     }
-    fn u32(&mut self, v: u32) -> Result<(), PersistError> {
+    pub(crate) fn u32(&mut self, v: u32) -> Result<(), PersistError> {
         self.bytes(&v.to_le_bytes())
     }
-    fn u64(&mut self, v: u64) -> Result<(), PersistError> {
+    pub(crate) fn u64(&mut self, v: u64) -> Result<(), PersistError> {
         self.bytes(&v.to_le_bytes())
     }
     /// A string with a u16 length (all strings here are ≤ 256 bytes).
-    fn str(&mut self, s: &str) -> Result<(), PersistError> {
+    pub(crate) fn str(&mut self, s: &str) -> Result<(), PersistError> {
         self.bytes(&(s.len() as u16).to_le_bytes())?;
         self.bytes(s.as_bytes())
     }
-    fn remaining(&mut self, at: Instant, now: Instant) -> Result<(), PersistError> {
+    pub(crate) fn remaining(&mut self, at: Instant, now: Instant) -> Result<(), PersistError> {
         self.u64(at.duration_since(now).as_millis())
     }
-    fn result(&mut self, r: &TransferResult) -> Result<(), PersistError> {
+    pub(crate) fn result(&mut self, r: &TransferResult) -> Result<(), PersistError> {
         self.u32(u32::from(r.fault.code()))?;
         self.str(&r.fault_string)?;
         self.date(r.start)?;
         self.date(r.complete)
     }
-    fn date(&mut self, d: DateTime) -> Result<(), PersistError> {
+    pub(crate) fn date(&mut self, d: DateTime) -> Result<(), PersistError> {
         let mut b = [0u8; 35];
         let s = d.write_to(&mut b);
         let len = s.len();
@@ -213,13 +214,14 @@ impl Writer<'_> {
     }
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
+/// Field reader of the image (also used by the session's DU section).
+pub(crate) struct Reader<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn bytes(&mut self, n: usize) -> Result<&'a [u8], PersistError> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], PersistError> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.b.len());
         let Some(s) = end.and_then(|e| self.b.get(self.pos..e)) else {
             return fail(PersistErrorKind::Truncated, self.pos);
@@ -227,38 +229,40 @@ impl<'a> Reader<'a> {
         self.pos += n;
         Ok(s)
     }
-    fn array<const K: usize>(&mut self) -> Result<[u8; K], PersistError> {
+    pub(crate) fn array<const K: usize>(&mut self) -> Result<[u8; K], PersistError> {
         let mut a = [0u8; K];
         a.copy_from_slice(self.bytes(K)?);
         Ok(a)
     }
-    fn u8(&mut self) -> Result<u8, PersistError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, PersistError> {
         Ok(self.array::<1>()?[0])
     }
-    fn u32(&mut self) -> Result<u32, PersistError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, PersistError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
-    fn u64(&mut self) -> Result<u64, PersistError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, PersistError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
-    fn str(&mut self) -> Result<&'a str, PersistError> {
+    pub(crate) fn str(&mut self) -> Result<&'a str, PersistError> {
         let at = self.pos;
         let n = u16::from_le_bytes(self.array()?);
         core::str::from_utf8(self.bytes(usize::from(n))?).or(fail(PersistErrorKind::String, at))
     }
-    fn string<const N: usize, L: heapless::LenType>(&mut self) -> Result<heapless::String<N, L>, PersistError> {
+    pub(crate) fn string<const N: usize, L: heapless::LenType>(
+        &mut self,
+    ) -> Result<heapless::String<N, L>, PersistError> {
         let at = self.pos;
         heapless::String::try_from(self.str()?).or(fail(PersistErrorKind::String, at))
     }
-    fn instant(&mut self, now: Instant) -> Result<Instant, PersistError> {
+    pub(crate) fn instant(&mut self, now: Instant) -> Result<Instant, PersistError> {
         Ok(now + Duration::from_millis(self.u64()?))
     }
-    fn result(&mut self) -> Result<TransferResult, PersistError> {
+    pub(crate) fn result(&mut self) -> Result<TransferResult, PersistError> {
         let at = self.pos;
         let fault = FaultCode::new(need(u16::try_from(self.u32()?).ok(), at)?);
         Ok(TransferResult { fault, fault_string: self.string()?, start: self.date()?, complete: self.date()? })
     }
-    fn date(&mut self) -> Result<DateTime, PersistError> {
+    pub(crate) fn date(&mut self) -> Result<DateTime, PersistError> {
         let at = self.pos;
         let n = self.u8()?;
         let s = core::str::from_utf8(self.bytes(usize::from(n))?).or(fail(PersistErrorKind::Value, at))?;
@@ -266,7 +270,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn need<T>(v: Option<T>, at: usize) -> Result<T, PersistError> {
+pub(crate) fn need<T>(v: Option<T>, at: usize) -> Result<T, PersistError> {
     v.ok_or(PersistError { kind: PersistErrorKind::Value, offset: at })
 }
 

@@ -272,3 +272,33 @@ macro_rules! started {
         );
     };
 }
+
+/// Validates each `(name, body)` against the official CWMP schemas with
+/// `../shared/tools/xsd-validate` (skipped, with a note, without xmllint).
+/// `tag` names the temporary directory (tests run in parallel).
+pub(crate) fn xsd_validate(tag: &str, bodies: &[(String, Vec<u8>)]) {
+    if std::process::Command::new("xmllint").arg("--version").output().is_err() {
+        eprintln!("xmllint missing: apt-get install -y libxml2-utils");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("cwmp-session-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: Vec<std::path::PathBuf> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, (name, body))| {
+            let p = dir.join(format!("{i:02}-{name}.xml"));
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+        .collect();
+    let tool = cwmp_testkit::corpus::root().join("../tools/xsd-validate");
+    let out = std::process::Command::new(tool).args(&files).output().expect("run xsd-validate");
+    assert!(
+        out.status.success(),
+        "schema validation failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

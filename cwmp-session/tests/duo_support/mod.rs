@@ -184,6 +184,8 @@ pub enum Effect {
     Reboot,
     FactoryReset,
     StartTransfer(cwmp_session::cpe::transfer::TransferId),
+    /// A ChangeDUState handed over (its CommandKey).
+    ChangeDuState(String),
 }
 
 /// Both engines, the wire between them, and the virtual clock.
@@ -280,6 +282,9 @@ impl<'s> Duo<'s> {
                 CpeEvent::Reboot => self.effects.push(Effect::Reboot),
                 CpeEvent::FactoryReset => self.effects.push(Effect::FactoryReset),
                 CpeEvent::StartTransfer { id } => self.effects.push(Effect::StartTransfer(id)),
+                CpeEvent::ChangeDuState { request } => {
+                    self.effects.push(Effect::ChangeDuState(request.command_key.to_string()))
+                }
                 CpeEvent::Persist => {
                     let mut img = vec![0u8; 16 * 1024];
                     let n = self.session.persist(now, &mut img).expect("image fits");

@@ -5,7 +5,8 @@
 //! pending events, RetryCount, the schema's forced-inform parameters (and
 //! `ManagementServer.ConnectionRequestURL` always) and the pending value
 //! changes; after the InformResponse it sends the TransferCompletes and
-//! AutonomousTransferCompletes the application queued, then an empty POST,
+//! AutonomousTransferCompletes, (Autonomous)DUStateChangeCompletes and
+//! other requests the application queued, then an empty POST,
 //! then serves the ACS's requests until the ACS answers with an empty body.
 //! The data-model RPCs run through the `cwmp-model` [`Engine`]; the read
 //! RPCs and the Inform stream through the resumable encoder into HTTP
@@ -37,12 +38,15 @@
 //! * the Inform and the GPV/GPN/GPA responses go out chunked, the other
 //!   messages with `Content-Length`.
 //!
-//! Not done yet (answered honestly, never silently): `ChangeDUState` and
-//! the deprecated methods answer 9000 *Method not supported* (and
-//! GetRPCMethods does not list them); the CPE-originated
-//! DUStateChangeComplete and AutonomousDUStateChangeComplete cannot be
-//! queued (TransferComplete, AutonomousTransferComplete, RequestDownload
-//! and GetRPCMethods can; the last two are not persisted); a
+//! `ChangeDUState` is validated, answered at once and its operations are
+//! handed over after the session ([`Event::ChangeDuState`], [`du`]).
+//!
+//! Not done yet (answered honestly, never silently): the deprecated
+//! methods answer 9000 *Method not supported* (and GetRPCMethods does not
+//! list them); a queued RequestDownload and GetRPCMethods are not
+//! persisted (the accepted ChangeDUState and the queued
+//! (Autonomous)DUStateChangeComplete are, in [`Session::persist`]'s DU
+//! section); a
 //! `SessionTimeout` sent by the ACS is not applied (ours is sent to 1.3+ ACSes); a 401 or redirect answering a
 //! *response* to an ACS request ends the session (the request is gone);
 //! an InformResponse's MaxEnvelopes is not needed (one envelope per
@@ -50,6 +54,7 @@
 //! through the engine's own `AttributeStore::encode`, not in
 //! [`Session::persist`].
 
+pub mod du;
 mod rx;
 mod serve;
 pub mod source;
@@ -66,6 +71,7 @@ use cwmp_soap::rpc::{AutonomousTransferComplete, Inform, TransferComplete};
 use cwmp_soap::structs::{DeviceIdStruct, EventStruct, TransferFault};
 use cwmp_soap::{Body, EncodeError, Envelope, Header, List, Role, Rpc, Text};
 
+use self::du::{DuComplete, DuRequest, DuResult};
 use self::rx::{Rx, RxError};
 use self::source::{InformCursor, InformSource, Reader};
 use super::periodic::Periodic;
@@ -103,7 +109,7 @@ pub enum State {
     Connecting,
     /// The Inform is being sent or waits for its InformResponse.
     InformSent,
-    /// A CPE request (TransferComplete, AutonomousTransferComplete) is being
+    /// A CPE request (TransferComplete, DUStateChangeComplete, …) is being
     /// sent or waits for its response.
     CpeRequestSent,
     /// The empty POST went out: the ACS sends a request or ends the session.
@@ -173,6 +179,13 @@ pub enum Event<'a> {
     },
     /// Persisted state changed: write [`Session::persist`] to flash.
     Persist,
+    /// Carry out the operations of an accepted ChangeDUState (handed over
+    /// after its session ended); they stay readable through
+    /// [`Session::du_request`] until taken with [`Session::take_du_request`].
+    ChangeDuState {
+        /// The operations.
+        request: &'a DuRequest,
+    },
 }
 
 /// Internal form of [`Event`], without borrows.
@@ -185,6 +198,7 @@ enum Pending {
     FactoryReset,
     Transfer(TransferId),
     Persist,
+    ChangeDuState,
 }
 
 /// Settings of a [`Session`].
@@ -314,6 +328,8 @@ enum Sent {
     Autonomous,
     RequestDownload,
     GetRpcMethods,
+    DuComplete,
+    AutonomousDu,
     EmptyPost,
     Answer,
 }
@@ -337,6 +353,10 @@ struct RequestDl {
 struct Queued {
     request_download: Option<RequestDl>,
     get_rpc_methods: bool,
+    /// The results of a ChangeDUState (DUStateChangeComplete).
+    du_complete: Option<DuComplete>,
+    /// Results of autonomous DU changes (AutonomousDUStateChangeComplete).
+    autonomous_du: Option<DuComplete>,
 }
 
 /// Effects the ACS asked for, handed over when the session ends.
@@ -344,6 +364,8 @@ struct Queued {
 struct Effects {
     reboot: bool,
     factory_reset: bool,
+    /// A ChangeDUState was accepted (its operations are in `Session::du`).
+    change_du_state: bool,
 }
 
 /// `SupportedCWMPVersions` we send as 1.4.
@@ -354,9 +376,13 @@ const SUPPORTED_VERSIONS: &str = "1.0,1.1,1.2,1.3,1.4";
 /// with its HTTP head; 8 KiB by default).
 ///
 /// Size (pinned by a test): with `MemoryNode` and the default `RX`,
-/// 31 472 bytes on 64-bit targets, most of it the persisted
+/// 46 896 bytes on 64-bit targets, most of it the persisted
 /// [`CpeState`] (64 events, 4 transfers), the 8 KiB receive buffer, the
-/// streamed message's engine cursor and a queued RequestDownload.
+/// streamed message's engine cursor, a queued RequestDownload, an
+/// accepted ChangeDUState waiting for the application (7 568 bytes:
+/// [`du::DU_OPERATIONS`] operations with their strings at schema caps) and
+/// a queued DUStateChangeComplete and AutonomousDUStateChangeComplete
+/// (7 856 bytes for both).
 pub struct Session<N, const RX: usize = 8192> {
     config: Config,
     state: State,
@@ -400,6 +426,8 @@ pub struct Session<N, const RX: usize = 8192> {
     redirects: Redirects,
     effects: Effects,
     queued: Queued,
+    /// The accepted ChangeDUState the application has not taken yet.
+    du: Option<DuRequest>,
     /// Randomness for retry waits decided without a context (a timeout, a
     /// close): refreshed from every [`Context::random`].
     retry_seed: u64,
@@ -411,9 +439,22 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     /// boot; a corrupt image is reported and bootstraps), queues `1 BOOT`
     /// (and `0 BOOTSTRAP` for a new ACS URL) and asks for a session at once.
     pub fn new(image: Option<&[u8]>, acs_url: &str, config: Config, now: Instant) -> (Self, Option<PersistError>) {
-        let (cpe, err) = match image {
-            Some(img) => CpeState::restore_or_bootstrap(img, now),
+        // The CpeState image, then the DU section (see [`Session::persist`]).
+        let split = image.map(|img| {
+            let len = img.get(6..10).map_or(0, |l| u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize);
+            img.split_at(len.saturating_add(14).min(img.len()))
+        });
+        let (cpe, mut err) = match split {
+            Some((img, _)) => CpeState::restore_or_bootstrap(img, now),
             None => (CpeState::new(), None),
+        };
+        let du = match split.map(|(img, rest)| du::DuSection::decode(rest, img.len())) {
+            Some(Ok(section)) if err.is_none() => section,
+            Some(Err(e)) if err.is_none() => {
+                err = Some(e);
+                du::DuSection::default()
+            }
+            _ => du::DuSection::default(),
         };
         let mut s = Session {
             config,
@@ -441,7 +482,8 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             auth: ClientAuth::new(config.auth),
             redirects: Redirects::new(config.redirects),
             effects: Effects::default(),
-            queued: Queued::default(),
+            queued: Queued { du_complete: du.complete, autonomous_du: du.autonomous, ..Queued::default() },
+            du: du.request,
             retry_seed: 0x9e37_79b9_7f4a_7c15,
             events: heapless::Deque::new(),
         };
@@ -472,9 +514,34 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.version
     }
 
-    /// Writes the persisted image into `buf` (see [`CpeState::encode`]).
+    /// The accepted ChangeDUState not yet taken by the application.
+    pub fn du_request(&self) -> Option<&DuRequest> {
+        self.du.as_ref()
+    }
+
+    /// Takes the accepted ChangeDUState (after [`Event::ChangeDuState`]),
+    /// making room for the next one.
+    pub fn take_du_request(&mut self) -> Option<DuRequest> {
+        self.push(Pending::Persist);
+        self.du.take()
+    }
+
+    /// Writes the persisted image into `buf`: the [`CpeState`] image (see
+    /// [`CpeState::encode`]) followed, when there is one, by the DU section
+    /// (an accepted ChangeDUState not yet taken, queued
+    /// DUStateChangeComplete / AutonomousDUStateChangeComplete:
+    /// `"CWDU" len:u32le payload crc32:u32le`, at most about 16 KiB).
     pub fn persist(&self, now: Instant, buf: &mut [u8]) -> Result<usize, PersistError> {
-        self.cpe.encode(now, buf)
+        let n = self.cpe.encode(now, buf)?;
+        let (_, rest) = buf.split_at_mut(n);
+        let m = du::encode_section(
+            self.du.as_ref(),
+            self.queued.du_complete.as_ref(),
+            self.queued.autonomous_du.as_ref(),
+            rest,
+        )
+        .map_err(|e| PersistError { offset: e.offset + n, ..e })?;
+        Ok(n + m)
     }
 
     fn push(&mut self, p: Pending) {
@@ -560,6 +627,47 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
     pub fn get_rpc_methods(&mut self, now: Instant) {
         self.queued.get_rpc_methods = true;
         self.request_session(now);
+    }
+
+    /// The application finished the ChangeDUState with `command_key`
+    /// (one result per operation): queues `11 DU STATE CHANGE COMPLETE`
+    /// and `M ChangeDUState`, sends DUStateChangeComplete in the next
+    /// session and keeps both events until its response. `false` (nothing
+    /// queued) when one is already waiting, there are no or more than
+    /// [`du::DU_OPERATIONS`] results, or a string is over its bound
+    /// ([`DuResult`]).
+    pub fn du_state_change_complete(&mut self, now: Instant, command_key: &str, results: &[DuResult<'_>]) -> bool {
+        if self.queued.du_complete.is_some() {
+            return false;
+        }
+        let Some(c) = DuComplete::new(command_key, results) else { return false };
+        if self.cpe.events.add(EventCode::DuStateChangeComplete, "").is_err()
+            || self.cpe.events.add(EventCode::Method("ChangeDUState"), command_key).is_err()
+        {
+            return false;
+        }
+        self.queued.du_complete = Some(c);
+        self.push(Pending::Persist);
+        self.request_session(now);
+        true
+    }
+
+    /// The device changed deployment units on its own (or for another
+    /// party): queues `12 AUTONOMOUS DU STATE CHANGE COMPLETE` and sends
+    /// AutonomousDUStateChangeComplete in the next session. Same bounds as
+    /// [`Session::du_state_change_complete`].
+    pub fn autonomous_du_state_change_complete(&mut self, now: Instant, results: &[DuResult<'_>]) -> bool {
+        if self.queued.autonomous_du.is_some() {
+            return false;
+        }
+        let Some(c) = DuComplete::new("", results) else { return false };
+        if self.cpe.events.add(EventCode::AutonomousDuStateChangeComplete, "").is_err() {
+            return false;
+        }
+        self.queued.autonomous_du = Some(c);
+        self.push(Pending::Persist);
+        self.request_session(now);
+        true
     }
 
     fn in_session(&self) -> bool {
@@ -726,7 +834,14 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
 
     /// The next thing for the caller to do.
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
-        Some(match self.events.pop_front()? {
+        let next = loop {
+            match self.events.pop_front()? {
+                // Already taken by the application: nothing to hand over.
+                Pending::ChangeDuState if self.du.is_none() => {}
+                p => break p,
+            }
+        };
+        Some(match next {
             Pending::Open => Event::OpenConnection { url: self.url() },
             Pending::Close => Event::CloseConnection,
             Pending::Ended(outcome) => Event::SessionEnded { outcome },
@@ -734,6 +849,7 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
             Pending::FactoryReset => Event::FactoryReset,
             Pending::Transfer(id) => Event::StartTransfer { id },
             Pending::Persist => Event::Persist,
+            Pending::ChangeDuState => Event::ChangeDuState { request: self.du.as_ref()? },
         })
     }
 
@@ -891,8 +1007,14 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         if effects.factory_reset {
             self.push(Pending::FactoryReset);
         }
+        if effects.change_du_state && self.du.is_some() {
+            self.push(Pending::ChangeDuState);
+        }
         self.take_follow_up();
-        let queued = self.queued.request_download.is_some() || self.queued.get_rpc_methods;
+        let queued = self.queued.request_download.is_some()
+            || self.queued.get_rpc_methods
+            || self.queued.du_complete.is_some()
+            || self.queued.autonomous_du.is_some();
         if queued || self.cpe.transfers.pending_complete().next().is_some() || !self.cpe.autonomous.is_empty() {
             // Held requests are owed to the ACS: another session. Our
             // session ends at the ACS's empty body even when the hold was

@@ -3,25 +3,28 @@
 //! (data-model RPCs through the engine, the rest through the transfer queue,
 //! the event queue and deferred effects).
 
+use super::du::DU_OPERATIONS;
 use super::*;
 use crate::cpe::transfer::{TransferArgs, WindowArgs};
 use cwmp_core::event::RequiredResponse;
 use cwmp_model::engine::{NameList, SetAttribute, SetValue, SpvFault, access_list_subscriber};
 use cwmp_soap::envelope::{Fault, encode_must_understand_fault};
-use cwmp_soap::rpc::RequestDownload;
 use cwmp_soap::rpc::{
-    AddObjectResponse, CancelTransferResponse, DeleteObjectResponse, DownloadResponse, FactoryResetResponse,
-    GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
+    AddObjectResponse, CancelTransferResponse, ChangeDuStateResponse, DeleteObjectResponse, DownloadResponse,
+    FactoryResetResponse, GetAllQueuedTransfersResponse, GetParameterAttributesResponse, GetParameterNamesResponse,
     GetParameterValuesResponse, GetRpcMethodsResponse, RebootResponse, ScheduleDownloadResponse,
     ScheduleInformResponse, SetParameterAttributesResponse, SetParameterValuesResponse, UploadResponse,
 };
-use cwmp_soap::structs::{AllQueuedTransferStruct, ArgStruct, SetParameterValuesFault};
+use cwmp_soap::rpc::{AutonomousDuStateChangeComplete, DuStateChangeComplete, RequestDownload};
+use cwmp_soap::structs::{
+    AllQueuedTransferStruct, ArgStruct, AutonOpResultStruct, OpResultStruct, SetParameterValuesFault,
+};
 use cwmp_soap::{DecodeErrorKind, DecodeOptions};
 
 use self::source::{AttributesSource, NamesSource, ValuesSource};
 
 /// The methods this CPE answers (GetRPCMethodsResponse).
-const METHODS: [Text<'static>; 16] = [
+const METHODS: [Text<'static>; 17] = [
     Text::Plain("GetRPCMethods"),
     Text::Plain("SetParameterValues"),
     Text::Plain("GetParameterValues"),
@@ -38,6 +41,7 @@ const METHODS: [Text<'static>; 16] = [
     Text::Plain("CancelTransfer"),
     Text::Plain("GetAllQueuedTransfers"),
     Text::Plain("ScheduleDownload"),
+    Text::Plain("ChangeDUState"),
 ];
 
 /// SetParameterValuesFault entries reported per request.
@@ -388,6 +392,22 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 complete_time: r.complete_time(),
             });
             (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::Autonomous)
+        } else if let Some(c) = self.queued.du_complete.as_ref().filter(|_| !self.hold) {
+            // Same capacity as the stored results: collecting cannot overflow.
+            let results: heapless::Vec<OpResultStruct<'_>, DU_OPERATIONS> =
+                c.results.iter().map(|r| r.op_result()).collect();
+            let rpc = Rpc::DuStateChangeComplete(DuStateChangeComplete {
+                results: List::from(results.as_slice()),
+                command_key: Some(Text::plain(&c.command_key)),
+            });
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::DuComplete)
+        } else if let Some(c) = self.queued.autonomous_du.as_ref().filter(|_| !self.hold) {
+            let results: heapless::Vec<AutonOpResultStruct<'_>, DU_OPERATIONS> =
+                c.results.iter().map(|r| r.auton_op_result()).collect();
+            let rpc = Rpc::AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete {
+                results: List::from(results.as_slice()),
+            });
+            (write_whole(buf, &Envelope { version, header, body: Body::Rpc(rpc) }, head)?, Sent::AutonomousDu)
         } else if let Some(rd) = self.queued.request_download.as_ref().filter(|_| !self.hold) {
             let mut args: heapless::Vec<ArgStruct<'_>, REQUEST_DOWNLOAD_ARGS> = heapless::Vec::new();
             for (n, v) in &rd.args {
@@ -498,6 +518,7 @@ struct Parts<'p> {
     cpe: &'p mut CpeState,
     periodic: &'p mut Periodic,
     effects: &'p mut Effects,
+    du: &'p mut Option<DuRequest>,
 }
 
 /// Runs one ACS request.
@@ -670,9 +691,18 @@ fn dispatch<N: Copy + PartialEq, M: DataModel<Node = N>, const A: usize>(
             p.cpe.transfers.cancel(k).map_err(refuse)?;
             Answer::Whole(Rpc::CancelTransferResponse(CancelTransferResponse))
         }
+        Rpc::ChangeDuState(c) => {
+            // One request waits for the application at a time.
+            if p.du.is_some() {
+                return Err(refuse(FaultCode::RESOURCES_EXCEEDED));
+            }
+            *p.du = Some(DuRequest::from_request(&c).map_err(refuse)?);
+            p.effects.change_du_state = true;
+            Answer::Whole(Rpc::ChangeDuStateResponse(ChangeDuStateResponse))
+        }
         Rpc::Invalid(inv) => return Err(refuse(inv.fault(Role::Cpe))),
         // Unknown and vendor methods, and those this session does not
-        // implement (ChangeDUState, the deprecated ones): Method not
+        // implement (the deprecated ones): Method not
         // supported.
         _ => return Err(refuse(FaultCode::METHOD_NOT_SUPPORTED)),
     })
@@ -739,7 +769,8 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
         self.held |= self.hold;
         let header = Header { id: env.header.id, ..Header::default() };
         let mut faults: heapless::Vec<SpvFault, MAX_SPV_FAULTS> = heapless::Vec::new();
-        let parts = Parts { cpe: &mut self.cpe, periodic: &mut self.periodic, effects: &mut self.effects };
+        let parts =
+            Parts { cpe: &mut self.cpe, periodic: &mut self.periodic, effects: &mut self.effects, du: &mut self.du };
         let reply = match env.body {
             Body::Fault(_) => Err(refuse(FaultCode::INVALID_ARGUMENTS)),
             Body::Rpc(rpc) => dispatch(parts, now, rpc, cx, &mut faults),
@@ -897,6 +928,17 @@ impl<N: Copy + PartialEq, const RX: usize> Session<N, RX> {
                 self.cpe.events.response_received(RequiredResponse::RequestDownloadResponse, "", false);
             }
             (Sent::GetRpcMethods, Rpc::GetRpcMethodsResponse(_)) => self.queued.get_rpc_methods = false,
+            (Sent::DuComplete, Rpc::DuStateChangeCompleteResponse(_)) => {
+                if let Some(c) = self.queued.du_complete.take() {
+                    let r = RequiredResponse::DuStateChangeCompleteResponse;
+                    self.cpe.events.response_received(r, &c.command_key, false);
+                }
+            }
+            (Sent::AutonomousDu, Rpc::AutonomousDuStateChangeCompleteResponse(_)) => {
+                self.queued.autonomous_du = None;
+                let r = RequiredResponse::AutonomousDuStateChangeCompleteResponse;
+                self.cpe.events.response_received(r, "", false);
+            }
             _ => return self.fail(now, Outcome::Unexpected),
         }
         self.hold = hold;
