@@ -120,7 +120,11 @@ pub fn soap_body(input: &[u8], framing: Framing) -> Result<Unwrapped<'_>, HttpEr
             }
             content_length = Some(n);
         } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
-            let last = h.value.rsplit(|&c| c == b',').next().unwrap_or_default();
+            // The last coding listed is the one that frames the body.
+            let last = match h.value.iter().rposition(|&c| c == b',') {
+                Some(comma) => &h.value[comma + 1..],
+                None => h.value,
+            };
             chunked = last.trim_ascii().eq_ignore_ascii_case(b"chunked");
         }
     }

@@ -693,9 +693,9 @@ impl AcsSession {
 
     /// Sends the next queued request, the release of a hold, or 204.
     fn send_next<P: AcsPolicy, const N: usize>(&mut self, io: &mut Io<'_, '_, '_, P, N>) -> Step {
-        // Each refused entry is reported and skipped; the bound keeps a
+        // Each refused entry is reported and passed over; the bound keeps a
         // caller whose queue keeps yielding unsendable entries from looping.
-        for _ in 0..MAX_SKIPPED {
+        for _ in 0..MAX_UNSENDABLE {
             let id = self.state.next_id;
             self.state.next_id = id.wrapping_add(1).max(1);
             let Some(q) = io.policy.next_request(self.state.device, id) else {
@@ -772,8 +772,8 @@ impl AcsSession {
     }
 }
 
-/// Queue entries skipped in one exchange before the session gives up.
-const MAX_SKIPPED: usize = 16;
+/// Unsendable queue entries passed over in one exchange before the session gives up.
+const MAX_UNSENDABLE: usize = 16;
 
 const ACS_METHOD_NAMES: [Text<'static>; 7] = {
     let mut out = [Text::Plain(""); 7];
